@@ -1,0 +1,101 @@
+using MLNet.Cnn.Tensors;
+
+namespace MLNet.Cnn.Kernels;
+
+/// <summary>
+/// Everything that fixes the shapes of one 2-D convolution:
+///   input  [N, Cin, H, W]
+///   weight [Cout, Cin/groups, kH, kW]
+///   bias   [Cout]
+///   output [N, Cout, Hout, Wout], Hout = floor((H + padTop + padBottom − dH·(kH − 1) − 1) / sH) + 1.
+/// Depthwise convolution is groups = Cin (= Cout or a multiple of it).
+/// </summary>
+public sealed record Conv2dGeometry
+{
+    public Conv2dGeometry(int batch, int inChannels, int inHeight, int inWidth, int outChannels,
+        int kernelHeight, int kernelWidth, int strideH = 1, int strideW = 1, Padding2d padding = default,
+        int dilationH = 1, int dilationW = 1, int groups = 1)
+    {
+        Require.Positive(batch, nameof(batch));
+        Require.Positive(inChannels, nameof(inChannels));
+        Require.Positive(inHeight, nameof(inHeight));
+        Require.Positive(inWidth, nameof(inWidth));
+        Require.Positive(outChannels, nameof(outChannels));
+        Require.Positive(kernelHeight, nameof(kernelHeight));
+        Require.Positive(kernelWidth, nameof(kernelWidth));
+        Require.Positive(strideH, nameof(strideH));
+        Require.Positive(strideW, nameof(strideW));
+        Require.Positive(dilationH, nameof(dilationH));
+        Require.Positive(dilationW, nameof(dilationW));
+        Require.Positive(groups, nameof(groups));
+        Require.NonNegative(padding.Top, "padding.Top");
+        Require.NonNegative(padding.Left, "padding.Left");
+        Require.NonNegative(padding.Bottom, "padding.Bottom");
+        Require.NonNegative(padding.Right, "padding.Right");
+        if (inChannels % groups != 0)
+            throw new ArgumentException(
+                $"inChannels ({inChannels}) must be divisible by groups ({groups}).", nameof(groups));
+        if (outChannels % groups != 0)
+            throw new ArgumentException(
+                $"outChannels ({outChannels}) must be divisible by groups ({groups}).", nameof(groups));
+        int extentH = dilationH * (kernelHeight - 1) + 1, extentW = dilationW * (kernelWidth - 1) + 1;
+        int paddedH = inHeight + padding.Top + padding.Bottom, paddedW = inWidth + padding.Left + padding.Right;
+        if (extentH > paddedH || extentW > paddedW)
+            throw new ArgumentException(
+                $"The dilated kernel ({extentH}×{extentW}) is larger than the padded input ({paddedH}×{paddedW}).",
+                nameof(kernelHeight));
+
+        Batch = batch; InChannels = inChannels; InHeight = inHeight; InWidth = inWidth;
+        OutChannels = outChannels; KernelHeight = kernelHeight; KernelWidth = kernelWidth;
+        StrideH = strideH; StrideW = strideW; Padding = padding;
+        DilationH = dilationH; DilationW = dilationW; Groups = groups;
+        OutHeight = (paddedH - extentH) / strideH + 1;
+        OutWidth = (paddedW - extentW) / strideW + 1;
+    }
+
+    /// <summary>Geometry of a convolution over an input tensor of shape [N, Cin, H, W].</summary>
+    public static Conv2dGeometry ForInput(TensorShape input, int outChannels, int kernelHeight, int kernelWidth,
+        int strideH = 1, int strideW = 1, Padding2d padding = default, int dilationH = 1, int dilationW = 1,
+        int groups = 1)
+    {
+        if (input.Rank != 4)
+            throw new ArgumentException($"input must have rank 4 [N, C, H, W]; its shape is {input}.", nameof(input));
+        return new Conv2dGeometry(input[0], input[1], input[2], input[3], outChannels, kernelHeight, kernelWidth,
+            strideH, strideW, padding, dilationH, dilationW, groups);
+    }
+
+    public int Batch { get; }
+    public int InChannels { get; }
+    public int InHeight { get; }
+    public int InWidth { get; }
+    public int OutChannels { get; }
+    public int KernelHeight { get; }
+    public int KernelWidth { get; }
+    public int StrideH { get; }
+    public int StrideW { get; }
+    public Padding2d Padding { get; }
+    public int DilationH { get; }
+    public int DilationW { get; }
+    public int Groups { get; }
+    public int OutHeight { get; }
+    public int OutWidth { get; }
+
+    public int InChannelsPerGroup => InChannels / Groups;
+    public int OutChannelsPerGroup => OutChannels / Groups;
+
+    /// <summary>Rows of the im2col matrix of one group: (Cin/groups)·kH·kW.</summary>
+    public int PatchSize => InChannelsPerGroup * KernelHeight * KernelWidth;
+
+    public TensorShape InputShape => new(Batch, InChannels, InHeight, InWidth);
+    public TensorShape WeightShape => new(OutChannels, InChannelsPerGroup, KernelHeight, KernelWidth);
+    public TensorShape BiasShape => new(OutChannels);
+    public TensorShape OutputShape => new(Batch, OutChannels, OutHeight, OutWidth);
+
+    /// <summary>Multiply-adds ×2 of one forward pass: 2·N·Cout·Hout·Wout·(Cin/groups)·kH·kW.</summary>
+    public double ForwardFlops => 2.0 * Batch * OutChannels * OutHeight * OutWidth * PatchSize;
+
+    public bool IsPointwise => KernelHeight == 1 && KernelWidth == 1 && StrideH == 1 && StrideW == 1
+        && Padding == Padding2d.None;
+
+    public bool IsDepthwise => Groups == InChannels && Groups > 1;
+}

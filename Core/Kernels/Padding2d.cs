@@ -1,0 +1,30 @@
+namespace MLNet.Cnn.Kernels;
+
+/// <summary>Explicit, possibly asymmetric, zero padding of the two spatial axes.</summary>
+public readonly record struct Padding2d(int Top, int Left, int Bottom, int Right)
+{
+    public static Padding2d None => default;
+
+    public static Padding2d Symmetric(int padding) => new(padding, padding, padding, padding);
+
+    public static Padding2d Symmetric(int height, int width) => new(height, width, height, width);
+
+    /// <summary>
+    /// "same" padding (TensorFlow/ONNX SAME_UPPER): output size = ceil(input / stride); when the total
+    /// padding is odd the extra row/column goes to the bottom/right.
+    /// total = max((ceil(in / s) − 1)·s + d·(k − 1) + 1 − in, 0).
+    /// </summary>
+    public static Padding2d Same(int inHeight, int inWidth, int kernelH, int kernelW,
+        int strideH = 1, int strideW = 1, int dilationH = 1, int dilationW = 1)
+    {
+        int totalH = SameTotal(inHeight, kernelH, strideH, dilationH);
+        int totalW = SameTotal(inWidth, kernelW, strideW, dilationW);
+        return new Padding2d(totalH / 2, totalW / 2, totalH - totalH / 2, totalW - totalW / 2);
+    }
+
+    private static int SameTotal(int input, int kernel, int stride, int dilation)
+    {
+        int output = (input + stride - 1) / stride;
+        return Math.Max((output - 1) * stride + dilation * (kernel - 1) + 1 - input, 0);
+    }
+}

@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using System.Numerics;
+
+namespace MLNet.Cnn.Tensors;
+
+/// <summary>
+/// Reusable 64-byte aligned float buffers for kernel scratch space (im2col columns, packed GEMM panels,
+/// per-thread partial sums). Buffers are kept per power-of-two size class, so after the first call of a
+/// given shape the hot path allocates nothing.
+/// </summary>
+internal static class ScratchPool
+{
+    private const int SizeClasses = 32;
+    private static readonly ConcurrentBag<Tensor>[] Free =
+        Enumerable.Range(0, SizeClasses).Select(_ => new ConcurrentBag<Tensor>()).ToArray();
+
+    /// <summary>Rents a buffer of at least <paramref name="length"/> floats; its contents are undefined.</summary>
+    public static ScratchBuffer Rent(int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
+        int sizeClass = BitOperations.Log2(BitOperations.RoundUpToPowerOf2((uint)length));
+        if (!Free[sizeClass].TryTake(out var tensor))
+            tensor = new Tensor(1 << sizeClass);
+        return new ScratchBuffer(tensor, sizeClass, length);
+    }
+
+    internal static void Return(Tensor tensor, int sizeClass) => Free[sizeClass].Add(tensor);
+}
+
+/// <summary>A rented scratch buffer; dispose it to give it back to <see cref="ScratchPool"/>.</summary>
+internal readonly unsafe struct ScratchBuffer : IDisposable
+{
+    private readonly Tensor _tensor;
+    private readonly int _sizeClass;
+
+    internal ScratchBuffer(Tensor tensor, int sizeClass, int length)
+    {
+        _tensor = tensor;
+        _sizeClass = sizeClass;
+        Length = length;
+    }
+
+    public int Length { get; }
+    public float* Pointer => _tensor.Pointer;
+    public Span<float> Span => _tensor.Span[..Length];
+
+    public void Dispose() => ScratchPool.Return(_tensor, _sizeClass);
+}

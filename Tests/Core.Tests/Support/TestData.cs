@@ -1,0 +1,30 @@
+using MLNet.Cnn.Tensors;
+
+namespace MLNet.Cnn.Tests.Support;
+
+/// <summary>Seeded random inputs for kernel tests.</summary>
+public static class TestData
+{
+    /// <summary>Uniform values in [−scale, scale).</summary>
+    public static float[] Floats(int seed, int length, float scale = 1f)
+    {
+        var random = new Random(seed);
+        var values = new float[length];
+        for (int i = 0; i < length; i++) values[i] = (float)(random.NextDouble() * 2 - 1) * scale;
+        return values;
+    }
+
+    public static Tensor Tensor(int seed, params int[] dims)
+    {
+        var tensor = new Tensor(dims);
+        Floats(seed, tensor.Length).CopyTo(tensor.Span);
+        return tensor;
+    }
+
+    public static double[] ToDouble(ReadOnlySpan<float> values)
+    {
+        var result = new double[values.Length];
+        for (int i = 0; i < values.Length; i++) result[i] = values[i];
+        return result;
+    }
+}

@@ -44,5 +44,9 @@ internal readonly unsafe struct ScratchBuffer : IDisposable
     public float* Pointer => _tensor.Pointer;
     public Span<float> Span => _tensor.Span[..Length];
 
-    public void Dispose() => ScratchPool.Return(_tensor, _sizeClass);
+    /// <summary>Returns the buffer to the pool; a default (never rented) buffer does nothing.</summary>
+    public void Dispose()
+    {
+        if (_tensor is not null) ScratchPool.Return(_tensor, _sizeClass);
+    }
 }

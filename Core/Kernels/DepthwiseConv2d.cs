@@ -1,0 +1,202 @@
+using System.Runtime.Intrinsics;
+using MLNet.Cnn.Tensors;
+
+namespace MLNet.Cnn.Kernels;
+
+/// <summary>
+/// Direct depthwise convolution (groups = Cin, Cout = m·Cin): every output plane is one input plane
+/// convolved with its own kH×kW filter, which GEMM would waste its tiles on.
+/// Shapes: x [N, C, H, W], w [C·m, 1, kH, kW], y [N, C·m, Hout, Wout]; output channel oc reads input channel oc / m.
+/// Stride-1 planes use a register-blocked kernel (16 outputs per vector, all taps before one store);
+/// other strides a scalar one. Called by <see cref="Conv2d"/>, which validates the shapes.
+/// </summary>
+internal static unsafe class DepthwiseConv2d
+{
+    /// <summary>y [N, C·m, Hout, Wout] = depthwise(x [N, C, H, W], w [C·m, 1, kH, kW]) + b.</summary>
+    public static void Forward(Conv2dGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output)
+    {
+        int multiplier = g.OutChannels / g.InChannels, taps = g.KernelHeight * g.KernelWidth;
+        int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
+        nint x = (nint)input.Pointer, w = (nint)weight.Pointer, y = (nint)output.Pointer;
+        nint b = bias is null ? 0 : (nint)bias.Pointer;
+        CnnParallel.For(g.Batch * g.OutChannels, plane =>
+        {
+            int n = plane / g.OutChannels, oc = plane % g.OutChannels;
+            float* xPlane = (float*)x + ((long)n * g.InChannels + oc / multiplier) * inPlane;
+            float biasValue = b == 0 ? 0f : ((float*)b)[oc];
+            Plane(g, xPlane, (float*)w + (long)oc * taps, biasValue, (float*)y + (long)plane * outPlane);
+        });
+    }
+
+    /// <summary>dx [N, C, H, W] from dy [N, C·m, Hout, Wout] and w [C·m, 1, kH, kW].</summary>
+    public static void BackwardData(Conv2dGeometry g, Tensor gradOutput, Tensor weight, Tensor gradInput)
+    {
+        int multiplier = g.OutChannels / g.InChannels, taps = g.KernelHeight * g.KernelWidth;
+        int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
+        // For stride 1, dx is a stride-1 depthwise convolution of dy with the kernel turned by 180° and
+        // padding d·(k − 1) − p on each side, so the register-blocked forward kernel does the work.
+        var flipped = FlippedGeometry(g);
+        nint dy = (nint)gradOutput.Pointer, w = (nint)weight.Pointer, dx = (nint)gradInput.Pointer;
+        CnnParallel.For(g.Batch * g.InChannels, plane =>
+        {
+            int n = plane / g.InChannels, ic = plane % g.InChannels;
+            float* dxPlane = (float*)dx + (long)plane * inPlane;
+            float* turned = stackalloc float[taps];
+            for (int j = 0; j < multiplier; j++)
+            {
+                int oc = ic * multiplier + j;
+                float* dyPlane = (float*)dy + ((long)n * g.OutChannels + oc) * outPlane;
+                float* wPlane = (float*)w + (long)oc * taps;
+                if (flipped is not null)
+                {
+                    for (int t = 0; t < taps; t++) turned[t] = wPlane[taps - 1 - t];
+                    Plane(flipped, dyPlane, turned, 0f, dxPlane, accumulate: j > 0);
+                }
+                else
+                {
+                    if (j == 0) new Span<float>(dxPlane, inPlane).Clear();
+                    ScatterPlane(g, dyPlane, wPlane, dxPlane);
+                }
+            }
+        });
+    }
+
+    /// <summary>dw [C·m, 1, kH, kW] = Σ_{n, oh, ow} dy[n, oc, oh, ow] · x at each tap.</summary>
+    public static void BackwardWeights(Conv2dGeometry g, Tensor input, Tensor gradOutput, Tensor gradWeight)
+    {
+        int multiplier = g.OutChannels / g.InChannels, taps = g.KernelHeight * g.KernelWidth;
+        int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
+        nint x = (nint)input.Pointer, dy = (nint)gradOutput.Pointer, dw = (nint)gradWeight.Pointer;
+        CnnParallel.For(g.OutChannels, oc =>
+        {
+            for (int kh = 0; kh < g.KernelHeight; kh++)
+                for (int kw = 0; kw < g.KernelWidth; kw++)
+                {
+                    var (ohLo, ohHi) = ConvTaps.ValidOutputs(kh * g.DilationH - g.Padding.Top, g.StrideH, g.InHeight, g.OutHeight);
+                    int colOffset = kw * g.DilationW - g.Padding.Left;
+                    var (lo, hi) = ConvTaps.ValidOutputs(colOffset, g.StrideW, g.InWidth, g.OutWidth);
+                    double sum = 0;
+                    for (int n = 0; n < g.Batch; n++)
+                    {
+                        float* xPlane = (float*)x + ((long)n * g.InChannels + oc / multiplier) * inPlane;
+                        float* dyPlane = (float*)dy + ((long)n * g.OutChannels + oc) * outPlane;
+                        for (int oh = ohLo; oh < ohHi; oh++)
+                        {
+                            int ih = oh * g.StrideH - g.Padding.Top + kh * g.DilationH;
+                            sum += Dot(dyPlane + oh * g.OutWidth + lo, xPlane + ih * g.InWidth + lo * g.StrideW + colOffset,
+                                hi - lo, g.StrideW);
+                        }
+                    }
+                    ((float*)dw)[(long)oc * taps + kh * g.KernelWidth + kw] = (float)sum;
+                }
+        });
+    }
+
+    /// <summary>
+    /// The stride-1 geometry whose forward pass is the backward-data pass of <paramref name="g"/>, or null
+    /// when there is none (stride > 1, or padding beyond the dilated kernel extent).
+    /// </summary>
+    private static Conv2dGeometry? FlippedGeometry(Conv2dGeometry g)
+    {
+        if (g.StrideH != 1 || g.StrideW != 1) return null;
+        int extentH = g.DilationH * (g.KernelHeight - 1), extentW = g.DilationW * (g.KernelWidth - 1);
+        var p = g.Padding;
+        // dy is padded so that its correlation with the turned kernel gives exactly H×W outputs.
+        var padding = new Padding2d(extentH - p.Top, extentW - p.Left, extentH - p.Bottom, extentW - p.Right);
+        if (padding.Top < 0 || padding.Left < 0 || padding.Bottom < 0 || padding.Right < 0) return null;
+        return new Conv2dGeometry(1, 1, g.OutHeight, g.OutWidth, 1, g.KernelHeight, g.KernelWidth, 1, 1, padding,
+            g.DilationH, g.DilationW);
+    }
+
+    /// <summary>One output plane: y[oh, ow] (+)= bias + Σ_{kh, kw} w[kh, kw] · x[oh·sH − pT + kh·dH, ow·sW − pL + kw·dW].</summary>
+    private static void Plane(Conv2dGeometry g, float* x, float* w, float bias, float* y, bool accumulate = false)
+    {
+        int wo = g.OutWidth, kW = g.KernelWidth;
+        // Columns [interiorLo, interiorHi) read every kw tap inside the row; the rest are the border.
+        int interiorLo = ConvTaps.ValidOutputs(-g.Padding.Left, g.StrideW, g.InWidth, wo).Lo;
+        int interiorHi = ConvTaps.ValidOutputs((kW - 1) * g.DilationW - g.Padding.Left, g.StrideW, g.InWidth, wo).Hi;
+        bool vector = g.StrideW == 1 && Vector512.IsHardwareAccelerated && interiorHi - interiorLo >= Vector512<float>.Count;
+        for (int oh = 0; oh < g.OutHeight; oh++)
+        {
+            float* yRow = y + oh * wo;
+            int ow = 0;
+            if (vector)
+            {
+                for (; ow < interiorLo; ow++) yRow[ow] = OnePoint(g, x, w, oh, ow, bias, yRow[ow], accumulate);
+                // Last vector may overlap the previous one: it recomputes the same sums, so the result is unchanged
+                // — except when accumulating, where the overlap would add twice; there the tail goes scalar.
+                int last = interiorHi - Vector512<float>.Count;
+                for (; ow <= last; ow += Vector512<float>.Count)
+                    VectorPoint(g, x, w, oh, ow, bias, yRow + ow, accumulate);
+                if (!accumulate && ow < interiorHi)
+                {
+                    VectorPoint(g, x, w, oh, last, bias, yRow + last, accumulate: false);
+                    ow = interiorHi;
+                }
+            }
+            for (; ow < wo; ow++) yRow[ow] = OnePoint(g, x, w, oh, ow, bias, yRow[ow], accumulate);
+        }
+    }
+
+    /// <summary>16 neighbouring outputs of a stride-1 row whose taps all lie inside the row.</summary>
+    private static void VectorPoint(Conv2dGeometry g, float* x, float* w, int oh, int ow, float bias, float* y, bool accumulate)
+    {
+        var sum = accumulate ? Vector512.Load(y) : Vector512.Create(bias);
+        for (int kh = 0; kh < g.KernelHeight; kh++)
+        {
+            int ih = oh * g.StrideH - g.Padding.Top + kh * g.DilationH;
+            if ((uint)ih >= (uint)g.InHeight) continue;
+            float* xRow = x + ih * g.InWidth + ow - g.Padding.Left;
+            float* wRow = w + kh * g.KernelWidth;
+            for (int kw = 0; kw < g.KernelWidth; kw++)
+                sum = Vector512.FusedMultiplyAdd(Vector512.Create(wRow[kw]), Vector512.Load(xRow + kw * g.DilationW), sum);
+        }
+        sum.Store(y);
+    }
+
+    /// <summary>One output with bounds checks on every tap.</summary>
+    private static float OnePoint(Conv2dGeometry g, float* x, float* w, int oh, int ow, float bias, float current, bool accumulate)
+    {
+        float sum = accumulate ? current : bias;
+        for (int kh = 0; kh < g.KernelHeight; kh++)
+        {
+            int ih = oh * g.StrideH - g.Padding.Top + kh * g.DilationH;
+            if ((uint)ih >= (uint)g.InHeight) continue;
+            for (int kw = 0; kw < g.KernelWidth; kw++)
+            {
+                int iw = ow * g.StrideW - g.Padding.Left + kw * g.DilationW;
+                if ((uint)iw < (uint)g.InWidth) sum += w[kh * g.KernelWidth + kw] * x[ih * g.InWidth + iw];
+            }
+        }
+        return sum;
+    }
+
+    /// <summary>dx[ih, iw] += w[kh, kw] · dy[oh, ow] over all taps: the general-stride backward-data plane.</summary>
+    private static void ScatterPlane(Conv2dGeometry g, float* dy, float* w, float* dx)
+    {
+        for (int oh = 0; oh < g.OutHeight; oh++)
+            for (int kh = 0; kh < g.KernelHeight; kh++)
+            {
+                int ih = oh * g.StrideH - g.Padding.Top + kh * g.DilationH;
+                if ((uint)ih >= (uint)g.InHeight) continue;
+                for (int kw = 0; kw < g.KernelWidth; kw++)
+                {
+                    float weight = w[kh * g.KernelWidth + kw];
+                    int colOffset = kw * g.DilationW - g.Padding.Left;
+                    var (lo, hi) = ConvTaps.ValidOutputs(colOffset, g.StrideW, g.InWidth, g.OutWidth);
+                    float* dxRow = dx + ih * g.InWidth + colOffset;
+                    float* dyRow = dy + oh * g.OutWidth;
+                    for (int ow = lo; ow < hi; ow++) dxRow[ow * g.StrideW] += weight * dyRow[ow];
+                }
+            }
+    }
+
+    /// <summary>Σ_i a[i] · b[i·stride].</summary>
+    private static double Dot(float* a, float* b, int count, int stride)
+    {
+        if (stride == 1) return System.Numerics.Tensors.TensorPrimitives.Dot(new ReadOnlySpan<float>(a, count), new ReadOnlySpan<float>(b, count));
+        double sum = 0;
+        for (int i = 0; i < count; i++) sum += a[i] * b[i * stride];
+        return sum;
+    }
+}

@@ -1,0 +1,170 @@
+using MLNet.Cnn.Kernels;
+using MLNet.Cnn.Tensors;
+using MLNet.Cnn.Tests.Support;
+
+namespace MLNet.Cnn.Tests.Kernels;
+
+/// <summary>Conv2d (GEMM, 1×1 and depthwise paths) against <see cref="Conv2dReference"/>, and the reference against finite differences.</summary>
+[TestClass]
+public sealed class ConvolutionTests
+{
+    /// <summary>Geometries covering batch 1 and > 1, odd sizes, stride, dilation, groups, depthwise, 1×1 and asymmetric padding.</summary>
+    public static IEnumerable<Conv2dGeometry> Cases() =>
+    [
+        new(1, 1, 5, 5, 1, 3, 3),
+        new(2, 3, 7, 9, 5, 3, 3, padding: Padding2d.Symmetric(1)),
+        new(3, 4, 11, 10, 6, 3, 2, strideH: 2, strideW: 3, padding: new Padding2d(2, 0, 1, 1)),
+        new(2, 6, 9, 8, 4, 3, 3, dilationH: 2, dilationW: 3, padding: new Padding2d(1, 3, 2, 0)),
+        new(2, 6, 8, 7, 9, 3, 3, padding: Padding2d.Symmetric(1), groups: 3),
+        new(2, 8, 9, 9, 8, 3, 3, padding: Padding2d.Symmetric(1), groups: 8),                  // depthwise
+        new(3, 5, 19, 21, 10, 3, 3, padding: Padding2d.Symmetric(1), groups: 5),               // depthwise ×2, vector rows
+        new(2, 4, 17, 18, 4, 5, 3, strideH: 2, strideW: 2, padding: new Padding2d(2, 1, 1, 2), groups: 4), // strided depthwise
+        new(2, 4, 20, 23, 4, 3, 3, dilationH: 2, dilationW: 2, padding: Padding2d.Symmetric(2), groups: 4),
+        new(3, 7, 6, 5, 11, 1, 1),                                                             // 1×1 on several images
+        new(1, 7, 6, 5, 11, 1, 1),                                                             // 1×1 straight into y
+        new(1, 16, 33, 35, 24, 3, 3, padding: Padding2d.Symmetric(1)),                         // batch 1: parallel GEMM
+        new(9, 3, 4, 5, 2, 2, 2, strideH: 2, strideW: 1),                                      // many small images per chunk
+        new(2, 4, 12, 12, 6, 1, 1, strideH: 2, strideW: 2),                                    // strided 1×1 goes through im2col
+    ];
+
+    [TestMethod]
+    public void ForwardMatchesReference()
+    {
+        foreach (var g in Cases())
+        {
+            var (x, w, b) = (TestData.Tensor(1, Dims(g.InputShape)), TestData.Tensor(2, Dims(g.WeightShape)), TestData.Tensor(3, g.OutChannels));
+            var y = new Tensor(g.OutputShape);
+            Conv2d.Forward(g, x, w, b, y);
+            var expected = new double[y.Length];
+            Conv2dReference.Forward<double>(g, D(x), D(w), D(b), expected);
+            Approx.AssertClose(expected, y.Span, 1e-4, $"forward {g}");
+        }
+    }
+
+    [TestMethod]
+    public void BackwardMatchesReference()
+    {
+        foreach (var g in Cases())
+        {
+            var (x, w, dy) = (TestData.Tensor(4, Dims(g.InputShape)), TestData.Tensor(5, Dims(g.WeightShape)), TestData.Tensor(6, Dims(g.OutputShape)));
+            var (dx, dw, db) = (new Tensor(g.InputShape), new Tensor(g.WeightShape), new Tensor(g.OutChannels));
+            dx.Span.Fill(float.NaN); // stale values must be overwritten, not accumulated
+            dw.Span.Fill(float.NaN);
+            Conv2d.BackwardData(g, dy, w, dx);
+            Conv2d.BackwardWeights(g, x, dy, dw, db);
+            var (edx, edw, edb) = (new double[dx.Length], new double[dw.Length], new double[g.OutChannels]);
+            Conv2dReference.BackwardData<double>(g, D(dy), D(w), edx);
+            Conv2dReference.BackwardWeights<double>(g, D(x), D(dy), edw, edb);
+            Approx.AssertClose(edx, dx.Span, 1e-4, $"dx {g}");
+            Approx.AssertClose(edw, dw.Span, 1e-4, $"dw {g}");
+            Approx.AssertClose(edb, db.Span, 1e-4, $"db {g}");
+        }
+    }
+
+    [TestMethod]
+    public void SerialAndParallelRunsAgree()
+    {
+        var g = new Conv2dGeometry(5, 6, 10, 9, 8, 3, 3, padding: Padding2d.Symmetric(1));
+        var (x, w, dy) = (TestData.Tensor(7, Dims(g.InputShape)), TestData.Tensor(8, Dims(g.WeightShape)), TestData.Tensor(9, Dims(g.OutputShape)));
+        float[] Run()
+        {
+            var (y, dx, dw) = (new Tensor(g.OutputShape), new Tensor(g.InputShape), new Tensor(g.WeightShape));
+            Conv2d.Forward(g, x, w, null, y);
+            Conv2d.BackwardData(g, dy, w, dx);
+            Conv2d.BackwardWeights(g, x, dy, dw, null);
+            return [.. y.Span, .. dx.Span, .. dw.Span];
+        }
+        float[] parallel = Run();
+        int saved = CnnParallel.MaxDegreeOfParallelism;
+        CnnParallel.MaxDegreeOfParallelism = 1;
+        try { Approx.AssertClose(Run(), parallel, 1e-5, "one thread vs many"); }
+        finally { CnnParallel.MaxDegreeOfParallelism = saved; }
+    }
+
+    [TestMethod]
+    public void ReferenceBackwardMatchesFiniteDifferences()
+    {
+        foreach (var g in new Conv2dGeometry[]
+        {
+            new(2, 4, 5, 6, 4, 3, 2, strideH: 2, padding: new Padding2d(1, 0, 2, 1), dilationW: 2, groups: 2),
+            new(1, 3, 6, 5, 6, 3, 3, padding: Padding2d.Symmetric(1), groups: 3),
+        })
+        {
+            double[] x = D(TestData.Tensor(10, Dims(g.InputShape))), w = D(TestData.Tensor(11, Dims(g.WeightShape)));
+            double[] b = D(TestData.Tensor(12, g.OutChannels));
+            double[] Forward(double[] xv, double[] wv, double[] bv)
+            {
+                var y = new double[g.OutputShape.Length];
+                Conv2dReference.Forward<double>(g, xv, wv, bv, y);
+                return y;
+            }
+            GradientCheck.AssertMatchesFiniteDifferences($"dx {g}", x, xv => Forward(xv, w, b), dy =>
+            {
+                var dx = new double[x.Length];
+                Conv2dReference.BackwardData<double>(g, dy, w, dx);
+                return dx;
+            });
+            GradientCheck.AssertMatchesFiniteDifferences($"dw {g}", w, wv => Forward(x, wv, b), dy =>
+            {
+                var dw = new double[w.Length];
+                Conv2dReference.BackwardWeights<double>(g, x, dy, dw, new double[b.Length]);
+                return dw;
+            });
+            GradientCheck.AssertMatchesFiniteDifferences($"db {g}", b, bv => Forward(x, w, bv), dy =>
+            {
+                var db = new double[b.Length];
+                Conv2dReference.BackwardWeights<double>(g, x, dy, new double[w.Length], db);
+                return db;
+            });
+        }
+    }
+
+    [TestMethod]
+    public void HandComputedCase()
+    {
+        // 3×3 input 1..9, 2×2 kernel [[1, 0], [0, −1]], bias 10: y[i, j] = x[i, j] − x[i+1, j+1] + 10 = 6.
+        var g = new Conv2dGeometry(1, 1, 3, 3, 1, 2, 2);
+        var x = Tensor.FromArray([1, 2, 3, 4, 5, 6, 7, 8, 9], 1, 1, 3, 3);
+        var w = Tensor.FromArray([1, 0, 0, -1], 1, 1, 2, 2);
+        var y = new Tensor(g.OutputShape);
+        Conv2d.Forward(g, x, w, Tensor.FromArray([10f], 1), y);
+        CollectionAssert.AreEqual(new float[] { 6, 6, 6, 6 }, y.ToArray());
+    }
+
+    [TestMethod]
+    public void SamePaddingKeepsTheSizeAtStrideOneAndCeilsAtStrideTwo()
+    {
+        Assert.AreEqual(new Padding2d(1, 1, 1, 1), Padding2d.Same(28, 28, 3, 3));
+        Assert.AreEqual(new Padding2d(1, 2, 2, 2), Padding2d.Same(28, 28, 4, 5));
+        var p = Padding2d.Same(7, 8, 3, 3, strideH: 2, strideW: 2);
+        var g = new Conv2dGeometry(1, 1, 7, 8, 1, 3, 3, 2, 2, p);
+        Assert.AreEqual((4, 4), (g.OutHeight, g.OutWidth));
+    }
+
+    [TestMethod]
+    public void BadArgumentsNameTheParameterAndTheShapes()
+    {
+        AssertThrows("groups", "divisible", () => new Conv2dGeometry(1, 6, 8, 8, 4, 3, 3, groups: 4));
+        AssertThrows("kernelHeight", "larger than the padded input", () => new Conv2dGeometry(1, 1, 4, 4, 1, 7, 3));
+        AssertThrows("batch", "positive", () => new Conv2dGeometry(0, 1, 4, 4, 1, 3, 3));
+        AssertThrows("strideW", "positive", () => new Conv2dGeometry(1, 1, 4, 4, 1, 3, 3, strideW: -1));
+        AssertThrows("padding.Left", "negative", () => new Conv2dGeometry(1, 1, 4, 4, 1, 3, 3, padding: new Padding2d(0, -1, 0, 0)));
+        var g = new Conv2dGeometry(2, 3, 8, 8, 4, 3, 3);
+        var w = new Tensor(g.WeightShape);
+        AssertThrows("input", "[2, 3, 8, 9]", () => Conv2d.Forward(g, new Tensor(2, 3, 8, 9), w, null, new Tensor(g.OutputShape)));
+        AssertThrows("weight", "expected [4, 3, 3, 3]", () => Conv2d.Forward(g, new Tensor(g.InputShape), new Tensor(4, 3, 5, 5), null, new Tensor(g.OutputShape)));
+        AssertThrows("bias", "[5]", () => Conv2d.Forward(g, new Tensor(g.InputShape), w, new Tensor(5), new Tensor(g.OutputShape)));
+        AssertThrows("gradOutput", "[2, 4, 6, 6]", () => Conv2d.BackwardData(g, new Tensor(2, 4, 5, 5), w, new Tensor(g.InputShape)));
+    }
+
+    internal static void AssertThrows(string parameter, string messagePart, Action action)
+    {
+        var e = Assert.ThrowsExactly<ArgumentException>(action);
+        Assert.AreEqual(parameter, e.ParamName);
+        StringAssert.Contains(e.Message, messagePart);
+    }
+
+    internal static int[] Dims(TensorShape shape) => shape.Dimensions.ToArray();
+
+    internal static double[] D(Tensor t) => TestData.ToDouble(t.Span);
+}

@@ -16,8 +16,9 @@ namespace MLNet.Cnn.Kernels;
 /// </summary>
 internal static unsafe class Gemm
 {
-    private const int KC = 256;
-    private const int MC = 128;
+    // Block sizes: a KC×NR panel of B stays in L1 while MC×KC of A streams from L2; KC×NC of packed B fits in L2.
+    private static readonly int KC = Tune("KC", 256), MC = Tune("MC", 128), NC = Tune("NC", 512);
+    private static int Tune(string name, int value) => int.TryParse(Environment.GetEnvironmentVariable("GEMM_" + name), out int v) ? v : value;
 
     /// <summary>The micro-kernel family this process uses: the widest the CPU runs natively.</summary>
     public static GemmKernel DefaultKernel { get; } =
@@ -78,7 +79,7 @@ internal static unsafe class Gemm
         MultiplySerial(kernel, m, n, k, a, aRowStride, aColStride, b, bRowStride, bColStride, c, ldc, accumulate);
     }
 
-    private static (int Mr, int Nr) TileSize(GemmKernel kernel) => kernel switch
+    internal static (int Mr, int Nr) TileSize(GemmKernel kernel) => kernel switch
     {
         GemmKernel.Avx512 => (8, 32),
         GemmKernel.Avx2 => (6, 16),
@@ -91,41 +92,43 @@ internal static unsafe class Gemm
         float* c, int ldc, bool accumulate)
     {
         var (mr, nr) = TileSize(kernel);
-        int kcMax = Math.Min(k, KC);
-        int nPanels = (n + nr - 1) / nr;
-        int mcMax = Math.Min(RoundUp(m, mr), MC);
-        using var packedB = ScratchPool.Rent(kcMax * nPanels * nr);
+        int kcMax = Math.Min(k, KC), ncMax = Math.Min(RoundUp(n, nr), NC), mcMax = Math.Min(RoundUp(m, mr), MC);
+        using var packedB = ScratchPool.Rent(kcMax * ncMax);
         using var packedA = ScratchPool.Rent(kcMax * mcMax);
         float* tile = stackalloc float[8 * 32];
 
-        for (int p0 = 0; p0 < k; p0 += KC)
+        for (int j0 = 0; j0 < n; j0 += NC)
         {
-            int kc = Math.Min(KC, k - p0);
-            bool addToC = accumulate || p0 > 0;
-            PackB(kc, n, nr, b + (long)p0 * bRowStride, bRowStride, bColStride, packedB.Pointer);
-            for (int i0 = 0; i0 < m; i0 += MC)
+            int nc = Math.Min(NC, n - j0);
+            for (int p0 = 0; p0 < k; p0 += KC)
             {
-                int mc = Math.Min(MC, m - i0);
-                PackA(mc, kc, mr, a + (long)i0 * aRowStride + (long)p0 * aColStride, aRowStride, aColStride,
-                    packedA.Pointer);
-                for (int jp = 0; jp < nPanels; jp++)
+                int kc = Math.Min(KC, k - p0);
+                bool addToC = accumulate || p0 > 0;
+                PackB(kc, nc, nr, b + (long)p0 * bRowStride + (long)j0 * bColStride, bRowStride, bColStride, packedB.Pointer);
+                for (int i0 = 0; i0 < m; i0 += MC)
                 {
-                    int j = jp * nr, nrValid = Math.Min(nr, n - j);
-                    float* bPanel = packedB.Pointer + (long)jp * kc * nr;
-                    for (int ip = 0; ip * mr < mc; ip++)
+                    int mc = Math.Min(MC, m - i0);
+                    PackA(mc, kc, mr, a + (long)i0 * aRowStride + (long)p0 * aColStride, aRowStride, aColStride,
+                        packedA.Pointer);
+                    for (int j = 0; j < nc; j += nr)
                     {
-                        int i = ip * mr, mrValid = Math.Min(mr, mc - i);
-                        float* aPanel = packedA.Pointer + (long)ip * kc * mr;
-                        float* cTile = c + (long)(i0 + i) * ldc + j;
-                        if (mrValid == mr && nrValid == nr)
-                            MicroKernel(kernel, kc, aPanel, bPanel, cTile, ldc, addToC);
-                        else
+                        int nrValid = Math.Min(nr, nc - j);
+                        float* bPanel = packedB.Pointer + (long)j * kc;
+                        for (int i = 0; i < mc; i += mr)
                         {
-                            // Edge tile: compute the full tile into scratch, then merge the valid part.
-                            MicroKernel(kernel, kc, aPanel, bPanel, tile, nr, false);
-                            for (int r = 0; r < mrValid; r++)
-                                for (int q = 0; q < nrValid; q++)
-                                    cTile[(long)r * ldc + q] = addToC ? cTile[(long)r * ldc + q] + tile[r * nr + q] : tile[r * nr + q];
+                            int mrValid = Math.Min(mr, mc - i);
+                            float* aPanel = packedA.Pointer + (long)i * kc;
+                            float* cTile = c + (long)(i0 + i) * ldc + j0 + j;
+                            if (mrValid == mr && nrValid == nr)
+                                MicroKernel(kernel, kc, aPanel, bPanel, cTile, ldc, addToC);
+                            else
+                            {
+                                // Edge tile: compute the full tile into scratch, then merge the valid part.
+                                MicroKernel(kernel, kc, aPanel, bPanel, tile, nr, false);
+                                for (int r = 0; r < mrValid; r++)
+                                    for (int q = 0; q < nrValid; q++)
+                                        cTile[(long)r * ldc + q] = addToC ? cTile[(long)r * ldc + q] + tile[r * nr + q] : tile[r * nr + q];
+                            }
                         }
                     }
                 }
@@ -133,10 +136,10 @@ internal static unsafe class Gemm
         }
     }
 
-    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+    internal static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     /// <summary>Packs A[mc × kc] into ⌈mc/mr⌉ panels; panel q holds, for each p, rows q·mr … q·mr+mr−1 (zero-filled).</summary>
-    private static void PackA(int mc, int kc, int mr, float* a, int rowStride, int colStride, float* dst)
+    internal static void PackA(int mc, int kc, int mr, float* a, int rowStride, int colStride, float* dst)
     {
         for (int i0 = 0; i0 < mc; i0 += mr)
         {
@@ -191,26 +194,37 @@ internal static unsafe class Gemm
         }
     }
 
-    private static void MicroKernel(GemmKernel kernel, int kc, float* a, float* b, float* c, int ldc, bool accumulate)
+    private static void MicroKernel(GemmKernel kernel, int kc, float* a, float* b, float* c, int ldc, bool accumulate) =>
+        MicroKernel(kernel, kc, a, new PackedRows(b, TileSize(kernel).Nr), c, ldc, accumulate);
+
+    /// <summary>
+    /// One MR×NR tile: C (=|+=) Σ_{p &lt; kc} a[p·MR + r] · rows.Row(p)[q]. <paramref name="a"/> is a packed A
+    /// panel (see <see cref="PackA"/>); B's rows may come from a packed panel or straight from memory.
+    /// </summary>
+    internal static void MicroKernel<TRows>(GemmKernel kernel, int kc, float* a, TRows rows, float* c, int ldc, bool accumulate)
+        where TRows : struct, IPanelRows
     {
         switch (kernel)
         {
-            case GemmKernel.Avx512: Kernel8x32Avx512(kc, a, b, c, ldc, accumulate); break;
-            case GemmKernel.Avx2: Kernel6x16Avx2(kc, a, b, c, ldc, accumulate); break;
-            default: Kernel4x4Portable(kc, a, b, c, ldc, accumulate); break;
+            case GemmKernel.Avx512: Kernel8x32Avx512(kc, a, rows, c, ldc, accumulate); break;
+            case GemmKernel.Avx2: Kernel6x16Avx2(kc, a, rows, c, ldc, accumulate); break;
+            default: Kernel4x4Portable(kc, a, rows, c, ldc, accumulate); break;
         }
     }
 
     /// <summary>C[8×32] (=|+=) Σ_p a[p·8 + r]·b[p·32 + q]: 16 zmm accumulators, two B vectors per step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel8x32Avx512(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
+    private static void Kernel8x32Avx512<TRows>(int kc, float* a, TRows rows, float* c, int ldc, bool accumulate)
+        where TRows : struct, IPanelRows
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default,
             c20 = default, c21 = default, c30 = default, c31 = default,
             c40 = default, c41 = default, c50 = default, c51 = default,
             c60 = default, c61 = default, c70 = default, c71 = default;
+        PrefetchTile(c, ldc, 8, 2);
         for (int p = 0; p < kc; p++)
         {
+            float* b = rows.Row(p);
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + 16);
             var x = Vector512.Create(a[0]); c00 = Avx512F.FusedMultiplyAdd(x, b0, c00); c01 = Avx512F.FusedMultiplyAdd(x, b1, c01);
@@ -222,7 +236,6 @@ internal static unsafe class Gemm
             x = Vector512.Create(a[6]); c60 = Avx512F.FusedMultiplyAdd(x, b0, c60); c61 = Avx512F.FusedMultiplyAdd(x, b1, c61);
             x = Vector512.Create(a[7]); c70 = Avx512F.FusedMultiplyAdd(x, b0, c70); c71 = Avx512F.FusedMultiplyAdd(x, b1, c71);
             a += 8;
-            b += 32;
         }
         Store512(c, c00, c01, accumulate); c += ldc;
         Store512(c, c10, c11, accumulate); c += ldc;
@@ -232,6 +245,18 @@ internal static unsafe class Gemm
         Store512(c, c50, c51, accumulate); c += ldc;
         Store512(c, c60, c61, accumulate); c += ldc;
         Store512(c, c70, c71, accumulate);
+    }
+
+    /// <summary>
+    /// Starts loading the C tile's cache lines while the rank-1 updates run: its rows are ldc apart (often a
+    /// page or more), so without this every tile store waits for memory.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchTile(float* c, int ldc, int rows, int linesPerRow)
+    {
+        for (int r = 0; r < rows; r++)
+            for (int line = 0; line < linesPerRow; line++)
+                Sse.Prefetch0(c + (long)r * ldc + line * 16);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -248,12 +273,15 @@ internal static unsafe class Gemm
 
     /// <summary>C[6×16] (=|+=) Σ_p a[p·6 + r]·b[p·16 + q]: 12 ymm accumulators, two B vectors per step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x16Avx2(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
+    private static void Kernel6x16Avx2<TRows>(int kc, float* a, TRows rows, float* c, int ldc, bool accumulate)
+        where TRows : struct, IPanelRows
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
             c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        PrefetchTile(c, ldc, 6, 1);
         for (int p = 0; p < kc; p++)
         {
+            float* b = rows.Row(p);
             var b0 = Vector256.Load(b);
             var b1 = Vector256.Load(b + 8);
             var x = Vector256.Create(a[0]); c00 = Fma.MultiplyAdd(x, b0, c00); c01 = Fma.MultiplyAdd(x, b1, c01);
@@ -263,7 +291,6 @@ internal static unsafe class Gemm
             x = Vector256.Create(a[4]); c40 = Fma.MultiplyAdd(x, b0, c40); c41 = Fma.MultiplyAdd(x, b1, c41);
             x = Vector256.Create(a[5]); c50 = Fma.MultiplyAdd(x, b0, c50); c51 = Fma.MultiplyAdd(x, b1, c51);
             a += 6;
-            b += 16;
         }
         Store256(c, c00, c01, accumulate); c += ldc;
         Store256(c, c10, c11, accumulate); c += ldc;
@@ -286,14 +313,18 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Scalar 4×4 tile for CPUs without AVX2/FMA.</summary>
-    private static void Kernel4x4Portable(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
+    private static void Kernel4x4Portable<TRows>(int kc, float* a, TRows rows, float* c, int ldc, bool accumulate)
+        where TRows : struct, IPanelRows
     {
         float* acc = stackalloc float[16];
         new Span<float>(acc, 16).Clear();
-        for (int p = 0; p < kc; p++, a += 4, b += 4)
+        for (int p = 0; p < kc; p++, a += 4)
+        {
+            float* b = rows.Row(p);
             for (int r = 0; r < 4; r++)
                 for (int q = 0; q < 4; q++)
                     acc[r * 4 + q] += a[r] * b[q];
+        }
         for (int r = 0; r < 4; r++)
             for (int q = 0; q < 4; q++)
                 c[(long)r * ldc + q] = accumulate ? c[(long)r * ldc + q] + acc[r * 4 + q] : acc[r * 4 + q];
@@ -306,4 +337,22 @@ internal enum GemmKernel
     Portable,
     Avx2,
     Avx512,
+}
+
+/// <summary>Where the micro-kernel finds row p (NR floats) of its B operand.</summary>
+internal unsafe interface IPanelRows
+{
+    float* Row(int p);
+}
+
+/// <summary>Rows of a packed B panel: NR floats each, one after the other.</summary>
+internal readonly unsafe struct PackedRows(float* panel, int nr) : IPanelRows
+{
+    public float* Row(int p) => panel + p * nr;
+}
+
+/// <summary>Rows read in place: row p starts at origin + offsets[p] (implicit GEMM over a padded image).</summary>
+internal readonly unsafe struct OffsetRows(float* origin, int* offsets) : IPanelRows
+{
+    public float* Row(int p) => origin + offsets[p];
 }

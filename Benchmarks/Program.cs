@@ -1,0 +1,33 @@
+using MLNet.Cnn.Benchmarks;
+using MLNet.Cnn.Benchmarks.Conv;
+
+// dotnet run -c Release --project Benchmarks -- <conv|gemm> [name filter] [--calls N] [--threads N]
+const string Usage = """
+    usage: <conv|gemm> [name-filter] [--calls N] [--threads N]
+      conv     Conv2d forward beside ONNX Runtime, and our forward+backward; writes Benchmarks/results/conv.csv
+      gemm     our GEMM alone on square and conv-like sizes
+      name-filter  run only the shapes whose name contains this text
+      --calls N    timed calls per measurement (default 20; warm-up is always 3 calls)
+      --threads N  threads for both our kernels and ONNX Runtime (default 2)
+    """;
+
+Action<BenchmarkOptions>? run = args.FirstOrDefault() switch
+{
+    "conv" => ConvBenchmark.Run,
+    "gemm" => GemmBenchmark.Run,
+    _ => null,
+};
+if (run is null)
+{
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+if (!BenchmarkOptions.TryParse(args[1..], out var options, out string? error))
+{
+    Console.Error.WriteLine($"{error}\n{Usage}");
+    return 2;
+}
+
+MachineInfo.Print(options);
+run(options);
+return 0;

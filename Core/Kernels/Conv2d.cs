@@ -11,6 +11,8 @@ namespace MLNet.Cnn.Kernels;
 /// </summary>
 public static unsafe class Conv2d
 {
+    internal static bool UseImplicitGemm = Environment.GetEnvironmentVariable("CONV_IMPLICIT") != "0";
+
     /// <summary>y = conv(x, w) + b. x [N, Cin, H, W], w [Cout, Cin/G, kH, kW], b [Cout] or null → y [N, Cout, Hout, Wout].</summary>
     public static void Forward(Conv2dGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output)
     {
@@ -27,8 +29,14 @@ public static unsafe class Conv2d
 
         int cols = g.OutHeight * g.OutWidth, inPlane = g.InHeight * g.InWidth;
         int mg = g.OutChannelsPerGroup, kg = g.PatchSize, cg = g.InChannelsPerGroup;
-        nint x = (nint)input.Pointer, w = (nint)weight.Pointer, y = (nint)output.Pointer;
         var plan = ConvWorkPlan.For(g.Batch, cols);
+        if (ImplicitGemmConv.Applies(g) && UseImplicitGemm)
+        {
+            ImplicitGemmConv.Forward(g, input.Pointer, weight.Pointer, bias is null ? null : bias.Pointer, output.Pointer,
+                ConvWorkPlan.PerImage(g.Batch));
+            return;
+        }
+        nint x = (nint)input.Pointer, w = (nint)weight.Pointer, y = (nint)output.Pointer;
         plan.Run(g.Batch, (_, first, count) =>
         {
             int ld = count * cols;
@@ -71,6 +79,14 @@ public static unsafe class Conv2d
             return;
         }
 
+        if (UseImplicitGemm && g.StrideOneAdjoint() is { } adjoint)
+        {
+            using var turned = ScratchPool.Rent(g.WeightShape.Length);
+            TurnKernel(g, weight.Pointer, turned.Pointer);
+            ImplicitGemmConv.Forward(adjoint, gradOutput.Pointer, turned.Pointer, null, gradInput.Pointer,
+                ConvWorkPlan.PerImage(g.Batch));
+            return;
+        }
         int cols = g.OutHeight * g.OutWidth, inPlane = g.InHeight * g.InWidth;
         int mg = g.OutChannelsPerGroup, kg = g.PatchSize, cg = g.InChannelsPerGroup;
         nint dy = (nint)gradOutput.Pointer, w = (nint)weight.Pointer, dx = (nint)gradInput.Pointer;
@@ -165,6 +181,23 @@ public static unsafe class Conv2d
         for (int slot = 1; slot < plan.Slots; slot++)
             if (started[slot])
                 VectorMath.Add((float*)partialBase + (long)(slot - 1) * weightLength, (float*)dwBase, weightLength);
+    }
+
+    /// <summary>
+    /// The weights of <see cref="Conv2dGeometry.StrideOneAdjoint"/>: w [Cout, Cin/G, kH, kW] →
+    /// wᵀ [Cin, Cout/G, kH, kW] with wᵀ[g·Cg + ci, co, kh, kw] = w[g·Mg + co, ci, kH − 1 − kh, kW − 1 − kw].
+    /// </summary>
+    private static void TurnKernel(Conv2dGeometry g, float* w, float* turned)
+    {
+        int mg = g.OutChannelsPerGroup, cg = g.InChannelsPerGroup, taps = g.KernelHeight * g.KernelWidth;
+        for (int group = 0; group < g.Groups; group++)
+            for (int co = 0; co < mg; co++)
+                for (int ci = 0; ci < cg; ci++)
+                {
+                    float* src = w + ((long)(group * mg + co) * cg + ci) * taps;
+                    float* dst = turned + ((long)(group * cg + ci) * mg + co) * taps;
+                    for (int t = 0; t < taps; t++) dst[t] = src[taps - 1 - t];
+                }
     }
 
     /// <summary>y[n, c, :, :] += b[c]. y [N, C, H, W], b [C].</summary>

@@ -98,4 +98,25 @@ public sealed record Conv2dGeometry
         && Padding == Padding2d.None;
 
     public bool IsDepthwise => Groups == InChannels && Groups > 1;
+
+    /// <summary>
+    /// For stride 1, the geometry whose forward pass computes this convolution's input gradient: a
+    /// convolution of dy [N, Cout, Hout, Wout] with the kernel turned by 180° (input and output channels
+    /// swapped within each group) and padding d·(k − 1) − p on each side, giving exactly H×W outputs.
+    /// Null for stride > 1, or when a padding exceeds the dilated kernel extent.
+    /// </summary>
+    internal Conv2dGeometry? StrideOneAdjoint()
+    {
+        if (StrideH != 1 || StrideW != 1) return null;
+        int extentH = DilationH * (KernelHeight - 1), extentW = DilationW * (KernelWidth - 1);
+        var p = new Padding2d(extentH - Padding.Top, extentW - Padding.Left, extentH - Padding.Bottom, extentW - Padding.Right);
+        if (p.Top < 0 || p.Left < 0 || p.Bottom < 0 || p.Right < 0) return null;
+        return new Conv2dGeometry(Batch, OutChannels, OutHeight, OutWidth, InChannels, KernelHeight, KernelWidth, 1, 1, p,
+            DilationH, DilationW, Groups);
+    }
+
+    /// <summary>A copy with other batch, channel or group counts (same kernel, stride, padding, dilation, spatial size).</summary>
+    internal Conv2dGeometry With(int? batch = null, int? inChannels = null, int? outChannels = null, int? groups = null) =>
+        new(batch ?? Batch, inChannels ?? InChannels, InHeight, InWidth, outChannels ?? OutChannels, KernelHeight, KernelWidth,
+            StrideH, StrideW, Padding, DilationH, DilationW, groups ?? Groups);
 }

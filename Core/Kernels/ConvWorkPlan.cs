@@ -25,6 +25,15 @@ internal readonly record struct ConvWorkPlan(int ImagesPerChunk, int Chunks, int
             : new ConvWorkPlan(perChunk, chunks, 1, ParallelGemm: threads > 1);
     }
 
+    /// <summary>One image per chunk; the GEMM goes parallel when the batch is smaller than the thread count.</summary>
+    public static ConvWorkPlan PerImage(int batch)
+    {
+        int threads = Math.Min(CnnParallel.MaxDegreeOfParallelism, Environment.ProcessorCount);
+        return batch >= threads && threads > 1
+            ? new ConvWorkPlan(1, batch, threads, ParallelGemm: false)
+            : new ConvWorkPlan(1, batch, 1, ParallelGemm: threads > 1);
+    }
+
     /// <summary>Calls body(slot, firstImage, imageCount) for every chunk; one slot never runs two chunks at once.</summary>
     public void Run(int batch, Action<int, int, int> body)
     {

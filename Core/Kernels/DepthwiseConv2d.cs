@@ -35,7 +35,7 @@ internal static unsafe class DepthwiseConv2d
         int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
         // For stride 1, dx is a stride-1 depthwise convolution of dy with the kernel turned by 180° and
         // padding d·(k − 1) − p on each side, so the register-blocked forward kernel does the work.
-        var flipped = FlippedGeometry(g);
+        var flipped = g.StrideOneAdjoint()?.With(batch: 1, inChannels: 1, outChannels: 1, groups: 1);
         nint dy = (nint)gradOutput.Pointer, w = (nint)weight.Pointer, dx = (nint)gradInput.Pointer;
         CnnParallel.For(g.Batch * g.InChannels, plane =>
         {
@@ -90,22 +90,6 @@ internal static unsafe class DepthwiseConv2d
                     ((float*)dw)[(long)oc * taps + kh * g.KernelWidth + kw] = (float)sum;
                 }
         });
-    }
-
-    /// <summary>
-    /// The stride-1 geometry whose forward pass is the backward-data pass of <paramref name="g"/>, or null
-    /// when there is none (stride > 1, or padding beyond the dilated kernel extent).
-    /// </summary>
-    private static Conv2dGeometry? FlippedGeometry(Conv2dGeometry g)
-    {
-        if (g.StrideH != 1 || g.StrideW != 1) return null;
-        int extentH = g.DilationH * (g.KernelHeight - 1), extentW = g.DilationW * (g.KernelWidth - 1);
-        var p = g.Padding;
-        // dy is padded so that its correlation with the turned kernel gives exactly H×W outputs.
-        var padding = new Padding2d(extentH - p.Top, extentW - p.Left, extentH - p.Bottom, extentW - p.Right);
-        if (padding.Top < 0 || padding.Left < 0 || padding.Bottom < 0 || padding.Right < 0) return null;
-        return new Conv2dGeometry(1, 1, g.OutHeight, g.OutWidth, 1, g.KernelHeight, g.KernelWidth, 1, 1, padding,
-            g.DilationH, g.DilationW);
     }
 
     /// <summary>One output plane: y[oh, ow] (+)= bias + Σ_{kh, kw} w[kh, kw] · x[oh·sH − pT + kh·dH, ow·sW − pL + kw·dW].</summary>

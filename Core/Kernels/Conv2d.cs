@@ -137,6 +137,11 @@ public static unsafe class Conv2d
             return;
         }
 
+        if (UseImplicitGemm && ImplicitGemmConv.Applies(g))
+        {
+            ImplicitGemmConv.BackwardWeights(g, input.Pointer, gradOutput.Pointer, gradWeight.Pointer);
+            return;
+        }
         int cols = g.OutHeight * g.OutWidth, inPlane = g.InHeight * g.InWidth;
         int mg = g.OutChannelsPerGroup, kg = g.PatchSize, cg = g.InChannelsPerGroup;
         int weightLength = g.WeightShape.Length;

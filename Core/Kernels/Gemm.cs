@@ -95,7 +95,7 @@ internal static unsafe class Gemm
         int kcMax = Math.Min(k, KC), ncMax = Math.Min(RoundUp(n, nr), NC), mcMax = Math.Min(RoundUp(m, mr), MC);
         using var packedB = ScratchPool.Rent(kcMax * ncMax);
         using var packedA = ScratchPool.Rent(kcMax * mcMax);
-        float* tile = stackalloc float[8 * 32];
+        float* tile = stackalloc float[TileScratchLength];
 
         for (int j0 = 0; j0 < n; j0 += NC)
         {
@@ -118,17 +118,8 @@ internal static unsafe class Gemm
                         {
                             int mrValid = Math.Min(mr, mc - i);
                             float* aPanel = packedA.Pointer + (long)i * kc;
-                            float* cTile = c + (long)(i0 + i) * ldc + j0 + j;
-                            if (mrValid == mr && nrValid == nr)
-                                MicroKernel(kernel, kc, aPanel, bPanel, cTile, ldc, addToC);
-                            else
-                            {
-                                // Edge tile: compute the full tile into scratch, then merge the valid part.
-                                MicroKernel(kernel, kc, aPanel, bPanel, tile, nr, false);
-                                for (int r = 0; r < mrValid; r++)
-                                    for (int q = 0; q < nrValid; q++)
-                                        cTile[(long)r * ldc + q] = addToC ? cTile[(long)r * ldc + q] + tile[r * nr + q] : tile[r * nr + q];
-                            }
+                            Tile(kernel, kc, aPanel, new PackedRows(bPanel, nr), c + (long)(i0 + i) * ldc + j0 + j, ldc,
+                                mrValid, nrValid, addToC, tile);
                         }
                     }
                 }
@@ -194,8 +185,30 @@ internal static unsafe class Gemm
         }
     }
 
-    private static void MicroKernel(GemmKernel kernel, int kc, float* a, float* b, float* c, int ldc, bool accumulate) =>
-        MicroKernel(kernel, kc, a, new PackedRows(b, TileSize(kernel).Nr), c, ldc, accumulate);
+    /// <summary>Scratch for one MR×NR tile of any kernel family.</summary>
+    internal const int TileScratchLength = 8 * 32;
+
+    /// <summary>
+    /// A tile of which only mrValid × nrValid cells exist in C: full tiles go straight to C, edge tiles are
+    /// computed whole into <paramref name="scratch"/> (<see cref="TileScratchLength"/> floats) and their valid part merged.
+    /// </summary>
+    internal static void Tile<TRows>(GemmKernel kernel, int kc, float* a, TRows rows, float* c, int ldc,
+        int mrValid, int nrValid, bool accumulate, float* scratch) where TRows : struct, IPanelRows
+    {
+        var (mr, nr) = TileSize(kernel);
+        if (mrValid == mr && nrValid == nr)
+        {
+            MicroKernel(kernel, kc, a, rows, c, ldc, accumulate);
+            return;
+        }
+        MicroKernel(kernel, kc, a, rows, scratch, nr, accumulate: false);
+        for (int r = 0; r < mrValid; r++)
+        {
+            float* cRow = c + (long)r * ldc;
+            if (accumulate) VectorMath.Add(scratch + r * nr, cRow, nrValid);
+            else Unsafe.CopyBlockUnaligned(cRow, scratch + r * nr, (uint)(nrValid * sizeof(float)));
+        }
+    }
 
     /// <summary>
     /// One MR×NR tile: C (=|+=) Σ_{p &lt; kc} a[p·MR + r] · rows.Row(p)[q]. <paramref name="a"/> is a packed A

@@ -37,10 +37,7 @@ internal static unsafe class ImplicitGemmConv
             Gemm.PackA(mg, kg, mr, weight + (long)group * mg * kg, kg, 1, packedWeights.Pointer + (long)group * mPanels * mr * kg);
         using var offsetBuffer = ScratchPool.Rent(kg);
         int* offsets = (int*)offsetBuffer.Pointer;
-        for (int c = 0, p = 0; c < cg; c++)
-            for (int kh = 0; kh < g.KernelHeight; kh++)
-                for (int kw = 0; kw < g.KernelWidth; kw++)
-                    offsets[p++] = (c * hp + kh * g.DilationH) * wp + kw * g.DilationW;
+        FillOffsets(g, hp, wp, offsets);
 
         nint x = (nint)input, y = (nint)output, b = (nint)bias, packed = (nint)packedWeights.Pointer, offs = (nint)offsets;
         plan.Run(g.Batch, (_, first, count) =>
@@ -75,6 +72,128 @@ internal static unsafe class ImplicitGemmConv
     }
 
     /// <summary>
+    /// dw [Cout, Cin/G, kH, kW] = Σ_n dy_grid · Bᵀ (overwritten), computed transposed per group:
+    ///   dwᵀ [Kg, Cout/G] = Σ_n B [Kg, grid] · dy_gridᵀ [grid, Cout/G],
+    /// where B's rows are the shifted padded image (packed MR rows at a time) and dy_grid is dy on the
+    /// Hout × Wp grid, zero in the discarded columns so they add nothing. Work items are (image, grid slice)
+    /// pairs dealt to one slot per thread; each slot sums into its own dwᵀ and the slots are added at the end.
+    /// </summary>
+    public static void BackwardWeights(Conv2dGeometry g, float* input, float* gradOutput, float* gradWeight)
+    {
+        var kernel = Gemm.DefaultKernel;
+        var (mr, nr) = Gemm.TileSize(kernel);
+        int mg = g.OutChannelsPerGroup, kg = g.PatchSize, cg = g.InChannelsPerGroup;
+        int hp = g.InHeight + g.Padding.Top + g.Padding.Bottom, wp = g.InWidth + g.Padding.Left + g.Padding.Right;
+        int grid = g.OutHeight * wp, paddedLength = g.InChannels * hp * wp + nr + wp;
+        int nPanels = (mg + nr - 1) / nr, ld = nPanels * nr, partialLength = g.Groups * kg * ld;
+        int threads = Math.Min(CnnParallel.MaxDegreeOfParallelism, Environment.ProcessorCount);
+        int slices = g.Batch >= threads ? 1 : Math.Min((threads + g.Batch - 1) / g.Batch, (grid + KC - 1) / KC);
+        int items = g.Batch * slices, slots = Math.Min(threads, items);
+
+        using var offsetBuffer = ScratchPool.Rent(kg);
+        int* offsets = (int*)offsetBuffer.Pointer;
+        FillOffsets(g, hp, wp, offsets);
+        using var partials = ScratchPool.Rent(slots * partialLength);
+        nint x = (nint)input, dy = (nint)gradOutput, acc = (nint)partials.Pointer, offs = (nint)offsets;
+        CnnParallel.For(slots, slot =>
+        {
+            float* dwT = (float*)acc + (long)slot * partialLength;
+            new Span<float>(dwT, partialLength).Clear();
+            using var padded = ScratchPool.Rent(paddedLength);
+            using var packedDy = ScratchPool.Rent(KC * ld);
+            using var packedRows = ScratchPool.Rent(KC * mr);
+            float* tile = stackalloc float[Gemm.TileScratchLength];
+            int paddedImage = -1;
+            for (int item = slot; item < items; item += slots)
+            {
+                int image = item / slices, slice = item % slices;
+                int j1 = (int)((long)grid * (slice + 1) / slices);
+                if (paddedImage != image)
+                {
+                    PadImage(g, (float*)x + (long)image * g.InChannels * g.InHeight * g.InWidth, padded.Pointer, hp, wp, paddedLength);
+                    paddedImage = image;
+                }
+                for (int group = 0; group < g.Groups; group++)
+                {
+                    float* xGroup = padded.Pointer + (long)group * cg * hp * wp;
+                    float* dyGroup = (float*)dy + ((long)image * g.OutChannels + group * mg) * g.OutHeight * g.OutWidth;
+                    float* dwGroup = dwT + (long)group * kg * ld;
+                    for (int j0 = (int)((long)grid * slice / slices); j0 < j1; j0 += KC)
+                    {
+                        int kc = Math.Min(KC, j1 - j0);
+                        PackGradOutputOnGrid(g, dyGroup, mg, wp, j0, kc, nr, nPanels, packedDy.Pointer);
+                        for (int i = 0; i < kg; i += mr)
+                        {
+                            int rowsValid = Math.Min(mr, kg - i);
+                            PackShiftedRows(xGroup + j0, (int*)offs + i, rowsValid, mr, kc, packedRows.Pointer);
+                            for (int panel = 0; panel < nPanels; panel++)
+                                Gemm.Tile(kernel, kc, packedRows.Pointer, new PackedRows(packedDy.Pointer + (long)panel * kc * nr, nr),
+                                    dwGroup + (long)i * ld + panel * nr, ld, rowsValid, Math.Min(nr, mg - panel * nr),
+                                    accumulate: true, tile);
+                        }
+                    }
+                }
+            }
+        });
+        // dw[g·Mg + co, p] = Σ_slots dwᵀ[g][p, co]
+        for (int group = 0; group < g.Groups; group++)
+            for (int co = 0; co < mg; co++)
+                for (int p = 0; p < kg; p++)
+                {
+                    float sum = 0;
+                    for (int slot = 0; slot < slots; slot++)
+                        sum += ((float*)acc)[(long)slot * partialLength + ((long)group * kg + p) * ld + co];
+                    gradWeight[((long)group * mg + co) * kg + p] = sum;
+                }
+    }
+
+    /// <summary>offsets[p] for p = (c, kh, kw): where row p of B starts in the padded image, (c·Hp + kh·dH)·Wp + kw·dW.</summary>
+    private static void FillOffsets(Conv2dGeometry g, int hp, int wp, int* offsets)
+    {
+        for (int c = 0, p = 0; c < g.InChannelsPerGroup; c++)
+            for (int kh = 0; kh < g.KernelHeight; kh++)
+                for (int kw = 0; kw < g.KernelWidth; kw++)
+                    offsets[p++] = (c * hp + kh * g.DilationH) * wp + kw * g.DilationW;
+    }
+
+    /// <summary>
+    /// Packs dy_gridᵀ rows j0 … j0+kc−1 into ⌈mg/nr⌉ panels [kc][nr]: panel q, row k, column t holds
+    /// dy[q·nr + t, oh, ow] for grid position j0 + k = oh·Wp + ow, or 0 when ow ≥ Wout or q·nr + t ≥ mg.
+    /// </summary>
+    private static void PackGradOutputOnGrid(Conv2dGeometry g, float* dy, int mg, int wp, int j0, int kc, int nr, int nPanels, float* dst)
+    {
+        new Span<float>(dst, kc * nPanels * nr).Clear();
+        int plane = g.OutHeight * g.OutWidth;
+        for (int co = 0; co < mg; co++)
+        {
+            float* d = dst + (long)(co / nr) * kc * nr + co % nr;
+            float* src = dy + (long)co * plane;
+            int oh = j0 / wp, ow = j0 % wp;
+            for (int k = 0; k < kc; k++)
+            {
+                if (ow < g.OutWidth) d[k * nr] = src[oh * g.OutWidth + ow];
+                if (++ow == wp) { ow = 0; oh++; }
+            }
+        }
+    }
+
+    /// <summary>Packs rows r &lt; rowsValid of B (row r at x + offsets[r], kc floats) as an A panel [kc][mr], zero-filling the missing rows.</summary>
+    private static void PackShiftedRows(float* x, int* offsets, int rowsValid, int mr, int kc, float* dst)
+    {
+        for (int r = 0; r < mr; r++)
+        {
+            float* d = dst + r;
+            if (r >= rowsValid)
+            {
+                for (int k = 0; k < kc; k++) d[k * mr] = 0f;
+                continue;
+            }
+            float* src = x + offsets[r];
+            for (int k = 0; k < kc; k++) d[k * mr] = src[k];
+        }
+    }
+
+    /// <summary>
     /// One NR-wide window of the grid for all Cout/G output channels: for each KC slice of K the window's
     /// B rows (kc × NR floats, read in place) stay in L1 while every MR panel of the weights sweeps over them.
     /// </summary>
@@ -82,28 +201,14 @@ internal static unsafe class ImplicitGemmConv
     private static void Window(GemmKernel kernel, int mr, int nr, int mg, int kg, float* a, float* xWindow, int* offsets,
         float* c, int ldc)
     {
-        float* tile = stackalloc float[8 * 32];
+        float* tile = stackalloc float[Gemm.TileScratchLength];
         for (int p0 = 0; p0 < kg; p0 += KC)
         {
             int kc = Math.Min(KC, kg - p0);
             var rows = new OffsetRows(xWindow, offsets + p0);
             for (int i = 0; i < mg; i += mr)
-            {
-                float* aPanel = a + (long)i * kg + (long)p0 * mr;
-                if (i + mr <= mg)
-                    Gemm.MicroKernel(kernel, kc, aPanel, rows, c + (long)i * ldc, ldc, accumulate: p0 > 0);
-                else
-                {
-                    // Last, partial panel of output channels: full tile into scratch, keep the valid rows.
-                    Gemm.MicroKernel(kernel, kc, aPanel, rows, tile, nr, accumulate: false);
-                    for (int r = 0; r < mg - i; r++)
-                    {
-                        float* cRow = c + (long)(i + r) * ldc;
-                        if (p0 > 0) VectorMath.Add(tile + r * nr, cRow, nr);
-                        else Unsafe.CopyBlockUnaligned(cRow, tile + r * nr, (uint)(nr * sizeof(float)));
-                    }
-                }
-            }
+                Gemm.Tile(kernel, kc, a + (long)i * kg + (long)p0 * mr, rows, c + (long)i * ldc, ldc,
+                    Math.Min(mr, mg - i), nr, accumulate: p0 > 0, tile);
         }
     }
 

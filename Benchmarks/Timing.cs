@@ -4,13 +4,18 @@ namespace MLNet.Cnn.Benchmarks;
 
 internal static class Timing
 {
+    private const double WarmupSeconds = 1.5;
+
     /// <summary>
-    /// Runs <paramref name="call"/> <see cref="BenchmarkOptions.WarmupCalls"/> times untimed (JIT tiering,
-    /// scratch pools, ORT arenas), then <paramref name="calls"/> times, and returns the median wall time in seconds.
+    /// Runs <paramref name="call"/> untimed at least <see cref="BenchmarkOptions.WarmupCalls"/> times and for at
+    /// least <see cref="WarmupSeconds"/> (the JIT promotes hot methods to optimized code only after ~30 calls
+    /// and a short delay; scratch pools and ORT arenas fill up), then <paramref name="calls"/> times, and returns the median wall time in seconds.
     /// </summary>
     public static double MedianSeconds(Action call, int calls)
     {
-        for (int i = 0; i < BenchmarkOptions.WarmupCalls; i++) call();
+        long warmupStart = Stopwatch.GetTimestamp();
+        for (int i = 0; i < BenchmarkOptions.WarmupCalls || Stopwatch.GetElapsedTime(warmupStart).TotalSeconds < WarmupSeconds; i++)
+            call();
         // Start from a quiet heap so a collection of earlier garbage does not land inside a timed call.
         GC.Collect();
         GC.WaitForPendingFinalizers();

@@ -4,12 +4,11 @@ using MLNet.Cnn.Tensors;
 namespace MLNet.Cnn.Kernels;
 
 /// <summary>
-/// Stride-1 convolution as an implicit GEMM: no im2col matrix and no packing of B.
-/// The image is copied once into a zero-padded buffer xp [Cin, Hp, Wp] (Hp = H + pTop + pBottom,
-/// Wp = W + pLeft + pRight). Outputs are computed on a Hout × Wp grid, position j = oh·Wp + ow, of which
-/// the columns ow ≥ Wout are discarded. On that grid the tap (c, kh, kw) of output j reads
-///   xp[c·Hp·Wp + j + kh·dH·Wp + kw·dW],
-/// so row p = (c, kh, kw) of the GEMM's B operand is the padded image itself, shifted by a constant
+/// Convolution as an implicit GEMM: no im2col matrix and no packing of B.
+/// The image is copied once into a zero-padded, stride-phase-split buffer (<see cref="PhaseImage"/>).
+/// Outputs are computed on a Hout × Wq grid, position j = oh·Wq + ow, of which the columns ow ≥ Wout are
+/// discarded. On that grid tap (c, kh, kw) of output j reads element offset(c, kh, kw) + j of the buffer,
+/// so row p = (c, kh, kw) of the GEMM's B operand is the buffer itself, shifted by a constant
 /// offset: y_grid [Cout/G, grid] = w [Cout/G, Cg·kH·kW] · B, with B's rows read in place by the
 /// micro-kernel (<see cref="OffsetRows"/>). The weights are packed once per call.
 /// </summary>
@@ -17,7 +16,7 @@ internal static unsafe class ImplicitGemmConv
 {
     private const int KC = 256;
 
-    public static bool Applies(Conv2dGeometry g) => g.StrideH == 1 && g.StrideW == 1 && !g.IsDepthwise;
+    public static bool Applies(Conv2dGeometry g) => !g.IsDepthwise;
 
     /// <summary>y [N, Cout, Hout, Wout] = conv(x [N, Cin, H, W], w [Cout, Cin/G, kH, kW]) + b (b may be null).</summary>
     public static void Forward(Conv2dGeometry g, float* input, float* weight, float* bias, float* output, ConvWorkPlan plan)
@@ -25,10 +24,9 @@ internal static unsafe class ImplicitGemmConv
         var kernel = Gemm.DefaultKernel;
         var (mr, nr) = Gemm.TileSize(kernel);
         int mg = g.OutChannelsPerGroup, kg = g.PatchSize, cg = g.InChannelsPerGroup;
-        int hp = g.InHeight + g.Padding.Top + g.Padding.Bottom, wp = g.InWidth + g.Padding.Left + g.Padding.Right;
-        int grid = g.OutHeight * wp, gridPadded = Gemm.RoundUp(grid, nr), windows = gridPadded / nr;
         // The last window reads up to nr − 1 columns past the grid: slack keeps those reads inside the buffer.
-        int paddedLength = g.InChannels * hp * wp + nr + wp;
+        var layout = new PhaseImage(g, slack: nr);
+        int wq = layout.GridWidth, grid = g.OutHeight * wq, gridPadded = Gemm.RoundUp(grid, nr), windows = gridPadded / nr;
         int mPanels = (mg + mr - 1) / mr;
 
         // Weights of every group, packed into MR-row panels over the whole K: panel layout [K][MR].
@@ -37,22 +35,22 @@ internal static unsafe class ImplicitGemmConv
             Gemm.PackA(mg, kg, mr, weight + (long)group * mg * kg, kg, 1, packedWeights.Pointer + (long)group * mPanels * mr * kg);
         using var offsetBuffer = ScratchPool.Rent(kg);
         int* offsets = (int*)offsetBuffer.Pointer;
-        FillOffsets(g, hp, wp, offsets);
+        layout.FillOffsets(offsets);
 
         nint x = (nint)input, y = (nint)output, b = (nint)bias, packed = (nint)packedWeights.Pointer, offs = (nint)offsets;
         plan.Run(g.Batch, (_, first, count) =>
         {
-            using var padded = ScratchPool.Rent(paddedLength);
+            using var padded = ScratchPool.Rent(layout.Length);
             using var product = ScratchPool.Rent(g.OutChannels * gridPadded);
             for (int image = first; image < first + count; image++)
             {
-                PadImage(g, (float*)x + (long)image * g.InChannels * g.InHeight * g.InWidth, padded.Pointer, hp, wp, paddedLength);
+                layout.Fill((float*)x + (long)image * g.InChannels * g.InHeight * g.InWidth, padded.Pointer);
                 float* xp = padded.Pointer, c = product.Pointer;
                 void Windows(int w0, int w1)
                 {
                     for (int group = 0; group < g.Groups; group++)
                     {
-                        float* xGroup = xp + (long)group * cg * hp * wp;
+                        float* xGroup = xp + (long)group * cg * layout.ChannelLength;
                         float* aGroup = (float*)packed + (long)group * mPanels * mr * kg;
                         float* cGroup = c + (long)group * mg * gridPadded;
                         for (int window = w0; window < w1; window++)
@@ -66,7 +64,7 @@ internal static unsafe class ImplicitGemmConv
                 }
                 else
                     Windows(0, windows);
-                CompactRows(g, c, gridPadded, wp, (float*)b, (float*)y + (long)image * g.OutChannels * g.OutHeight * g.OutWidth);
+                CompactRows(g, c, gridPadded, wq, (float*)b, (float*)y + (long)image * g.OutChannels * g.OutHeight * g.OutWidth);
             }
         });
     }
@@ -83,8 +81,8 @@ internal static unsafe class ImplicitGemmConv
         var kernel = Gemm.DefaultKernel;
         var (mr, nr) = Gemm.TileSize(kernel);
         int mg = g.OutChannelsPerGroup, kg = g.PatchSize, cg = g.InChannelsPerGroup;
-        int hp = g.InHeight + g.Padding.Top + g.Padding.Bottom, wp = g.InWidth + g.Padding.Left + g.Padding.Right;
-        int grid = g.OutHeight * wp, paddedLength = g.InChannels * hp * wp + nr + wp;
+        var layout = new PhaseImage(g, slack: nr);
+        int wq = layout.GridWidth, grid = g.OutHeight * wq;
         int nPanels = (mg + nr - 1) / nr, ld = nPanels * nr, partialLength = g.Groups * kg * ld;
         int threads = Math.Min(CnnParallel.MaxDegreeOfParallelism, Environment.ProcessorCount);
         int slices = g.Batch >= threads ? 1 : Math.Min((threads + g.Batch - 1) / g.Batch, (grid + KC - 1) / KC);
@@ -92,14 +90,14 @@ internal static unsafe class ImplicitGemmConv
 
         using var offsetBuffer = ScratchPool.Rent(kg);
         int* offsets = (int*)offsetBuffer.Pointer;
-        FillOffsets(g, hp, wp, offsets);
+        layout.FillOffsets(offsets);
         using var partials = ScratchPool.Rent(slots * partialLength);
         nint x = (nint)input, dy = (nint)gradOutput, acc = (nint)partials.Pointer, offs = (nint)offsets;
         CnnParallel.For(slots, slot =>
         {
             float* dwT = (float*)acc + (long)slot * partialLength;
             new Span<float>(dwT, partialLength).Clear();
-            using var padded = ScratchPool.Rent(paddedLength);
+            using var padded = ScratchPool.Rent(layout.Length);
             using var packedDy = ScratchPool.Rent(KC * ld);
             using var packedRows = ScratchPool.Rent(KC * mr);
             float* tile = stackalloc float[Gemm.TileScratchLength];
@@ -110,18 +108,18 @@ internal static unsafe class ImplicitGemmConv
                 int j1 = (int)((long)grid * (slice + 1) / slices);
                 if (paddedImage != image)
                 {
-                    PadImage(g, (float*)x + (long)image * g.InChannels * g.InHeight * g.InWidth, padded.Pointer, hp, wp, paddedLength);
+                    layout.Fill((float*)x + (long)image * g.InChannels * g.InHeight * g.InWidth, padded.Pointer);
                     paddedImage = image;
                 }
                 for (int group = 0; group < g.Groups; group++)
                 {
-                    float* xGroup = padded.Pointer + (long)group * cg * hp * wp;
+                    float* xGroup = padded.Pointer + (long)group * cg * layout.ChannelLength;
                     float* dyGroup = (float*)dy + ((long)image * g.OutChannels + group * mg) * g.OutHeight * g.OutWidth;
                     float* dwGroup = dwT + (long)group * kg * ld;
                     for (int j0 = (int)((long)grid * slice / slices); j0 < j1; j0 += KC)
                     {
                         int kc = Math.Min(KC, j1 - j0);
-                        PackGradOutputOnGrid(g, dyGroup, mg, wp, j0, kc, nr, nPanels, packedDy.Pointer);
+                        PackGradOutputOnGrid(g, dyGroup, mg, wq, j0, kc, nr, nPanels, packedDy.Pointer);
                         for (int i = 0; i < kg; i += mr)
                         {
                             int rowsValid = Math.Min(mr, kg - i);
@@ -145,15 +143,6 @@ internal static unsafe class ImplicitGemmConv
                         sum += ((float*)acc)[(long)slot * partialLength + ((long)group * kg + p) * ld + co];
                     gradWeight[((long)group * mg + co) * kg + p] = sum;
                 }
-    }
-
-    /// <summary>offsets[p] for p = (c, kh, kw): where row p of B starts in the padded image, (c·Hp + kh·dH)·Wp + kw·dW.</summary>
-    private static void FillOffsets(Conv2dGeometry g, int hp, int wp, int* offsets)
-    {
-        for (int c = 0, p = 0; c < g.InChannelsPerGroup; c++)
-            for (int kh = 0; kh < g.KernelHeight; kh++)
-                for (int kw = 0; kw < g.KernelWidth; kw++)
-                    offsets[p++] = (c * hp + kh * g.DilationH) * wp + kw * g.DilationW;
     }
 
     /// <summary>
@@ -210,24 +199,6 @@ internal static unsafe class ImplicitGemmConv
                 Gemm.Tile(kernel, kc, a + (long)i * kg + (long)p0 * mr, rows, c + (long)i * ldc, ldc,
                     Math.Min(mr, mg - i), nr, accumulate: p0 > 0, tile);
         }
-    }
-
-    /// <summary>x [Cin, H, W] → xp [Cin, Hp, Wp] with zeros around, and zeros in the slack after it.</summary>
-    private static void PadImage(Conv2dGeometry g, float* x, float* xp, int hp, int wp, int paddedLength)
-    {
-        var p = g.Padding;
-        if (p == Padding2d.None)
-        {
-            long length = (long)g.InChannels * g.InHeight * g.InWidth;
-            Unsafe.CopyBlockUnaligned(xp, x, (uint)(length * sizeof(float)));
-            new Span<float>(xp + length, (int)(paddedLength - length)).Clear();
-            return;
-        }
-        new Span<float>(xp, paddedLength).Clear();
-        for (int c = 0; c < g.InChannels; c++)
-            for (int h = 0; h < g.InHeight; h++)
-                Unsafe.CopyBlockUnaligned(xp + ((long)c * hp + h + p.Top) * wp + p.Left,
-                    x + ((long)c * g.InHeight + h) * g.InWidth, (uint)(g.InWidth * sizeof(float)));
     }
 
     /// <summary>Grid rows [Cout, Hout·Wp] (row stride ld) → y [Cout, Hout, Wout], dropping columns ≥ Wout, adding b.</summary>

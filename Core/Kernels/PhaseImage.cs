@@ -1,0 +1,76 @@
+using System.Runtime.CompilerServices;
+
+namespace MLNet.Cnn.Kernels;
+
+/// <summary>
+/// Layout of one image for <see cref="ImplicitGemmConv"/>: zero-padded ([Cin, Hp, Wp], Hp = H + pTop + pBottom)
+/// and split into stride phases. Phase (a, b) of channel c is the Hq × Wq plane
+///   phase[c, a, b][i, j] = xp[c, i·sH + a, j·sW + b],   Hq = ⌈Hp / sH⌉, Wq = ⌈Wp / sW⌉,
+/// so for stride 1 it is just the padded image. On the output grid (position j = oh·Wq + ow, columns
+/// ow ≥ Wout discarded) tap (c, kh, kw) reads element <see cref="Offset"/>(c, kh, kw) + j for every output:
+/// a strided convolution becomes stride-1 reads with one constant offset per tap.
+/// </summary>
+internal readonly unsafe struct PhaseImage
+{
+    private readonly Conv2dGeometry _g;
+
+    /// <param name="slack">Zeros after the last channel, for reads of the last, rounded-up grid window.</param>
+    public PhaseImage(Conv2dGeometry g, int slack)
+    {
+        _g = g;
+        PhaseHeight = (g.InHeight + g.Padding.Top + g.Padding.Bottom + g.StrideH - 1) / g.StrideH;
+        GridWidth = (g.InWidth + g.Padding.Left + g.Padding.Right + g.StrideW - 1) / g.StrideW;
+        ChannelLength = g.StrideH * g.StrideW * PhaseHeight * GridWidth;
+        Length = g.InChannels * ChannelLength + slack + GridWidth;
+    }
+
+    public int PhaseHeight { get; }
+
+    /// <summary>Wq: the width of a phase plane and of the output grid.</summary>
+    public int GridWidth { get; }
+
+    public int ChannelLength { get; }
+    public int Length { get; }
+
+    /// <summary>Where tap (c, kh, kw) of grid position 0 is, relative to the first channel of its group.</summary>
+    public int Offset(int c, int kh, int kw)
+    {
+        int rows = kh * _g.DilationH, cols = kw * _g.DilationW;
+        int phase = rows % _g.StrideH * _g.StrideW + cols % _g.StrideW;
+        return ((c * _g.StrideH * _g.StrideW + phase) * PhaseHeight + rows / _g.StrideH) * GridWidth + cols / _g.StrideW;
+    }
+
+    /// <summary>offsets[p] for every row p = (c, kh, kw) of the GEMM's B operand within a group.</summary>
+    public void FillOffsets(int* offsets)
+    {
+        for (int c = 0, p = 0; c < _g.InChannelsPerGroup; c++)
+            for (int kh = 0; kh < _g.KernelHeight; kh++)
+                for (int kw = 0; kw < _g.KernelWidth; kw++)
+                    offsets[p++] = Offset(c, kh, kw);
+    }
+
+    /// <summary>x [Cin, H, W] → this layout in <paramref name="dst"/> (<see cref="Length"/> floats), zeros elsewhere.</summary>
+    public void Fill(float* x, float* dst)
+    {
+        var g = _g;
+        new Span<float>(dst, Length).Clear();
+        int sH = g.StrideH, sW = g.StrideW;
+        for (int c = 0; c < g.InChannels; c++)
+            for (int h = 0; h < g.InHeight; h++)
+            {
+                int row = h + g.Padding.Top;
+                float* src = x + ((long)c * g.InHeight + h) * g.InWidth;
+                float* phaseRow = dst + (long)c * ChannelLength + ((long)(row % sH) * sW * PhaseHeight + row / sH) * GridWidth;
+                if (sW == 1)
+                {
+                    Unsafe.CopyBlockUnaligned(phaseRow + g.Padding.Left, src, (uint)(g.InWidth * sizeof(float)));
+                    continue;
+                }
+                for (int w = 0; w < g.InWidth; w++)
+                {
+                    int col = w + g.Padding.Left;
+                    phaseRow[(long)(col % sW) * PhaseHeight * GridWidth + col / sW] = src[w];
+                }
+            }
+    }
+}

@@ -7,14 +7,15 @@ namespace MLNet.Cnn.Kernels;
 /// 2-D average pooling, the fast version of <see cref="AvgPool2dReference"/> (see there for the divisor rule).
 /// Planes (n, c) run in parallel; each input plane is split into stride phases (<see cref="PoolRowPhases"/>,
 /// padding = 0) so every window tap is one vector add over a whole output row. The divisor of a window is the
-/// product of its counted taps along each axis, applied as a per-column and a per-row scale.
+/// product of its counted taps along each axis, applied as a per-column and a per-row scale. As in PyTorch,
+/// average pooling has no dilation.
 /// </summary>
 public static unsafe class AvgPool2d
 {
     // input [N, C, H, W] → output [N, C, Hout, Wout]
     public static void Forward(Pool2dGeometry geometry, Tensor input, Tensor output, bool countIncludePad = true)
     {
-        ArgumentNullException.ThrowIfNull(geometry);
+        RequireNoDilation(geometry);
         Require.Shape(input, geometry.InputShape, nameof(input));
         Require.Shape(output, geometry.OutputShape, nameof(output));
         var g = geometry;
@@ -35,7 +36,7 @@ public static unsafe class AvgPool2d
                     sum.Clear();
                     for (int kh = 0; kh < g.KernelHeight; kh++)
                     {
-                        int h = oh * g.StrideH - g.Padding.Top + kh * g.DilationH;
+                        int h = oh * g.StrideH - g.Padding.Top + kh;
                         if ((uint)h >= (uint)g.InHeight) continue;
                         for (int kw = 0; kw < g.KernelWidth; kw++)
                             TensorPrimitives.Add(sum, Run(split.Pointer, h, kw, phases, outWidth), sum);
@@ -51,7 +52,7 @@ public static unsafe class AvgPool2d
     // in a split plane and merged back.
     public static void Backward(Pool2dGeometry geometry, Tensor gradOutput, Tensor gradInput, bool countIncludePad = true)
     {
-        ArgumentNullException.ThrowIfNull(geometry);
+        RequireNoDilation(geometry);
         Require.Shape(gradOutput, geometry.OutputShape, nameof(gradOutput));
         Require.Shape(gradInput, geometry.InputShape, nameof(gradInput));
         var g = geometry;
@@ -76,7 +77,7 @@ public static unsafe class AvgPool2d
                     TensorPrimitives.Multiply(share, RowScale(g, oh, countIncludePad), share);
                     for (int kh = 0; kh < g.KernelHeight; kh++)
                     {
-                        int h = oh * g.StrideH - g.Padding.Top + kh * g.DilationH;
+                        int h = oh * g.StrideH - g.Padding.Top + kh;
                         if ((uint)h >= (uint)g.InHeight) continue;
                         for (int kw = 0; kw < g.KernelWidth; kw++)
                         {
@@ -90,6 +91,15 @@ public static unsafe class AvgPool2d
         });
     }
 
+    private static void RequireNoDilation(Pool2dGeometry geometry)
+    {
+        ArgumentNullException.ThrowIfNull(geometry);
+        if (geometry.DilationH != 1 || geometry.DilationW != 1)
+            throw new ArgumentException(
+                $"Average pooling has no dilation (as in PyTorch); geometry has dilation {geometry.DilationH}×{geometry.DilationW}, expected 1×1.",
+                nameof(geometry));
+    }
+
     /// <summary>The run of split input row <paramref name="h"/> that horizontal tap <paramref name="kw"/> reads for a whole output row.</summary>
     private static Span<float> Run(float* split, int h, int kw, PoolRowPhases phases, int outWidth) =>
         new(split + h * phases.RowLength + phases.TapOffset(kw), outWidth);
@@ -98,21 +108,19 @@ public static unsafe class AvgPool2d
     {
         var scales = ScratchPool.Rent(g.OutWidth);
         for (int ow = 0; ow < g.OutWidth; ow++)
-            scales.Span[ow] = 1f / CountedTaps(ow * g.StrideW - g.Padding.Left, g.KernelWidth, g.DilationW,
+            scales.Span[ow] = 1f / CountedTaps(ow * g.StrideW - g.Padding.Left, g.KernelWidth,
                 countIncludePad ? -g.Padding.Left : 0, g.InWidth + (countIncludePad ? g.Padding.Right : 0));
         return scales;
     }
 
     private static float RowScale(Pool2dGeometry g, int oh, bool countIncludePad) =>
-        1f / CountedTaps(oh * g.StrideH - g.Padding.Top, g.KernelHeight, g.DilationH,
+        1f / CountedTaps(oh * g.StrideH - g.Padding.Top, g.KernelHeight,
             countIncludePad ? -g.Padding.Top : 0, g.InHeight + (countIncludePad ? g.Padding.Bottom : 0));
 
-    /// <summary>Number of taps start + k·dilation (0 ≤ k &lt; kernel) inside [low, high).</summary>
-    private static int CountedTaps(int start, int kernel, int dilation, int low, int high)
-    {
-        int count = 0;
-        for (int k = 0; k < kernel; k++)
-            if (start + k * dilation >= low && start + k * dilation < high) count++;
-        return count;
-    }
+    /// <summary>
+    /// Number of the taps start … start + kernel − 1 inside [low, high); at least one, since a window starts inside the
+    /// input or the low padding, which is at most half the kernel.
+    /// </summary>
+    private static int CountedTaps(int start, int kernel, int low, int high) =>
+        Math.Min(start + kernel, high) - Math.Max(start, low);
 }

@@ -6,7 +6,7 @@ namespace MLNet.Cnn.Kernels;
 /// The specification of <see cref="AvgPool2d"/>, with PyTorch's divisor rule: a window's sum of input cells is
 /// divided by the number of its taps inside the padded input [−padTop, H + padBottom) × [−padLeft, W + padRight)
 /// when countIncludePad, or inside the input itself otherwise. Taps that run past the padded input (the last
-/// window in ceil mode) are never counted.
+/// window in ceil mode) are never counted. The geometry's dilation must be 1 (PyTorch's AvgPool2d has none).
 /// </summary>
 public static class AvgPool2dReference
 {

@@ -21,6 +21,8 @@ public sealed class PoolingTests
         new(2, 3, 4, 4, 1, 1, 1, 1),
         new(2, 2, 10, 9, 3, 3, 1, 2, new Padding2d(0, 1, 1, 1), dilationH: 2, dilationW: 3),
         new(1, 4, 6, 13, 4, 3, 3, 2, new Padding2d(2, 1, 1, 0), dilationW: 2, ceilMode: true),
+        new(2, 3, 12, 40, 3, 3, 2, 2, Padding2d.Symmetric(1), ceilMode: true), // output rows wide enough for vectors
+        new(1, 2, 9, 50, 2, 3, 2, 3, new Padding2d(1, 1, 0, 1), dilationW: 2),
         new(3, 5, 33, 35, 3, 3, 1, 1, Padding2d.Symmetric(1)), // large enough to be split over threads
     ];
 
@@ -118,17 +120,18 @@ public sealed class PoolingTests
     [TestMethod]
     public void MaxPoolTiesGoToTheFirstCellAndOverlappingWindowsAccumulate()
     {
-        // 3×3 windows, stride 1, over a constant 4×4 plane: every window picks its top-left cell.
+        // 3×3 windows, stride 2, over a constant 3×41 plane: every window picks its first cell (on the vector path too).
+        var wide = new Pool2dGeometry(1, 1, 3, 41, 3, 3, 1, 2);
+        var constant = new Tensor(1, 1, 3, 41);
+        constant.Span.Fill(2f);
+        var (_, firsts) = MaxForward(wide, constant);
+        CollectionAssert.AreEqual(Enumerable.Range(0, 20).Select(ow => 2 * ow).ToArray(), firsts);
+
         var g = new Pool2dGeometry(1, 1, 4, 4, 3, 3, 1, 1);
         var input = new Tensor(1, 1, 4, 4);
-        input.Span.Fill(2f);
-        var (_, argmax) = MaxForward(g, input);
-        CollectionAssert.AreEqual(new[] { 0, 1, 4, 5 }, argmax);
-
         // One large cell wins all four overlapping windows and collects their four gradients.
-        input.Span.Clear();
         input[0, 0, 1, 2] = 7f;
-        (_, argmax) = MaxForward(g, input);
+        var (_, argmax) = MaxForward(g, input);
         var gradInput = new Tensor(1, 1, 4, 4);
         MaxPool2d.Backward(g, Tensor.FromArray([1, 2, 3, 4], 1, 1, 2, 2), argmax, gradInput);
         Assert.AreEqual(10f, gradInput[0, 0, 1, 2]);

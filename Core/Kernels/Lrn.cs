@@ -27,7 +27,7 @@ public static unsafe class Lrn
                 for (int c = 0; c < layout.Channels; c++)
                 {
                     Base(layout, (float*)x + offset, c, size, alpha, k, s);
-                    TensorPrimitives.Pow(s, -beta, s);
+                    Power(s, -beta, s);
                     TensorPrimitives.Multiply(layout.Run(x, offset, c, length), s, layout.Run(y, offset, c, length));
                 }
             }
@@ -58,7 +58,7 @@ public static unsafe class Lrn
                     var t = scratch.Span.Slice((c + 2) * Tile, length);
                     var gradOut = layout.Run(dy, offset, c, length);
                     Base(layout, (float*)x + offset, c, size, alpha, k, s);
-                    TensorPrimitives.Pow(s, -beta, power);
+                    Power(s, -beta, power);
                     TensorPrimitives.Multiply(gradOut, power, layout.Run(dx, offset, c, length));
                     TensorPrimitives.Multiply(gradOut, layout.Run(x, offset, c, length), t);
                     TensorPrimitives.Multiply(t, power, t);
@@ -90,6 +90,14 @@ public static unsafe class Lrn
         }
         TensorPrimitives.Multiply(s, alpha / size, s);
         TensorPrimitives.Add(s, k, s);
+    }
+
+    /// <summary>dst = s^exponent for s &gt; 0, as exp(exponent·ln s): TensorPrimitives vectorizes Log and Exp but not Pow.</summary>
+    private static void Power(ReadOnlySpan<float> s, float exponent, Span<float> dst)
+    {
+        TensorPrimitives.Log(s, dst);
+        TensorPrimitives.Multiply(dst, exponent, dst);
+        TensorPrimitives.Exp(dst, dst);
     }
 
     private static TileLayout Validate(Tensor input, Tensor sameShape, string sameShapeName, int size, float alpha,

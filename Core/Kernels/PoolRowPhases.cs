@@ -39,21 +39,43 @@ internal readonly unsafe struct PoolRowPhases
     {
         for (int h = 0; h < rows; h++, plane += _width)
             for (int r = 0; r < _stride; r++, split += PhaseLength)
-                for (int q = 0; q < PhaseLength; q++)
-                {
-                    int w = r + q * _stride - _padLeft;
-                    split[q] = (uint)w < (uint)_width ? plane[w] : fill;
-                }
+            {
+                var (first, end) = InputRange(r);
+                new Span<float>(split, first).Fill(fill);
+                float* source = plane + r + first * _stride - _padLeft;
+                if (_stride == 1)
+                    new ReadOnlySpan<float>(source, end - first).CopyTo(new Span<float>(split + first, end - first));
+                else
+                    for (int q = first; q < end; q++, source += _stride) split[q] = *source;
+                new Span<float>(split + end, PhaseLength - end).Fill(fill);
+            }
     }
 
     /// <summary>The inverse of <see cref="Split"/>: writes the input columns back, dropping the padding cells.</summary>
     public void Merge(float* split, int rows, float* plane)
     {
-        for (int h = 0; h < rows; h++, plane += _width, split += RowLength)
-            for (int w = 0; w < _width; w++)
+        for (int h = 0; h < rows; h++, plane += _width)
+            for (int r = 0; r < _stride; r++, split += PhaseLength)
             {
-                int x = w + _padLeft;
-                plane[w] = split[x % _stride * PhaseLength + x / _stride];
+                var (first, end) = InputRange(r);
+                float* target = plane + r + first * _stride - _padLeft;
+                if (_stride == 1)
+                    new ReadOnlySpan<float>(split + first, end - first).CopyTo(new Span<float>(target, end - first));
+                else
+                    for (int q = first; q < end; q++, target += _stride) *target = split[q];
             }
     }
+
+    /// <summary>
+    /// The positions q of phase r whose padded column r + q·sW is an input column (0 ≤ r + q·sW − padLeft &lt; W):
+    /// first ≤ q &lt; end.
+    /// </summary>
+    private (int First, int End) InputRange(int r)
+    {
+        int first = CeilDivNonNegative(_padLeft - r, _stride);
+        int end = Math.Min(PhaseLength, CeilDivNonNegative(_width + _padLeft - r, _stride));
+        return (first, Math.Max(first, end));
+    }
+
+    private static int CeilDivNonNegative(int value, int divisor) => value <= 0 ? 0 : (value + divisor - 1) / divisor;
 }

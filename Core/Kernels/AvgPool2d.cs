@@ -1,5 +1,5 @@
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using MLNet.Cnn.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace MLNet.Cnn.Kernels;
 

@@ -9,7 +9,7 @@ namespace MLNet.Cnn.Kernels;
 /// <see cref="BatchNorm2dReference"/> (see there for the formulas and the PyTorch running-statistics convention).
 /// Channels run in parallel; each channel's N planes are reduced with vector loops (two passes, so the variance
 /// does not cancel when |mean| ≫ std), and every per-element map is one fused vector pass of the form
-/// a·u + b·(v − shift) + c.
+/// a·u + b·(v − shift) + k.
 /// </summary>
 public static unsafe class BatchNorm2d
 {

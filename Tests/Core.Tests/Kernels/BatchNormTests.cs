@@ -1,0 +1,238 @@
+using MLNet.Cnn.Kernels;
+using MLNet.Cnn.Tensors;
+using MLNet.Cnn.Tests.Support;
+
+namespace MLNet.Cnn.Tests.Kernels;
+
+[TestClass]
+public sealed class BatchNormTests
+{
+    private const float Momentum = 0.1f, Epsilon = 1e-5f;
+
+    /// <summary>Batch 1 and more, odd planes, 1×1 planes, and one large enough to be split over threads.</summary>
+    private static readonly int[][] Shapes = [[1, 1, 1, 2], [2, 3, 5, 7], [1, 4, 3, 3], [4, 2, 1, 1], [3, 5, 16, 17], [2, 8, 40, 41]];
+
+    [TestMethod]
+    public void TrainingHandComputedIncludingRunningStatistics()
+    {
+        // One channel holding 1, 2, 3, 6 (N = 2, W = 2): μ = 3, biased σ² = (4 + 1 + 0 + 9)/4 = 3.5, unbiased 14/3.
+        var input = Tensor.FromArray([1, 2, 3, 6], 2, 1, 1, 2);
+        var p = new Parameters(1, gamma: 2f, beta: 0.5f, runningMean: 1f, runningVar: 2f);
+        var output = new Tensor(2, 1, 1, 2);
+        BatchNorm2d.ForwardTraining(input, p.Gamma, p.Beta, p.RunningMean, p.RunningVar, Momentum, Epsilon, output, p.SaveMean, p.SaveInvStd);
+
+        double invStd = 1 / Math.Sqrt(3.5 + Epsilon);
+        Approx.AssertClose(new[] { 1, 2, 3, 6 }.Select(x => 2 * (x - 3) * invStd + 0.5).ToArray(), output.Span, 1e-6, "output");
+        Approx.AssertClose([3.0], p.SaveMean.Span, 1e-7, "saved mean");
+        Approx.AssertClose([invStd], p.SaveInvStd.Span, 1e-6, "saved 1/std");
+        // running ← 0.9·running + 0.1·batch, with the unbiased variance (PyTorch).
+        Approx.AssertClose([0.9 * 1 + 0.1 * 3], p.RunningMean.Span, 1e-6, "running mean");
+        Approx.AssertClose([0.9 * 2 + 0.1 * 14.0 / 3], p.RunningVar.Span, 1e-6, "running var");
+    }
+
+    [TestMethod]
+    public void InferenceHandComputedUsesRunningStatisticsAndLeavesThemAlone()
+    {
+        var input = Tensor.FromArray([1, 2, 3, 6, -1, 0], 1, 2, 1, 3);
+        var gamma = Tensor.FromArray([2f, -1f], 2);
+        var beta = Tensor.FromArray([0.5f, 3f], 2);
+        var runningMean = Tensor.FromArray([1f, -2f], 2);
+        var runningVar = Tensor.FromArray([4f, 0.25f], 2);
+        var output = new Tensor(1, 2, 1, 3);
+        BatchNorm2d.ForwardInference(input, gamma, beta, runningMean, runningVar, 1e-3f, output);
+
+        double s0 = 1 / Math.Sqrt(4 + 1e-3), s1 = 1 / Math.Sqrt(0.25 + 1e-3);
+        double[] expected = [2 * (1 - 1) * s0 + 0.5, 2 * (2 - 1) * s0 + 0.5, 2 * (3 - 1) * s0 + 0.5,
+            -(6 + 2) * s1 + 3, -(-1 + 2) * s1 + 3, -(0 + 2) * s1 + 3];
+        Approx.AssertClose(expected, output.Span, 1e-6, "inference output");
+        CollectionAssert.AreEqual(new[] { 1f, -2f }, runningMean.ToArray());
+        CollectionAssert.AreEqual(new[] { 4f, 0.25f }, runningVar.ToArray());
+
+        // Backward in inference mode: the statistics are constants, dx = γ·dy/√(var + ε).
+        var gradOutput = Tensor.FromArray([1, 1, 1, 2, 2, 2], 1, 2, 1, 3);
+        var (gradInput, gradGamma, gradBeta) = (new Tensor(1, 2, 1, 3), new Tensor(2), new Tensor(2));
+        BatchNorm2d.BackwardInference(input, gradOutput, gamma, runningMean, runningVar, 1e-3f, gradInput, gradGamma, gradBeta);
+        Approx.AssertClose([2 * s0, 2 * s0, 2 * s0, -2 * s1, -2 * s1, -2 * s1], gradInput.Span, 1e-6, "inference dx");
+        Approx.AssertClose([(0 + 1 + 2) * s0, 2 * (8 + 1 + 2) * s1], gradGamma.Span, 1e-6, "inference dγ");
+        Approx.AssertClose([3.0, 6.0], gradBeta.Span, 1e-6, "inference dβ");
+    }
+
+    [TestMethod]
+    public void TrainingBackwardHandComputed()
+    {
+        // With two values per channel x̂ = ±1 whatever the values are, so y = γ·x̂ + β cannot change with x: dx = 0.
+        // Here μ = 3, σ = 2, x̂ = (−1, 1); with dy = (1, 0), dγ = Σ dy·x̂ = −1 and dβ = Σ dy = 1.
+        var input = Tensor.FromArray([1, 5], 1, 1, 1, 2);
+        var p = new Parameters(1, gamma: 3f, beta: 0f, runningMean: 0f, runningVar: 1f);
+        var output = new Tensor(1, 1, 1, 2);
+        BatchNorm2d.ForwardTraining(input, p.Gamma, p.Beta, p.RunningMean, p.RunningVar, Momentum, 1e-12f, output, p.SaveMean, p.SaveInvStd);
+        Approx.AssertClose([-3.0, 3.0], output.Span, 1e-6, "y = γ·x̂");
+        var (gradInput, gradGamma, gradBeta) = (new Tensor(1, 1, 1, 2), new Tensor(1), new Tensor(1));
+        BatchNorm2d.BackwardTraining(input, Tensor.FromArray([1, 0], 1, 1, 1, 2), p.Gamma, p.SaveMean, p.SaveInvStd, gradInput, gradGamma, gradBeta);
+        Approx.AssertClose([0.0, 0.0], gradInput.Span, 1e-6, "dx: the output cannot change");
+        Approx.AssertClose([-1.0], gradGamma.Span, 1e-6, "dγ = Σ dy·x̂");
+        Approx.AssertClose([1.0], gradBeta.Span, 1e-6, "dβ = Σ dy");
+    }
+
+    [TestMethod]
+    public void FastMatchesReferenceInTrainingAndInference()
+    {
+        int seed = 700;
+        foreach (var dims in Shapes)
+        {
+            var shape = new TensorShape(dims);
+            int channels = dims[1];
+            // Offset inputs (mean ≈ 10) so a one-pass variance would cancel.
+            var input = Offset(TestData.Tensor(++seed, dims), 10f);
+            var p = Parameters.Random(++seed, channels);
+            var r = p.ToDouble();
+            var output = TestData.Tensor(++seed, dims); // overwritten
+            BatchNorm2d.ForwardTraining(input, p.Gamma, p.Beta, p.RunningMean, p.RunningVar, Momentum, Epsilon, output, p.SaveMean, p.SaveInvStd);
+            var x = TestData.ToDouble(input.Span);
+            var y = new double[x.Length];
+            BatchNorm2dReference.ForwardTraining<double>(shape, x, r.Gamma, r.Beta, r.RunningMean, r.RunningVar, Momentum, Epsilon, y, r.SaveMean, r.SaveInvStd);
+            Approx.AssertClose(y, output.Span, 2e-5, $"training output {shape}");
+            Approx.AssertClose(r.SaveMean, p.SaveMean.Span, 1e-6, $"saved mean {shape}");
+            Approx.AssertClose(r.SaveInvStd, p.SaveInvStd.Span, 1e-5, $"saved 1/std {shape}");
+            Approx.AssertClose(r.RunningMean, p.RunningMean.Span, 1e-6, $"running mean {shape}");
+            Approx.AssertClose(r.RunningVar, p.RunningVar.Span, 1e-5, $"running var {shape}");
+
+            var gradOutput = TestData.Tensor(++seed, dims);
+            var dy = TestData.ToDouble(gradOutput.Span);
+            var (gradInput, gradGamma, gradBeta) = (TestData.Tensor(++seed, dims), new Tensor(channels), new Tensor(channels));
+            var (dx, dGamma, dBeta) = (new double[x.Length], new double[channels], new double[channels]);
+            BatchNorm2d.BackwardTraining(input, gradOutput, p.Gamma, p.SaveMean, p.SaveInvStd, gradInput, gradGamma, gradBeta);
+            BatchNorm2dReference.BackwardTraining<double>(shape, x, dy, r.Gamma, r.SaveMean, r.SaveInvStd, dx, dGamma, dBeta);
+            Approx.AssertClose(dx, gradInput.Span, 1e-4, $"training dx {shape}");
+            Approx.AssertClose(dGamma, gradGamma.Span, 1e-4, $"training dγ {shape}");
+            Approx.AssertClose(dBeta, gradBeta.Span, 1e-5, $"training dβ {shape}");
+
+            // Inference, with the running statistics just updated.
+            BatchNorm2d.ForwardInference(input, p.Gamma, p.Beta, p.RunningMean, p.RunningVar, Epsilon, output);
+            BatchNorm2dReference.ForwardInference<double>(shape, x, r.Gamma, r.Beta, r.RunningMean, r.RunningVar, Epsilon, y);
+            Approx.AssertClose(y, output.Span, 2e-5, $"inference output {shape}");
+            BatchNorm2d.BackwardInference(input, gradOutput, p.Gamma, p.RunningMean, p.RunningVar, Epsilon, gradInput, gradGamma, gradBeta);
+            BatchNorm2dReference.BackwardInference<double>(shape, x, dy, r.Gamma, r.RunningMean, r.RunningVar, Epsilon, dx, dGamma, dBeta);
+            Approx.AssertClose(dx, gradInput.Span, 1e-5, $"inference dx {shape}");
+            Approx.AssertClose(dGamma, gradGamma.Span, 1e-4, $"inference dγ {shape}");
+            Approx.AssertClose(dBeta, gradBeta.Span, 1e-5, $"inference dβ {shape}");
+        }
+    }
+
+    [TestMethod]
+    public void ReferenceBackwardMatchesFiniteDifferences()
+    {
+        // The checked vector is [x, γ, β], so one check covers dx, dγ and dβ.
+        int seed = 800;
+        foreach (var dims in Shapes.Where(d => d[0] * d[1] * d[2] * d[3] < 2000))
+        {
+            var shape = new TensorShape(dims);
+            int length = shape.Length, channels = dims[1];
+            var r = Parameters.Random(++seed, channels).ToDouble();
+            double[] packed = [.. TestData.ToDouble(TestData.Floats(++seed, length, 2f)), .. r.Gamma, .. r.Beta];
+
+            GradientCheck.AssertMatchesFiniteDifferences($"batch norm training {shape}", packed,
+                v =>
+                {
+                    var y = new double[length];
+                    BatchNorm2dReference.ForwardTraining<double>(shape, v.AsSpan(0, length), v.AsSpan(length, channels),
+                        v.AsSpan(length + channels), new double[channels], new double[channels], 0.1, 1e-5, y,
+                        new double[channels], new double[channels]);
+                    return y;
+                },
+                gy =>
+                {
+                    var (mean, invStd, gradient) = (new double[channels], new double[channels], new double[packed.Length]);
+                    BatchNorm2dReference.ForwardTraining<double>(shape, packed.AsSpan(0, length), packed.AsSpan(length, channels),
+                        packed.AsSpan(length + channels), new double[channels], new double[channels], 0.1, 1e-5,
+                        new double[length], mean, invStd);
+                    BatchNorm2dReference.BackwardTraining<double>(shape, packed.AsSpan(0, length), gy, packed.AsSpan(length, channels),
+                        mean, invStd, gradient.AsSpan(0, length), gradient.AsSpan(length, channels), gradient.AsSpan(length + channels));
+                    return gradient;
+                }, seed, tolerance: 1e-5);
+
+            GradientCheck.AssertMatchesFiniteDifferences($"batch norm inference {shape}", packed,
+                v =>
+                {
+                    var y = new double[length];
+                    BatchNorm2dReference.ForwardInference<double>(shape, v.AsSpan(0, length), v.AsSpan(length, channels),
+                        v.AsSpan(length + channels), r.RunningMean, r.RunningVar, 1e-5, y);
+                    return y;
+                },
+                gy =>
+                {
+                    var gradient = new double[packed.Length];
+                    BatchNorm2dReference.BackwardInference<double>(shape, packed.AsSpan(0, length), gy, packed.AsSpan(length, channels),
+                        r.RunningMean, r.RunningVar, 1e-5, gradient.AsSpan(0, length), gradient.AsSpan(length, channels),
+                        gradient.AsSpan(length + channels));
+                    return gradient;
+                }, seed);
+        }
+    }
+
+    [TestMethod]
+    public void RejectsBadArgumentsNamingTheParameterAndShapes()
+    {
+        var input = new Tensor(2, 3, 4, 5);
+        var output = new Tensor(2, 3, 4, 5);
+        var p = new Parameters(3, 1f, 0f, 0f, 1f);
+        var wrong = new Tensor(4);
+        ArgumentAssert.Throws(() => BatchNorm2d.ForwardTraining(input, wrong, p.Beta, p.RunningMean, p.RunningVar, Momentum, Epsilon, output, p.SaveMean, p.SaveInvStd),
+            "gamma", "[4]", "[3]");
+        ArgumentAssert.Throws(() => BatchNorm2d.ForwardTraining(input, p.Gamma, p.Beta, p.RunningMean, p.RunningVar, Momentum, Epsilon, output, p.SaveMean, wrong),
+            "saveInvStd", "[4]", "[3]");
+        ArgumentAssert.Throws(() => BatchNorm2d.ForwardTraining(input, p.Gamma, p.Beta, p.RunningMean, p.RunningVar, Momentum, Epsilon, new Tensor(2, 3, 5, 4), p.SaveMean, p.SaveInvStd),
+            "output", "[2, 3, 5, 4]", "[2, 3, 4, 5]");
+        ArgumentAssert.Throws(() => BatchNorm2d.ForwardTraining(input, p.Gamma, p.Beta, p.RunningMean, p.RunningVar, 1.5f, Epsilon, output, p.SaveMean, p.SaveInvStd),
+            "momentum", "1.5");
+        ArgumentAssert.Throws(() => BatchNorm2d.ForwardInference(input, p.Gamma, p.Beta, p.RunningMean, p.RunningVar, 0f, output),
+            "epsilon", "0");
+        ArgumentAssert.Throws(() => BatchNorm2d.ForwardInference(new Tensor(2, 3, 20), p.Gamma, p.Beta, p.RunningMean, p.RunningVar, Epsilon, new Tensor(2, 3, 20)),
+            "input", "[2, 3, 20]");
+        ArgumentAssert.Throws(() => BatchNorm2d.ForwardTraining(new Tensor(1, 3, 1, 1), p.Gamma, p.Beta, p.RunningMean, p.RunningVar, Momentum, Epsilon, new Tensor(1, 3, 1, 1), p.SaveMean, p.SaveInvStd),
+            "input", "more than one value per channel", "[1, 3, 1, 1]");
+        ArgumentAssert.Throws(() => BatchNorm2d.BackwardTraining(input, output, p.Gamma, p.SaveMean, p.SaveInvStd, new Tensor(2, 3, 4, 4), new Tensor(3), new Tensor(3)),
+            "gradInput", "[2, 3, 4, 4]", "[2, 3, 4, 5]");
+        ArgumentAssert.Throws(() => BatchNorm2d.BackwardInference(input, output, p.Gamma, p.RunningMean, p.RunningVar, Epsilon, new Tensor(2, 3, 4, 5), new Tensor(3), wrong),
+            "gradBeta", "[4]", "[3]");
+    }
+
+    private static Tensor Offset(Tensor t, float offset)
+    {
+        foreach (ref float v in t.Span) v += offset;
+        return t;
+    }
+
+    /// <summary>The per-channel tensors [C] of one BatchNorm2d.</summary>
+    private sealed class Parameters(int channels, float gamma, float beta, float runningMean, float runningVar)
+    {
+        public Tensor Gamma { get; } = Filled(channels, gamma);
+        public Tensor Beta { get; } = Filled(channels, beta);
+        public Tensor RunningMean { get; } = Filled(channels, runningMean);
+        public Tensor RunningVar { get; } = Filled(channels, runningVar);
+        public Tensor SaveMean { get; } = Filled(channels, float.NaN);
+        public Tensor SaveInvStd { get; } = Filled(channels, float.NaN);
+
+        public static Parameters Random(int seed, int channels)
+        {
+            var p = new Parameters(channels, 0, 0, 0, 0);
+            TestData.Floats(seed, channels, 2f).CopyTo(p.Gamma.Span);
+            TestData.Floats(seed + 1, channels).CopyTo(p.Beta.Span);
+            TestData.Floats(seed + 2, channels).CopyTo(p.RunningMean.Span);
+            TestData.Floats(seed + 3, channels).Select(v => 1.5f + v).ToArray().CopyTo(p.RunningVar.Span);
+            return p;
+        }
+
+        /// <summary>Double copies for the reference, taken before the fast kernel updates anything.</summary>
+        public (double[] Gamma, double[] Beta, double[] RunningMean, double[] RunningVar, double[] SaveMean, double[] SaveInvStd) ToDouble() =>
+            (TestData.ToDouble(Gamma.Span), TestData.ToDouble(Beta.Span), TestData.ToDouble(RunningMean.Span),
+                TestData.ToDouble(RunningVar.Span), new double[channels], new double[channels]);
+
+        private static Tensor Filled(int length, float value)
+        {
+            var t = new Tensor(length);
+            t.Span.Fill(value);
+            return t;
+        }
+    }
+}

@@ -1,0 +1,417 @@
+using MLNet.Cnn.Kernels;
+using MLNet.Cnn.Tensors;
+using MLNet.Cnn.Tests.Support;
+
+namespace MLNet.Cnn.Tests.Kernels;
+
+[TestClass]
+public sealed class PoolingTests
+{
+    /// <summary>Batch 1 and more, odd sizes, stride &gt; 1, unequal strides, asymmetric padding, dilation, ceil mode on and off.</summary>
+    private static readonly Pool2dGeometry[] Geometries =
+    [
+        new(1, 1, 5, 5, 2, 2, 2, 2),
+        new(1, 1, 5, 5, 2, 2, 2, 2, ceilMode: true),
+        new(1, 2, 3, 3, 2, 2, 2, 2, Padding2d.Symmetric(1), ceilMode: true),
+        new(2, 3, 7, 9, 3, 3, 2, 2, Padding2d.Symmetric(1)),
+        new(2, 3, 7, 9, 3, 3, 2, 2, Padding2d.Symmetric(1), ceilMode: true),
+        new(3, 2, 8, 11, 3, 2, 2, 3, new Padding2d(1, 0, 0, 1), ceilMode: true),
+        new(2, 2, 9, 10, 3, 3, 3, 3, new Padding2d(1, 1, 0, 1), ceilMode: true),
+        new(1, 4, 6, 13, 4, 3, 3, 2, new Padding2d(2, 1, 1, 0)),
+        new(2, 3, 4, 4, 1, 1, 1, 1),
+        new(2, 2, 10, 9, 3, 3, 1, 2, new Padding2d(0, 1, 1, 1), dilationH: 2, dilationW: 3),
+        new(1, 4, 6, 13, 4, 3, 3, 2, new Padding2d(2, 1, 1, 0), dilationW: 2, ceilMode: true),
+        new(2, 3, 12, 40, 3, 3, 2, 2, Padding2d.Symmetric(1), ceilMode: true), // output rows wide enough for vectors
+        new(1, 2, 9, 50, 2, 3, 2, 3, new Padding2d(1, 1, 0, 1), dilationW: 2),
+        new(3, 5, 33, 35, 3, 3, 1, 1, Padding2d.Symmetric(1)), // large enough to be split over threads
+    ];
+
+    private static IEnumerable<Pool2dGeometry> AverageGeometries => Geometries.Where(g => g.DilationH == 1 && g.DilationW == 1);
+
+    // ---- geometry ----
+
+    [TestMethod]
+    public void OutputSizeFollowsPyTorchIncludingTheCeilModeRule()
+    {
+        // (H, kernel, stride, padTop, padBottom, dilation, ceil) → Hout, from PyTorch's pooling_output_shape.
+        var cases = new (int H, int K, int S, int PadTop, int PadBottom, int D, bool Ceil, int Expected)[]
+        {
+            (5, 2, 2, 0, 0, 1, false, 2),
+            (5, 2, 2, 0, 0, 1, true, 3),      // the last window hangs past the edge
+            (3, 2, 2, 1, 1, 1, false, 2),
+            (3, 2, 2, 1, 1, 1, true, 2),      // ceil gives 3, but window 3 would start in the bottom padding
+            (4, 3, 2, 1, 1, 1, true, 3),
+            (4, 3, 2, 1, 1, 1, false, 2),
+            (5, 3, 2, 1, 0, 1, true, 3),      // asymmetric padding
+            (5, 3, 2, 1, 0, 1, false, 2),
+            (10, 3, 1, 0, 0, 2, false, 6),    // dilation 2: extent 5
+            (112, 3, 2, 1, 1, 1, false, 56),  // ResNet stem max pool
+            (112, 3, 2, 0, 0, 1, true, 56),   // GoogLeNet maxpool1 (ceil mode)
+            (112, 3, 2, 0, 0, 1, false, 55),
+            (56, 3, 2, 0, 0, 1, true, 28),    // GoogLeNet maxpool2
+        };
+        foreach (var c in cases)
+        {
+            var g = new Pool2dGeometry(1, 1, c.H, 7, c.K, 1, c.S, 1, new Padding2d(c.PadTop, 0, c.PadBottom, 0), c.D, 1, c.Ceil);
+            Assert.AreEqual(c.Expected, g.OutHeight, $"{c}");
+            Assert.AreEqual(7, g.OutWidth, $"{c}: width");
+        }
+    }
+
+    [TestMethod]
+    public void GeometryRejectsBadArgumentsNamingTheParameterAndValues()
+    {
+        ArgumentAssert.Throws(() => new Pool2dGeometry(1, 1, 5, 5, 0, 2, 1, 1), "kernelHeight", "0");
+        ArgumentAssert.Throws(() => new Pool2dGeometry(1, 1, 5, 5, 2, 2, 1, -1), "strideW", "-1");
+        ArgumentAssert.Throws(() => new Pool2dGeometry(0, 1, 5, 5, 2, 2, 1, 1), "batch", "0");
+        ArgumentAssert.Throws(() => new Pool2dGeometry(1, 1, 5, 5, 2, 2, 1, 1, dilationH: 0), "dilationH", "0");
+        ArgumentAssert.Throws(() => new Pool2dGeometry(1, 1, 5, 5, 3, 3, 1, 1, new Padding2d(0, 2, 0, 0)), "padding.Left", "2", "3 / 2 = 1");
+        ArgumentAssert.Throws(() => new Pool2dGeometry(1, 1, 5, 5, 3, 3, 1, 1, new Padding2d(0, 0, 0, -1)), "padding.Right", "-1");
+        ArgumentAssert.Throws(() => new Pool2dGeometry(1, 1, 5, 5, 4, 4, 1, 1, new Padding2d(0, 0, 3, 0)), "padding.Bottom", "3", "4 / 2 = 2");
+        ArgumentAssert.Throws(() => new Pool2dGeometry(1, 1, 3, 8, 5, 2, 1, 1, new Padding2d(0, 0, 1, 0)), "kernelHeight", "(5)", "(4 = 3 + 0 + 1)");
+        ArgumentAssert.Throws(() => new Pool2dGeometry(1, 1, 8, 4, 3, 3, 1, 1, dilationW: 2), "kernelWidth", "(5)", "(4 = 4 + 0 + 0)");
+        ArgumentAssert.Throws(() => Pool2dGeometry.ForInput(new TensorShape(2, 3, 4), 2, 2, 2, 2), "input", "[2, 3, 4]");
+    }
+
+    [TestMethod]
+    public void KernelsRejectTensorsOfTheWrongShape()
+    {
+        var g = new Pool2dGeometry(2, 3, 7, 9, 3, 3, 2, 2, Padding2d.Symmetric(1));
+        var input = new Tensor(2, 3, 7, 9);
+        var output = new Tensor(2, 3, 4, 5);
+        ArgumentAssert.Throws(() => MaxPool2d.Forward(g, new Tensor(2, 3, 9, 7), output, new int[output.Length]), "input", "[2, 3, 9, 7]", "[2, 3, 7, 9]");
+        ArgumentAssert.Throws(() => MaxPool2d.Forward(g, input, new Tensor(2, 3, 4, 4), new int[output.Length]), "output", "[2, 3, 4, 4]", "[2, 3, 4, 5]");
+        ArgumentAssert.Throws(() => MaxPool2d.Forward(g, input, output, new int[7]), "argmax", "7", "120");
+        ArgumentAssert.Throws(() => MaxPool2d.Backward(g, output, new int[output.Length], new Tensor(1, 3, 7, 9)), "gradInput", "[1, 3, 7, 9]");
+        ArgumentAssert.Throws(() => AvgPool2d.Forward(g, input, new Tensor(2, 3, 5, 5)), "output", "[2, 3, 5, 5]", "[2, 3, 4, 5]");
+        ArgumentAssert.Throws(() => AvgPool2d.Backward(g, new Tensor(2, 3, 4, 6), input), "gradOutput", "[2, 3, 4, 6]");
+        var dilated = new Pool2dGeometry(2, 3, 7, 9, 3, 3, 2, 2, dilationH: 2);
+        ArgumentAssert.Throws(() => AvgPool2d.Forward(dilated, input, new Tensor(dilated.OutputShape)), "geometry", "2×1", "1×1");
+    }
+
+    // ---- max pooling ----
+
+    [TestMethod]
+    public void MaxPoolHandComputed()
+    {
+        // 4×4 plane holding 0 … 15, 2×2 windows, stride 2.
+        var g = new Pool2dGeometry(1, 1, 4, 4, 2, 2, 2, 2);
+        var (output, argmax) = MaxForward(g, Tensor.FromArray(Enumerable.Range(0, 16).Select(i => (float)i).ToArray(), 1, 1, 4, 4));
+        CollectionAssert.AreEqual(new[] { 5f, 7f, 13f, 15f }, output.ToArray());
+        CollectionAssert.AreEqual(new[] { 5, 7, 13, 15 }, argmax);
+
+        // 5×5 plane holding 0 … 24 in ceil mode: the last row and column of windows hang past the edge.
+        g = new Pool2dGeometry(1, 1, 5, 5, 2, 2, 2, 2, ceilMode: true);
+        (output, argmax) = MaxForward(g, Tensor.FromArray(Enumerable.Range(0, 25).Select(i => (float)i).ToArray(), 1, 1, 5, 5));
+        CollectionAssert.AreEqual(new[] { 6f, 8f, 9f, 16f, 18f, 19f, 21f, 23f, 24f }, output.ToArray());
+
+        // 3×3 plane holding 1 … 9, padding 1, ceil mode: 2×2 windows over rows/columns {−1, 0} and {1, 2}; the third
+        // window would start in the padding and is dropped. Padding is −∞, so negative inputs still win.
+        g = new Pool2dGeometry(1, 1, 3, 3, 2, 2, 2, 2, Padding2d.Symmetric(1), ceilMode: true);
+        (output, argmax) = MaxForward(g, Tensor.FromArray([-1, -2, -3, -4, -5, -6, -7, -8, -9], 1, 1, 3, 3));
+        CollectionAssert.AreEqual(new[] { -1f, -2f, -4f, -5f }, output.ToArray());
+        CollectionAssert.AreEqual(new[] { 0, 1, 3, 4 }, argmax);
+
+        var gradInput = new Tensor(1, 1, 3, 3);
+        MaxPool2d.Backward(g, Tensor.FromArray([1, 2, 3, 4], 1, 1, 2, 2), argmax, gradInput);
+        CollectionAssert.AreEqual(new[] { 1f, 2f, 0f, 3f, 4f, 0f, 0f, 0f, 0f }, gradInput.ToArray());
+    }
+
+    [TestMethod]
+    public void MaxPoolTiesGoToTheFirstCellAndOverlappingWindowsAccumulate()
+    {
+        // 3×3 windows, stride 2, over a constant 3×41 plane: every window picks its first cell (on the vector path too).
+        var wide = new Pool2dGeometry(1, 1, 3, 41, 3, 3, 1, 2);
+        var constant = new Tensor(1, 1, 3, 41);
+        constant.Span.Fill(2f);
+        var (_, firsts) = MaxForward(wide, constant);
+        CollectionAssert.AreEqual(Enumerable.Range(0, 20).Select(ow => 2 * ow).ToArray(), firsts);
+
+        var g = new Pool2dGeometry(1, 1, 4, 4, 3, 3, 1, 1);
+        var input = new Tensor(1, 1, 4, 4);
+        // One large cell wins all four overlapping windows and collects their four gradients.
+        input[0, 0, 1, 2] = 7f;
+        var (_, argmax) = MaxForward(g, input);
+        var gradInput = new Tensor(1, 1, 4, 4);
+        MaxPool2d.Backward(g, Tensor.FromArray([1, 2, 3, 4], 1, 1, 2, 2), argmax, gradInput);
+        Assert.AreEqual(10f, gradInput[0, 0, 1, 2]);
+        Assert.AreEqual(10f, gradInput.Span.ToArray().Sum());
+    }
+
+    [TestMethod]
+    public void MaxPoolWindowOfOnlyPaddingIsMinusInfinityAndGetsNoGradient()
+    {
+        // Dilation 4 over a 3×3 input with padding 1: the single window taps rows/columns −1 and 3, all padding.
+        var g = new Pool2dGeometry(1, 1, 3, 3, 2, 2, 1, 1, Padding2d.Symmetric(1), dilationH: 4, dilationW: 4);
+        var input = TestData.Tensor(1, 1, 1, 3, 3);
+        var (output, argmax) = MaxForward(g, input);
+        Assert.AreEqual(float.NegativeInfinity, output.Span[0]);
+        Assert.AreEqual(-1, argmax[0]);
+        var expected = new double[1];
+        var expectedArgmax = new int[1];
+        MaxPool2dReference.Forward<double>(g, TestData.ToDouble(input.Span), expected, expectedArgmax);
+        Assert.AreEqual(double.NegativeInfinity, expected[0]);
+        Assert.AreEqual(-1, expectedArgmax[0]);
+        var gradInput = TestData.Tensor(2, 1, 1, 3, 3);
+        MaxPool2d.Backward(g, Tensor.FromArray([5f], 1, 1, 1, 1), argmax, gradInput);
+        Assert.IsTrue(gradInput.Span.ToArray().All(v => v == 0f));
+    }
+
+    [TestMethod]
+    public void MaxPoolFastMatchesReferenceForwardAndBackward()
+    {
+        int seed = 100;
+        foreach (var g in Geometries)
+        {
+            var input = TestData.Tensor(++seed, g.Batch, g.Channels, g.InHeight, g.InWidth);
+            var (output, argmax) = MaxForward(g, input);
+            var expected = new double[output.Length];
+            var expectedArgmax = new int[output.Length];
+            MaxPool2dReference.Forward<double>(g, TestData.ToDouble(input.Span), expected, expectedArgmax);
+            Approx.AssertClose(expected, output.Span, 0, $"max forward {g}");
+            CollectionAssert.AreEqual(expectedArgmax, argmax, $"argmax {g}");
+
+            var gradOutput = TestData.Tensor(++seed, g.Batch, g.Channels, g.OutHeight, g.OutWidth);
+            var gradInput = TestData.Tensor(++seed, g.Batch, g.Channels, g.InHeight, g.InWidth); // overwritten
+            MaxPool2d.Backward(g, gradOutput, argmax, gradInput);
+            var expectedGrad = new double[input.Length];
+            MaxPool2dReference.Backward<double>(g, TestData.ToDouble(gradOutput.Span), expectedArgmax, expectedGrad);
+            Approx.AssertClose(expectedGrad, gradInput.Span, 1e-6, $"max backward {g}");
+        }
+    }
+
+    [TestMethod]
+    public void MaxPoolReferenceBackwardMatchesFiniteDifferences()
+    {
+        int seed = 200;
+        foreach (var g in Geometries.Where(g => g.InputShape.Length < 2000))
+        {
+            // Distinct, well separated values: no window has a near tie that a finite step could flip.
+            double[] x = DistinctValues(++seed, g.InputShape.Length);
+            int outLength = g.OutputShape.Length;
+            GradientCheck.AssertMatchesFiniteDifferences($"max pool {g}", x,
+                v =>
+                {
+                    var y = new double[outLength];
+                    MaxPool2dReference.Forward<double>(g, v, y, new int[outLength]);
+                    return y;
+                },
+                gy =>
+                {
+                    var argmax = new int[outLength];
+                    MaxPool2dReference.Forward<double>(g, x, new double[outLength], argmax);
+                    var gx = new double[x.Length];
+                    MaxPool2dReference.Backward<double>(g, gy, argmax, gx);
+                    return gx;
+                }, seed);
+        }
+    }
+
+    // ---- average pooling ----
+
+    [TestMethod]
+    public void AvgPoolHandComputed()
+    {
+        var g = new Pool2dGeometry(1, 1, 4, 4, 2, 2, 2, 2);
+        var output = new Tensor(g.OutputShape);
+        AvgPool2d.Forward(g, Tensor.FromArray(Enumerable.Range(0, 16).Select(i => (float)i).ToArray(), 1, 1, 4, 4), output);
+        CollectionAssert.AreEqual(new[] { 2.5f, 4.5f, 10.5f, 12.5f }, output.ToArray());
+
+        // Ones, 3×3 windows, stride 2, padding 1, ceil mode: windows cover rows {−1, 0, 1}, {1, 2, 3}, {3, 4, 5}.
+        // Counting padding, the divisor per axis is 3, 3, 2 (the last window stops at the padded edge, row 4),
+        // so each axis contributes 2/3, 3/3, 1/2. Without padding every window averages ones: 1.
+        g = new Pool2dGeometry(1, 1, 4, 4, 3, 3, 2, 2, Padding2d.Symmetric(1), ceilMode: true);
+        var ones = new Tensor(1, 1, 4, 4);
+        ones.Span.Fill(1f);
+        output = new Tensor(g.OutputShape);
+        AvgPool2d.Forward(g, ones, output, countIncludePad: true);
+        double[] axis = [2.0 / 3, 1, 0.5];
+        Approx.AssertClose(Outer(axis, axis), output.Span, 1e-6, "count_include_pad");
+        AvgPool2d.Forward(g, ones, output, countIncludePad: false);
+        Approx.AssertClose(Enumerable.Repeat(1.0, 9).ToArray(), output.Span, 1e-6, "exclude padding");
+
+        // Backward with unit gradients: cell (h, w) collects Σ 1/divisor over its windows = r(h)·r(w), with
+        // r = 1/3, 1/3 + 1/3, 1/3, 1/3 + 1/2 for rows 0 … 3.
+        var gradOutput = new Tensor(g.OutputShape);
+        gradOutput.Span.Fill(1f);
+        var gradInput = new Tensor(1, 1, 4, 4);
+        AvgPool2d.Backward(g, gradOutput, gradInput, countIncludePad: true);
+        double[] share = [1.0 / 3, 2.0 / 3, 1.0 / 3, 5.0 / 6];
+        Approx.AssertClose(Outer(share, share), gradInput.Span, 1e-6, "count_include_pad backward");
+    }
+
+    [TestMethod]
+    public void AvgPoolFastMatchesReferenceForwardAndBackward()
+    {
+        int seed = 300;
+        foreach (var g in AverageGeometries)
+            foreach (bool includePad in new[] { true, false })
+            {
+                string what = $"{g} countIncludePad={includePad}";
+                var input = TestData.Tensor(++seed, g.Batch, g.Channels, g.InHeight, g.InWidth);
+                var output = TestData.Tensor(++seed, g.Batch, g.Channels, g.OutHeight, g.OutWidth); // overwritten
+                AvgPool2d.Forward(g, input, output, includePad);
+                var expected = new double[output.Length];
+                AvgPool2dReference.Forward<double>(g, includePad, TestData.ToDouble(input.Span), expected);
+                Approx.AssertClose(expected, output.Span, 1e-6, $"avg forward {what}");
+
+                var gradOutput = TestData.Tensor(++seed, g.Batch, g.Channels, g.OutHeight, g.OutWidth);
+                var gradInput = TestData.Tensor(++seed, g.Batch, g.Channels, g.InHeight, g.InWidth); // overwritten
+                AvgPool2d.Backward(g, gradOutput, gradInput, includePad);
+                var expectedGrad = new double[input.Length];
+                AvgPool2dReference.Backward<double>(g, includePad, TestData.ToDouble(gradOutput.Span), expectedGrad);
+                Approx.AssertClose(expectedGrad, gradInput.Span, 1e-6, $"avg backward {what}");
+            }
+    }
+
+    [TestMethod]
+    public void AvgPoolReferenceBackwardMatchesFiniteDifferences()
+    {
+        int seed = 400;
+        foreach (var g in AverageGeometries.Where(g => g.InputShape.Length < 2000))
+            foreach (bool includePad in new[] { true, false })
+            {
+                int outLength = g.OutputShape.Length;
+                GradientCheck.AssertMatchesFiniteDifferences($"avg pool {g} countIncludePad={includePad}",
+                    TestData.ToDouble(TestData.Floats(++seed, g.InputShape.Length)),
+                    x =>
+                    {
+                        var y = new double[outLength];
+                        AvgPool2dReference.Forward<double>(g, includePad, x, y);
+                        return y;
+                    },
+                    gy =>
+                    {
+                        var gx = new double[g.InputShape.Length];
+                        AvgPool2dReference.Backward<double>(g, includePad, gy, gx);
+                        return gx;
+                    }, seed);
+            }
+    }
+
+    // ---- global pooling ----
+
+    private static readonly int[][] GlobalShapes = [[1, 1, 1, 1], [1, 2, 1, 9], [2, 3, 5, 7], [3, 4, 17, 19], [4, 16, 31, 33]];
+
+    [TestMethod]
+    public void GlobalPoolsHandComputed()
+    {
+        var input = Tensor.FromArray([1, 2, 3, 4, 3, 9, 9, 1], 1, 2, 2, 2);
+        var output = new Tensor(1, 2, 1, 1);
+        GlobalAveragePool.Forward(input, output);
+        CollectionAssert.AreEqual(new[] { 2.5f, 5.5f }, output.ToArray());
+        var gradInput = new Tensor(1, 2, 2, 2);
+        GlobalAveragePool.Backward(Tensor.FromArray([2, -4], 1, 2, 1, 1), gradInput);
+        CollectionAssert.AreEqual(new[] { 0.5f, 0.5f, 0.5f, 0.5f, -1f, -1f, -1f, -1f }, gradInput.ToArray());
+
+        var argmax = new int[2];
+        GlobalMaxPool.Forward(input, output, argmax);
+        CollectionAssert.AreEqual(new[] { 4f, 9f }, output.ToArray());
+        CollectionAssert.AreEqual(new[] { 3, 1 }, argmax); // the tie 9, 9 goes to the first
+        GlobalMaxPool.Backward(Tensor.FromArray([2, -4], 1, 2, 1, 1), argmax, gradInput);
+        CollectionAssert.AreEqual(new[] { 0f, 0f, 0f, 2f, 0f, -4f, 0f, 0f }, gradInput.ToArray());
+    }
+
+    [TestMethod]
+    public void GlobalPoolsFastMatchReferenceForwardAndBackward()
+    {
+        int seed = 500;
+        foreach (var dims in GlobalShapes)
+        {
+            var shape = new TensorShape(dims);
+            var input = TestData.Tensor(++seed, dims);
+            var output = new Tensor(dims[0], dims[1], 1, 1);
+            var gradOutput = TestData.Tensor(++seed, dims[0], dims[1], 1, 1);
+            var gradInput = TestData.Tensor(++seed, dims); // overwritten
+            var expected = new double[output.Length];
+            var expectedGrad = new double[input.Length];
+
+            GlobalAveragePool.Forward(input, output);
+            GlobalAveragePoolReference.Forward<double>(shape, TestData.ToDouble(input.Span), expected);
+            Approx.AssertClose(expected, output.Span, 1e-6, $"global average {shape}");
+            GlobalAveragePool.Backward(gradOutput, gradInput);
+            GlobalAveragePoolReference.Backward<double>(shape, TestData.ToDouble(gradOutput.Span), expectedGrad);
+            Approx.AssertClose(expectedGrad, gradInput.Span, 1e-6, $"global average backward {shape}");
+
+            var argmax = new int[output.Length];
+            var expectedArgmax = new int[output.Length];
+            GlobalMaxPool.Forward(input, output, argmax);
+            GlobalMaxPoolReference.Forward<double>(shape, TestData.ToDouble(input.Span), expected, expectedArgmax);
+            Approx.AssertClose(expected, output.Span, 0, $"global max {shape}");
+            CollectionAssert.AreEqual(expectedArgmax, argmax, $"global max argmax {shape}");
+            GlobalMaxPool.Backward(gradOutput, argmax, gradInput);
+            GlobalMaxPoolReference.Backward<double>(shape, TestData.ToDouble(gradOutput.Span), expectedArgmax, expectedGrad);
+            Approx.AssertClose(expectedGrad, gradInput.Span, 0, $"global max backward {shape}");
+        }
+    }
+
+    [TestMethod]
+    public void GlobalPoolsReferenceBackwardMatchesFiniteDifferences()
+    {
+        int seed = 600;
+        foreach (var dims in GlobalShapes.Take(4))
+        {
+            var shape = new TensorShape(dims);
+            int planes = dims[0] * dims[1];
+            GlobalCheck("global average", TestData.ToDouble(TestData.Floats(++seed, shape.Length)),
+                (x, y) => GlobalAveragePoolReference.Forward<double>(shape, x, y),
+                (x, gy, gx) => GlobalAveragePoolReference.Backward<double>(shape, gy, gx));
+            GlobalCheck("global max", DistinctValues(++seed, shape.Length),
+                (x, y) => GlobalMaxPoolReference.Forward<double>(shape, x, y, new int[planes]),
+                (x, gy, gx) =>
+                {
+                    var argmax = new int[planes];
+                    GlobalMaxPoolReference.Forward<double>(shape, x, new double[planes], argmax);
+                    GlobalMaxPoolReference.Backward<double>(shape, gy, argmax, gx);
+                });
+
+            void GlobalCheck(string what, double[] x, Action<double[], double[]> forward, Action<double[], double[], double[]> backward) =>
+                GradientCheck.AssertMatchesFiniteDifferences($"{what} {shape}", x,
+                    v =>
+                    {
+                        var y = new double[planes];
+                        forward(v, y);
+                        return y;
+                    },
+                    gy =>
+                    {
+                        var gx = new double[x.Length];
+                        backward(x, gy, gx);
+                        return gx;
+                    }, seed);
+        }
+    }
+
+    [TestMethod]
+    public void GlobalPoolsRejectTensorsOfTheWrongShape()
+    {
+        var input = new Tensor(2, 3, 4, 5);
+        ArgumentAssert.Throws(() => GlobalAveragePool.Forward(new Tensor(2, 3, 20), new Tensor(2, 3, 1, 1)), "input", "[2, 3, 20]", "rank 4");
+        ArgumentAssert.Throws(() => GlobalAveragePool.Forward(input, new Tensor(2, 3, 1)), "output", "[2, 3, 1]", "[2, 3, 1, 1]");
+        ArgumentAssert.Throws(() => GlobalAveragePool.Backward(new Tensor(3, 2, 1, 1), input), "gradOutput", "[3, 2, 1, 1]", "[2, 3, 1, 1]");
+        ArgumentAssert.Throws(() => GlobalMaxPool.Forward(input, new Tensor(2, 3, 1, 1), new int[5]), "argmax", "5", "6");
+        ArgumentAssert.Throws(() => GlobalMaxPool.Backward(new Tensor(2, 3, 1, 1), new int[6], new Tensor(6, 4, 5)), "gradInput", "[6, 4, 5]");
+    }
+
+    // ---- helpers ----
+
+    private static (Tensor Output, int[] Argmax) MaxForward(Pool2dGeometry g, Tensor input)
+    {
+        var output = TestData.Tensor(99, g.Batch, g.Channels, g.OutHeight, g.OutWidth); // overwritten
+        var argmax = new int[output.Length];
+        Array.Fill(argmax, 12345);
+        MaxPool2d.Forward(g, input, output, argmax);
+        return (output, argmax);
+    }
+
+    /// <summary>A random permutation of evenly spaced values in (−1, 1): no two closer than 2/length.</summary>
+    private static double[] DistinctValues(int seed, int length)
+    {
+        var values = Enumerable.Range(0, length).Select(i => (2.0 * i + 1) / length - 1).ToArray();
+        new Random(seed).Shuffle(values);
+        return values;
+    }
+
+    private static double[] Outer(double[] rows, double[] columns) =>
+        rows.SelectMany(r => columns.Select(c => r * c)).ToArray();
+}

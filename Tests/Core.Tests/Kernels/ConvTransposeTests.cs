@@ -85,11 +85,11 @@ public sealed class ConvTransposeTests
     [TestMethod]
     public void BadArgumentsNameTheParameter()
     {
-        AssertThrows("outputPaddingH", "smaller than strideH", () => new ConvTranspose2dGeometry(1, 1, 5, 5, 1, 3, 3, outputPaddingH: 1));
-        AssertThrows("groups", "divisible", () => new ConvTranspose2dGeometry(1, 3, 5, 5, 4, 3, 3, groups: 2));
-        AssertThrows("padding", "empty output", () => new ConvTranspose2dGeometry(1, 1, 1, 1, 1, 1, 1, padding: Padding2d.Symmetric(1)));
+        ArgumentAssert.Throws(() => new ConvTranspose2dGeometry(1, 1, 5, 5, 1, 3, 3, outputPaddingH: 1), "outputPaddingH", "smaller than strideH");
+        ArgumentAssert.Throws(() => new ConvTranspose2dGeometry(1, 3, 5, 5, 4, 3, 3, groups: 2), "groups", "divisible");
+        ArgumentAssert.Throws(() => new ConvTranspose2dGeometry(1, 1, 1, 1, 1, 1, 1, padding: Padding2d.Symmetric(1)), "padding", "empty output");
         var g = new ConvTranspose2dGeometry(1, 2, 4, 4, 3, 3, 3);
-        AssertThrows("input", "expected [1, 2, 4, 4]", () =>
-            ConvTranspose2d.Forward(g, new Tensor(1, 3, 4, 4), new Tensor(g.WeightShape), null, new Tensor(g.OutputShape)));
+        ArgumentAssert.Throws(() =>
+            ConvTranspose2d.Forward(g, new Tensor(1, 3, 4, 4), new Tensor(g.WeightShape), null, new Tensor(g.OutputShape)), "input", "expected [1, 2, 4, 4]");
     }
 }

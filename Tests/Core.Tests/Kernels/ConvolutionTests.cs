@@ -144,24 +144,17 @@ public sealed class ConvolutionTests
     [TestMethod]
     public void BadArgumentsNameTheParameterAndTheShapes()
     {
-        AssertThrows("groups", "divisible", () => new Conv2dGeometry(1, 6, 8, 8, 4, 3, 3, groups: 4));
-        AssertThrows("kernelHeight", "larger than the padded input", () => new Conv2dGeometry(1, 1, 4, 4, 1, 7, 3));
-        AssertThrows("batch", "positive", () => new Conv2dGeometry(0, 1, 4, 4, 1, 3, 3));
-        AssertThrows("strideW", "positive", () => new Conv2dGeometry(1, 1, 4, 4, 1, 3, 3, strideW: -1));
-        AssertThrows("padding.Left", "negative", () => new Conv2dGeometry(1, 1, 4, 4, 1, 3, 3, padding: new Padding2d(0, -1, 0, 0)));
+        ArgumentAssert.Throws(() => new Conv2dGeometry(1, 6, 8, 8, 4, 3, 3, groups: 4), "groups", "divisible");
+        ArgumentAssert.Throws(() => new Conv2dGeometry(1, 1, 4, 4, 1, 7, 3), "kernelHeight", "larger than the padded input");
+        ArgumentAssert.Throws(() => new Conv2dGeometry(0, 1, 4, 4, 1, 3, 3), "batch", "positive");
+        ArgumentAssert.Throws(() => new Conv2dGeometry(1, 1, 4, 4, 1, 3, 3, strideW: -1), "strideW", "positive");
+        ArgumentAssert.Throws(() => new Conv2dGeometry(1, 1, 4, 4, 1, 3, 3, padding: new Padding2d(0, -1, 0, 0)), "padding.Left", "negative");
         var g = new Conv2dGeometry(2, 3, 8, 8, 4, 3, 3);
         var w = new Tensor(g.WeightShape);
-        AssertThrows("input", "[2, 3, 8, 9]", () => Conv2d.Forward(g, new Tensor(2, 3, 8, 9), w, null, new Tensor(g.OutputShape)));
-        AssertThrows("weight", "expected [4, 3, 3, 3]", () => Conv2d.Forward(g, new Tensor(g.InputShape), new Tensor(4, 3, 5, 5), null, new Tensor(g.OutputShape)));
-        AssertThrows("bias", "[5]", () => Conv2d.Forward(g, new Tensor(g.InputShape), w, new Tensor(5), new Tensor(g.OutputShape)));
-        AssertThrows("gradOutput", "[2, 4, 6, 6]", () => Conv2d.BackwardData(g, new Tensor(2, 4, 5, 5), w, new Tensor(g.InputShape)));
-    }
-
-    internal static void AssertThrows(string parameter, string messagePart, Action action)
-    {
-        var e = Assert.ThrowsExactly<ArgumentException>(action);
-        Assert.AreEqual(parameter, e.ParamName);
-        StringAssert.Contains(e.Message, messagePart);
+        ArgumentAssert.Throws(() => Conv2d.Forward(g, new Tensor(2, 3, 8, 9), w, null, new Tensor(g.OutputShape)), "input", "[2, 3, 8, 9]");
+        ArgumentAssert.Throws(() => Conv2d.Forward(g, new Tensor(g.InputShape), new Tensor(4, 3, 5, 5), null, new Tensor(g.OutputShape)), "weight", "expected [4, 3, 3, 3]");
+        ArgumentAssert.Throws(() => Conv2d.Forward(g, new Tensor(g.InputShape), w, new Tensor(5), new Tensor(g.OutputShape)), "bias", "[5]");
+        ArgumentAssert.Throws(() => Conv2d.BackwardData(g, new Tensor(2, 4, 5, 5), w, new Tensor(g.InputShape)), "gradOutput", "[2, 4, 6, 6]");
     }
 
     internal static int[] Dims(TensorShape shape) => shape.Dimensions.ToArray();

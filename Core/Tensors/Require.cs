@@ -37,4 +37,22 @@ internal static class Require
             throw new ArgumentException(
                 $"{name} has shape {tensor.Shape}; expected the shape of {referenceName}, {reference.Shape}.", name);
     }
+
+    /// <summary>An output must not share storage with an input of the same kernel (kernels do not run in place).</summary>
+    public static unsafe void Distinct(Tensor tensor, Tensor other, string name, string otherName)
+    {
+        ArgumentNullException.ThrowIfNull(tensor, name);
+        if (tensor.Pointer == other.Pointer)
+            throw new ArgumentException($"{name} shares storage with {otherName}; the kernel needs separate tensors.", name);
+    }
+
+    /// <summary>Both tensors are [N, C, H, W] with the same N and C (H and W may differ).</summary>
+    public static void SameBatchAndChannels(Tensor tensor, Tensor reference, string name, string referenceName)
+    {
+        Rank(tensor, 4, name);
+        if (tensor.Shape[0] != reference.Shape[0] || tensor.Shape[1] != reference.Shape[1])
+            throw new ArgumentException(
+                $"{name} has shape {tensor.Shape}; expected [{reference.Shape[0]}, {reference.Shape[1]}, *, *] " +
+                $"(N and C of {referenceName}, {reference.Shape}).", name);
+    }
 }

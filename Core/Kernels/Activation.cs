@@ -1,0 +1,76 @@
+using MLNet.Cnn.Tensors;
+
+namespace MLNet.Cnn.Kernels;
+
+/// <summary>Which tensor of the forward pass <see cref="Activation.Backward(Tensor, Tensor, Tensor)"/> needs.</summary>
+public enum SavedTensor
+{
+    /// <summary>The forward input x.</summary>
+    Input,
+    /// <summary>The forward output y = f(x).</summary>
+    Output,
+}
+
+/// <summary>
+/// Base of the point-wise activations y = f(x), applied to every element of a tensor of any shape.
+/// A concrete activation supplies f over one tile (composed of TensorPrimitives calls) and f′ as an
+/// <see cref="IBinaryVectorOperator"/> of (saved, dy) for <see cref="VectorLoop"/>; this class owns the
+/// argument checks, the tiling and the threading. <see cref="ActivationsReference"/> is the specification.
+/// </summary>
+public abstract unsafe class Activation
+{
+    /// <summary>Elements per tile: the operands of one tile stay in L1 between the passes of a composed f.</summary>
+    private const int Tile = 2048;
+
+    private protected Activation() { }
+
+    /// <summary>The tensor <see cref="Backward(Tensor, Tensor, Tensor)"/> takes as <c>saved</c>.</summary>
+    public abstract SavedTensor BackwardUses { get; }
+
+    // x [any shape], y [shape of x, separate storage]:  y = f(x)
+    public void Forward(Tensor x, Tensor y)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        Require.SameShape(y, x, nameof(y), nameof(x));
+        Require.Distinct(y, x, nameof(y), nameof(x));
+        nint px = (nint)x.Pointer, py = (nint)y.Pointer;
+        ParallelRanges.For(x.Length, 1, (start, end) =>
+        {
+            for (int i = start; i < end; i += Tile)
+            {
+                int n = Math.Min(Tile, end - i);
+                ForwardTile(new ReadOnlySpan<float>((float*)px + i, n), new Span<float>((float*)py + i, n));
+            }
+        });
+    }
+
+    // saved [x or y of the forward pass, as BackwardUses says], dy [shape of saved], dx [shape of saved; may be dy]:
+    //   dx = dy · f′(x)
+    public void Backward(Tensor saved, Tensor dy, Tensor dx) => Backward(saved, dy, dx, VectorLoop.DefaultWidth);
+
+    internal void Backward(Tensor saved, Tensor dy, Tensor dx, VectorWidth width)
+    {
+        ArgumentNullException.ThrowIfNull(saved);
+        Require.SameShape(dy, saved, nameof(dy), nameof(saved));
+        Require.SameShape(dx, saved, nameof(dx), nameof(saved));
+        nint ps = (nint)saved.Pointer, pdy = (nint)dy.Pointer, pdx = (nint)dx.Pointer;
+        ParallelRanges.For(saved.Length, 1, (start, end) =>
+        {
+            for (int i = start; i < end; i += Tile)
+            {
+                int n = Math.Min(Tile, end - i);
+                BackwardTile(new ReadOnlySpan<float>((float*)ps + i, n), new ReadOnlySpan<float>((float*)pdy + i, n),
+                    new Span<float>((float*)pdx + i, n), width);
+            }
+        });
+    }
+
+    /// <summary>y = f(x) over one tile; y does not overlap x.</summary>
+    private protected abstract void ForwardTile(ReadOnlySpan<float> x, Span<float> y);
+
+    /// <summary>dx = dy · f′ over one tile, from the tensor <see cref="BackwardUses"/> names.</summary>
+    private protected abstract void BackwardTile(ReadOnlySpan<float> saved, ReadOnlySpan<float> dy, Span<float> dx,
+        VectorWidth width);
+
+    public override string ToString() => GetType().Name;
+}

@@ -1,0 +1,99 @@
+using System.Numerics;
+
+namespace MLNet.Cnn.Kernels;
+
+/// <summary>
+/// The specification of the point-wise activations and <see cref="PReLU"/>: f and f′ from the textbook formulas,
+/// element by element, in any precision. f′ is always taken at the input x; at a kink it takes PyTorch's side.
+/// </summary>
+public static class ActivationsReference
+{
+    /// <summary>f(x).</summary>
+    public static T Value<T>(Activation activation, T x) where T : IFloatingPointIeee754<T>
+    {
+        T zero = T.Zero, one = T.One, three = T.CreateChecked(3), six = T.CreateChecked(6);
+        return activation switch
+        {
+            ReLU => x > zero ? x : zero,
+            ReLU6 => T.Min(T.Max(x, zero), six),
+            LeakyReLU leaky => x > zero ? x : T.CreateChecked(leaky.Slope) * x,
+            Sigmoid => one / (one + T.Exp(-x)),
+            Tanh => T.Tanh(x),
+            HardSigmoid hard => T.Clamp(T.CreateChecked(hard.Alpha) * x + T.CreateChecked(hard.Beta), zero, one),
+            HardSwish => x * T.Min(T.Max(x + three, zero), six) / six,
+            SiLU => x / (one + T.Exp(-x)),
+            _ => throw Unknown(activation),
+        };
+    }
+
+    /// <summary>f′(x).</summary>
+    public static T Derivative<T>(Activation activation, T x) where T : IFloatingPointIeee754<T>
+    {
+        T zero = T.Zero, one = T.One, half = T.CreateChecked(0.5), three = T.CreateChecked(3), six = T.CreateChecked(6);
+        switch (activation)
+        {
+            case ReLU: return x > zero ? one : zero;
+            case ReLU6: return x > zero && x < six ? one : zero;
+            case LeakyReLU leaky: return x > zero ? one : T.CreateChecked(leaky.Slope);
+            case Sigmoid:
+                T s = one / (one + T.Exp(-x));
+                return s * (one - s);
+            case Tanh:
+                T t = T.Tanh(x);
+                return one - t * t;
+            case HardSigmoid hard:
+                T alpha = T.CreateChecked(hard.Alpha), z = alpha * x + T.CreateChecked(hard.Beta);
+                return z > zero && z < one ? alpha : zero;
+            case HardSwish: return x < -three ? zero : x <= three ? x / three + half : one;
+            case SiLU:
+                T sigma = one / (one + T.Exp(-x));
+                return sigma * (one + x * (one - sigma));
+            default: throw Unknown(activation);
+        }
+    }
+
+    // x, y [any shape]:  y = f(x)
+    public static void Forward<T>(Activation activation, ReadOnlySpan<T> x, Span<T> y) where T : IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < x.Length; i++) y[i] = Value(activation, x[i]);
+    }
+
+    // x, dy, dx [any shape]:  dx = dy · f′(x)
+    public static void Backward<T>(Activation activation, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx)
+        where T : IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < x.Length; i++) dx[i] = dy[i] * Derivative(activation, x[i]);
+    }
+
+    // x, y [N, C, planeSize], slope [C] or [1]:  y = x > 0 ? x : slope[c]·x
+    public static void PReLUForward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> slope, Span<T> y, int batch, int channels,
+        int planeSize) where T : IFloatingPointIeee754<T>
+    {
+        for (int n = 0; n < batch; n++)
+            for (int c = 0; c < channels; c++)
+                for (int i = 0; i < planeSize; i++)
+                {
+                    int at = (n * channels + c) * planeSize + i;
+                    y[at] = x[at] > T.Zero ? x[at] : slope[slope.Length == 1 ? 0 : c] * x[at];
+                }
+    }
+
+    // x, dy, dx [N, C, planeSize], slope, dSlope [C] or [1]:
+    //   dx = x > 0 ? dy : slope[c]·dy;   dSlope[c] = Σ_{n, i with x < 0} dy·x
+    public static void PReLUBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> slope, ReadOnlySpan<T> dy, Span<T> dx,
+        Span<T> dSlope, int batch, int channels, int planeSize) where T : IFloatingPointIeee754<T>
+    {
+        dSlope.Clear();
+        for (int n = 0; n < batch; n++)
+            for (int c = 0; c < channels; c++)
+                for (int i = 0; i < planeSize; i++)
+                {
+                    int at = (n * channels + c) * planeSize + i, k = slope.Length == 1 ? 0 : c;
+                    dx[at] = x[at] > T.Zero ? dy[at] : slope[k] * dy[at];
+                    if (x[at] < T.Zero) dSlope[k] += dy[at] * x[at];
+                }
+    }
+
+    private static ArgumentException Unknown(Activation activation) =>
+        new($"No reference formula for activation {activation}.", nameof(activation));
+}

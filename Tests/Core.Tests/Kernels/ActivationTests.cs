@@ -1,0 +1,293 @@
+using System.Runtime.Intrinsics;
+using MLNet.Cnn.Kernels;
+using MLNet.Cnn.Tensors;
+using MLNet.Cnn.Tests.Support;
+
+namespace MLNet.Cnn.Tests.Kernels;
+
+/// <summary>
+/// Every point-wise activation runs through the same test bodies (one data row per activation), checked against
+/// <see cref="ActivationsReference"/>; PReLU, which has a learned slope, has its own tests at the end.
+/// </summary>
+[TestClass]
+public sealed class ActivationTests
+{
+    private static readonly Dictionary<string, Func<Activation>> Activations = new()
+    {
+        ["ReLU"] = () => new ReLU(),
+        ["ReLU6"] = () => new ReLU6(),
+        ["LeakyReLU(0.1)"] = () => new LeakyReLU(0.1f),
+        ["LeakyReLU(1.5)"] = () => new LeakyReLU(1.5f),
+        ["LeakyReLU(-0.3)"] = () => new LeakyReLU(-0.3f),
+        ["Sigmoid"] = () => new Sigmoid(),
+        ["Tanh"] = () => new Tanh(),
+        ["HardSigmoid"] = () => new HardSigmoid(),
+        ["HardSigmoid(0.2, 0.5)"] = () => new HardSigmoid(0.2f, 0.5f),
+        ["HardSwish"] = () => new HardSwish(),
+        ["SiLU"] = () => new SiLU(),
+    };
+
+    public static IEnumerable<object[]> Names => Activations.Keys.Select(name => new object[] { name });
+
+    /// <summary>Where some f′ jumps: 0 (ReLU-likes), ±3 and 6 (hard ones, ReLU6), ±2.5 (ONNX HardSigmoid).</summary>
+    private static readonly float[] Kinks = [-3f, -2.5f, 0f, 2.5f, 3f, 6f];
+
+    // Batch 1 and > 1, odd sizes, lengths below / at / above one vector, and one large enough to run threaded.
+    private static readonly int[][] Shapes =
+        [[1], [7], [16], [17], [3, 33], [2, 3, 5, 7], [1, 8, 9, 11], [2, 64, 40, 40]];
+
+    internal static IEnumerable<VectorWidth> Widths() =>
+        Vector512.IsHardwareAccelerated ? [VectorWidth.Bits256, VectorWidth.Bits512] : [VectorWidth.Bits256];
+
+    /// <summary>Uniform values in [−8, 8), nudged at least 0.05 away from every kink.</summary>
+    private static float[] Inputs(int seed, int length)
+    {
+        float[] values = TestData.Floats(seed, length, 8f);
+        for (int i = 0; i < values.Length; i++)
+            foreach (float kink in Kinks)
+                if (MathF.Abs(values[i] - kink) < 0.05f)
+                    values[i] = values[i] >= kink ? kink + 0.05f : kink - 0.05f;
+        return values;
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Names))]
+    public void ForwardAndBackwardMatchReference(string name)
+    {
+        var activation = Activations[name]();
+        int seed = 0;
+        foreach (int[] shape in Shapes)
+        {
+            seed++;
+            var x = Tensor.FromArray(Inputs(seed, new TensorShape(shape).Length), shape);
+            var y = new Tensor(shape);
+            activation.Forward(x, y);
+            double[] xd = TestData.ToDouble(x.Span), expectedY = new double[x.Length];
+            ActivationsReference.Forward<double>(activation, xd, expectedY);
+            Approx.AssertClose(expectedY, y.Span, 1e-5, $"{name} forward {new TensorShape(shape)}");
+
+            var dy = TestData.Tensor(seed + 100, shape);
+            var expectedDx = new double[x.Length];
+            ActivationsReference.Backward<double>(activation, xd, TestData.ToDouble(dy.Span), expectedDx);
+            var saved = activation.BackwardUses == SavedTensor.Input ? x : y;
+            foreach (var width in Widths())
+            {
+                var dx = new Tensor(shape);
+                activation.Backward(saved, dy, dx, width);
+                Approx.AssertClose(expectedDx, dx.Span, 1e-5, $"{name} backward {new TensorShape(shape)} {width}");
+            }
+        }
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Names))]
+    public void ReferenceBackwardMatchesFiniteDifferences(string name)
+    {
+        var activation = Activations[name]();
+        double[] x = TestData.ToDouble(Inputs(7, 150));
+        GradientCheck.AssertMatchesFiniteDifferences(name, x,
+            input =>
+            {
+                var y = new double[input.Length];
+                ActivationsReference.Forward<double>(activation, input, y);
+                return y;
+            },
+            dy =>
+            {
+                var dx = new double[x.Length];
+                ActivationsReference.Backward<double>(activation, x, dy, dx);
+                return dx;
+            });
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Names))]
+    public void BackwardMayWriteIntoDy(string name)
+    {
+        var activation = Activations[name]();
+        var x = Tensor.FromArray(Inputs(3, 37), 37);
+        var y = new Tensor(37);
+        activation.Forward(x, y);
+        var saved = activation.BackwardUses == SavedTensor.Input ? x : y;
+        var dy = TestData.Tensor(4, 37);
+        var expected = new Tensor(37);
+        activation.Backward(saved, dy, expected);
+        activation.Backward(saved, dy, dy);
+        Approx.AssertClose(expected.Span, dy.Span, 0, name);
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Names))]
+    public void SaturatedInputsGiveFiniteValuesAndGradients(string name)
+    {
+        var activation = Activations[name]();
+        float[] values = [-1e4f, -100f, -88.8f, 88.8f, 100f, 1e4f, -1e30f, 1e30f];
+        var x = Tensor.FromArray(values, values.Length);
+        var y = new Tensor(values.Length);
+        var dx = new Tensor(values.Length);
+        activation.Forward(x, y);
+        activation.Backward(activation.BackwardUses == SavedTensor.Input ? x : y, Tensor.FromArray(
+            Enumerable.Repeat(1f, values.Length).ToArray(), values.Length), dx);
+        double[] xd = TestData.ToDouble(values), expectedY = new double[values.Length], expectedDx = new double[values.Length];
+        ActivationsReference.Forward<double>(activation, xd, expectedY);
+        ActivationsReference.Backward<double>(activation, xd, Enumerable.Repeat(1.0, values.Length).ToArray(), expectedDx);
+        for (int i = 0; i < values.Length; i++)
+        {
+            Assert.IsTrue(float.IsFinite(y.Span[i]) && float.IsFinite(dx.Span[i]), $"{name} at x = {values[i]}: y = {y.Span[i]}, dx = {dx.Span[i]}");
+            // Relative to |f(x)|, which is up to 1e30 here: float rounding of the input is the only difference.
+            Assert.AreEqual(expectedY[i], y.Span[i], 1e-6 * Math.Max(1, Math.Abs(expectedY[i])), $"{name} f({values[i]})");
+            Assert.AreEqual(expectedDx[i], dx.Span[i], 1e-6, $"{name} f'({values[i]})");
+        }
+    }
+
+    // Hand-computed at x = −4, −1, 0.5, 2, 7 (σ and tanh from a calculator, 9 digits).
+    [TestMethod]
+    [DataRow("ReLU", new[] { 0f, 0f, 0.5f, 2f, 7f }, new[] { 0f, 0f, 1f, 1f, 1f })]
+    [DataRow("ReLU6", new[] { 0f, 0f, 0.5f, 2f, 6f }, new[] { 0f, 0f, 1f, 1f, 0f })]
+    [DataRow("LeakyReLU(0.1)", new[] { -0.4f, -0.1f, 0.5f, 2f, 7f }, new[] { 0.1f, 0.1f, 1f, 1f, 1f })]
+    [DataRow("LeakyReLU(1.5)", new[] { -6f, -1.5f, 0.5f, 2f, 7f }, new[] { 1.5f, 1.5f, 1f, 1f, 1f })]
+    [DataRow("LeakyReLU(-0.3)", new[] { 1.2f, 0.3f, 0.5f, 2f, 7f }, new[] { -0.3f, -0.3f, 1f, 1f, 1f })]
+    [DataRow("Sigmoid", new[] { 0.01798621f, 0.268941421f, 0.622459331f, 0.880797078f, 0.999088949f },
+        new[] { 0.0176627062f, 0.196611933f, 0.235003712f, 0.104993585f, 0.00091022118f })]
+    [DataRow("Tanh", new[] { -0.9993293f, -0.761594156f, 0.462117157f, 0.96402758f, 0.999998337f },
+        new[] { 0.00134095068f, 0.419974342f, 0.786447733f, 0.0706508249f, 3.32610934e-06f })]
+    [DataRow("HardSigmoid", new[] { 0f, 1f / 3, 7f / 12, 5f / 6, 1f }, new[] { 0f, 1f / 6, 1f / 6, 1f / 6, 0f })]
+    [DataRow("HardSigmoid(0.2, 0.5)", new[] { 0f, 0.3f, 0.6f, 0.9f, 1f }, new[] { 0f, 0.2f, 0.2f, 0.2f, 0f })]
+    [DataRow("HardSwish", new[] { 0f, -1f / 3, 7f / 24, 5f / 3, 7f }, new[] { 0f, 1f / 6, 2f / 3, 7f / 6, 1f })]
+    [DataRow("SiLU", new[] { -0.0719448398f, -0.268941421f, 0.311229666f, 1.76159416f, 6.99362264f },
+        new[] { -0.0526646149f, 0.0723294881f, 0.739961187f, 1.09078425f, 1.0054605f })]
+    public void HandComputedValues(string name, float[] expectedY, float[] expectedDerivative)
+    {
+        var activation = Activations[name]();
+        var x = Tensor.FromArray([-4f, -1f, 0.5f, 2f, 7f], 5);
+        var y = new Tensor(5);
+        var dx = new Tensor(5);
+        activation.Forward(x, y);
+        activation.Backward(activation.BackwardUses == SavedTensor.Input ? x : y, Tensor.FromArray([1f, 1f, 1f, 1f, 1f], 5), dx);
+        Approx.AssertClose(expectedY, y.Span, 1e-6, $"{name} forward");
+        Approx.AssertClose(expectedDerivative, dx.Span, 1e-6, $"{name} backward");
+    }
+
+    [TestMethod]
+    public void EveryActivationHasAHandComputedCase()
+    {
+        var covered = typeof(ActivationTests).GetMethod(nameof(HandComputedValues))!
+            .GetCustomAttributes(typeof(DataRowAttribute), false).Cast<DataRowAttribute>()
+            .Select(row => (string)row.Data[0]!).ToHashSet();
+        CollectionAssert.AreEquivalent(Activations.Keys.ToList(), covered.ToList());
+    }
+
+    [TestMethod]
+    public void BadArgumentsNameTheParameterAndTheShapes()
+    {
+        var activation = new ReLU();
+        var x = new Tensor(2, 3);
+        var e = Assert.ThrowsExactly<ArgumentException>(() => activation.Forward(x, new Tensor(3, 2)));
+        Assert.AreEqual("y", e.ParamName);
+        StringAssert.Contains(e.Message, "[3, 2]");
+        StringAssert.Contains(e.Message, "[2, 3]");
+        Assert.AreEqual("y", Assert.ThrowsExactly<ArgumentException>(() => activation.Forward(x, x.Reshape(6))).ParamName);
+        Assert.AreEqual("dy", Assert.ThrowsExactly<ArgumentException>(
+            () => activation.Backward(x, new Tensor(6), new Tensor(2, 3))).ParamName);
+        e = Assert.ThrowsExactly<ArgumentException>(() => activation.Backward(x, new Tensor(2, 3), new Tensor(2, 4)));
+        Assert.AreEqual("dx", e.ParamName);
+        StringAssert.Contains(e.Message, "[2, 4]");
+        Assert.AreEqual("slope", Assert.ThrowsExactly<ArgumentException>(() => new LeakyReLU(float.NaN)).ParamName);
+        Assert.AreEqual("alpha", Assert.ThrowsExactly<ArgumentException>(() => new HardSigmoid(float.PositiveInfinity)).ParamName);
+        Assert.AreEqual("beta", Assert.ThrowsExactly<ArgumentException>(() => new HardSigmoid(0.2f, float.NaN)).ParamName);
+    }
+
+    // ---- PReLU: slope per channel or shared --------------------------------------------------------------
+
+    private static readonly int[][] PReluShapes = [[1, 1], [4, 6], [1, 3, 5, 7], [2, 5, 9, 11], [3, 16, 33, 33]];
+
+    [TestMethod]
+    public void PReluForwardAndBackwardMatchReference()
+    {
+        int seed = 0;
+        foreach (int[] shape in PReluShapes)
+            foreach (bool shared in new[] { false, true })
+            {
+                seed++;
+                int n = shape[0], c = shape[1], plane = new TensorShape(shape).SizeFrom(2), slopes = shared ? 1 : c;
+                var x = Tensor.FromArray(Inputs(seed, n * c * plane), shape);
+                var slope = TestData.Tensor(seed + 1, slopes);
+                var dy = TestData.Tensor(seed + 2, shape);
+                var y = new Tensor(shape);
+                PReLU.Forward(x, slope, y);
+                double[] xd = TestData.ToDouble(x.Span), sd = TestData.ToDouble(slope.Span), expectedY = new double[x.Length];
+                ActivationsReference.PReLUForward<double>(xd, sd, expectedY, n, c, plane);
+                string what = $"PReLU {x.Shape} slope {slope.Shape}";
+                Approx.AssertClose(expectedY, y.Span, 1e-6, what + " forward");
+
+                var expectedDx = new double[x.Length];
+                var expectedDSlope = new double[slopes];
+                ActivationsReference.PReLUBackward<double>(xd, sd, TestData.ToDouble(dy.Span), expectedDx, expectedDSlope, n, c, plane);
+                foreach (var width in Widths())
+                {
+                    var dx = new Tensor(shape);
+                    var dSlope = TestData.Tensor(99, slopes); // overwritten, not accumulated into
+                    PReLU.Backward(x, slope, dy, dx, dSlope, width);
+                    Approx.AssertClose(expectedDx, dx.Span, 1e-6, $"{what} dx {width}");
+                    // A sum of up to 10⁴ terms of size ≤ 8 in float: relative 1e-4 of the magnitude.
+                    Approx.AssertClose(expectedDSlope, dSlope.Span, 1e-4 * Math.Max(1, plane * n / 100.0), $"{what} dSlope {width}");
+                }
+            }
+    }
+
+    [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public void PReluReferenceBackwardMatchesFiniteDifferences(bool shared)
+    {
+        const int n = 2, c = 3, plane = 10;
+        int slopes = shared ? 1 : c, length = n * c * plane;
+        // The checked vector is x followed by the slopes, so one check covers dx and dSlope.
+        double[] packed = [.. TestData.ToDouble(Inputs(5, length)), .. TestData.ToDouble(TestData.Floats(6, slopes))];
+        GradientCheck.AssertMatchesFiniteDifferences($"PReLU shared={shared}", packed,
+            p =>
+            {
+                var y = new double[length];
+                ActivationsReference.PReLUForward<double>(p.AsSpan(0, length), p.AsSpan(length), y, n, c, plane);
+                return y;
+            },
+            dy =>
+            {
+                var grad = new double[packed.Length];
+                ActivationsReference.PReLUBackward<double>(packed.AsSpan(0, length), packed.AsSpan(length), dy,
+                    grad.AsSpan(0, length), grad.AsSpan(length), n, c, plane);
+                return grad;
+            });
+    }
+
+    [TestMethod]
+    public void PReluHandComputed()
+    {
+        // x [1, 2, 1, 2] = channel 0: (−2, 3), channel 1: (−4, −1); slopes 0.5 and 0.25.
+        var x = Tensor.FromArray([-2f, 3f, -4f, -1f], 1, 2, 1, 2);
+        var slope = Tensor.FromArray([0.5f, 0.25f], 2);
+        var y = new Tensor(1, 2, 1, 2);
+        PReLU.Forward(x, slope, y);
+        CollectionAssert.AreEqual(new[] { -1f, 3f, -1f, -0.25f }, y.ToArray());
+        var dx = new Tensor(1, 2, 1, 2);
+        var dSlope = new Tensor(2);
+        PReLU.Backward(x, slope, Tensor.FromArray([1f, 2f, 3f, 4f], 1, 2, 1, 2), dx, dSlope);
+        CollectionAssert.AreEqual(new[] { 0.5f, 2f, 0.75f, 1f }, dx.ToArray());
+        // dSlope0 = 1·(−2) = −2; dSlope1 = 3·(−4) + 4·(−1) = −16.
+        CollectionAssert.AreEqual(new[] { -2f, -16f }, dSlope.ToArray());
+    }
+
+    [TestMethod]
+    public void PReluBadArgumentsNameTheParameter()
+    {
+        var x = new Tensor(2, 3, 4, 4);
+        var e = Assert.ThrowsExactly<ArgumentException>(() => PReLU.Forward(x, new Tensor(4), new Tensor(2, 3, 4, 4)));
+        Assert.AreEqual("slope", e.ParamName);
+        StringAssert.Contains(e.Message, "[4]");
+        StringAssert.Contains(e.Message, "[3]");
+        Assert.AreEqual("x", Assert.ThrowsExactly<ArgumentException>(() => PReLU.Forward(new Tensor(5), new Tensor(1), new Tensor(5))).ParamName);
+        Assert.AreEqual("y", Assert.ThrowsExactly<ArgumentException>(() => PReLU.Forward(x, new Tensor(3), new Tensor(2, 3, 4, 5))).ParamName);
+        Assert.AreEqual("dSlope", Assert.ThrowsExactly<ArgumentException>(
+            () => PReLU.Backward(x, new Tensor(3), new Tensor(2, 3, 4, 4), new Tensor(2, 3, 4, 4), new Tensor(1))).ParamName);
+    }
+}

@@ -34,7 +34,7 @@ public abstract unsafe class Activation
         Require.SameShape(y, x, nameof(y), nameof(x));
         Require.Distinct(y, x, nameof(y), nameof(x));
         nint px = (nint)x.Pointer, py = (nint)y.Pointer;
-        ParallelRanges.For(x.Length, 1, (start, end) =>
+        PlaneParallel.For(x.Length, 1, (start, end) =>
         {
             for (int i = start; i < end; i += Tile)
             {
@@ -54,7 +54,7 @@ public abstract unsafe class Activation
         Require.SameShape(dy, saved, nameof(dy), nameof(saved));
         Require.SameShape(dx, saved, nameof(dx), nameof(saved));
         nint ps = (nint)saved.Pointer, pdy = (nint)dy.Pointer, pdx = (nint)dx.Pointer;
-        ParallelRanges.For(saved.Length, 1, (start, end) =>
+        PlaneParallel.For(saved.Length, 1, (start, end) =>
         {
             for (int i = start; i < end; i += Tile)
             {

@@ -13,7 +13,7 @@ public static unsafe class Add
         Require.SameShape(b, a, nameof(b), nameof(a));
         Require.SameShape(y, a, nameof(y), nameof(a));
         nint pa = (nint)a.Pointer, pb = (nint)b.Pointer, py = (nint)y.Pointer;
-        ParallelRanges.For(a.Length, 1, (start, end) => TensorPrimitives.Add(
+        PlaneParallel.For(a.Length, 1, (start, end) => TensorPrimitives.Add(
             new ReadOnlySpan<float>((float*)pa + start, end - start), new ReadOnlySpan<float>((float*)pb + start, end - start),
             new Span<float>((float*)py + start, end - start)));
     }

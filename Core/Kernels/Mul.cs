@@ -19,13 +19,13 @@ public static unsafe class Mul
         nint pa = (nint)a.Pointer, pb = (nint)b.Pointer, py = (nint)y.Pointer;
         if (!broadcast)
         {
-            ParallelRanges.For(a.Length, 1, (start, end) => TensorPrimitives.Multiply(
+            PlaneParallel.For(a.Length, 1, (start, end) => TensorPrimitives.Multiply(
                 new ReadOnlySpan<float>((float*)pa + start, end - start), new ReadOnlySpan<float>((float*)pb + start, end - start),
                 new Span<float>((float*)py + start, end - start)));
             return;
         }
         int planeSize = a.Shape.SizeFrom(2);
-        ParallelRanges.For(b.Length, planeSize, (p0, p1) =>
+        PlaneParallel.For(b.Length, planeSize, (p0, p1) =>
         {
             for (int p = p0; p < p1; p++)
                 TensorPrimitives.Multiply(new ReadOnlySpan<float>((float*)pa + (long)p * planeSize, planeSize),
@@ -47,7 +47,7 @@ public static unsafe class Mul
         nint pa = (nint)a.Pointer, pb = (nint)b.Pointer, pdy = (nint)dy.Pointer, pda = (nint)da.Pointer, pdb = (nint)db.Pointer;
         if (!broadcast)
         {
-            ParallelRanges.For(a.Length, 2, (start, end) =>
+            PlaneParallel.For(a.Length, 2, (start, end) =>
             {
                 var dys = new ReadOnlySpan<float>((float*)pdy + start, end - start);
                 TensorPrimitives.Multiply(dys, new ReadOnlySpan<float>((float*)pb + start, end - start),
@@ -58,7 +58,7 @@ public static unsafe class Mul
             return;
         }
         int planeSize = a.Shape.SizeFrom(2);
-        ParallelRanges.For(b.Length, 2L * planeSize, (p0, p1) =>
+        PlaneParallel.For(b.Length, 2L * planeSize, (p0, p1) =>
         {
             for (int p = p0; p < p1; p++)
             {

@@ -21,7 +21,7 @@ public static unsafe class PReLU
         Require.Distinct(y, x, nameof(y), nameof(x));
         nint px = (nint)x.Pointer, ps = (nint)slope.Pointer, py = (nint)y.Pointer;
         int slopes = slope.Length;
-        ParallelRanges.For(planes, planeSize, (p0, p1) =>
+        PlaneParallel.For(planes, planeSize, (p0, p1) =>
         {
             for (int p = p0; p < p1; p++)
                 LeakyReLU.Apply(new ReadOnlySpan<float>((float*)px + (long)p * planeSize, planeSize),
@@ -46,7 +46,7 @@ public static unsafe class PReLU
         using var partial = ScratchPool.Rent(planes);
         nint px = (nint)x.Pointer, ps = (nint)slope.Pointer, pdy = (nint)dy.Pointer, pdx = (nint)dx.Pointer;
         nint pPartial = (nint)partial.Pointer;
-        ParallelRanges.For(planes, planeSize, (p0, p1) =>
+        PlaneParallel.For(planes, planeSize, (p0, p1) =>
         {
             Span<float> negative = stackalloc float[Tile];
             for (int p = p0; p < p1; p++)

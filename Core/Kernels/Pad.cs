@@ -31,7 +31,7 @@ public static unsafe class Pad
         int height = x.Shape[2], width = x.Shape[3], outHeight = y.Shape[2], outWidth = y.Shape[3];
         int planes = x.Shape[0] * x.Shape[1], left = padding.Left, top = padding.Top;
         nint px = (nint)x.Pointer, py = (nint)y.Pointer;
-        ParallelRanges.For(planes, (long)outHeight * outWidth, (p0, p1) =>
+        PlaneParallel.For(planes, (long)outHeight * outWidth, (p0, p1) =>
         {
             for (int p = p0; p < p1; p++)
                 for (int i = 0; i < outHeight; i++)
@@ -60,7 +60,7 @@ public static unsafe class Pad
         int height = dx.Shape[2], width = dx.Shape[3], outHeight = dy.Shape[2], outWidth = dy.Shape[3];
         int planes = dx.Shape[0] * dx.Shape[1], left = padding.Left, top = padding.Top;
         nint pdy = (nint)dy.Pointer, pdx = (nint)dx.Pointer;
-        ParallelRanges.For(planes, (long)outHeight * outWidth, (p0, p1) =>
+        PlaneParallel.For(planes, (long)outHeight * outWidth, (p0, p1) =>
         {
             for (int p = p0; p < p1; p++)
             {

@@ -17,7 +17,8 @@ internal static class PlaneParallel
     /// </summary>
     public static void For(int count, long elementsPerItem, Action<int, int> body)
     {
-        int ranges = (int)Math.Clamp(count * elementsPerItem / MinElementsPerRange, 1, count);
+        if (count <= 0) return;
+        int ranges = (int)Math.Clamp(count * elementsPerItem / MinElementsPerRange, 1, Math.Min(count, CnnParallel.MaxDegreeOfParallelism));
         CnnParallel.For(ranges, r => body((int)((long)count * r / ranges), (int)((long)count * (r + 1) / ranges)));
     }
 }

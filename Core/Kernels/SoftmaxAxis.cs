@@ -35,14 +35,14 @@ internal readonly record struct SoftmaxAxis(int Outer, int Classes, int Inner)
     {
         if (Inner == 1)
         {
-            ParallelRanges.For(Outer, Classes, (r0, r1) =>
+            PlaneParallel.For(Outer, Classes, (r0, r1) =>
             {
                 for (int r = r0; r < r1; r++) row(r);
             });
             return;
         }
         int blocksPerOuter = (Inner + Block - 1) / Block, classes = Classes, inner = Inner;
-        ParallelRanges.For(Outer * blocksPerOuter, (long)Classes * Math.Min(Block, Inner), (b0, b1) =>
+        PlaneParallel.For(Outer * blocksPerOuter, (long)Classes * Math.Min(Block, Inner), (b0, b1) =>
         {
             for (int b = b0; b < b1; b++)
             {

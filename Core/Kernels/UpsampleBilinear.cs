@@ -23,7 +23,7 @@ public static unsafe class UpsampleBilinear
         int height = x.Shape[2], width = x.Shape[3], outHeight = y.Shape[2], outWidth = y.Shape[3];
         using var columns = new ColumnTaps(width, outWidth, alignCorners);
         nint px = (nint)x.Pointer, py = (nint)y.Pointer;
-        ParallelRanges.For(x.Shape[0] * x.Shape[1], (long)outHeight * (outWidth + width), (p0, p1) =>
+        PlaneParallel.For(x.Shape[0] * x.Shape[1], (long)outHeight * (outWidth + width), (p0, p1) =>
         {
             using var blended = ScratchPool.Rent(width);
             var row = blended.Span;
@@ -53,7 +53,7 @@ public static unsafe class UpsampleBilinear
         int height = dx.Shape[2], width = dx.Shape[3], outHeight = dy.Shape[2], outWidth = dy.Shape[3];
         using var columns = new ColumnTaps(width, outWidth, alignCorners);
         nint pdy = (nint)dy.Pointer, pdx = (nint)dx.Pointer;
-        ParallelRanges.For(dx.Shape[0] * dx.Shape[1], (long)outHeight * (outWidth + width), (p0, p1) =>
+        PlaneParallel.For(dx.Shape[0] * dx.Shape[1], (long)outHeight * (outWidth + width), (p0, p1) =>
         {
             using var gathered = ScratchPool.Rent(width);
             var row = gathered.Span;

@@ -18,7 +18,7 @@ public static unsafe class UpsampleNearest
         int height = x.Shape[2], width = x.Shape[3], outHeight = y.Shape[2], outWidth = y.Shape[3];
         using var columns = SourceColumns(width, outWidth);
         nint px = (nint)x.Pointer, py = (nint)y.Pointer, pColumns = (nint)columns.Pointer;
-        ParallelRanges.For(x.Shape[0] * x.Shape[1], (long)outHeight * outWidth, (p0, p1) =>
+        PlaneParallel.For(x.Shape[0] * x.Shape[1], (long)outHeight * outWidth, (p0, p1) =>
         {
             int* column = (int*)pColumns;
             for (int p = p0; p < p1; p++)
@@ -45,7 +45,7 @@ public static unsafe class UpsampleNearest
         int height = dx.Shape[2], width = dx.Shape[3], outHeight = dy.Shape[2], outWidth = dy.Shape[3];
         using var columns = SourceColumns(width, outWidth);
         nint pdy = (nint)dy.Pointer, pdx = (nint)dx.Pointer, pColumns = (nint)columns.Pointer;
-        ParallelRanges.For(dx.Shape[0] * dx.Shape[1], (long)outHeight * outWidth, (p0, p1) =>
+        PlaneParallel.For(dx.Shape[0] * dx.Shape[1], (long)outHeight * outWidth, (p0, p1) =>
         {
             int* column = (int*)pColumns;
             for (int p = p0; p < p1; p++)

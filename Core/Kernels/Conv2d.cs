@@ -1,17 +1,20 @@
-using System.Runtime.CompilerServices;
 using MLNet.Cnn.Tensors;
 
 namespace MLNet.Cnn.Kernels;
 
 /// <summary>
 /// 2-D convolution (cross-correlation, PyTorch/ONNX semantics; <see cref="Conv2dReference"/> is the
-/// specification). Per group and chunk of images it is one GEMM over the im2col matrix — none for a 1×1
-/// stride-1 unpadded kernel on one image — and depthwise convolution goes to <see cref="DepthwiseConv2d"/>.
+/// specification). Which kernel runs:
+///   depthwise (groups = Cin)               → <see cref="DepthwiseConv2d"/>, direct, all three passes;
+///   forward and weight gradient            → <see cref="ImplicitGemmConv"/>, any stride, dilation, groups;
+///   input gradient, stride 1, Cin/G ≥ 8     → the forward implicit GEMM with the kernel turned by 180°;
+///   input gradient otherwise               → GEMM wᵀ·dy into columns, scattered back by <see cref="Col2Im"/>.
 /// Shapes: x [N, Cin, H, W], w [Cout, Cin/G, kH, kW], b [Cout], y [N, Cout, Hout, Wout].
 /// </summary>
 public static unsafe class Conv2d
 {
-    internal static bool UseImplicitGemm = Environment.GetEnvironmentVariable("CONV_IMPLICIT") != "0";
+    /// <summary>The turned-kernel input gradient needs this many input channels per group to fill a GEMM tile's rows.</summary>
+    private const int MinChannelsForTurnedKernel = 8;
 
     /// <summary>y = conv(x, w) + b. x [N, Cin, H, W], w [Cout, Cin/G, kH, kW], b [Cout] or null → y [N, Cout, Hout, Wout].</summary>
     public static void Forward(Conv2dGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output)
@@ -27,43 +30,7 @@ public static unsafe class Conv2d
             return;
         }
 
-        int cols = g.OutHeight * g.OutWidth, inPlane = g.InHeight * g.InWidth;
-        int mg = g.OutChannelsPerGroup, kg = g.PatchSize, cg = g.InChannelsPerGroup;
-        var plan = ConvWorkPlan.For(g.Batch, cols);
-        if (ImplicitGemmConv.Applies(g) && UseImplicitGemm)
-        {
-            ImplicitGemmConv.Forward(g, input.Pointer, weight.Pointer, bias is null ? null : bias.Pointer, output.Pointer,
-                ConvWorkPlan.PerImage(g.Batch));
-            return;
-        }
-        nint x = (nint)input.Pointer, w = (nint)weight.Pointer, y = (nint)output.Pointer;
-        plan.Run(g.Batch, (_, first, count) =>
-        {
-            int ld = count * cols;
-            bool direct = count == 1;
-            using var colBuffer = g.IsPointwise && direct ? default : ScratchPool.Rent(kg * ld);
-            using var product = direct ? default : ScratchPool.Rent(mg * ld);
-            for (int group = 0; group < g.Groups; group++)
-            {
-                float* b;
-                if (g.IsPointwise && direct)
-                    b = (float*)x + ((long)first * g.InChannels + group * cg) * inPlane;
-                else
-                {
-                    b = colBuffer.Pointer;
-                    for (int i = 0; i < count; i++)
-                        Im2Col.Lower(g, (float*)x + ((long)(first + i) * g.InChannels + group * cg) * inPlane,
-                            b + i * cols, ld);
-                }
-                float* yGroup = (float*)y + ((long)first * g.OutChannels + group * mg) * cols;
-                float* c = direct ? yGroup : product.Pointer;
-                Gemm.Multiply(mg, ld, kg, (float*)w + (long)group * mg * kg, kg, 1, b, ld, 1, c, ld,
-                    accumulate: false, plan.ParallelGemm);
-                if (!direct)
-                    CopyColumnsToImages(product.Pointer, mg, cols, count, yGroup, g.OutChannels);
-            }
-        });
-        if (bias is not null) AddBias(g, bias, output);
+        ImplicitGemmConv.Forward(g, input.Pointer, weight.Pointer, bias is null ? null : bias.Pointer, output.Pointer);
     }
 
     /// <summary>dx = convᵀ(dy, w). dy [N, Cout, Hout, Wout], w [Cout, Cin/G, kH, kW] → dx [N, Cin, H, W].</summary>
@@ -79,48 +46,18 @@ public static unsafe class Conv2d
             return;
         }
 
-        if (UseImplicitGemm && g.StrideOneAdjoint() is { } adjoint)
+        if (g.InChannelsPerGroup >= MinChannelsForTurnedKernel && g.StrideOneAdjoint() is { } adjoint)
         {
             using var turned = ScratchPool.Rent(g.WeightShape.Length);
             TurnKernel(g, weight.Pointer, turned.Pointer);
-            ImplicitGemmConv.Forward(adjoint, gradOutput.Pointer, turned.Pointer, null, gradInput.Pointer,
-                ConvWorkPlan.PerImage(g.Batch));
+            ImplicitGemmConv.Forward(adjoint, gradOutput.Pointer, turned.Pointer, null, gradInput.Pointer);
             return;
         }
-        int cols = g.OutHeight * g.OutWidth, inPlane = g.InHeight * g.InWidth;
-        int mg = g.OutChannelsPerGroup, kg = g.PatchSize, cg = g.InChannelsPerGroup;
-        nint dy = (nint)gradOutput.Pointer, w = (nint)weight.Pointer, dx = (nint)gradInput.Pointer;
-        var plan = ConvWorkPlan.For(g.Batch, cols);
-        plan.Run(g.Batch, (_, first, count) =>
-        {
-            int ld = count * cols;
-            bool direct = count == 1;
-            using var gathered = direct ? default : ScratchPool.Rent(mg * ld);
-            using var colGrad = g.IsPointwise && direct ? default : ScratchPool.Rent(kg * ld);
-            new Span<float>((float*)dx + (long)first * g.InChannels * inPlane, count * g.InChannels * inPlane).Clear();
-            for (int group = 0; group < g.Groups; group++)
-            {
-                float* dyGroup = (float*)dy + ((long)first * g.OutChannels + group * mg) * cols;
-                float* b = dyGroup;
-                if (!direct)
-                {
-                    b = gathered.Pointer;
-                    CopyImagesToColumns(dyGroup, g.OutChannels, mg, cols, count, b);
-                }
-                float* dxGroup = (float*)dx + ((long)first * g.InChannels + group * cg) * inPlane;
-                // col' [kg, ld] = w_groupᵀ [kg, mg] · dy [mg, ld]; for 1×1 on one image col' is dx itself.
-                float* c = g.IsPointwise && direct ? dxGroup : colGrad.Pointer;
-                Gemm.Multiply(kg, ld, mg, (float*)w + (long)group * mg * kg, 1, kg, b, ld, 1, c, ld,
-                    accumulate: false, plan.ParallelGemm);
-                if (g.IsPointwise && direct) continue;
-                for (int i = 0; i < count; i++)
-                    Im2Col.Raise(g, c + i * cols, ld, dxGroup + (long)i * g.InChannels * inPlane);
-            }
-        });
+        Col2Im.BackwardData(g, gradOutput.Pointer, weight.Pointer, gradInput.Pointer);
     }
 
     /// <summary>
-    /// dw = Σ_images dy · colᵀ, db = Σ_{n, oh, ow} dy. x [N, Cin, H, W], dy [N, Cout, Hout, Wout]
+    /// dw[co, ci, kh, kw] = Σ_{n, oh, ow} dy · x at the tap, db = Σ_{n, oh, ow} dy. x [N, Cin, H, W], dy [N, Cout, Hout, Wout]
     /// → dw [Cout, Cin/G, kH, kW], db [Cout] (optional). Both are overwritten, not accumulated.
     /// </summary>
     public static void BackwardWeights(Conv2dGeometry g, Tensor input, Tensor gradOutput, Tensor gradWeight, Tensor? gradBias)
@@ -137,55 +74,7 @@ public static unsafe class Conv2d
             return;
         }
 
-        if (UseImplicitGemm && ImplicitGemmConv.Applies(g))
-        {
-            ImplicitGemmConv.BackwardWeights(g, input.Pointer, gradOutput.Pointer, gradWeight.Pointer);
-            return;
-        }
-        int cols = g.OutHeight * g.OutWidth, inPlane = g.InHeight * g.InWidth;
-        int mg = g.OutChannelsPerGroup, kg = g.PatchSize, cg = g.InChannelsPerGroup;
-        int weightLength = g.WeightShape.Length;
-        nint x = (nint)input.Pointer, dy = (nint)gradOutput.Pointer;
-        var plan = ConvWorkPlan.For(g.Batch, cols);
-        // Slot 0 accumulates straight into dw; the other slots into partial sums added at the end.
-        using var partials = plan.Slots > 1 ? ScratchPool.Rent((plan.Slots - 1) * weightLength) : default;
-        nint dwBase = (nint)gradWeight.Pointer, partialBase = plan.Slots > 1 ? (nint)partials.Pointer : 0;
-        var started = new bool[plan.Slots];
-        plan.Run(g.Batch, (slot, first, count) =>
-        {
-            float* dw = slot == 0 ? (float*)dwBase : (float*)partialBase + (long)(slot - 1) * weightLength;
-            int ld = count * cols;
-            bool direct = count == 1;
-            using var gathered = direct ? default : ScratchPool.Rent(mg * ld);
-            using var colBuffer = g.IsPointwise && direct ? default : ScratchPool.Rent(kg * ld);
-            for (int group = 0; group < g.Groups; group++)
-            {
-                float* dyGroup = (float*)dy + ((long)first * g.OutChannels + group * mg) * cols;
-                float* a = dyGroup;
-                if (!direct)
-                {
-                    a = gathered.Pointer;
-                    CopyImagesToColumns(dyGroup, g.OutChannels, mg, cols, count, a);
-                }
-                float* b;
-                if (g.IsPointwise && direct)
-                    b = (float*)x + ((long)first * g.InChannels + group * cg) * inPlane;
-                else
-                {
-                    b = colBuffer.Pointer;
-                    for (int i = 0; i < count; i++)
-                        Im2Col.Lower(g, (float*)x + ((long)(first + i) * g.InChannels + group * cg) * inPlane,
-                            b + i * cols, ld);
-                }
-                // dw_group [mg, kg] (+)= dy [mg, ld] · colᵀ [ld, kg]
-                Gemm.Multiply(mg, kg, ld, a, ld, 1, b, 1, ld, dw + (long)group * mg * kg, kg,
-                    accumulate: started[slot], plan.ParallelGemm);
-            }
-            started[slot] = true;
-        });
-        for (int slot = 1; slot < plan.Slots; slot++)
-            if (started[slot])
-                VectorMath.Add((float*)partialBase + (long)(slot - 1) * weightLength, (float*)dwBase, weightLength);
+        ImplicitGemmConv.BackwardWeights(g, input.Pointer, gradOutput.Pointer, gradWeight.Pointer);
     }
 
     /// <summary>
@@ -229,23 +118,5 @@ public static unsafe class Conv2d
                 sum += VectorMath.Sum((float*)dy + ((long)n * channels + c) * plane, plane);
             ((float*)db)[c] = (float)sum;
         });
-    }
-
-    /// <summary>The [rows, count·cols] matrix of a chunk → rows of planes in count images whose channel stride is imageChannels·cols.</summary>
-    private static void CopyColumnsToImages(float* src, int rows, int cols, int count, float* dst, int imageChannels)
-    {
-        for (int i = 0; i < count; i++)
-            for (int r = 0; r < rows; r++)
-                Unsafe.CopyBlockUnaligned(dst + ((long)i * imageChannels + r) * cols, src + (long)r * count * cols + i * cols,
-                    (uint)(cols * sizeof(float)));
-    }
-
-    /// <summary>The inverse of <see cref="CopyColumnsToImages"/>.</summary>
-    private static void CopyImagesToColumns(float* src, int imageChannels, int rows, int cols, int count, float* dst)
-    {
-        for (int i = 0; i < count; i++)
-            for (int r = 0; r < rows; r++)
-                Unsafe.CopyBlockUnaligned(dst + (long)r * count * cols + i * cols, src + ((long)i * imageChannels + r) * cols,
-                    (uint)(cols * sizeof(float)));
     }
 }

@@ -17,10 +17,8 @@ internal static unsafe class ImplicitGemmConv
 {
     private const int KC = 256;
 
-    public static bool Applies(Conv2dGeometry g) => !g.IsDepthwise;
-
-    /// <summary>y [N, Cout, Hout, Wout] = conv(x [N, Cin, H, W], w [Cout, Cin/G, kH, kW]) + b (b may be null).</summary>
-    public static void Forward(Conv2dGeometry g, float* input, float* weight, float* bias, float* output, ConvWorkPlan plan)
+        /// <summary>y [N, Cout, Hout, Wout] = conv(x [N, Cin, H, W], w [Cout, Cin/G, kH, kW]) + b (b may be null).</summary>
+    public static void Forward(Conv2dGeometry g, float* input, float* weight, float* bias, float* output)
     {
         var kernel = Gemm.DefaultKernel;
         var (mr, nr) = Gemm.TileSize(kernel);
@@ -38,6 +36,7 @@ internal static unsafe class ImplicitGemmConv
         int* offsets = (int*)offsetBuffer.Pointer;
         layout.FillOffsets(offsets);
 
+        var plan = ConvWorkPlan.PerImage(g.Batch);
         nint x = (nint)input, y = (nint)output, b = (nint)bias, packed = (nint)packedWeights.Pointer, offs = (nint)offsets;
         plan.Run(g.Batch, (_, first, count) =>
         {

@@ -24,7 +24,11 @@ public sealed class ConvolutionTests
         new(1, 7, 6, 5, 11, 1, 1),                                                             // 1×1 straight into y
         new(1, 16, 33, 35, 24, 3, 3, padding: Padding2d.Symmetric(1)),                         // batch 1: parallel GEMM
         new(9, 3, 4, 5, 2, 2, 2, strideH: 2, strideW: 1),                                      // many small images per chunk
-        new(2, 4, 12, 12, 6, 1, 1, strideH: 2, strideW: 2),                                    // strided 1×1 goes through im2col
+        new(2, 4, 12, 12, 6, 1, 1, strideH: 2, strideW: 2),                                    // strided 1×1
+        new(2, 16, 7, 6, 8, 3, 3, padding: new Padding2d(0, 2, 1, 1), groups: 2),              // turned kernel, grouped, asymmetric
+        new(2, 8, 9, 8, 4, 3, 3, dilationH: 2, dilationW: 2, padding: new Padding2d(1, 3, 2, 0)), // turned kernel, dilated
+        new(3, 9, 10, 11, 12, 3, 3, strideH: 2, strideW: 2, padding: Padding2d.Symmetric(1)),   // strided: col2im input gradient
+        new(2, 3, 23, 21, 16, 7, 7, strideH: 2, strideW: 2, padding: Padding2d.Symmetric(3)),  // stem-like, stride phases
     ];
 
     [TestMethod]

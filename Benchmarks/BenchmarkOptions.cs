@@ -14,7 +14,7 @@ internal sealed record BenchmarkOptions(string? Filter, int Calls, int Threads)
         options = null;
         error = null;
         string? filter = null;
-        int calls = 20, threads = 2;
+        int calls = 30, threads = 2;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])

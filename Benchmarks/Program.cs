@@ -7,7 +7,7 @@ const string Usage = """
       conv     Conv2d forward beside ONNX Runtime, and our forward+backward; writes Benchmarks/results/conv.csv
       gemm     our GEMM alone on square and conv-like sizes
       name-filter  run only the shapes whose name contains this text
-      --calls N    timed calls per measurement (default 20; warm-up: at least 3 calls and 1.5 s)
+      --calls N    timed calls per measurement (default 30; warm-up: at least 3 calls and 1.5 s)
       --threads N  threads for both our kernels and ONNX Runtime (default 2)
     """;
 

@@ -5,6 +5,8 @@ namespace MLNet.Cnn.Benchmarks;
 internal static class Timing
 {
     private const double WarmupSeconds = 1.5;
+    private const int Block = 5;
+    private const int QuietMilliseconds = 100;
 
     /// <summary>
     /// Runs <paramref name="call"/> untimed at least <see cref="BenchmarkOptions.WarmupCalls"/> times and for at
@@ -13,22 +15,60 @@ internal static class Timing
     /// </summary>
     public static double MedianSeconds(Action call, int calls)
     {
-        long warmupStart = Stopwatch.GetTimestamp();
-        for (int i = 0; i < BenchmarkOptions.WarmupCalls || Stopwatch.GetElapsedTime(warmupStart).TotalSeconds < WarmupSeconds; i++)
-            call();
+        Warm(call);
         // Start from a quiet heap so a collection of earlier garbage does not land inside a timed call.
         GC.Collect();
         GC.WaitForPendingFinalizers();
-
         var seconds = new double[calls];
-        for (int i = 0; i < calls; i++)
+        for (int i = 0; i < calls; i++) seconds[i] = TimeOne(call);
+        return Median(seconds);
+    }
+
+    /// <summary>
+    /// Like <see cref="MedianSeconds"/> for two calls timed in alternating blocks of <see cref="Block"/> calls
+    /// (a×5, b×5, a×5, …), so that both see the same machine: on a shared virtual machine the speed drifts by
+    /// tens of percent within seconds. Between blocks the process sleeps <see cref="QuietMilliseconds"/>:
+    /// ONNX Runtime's worker threads spin for a while after a run (and .NET's pool threads after ours), which
+    /// would otherwise steal the cores from the other side's next calls.
+    /// </summary>
+    public static (double A, double B) MedianSecondsInterleaved(Action a, Action b, int calls)
+    {
+        Warm(a);
+        Warm(b);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var secondsA = new double[calls];
+        var secondsB = new double[calls];
+        for (int start = 0; start < calls; start += Block)
         {
-            long start = Stopwatch.GetTimestamp();
-            call();
-            seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            int end = Math.Min(calls, start + Block);
+            for (int i = start; i < end; i++) secondsA[i] = TimeOne(a);
+            Thread.Sleep(QuietMilliseconds);
+            for (int i = start; i < end; i++) secondsB[i] = TimeOne(b);
+            Thread.Sleep(QuietMilliseconds);
         }
+        return (Median(secondsA), Median(secondsB));
+    }
+
+    private static void Warm(Action call)
+    {
+        long warmupStart = Stopwatch.GetTimestamp();
+        for (int i = 0; i < BenchmarkOptions.WarmupCalls || Stopwatch.GetElapsedTime(warmupStart).TotalSeconds < WarmupSeconds; i++)
+            call();
+    }
+
+    private static double TimeOne(Action call)
+    {
+        long start = Stopwatch.GetTimestamp();
+        call();
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    private static double Median(double[] seconds)
+    {
         Array.Sort(seconds);
-        return calls % 2 == 1 ? seconds[calls / 2] : (seconds[calls / 2 - 1] + seconds[calls / 2]) / 2;
+        int n = seconds.Length;
+        return n % 2 == 1 ? seconds[n / 2] : (seconds[n / 2 - 1] + seconds[n / 2]) / 2;
     }
 
     public static double GigaflopsPerSecond(double flops, double seconds) => flops / seconds / 1e9;

@@ -55,8 +55,8 @@ internal static class ConvBenchmark
         CheckAgainstPeer(shape.Name, output, peerOutput);
 
         double flops = g.ForwardFlops;
-        double ours = Timing.MedianSeconds(() => Conv2d.Forward(g, input, weight, bias, output), options.Calls);
-        double theirs = Timing.MedianSeconds(peer.Run, options.Calls);
+        var (ours, theirs) = Timing.MedianSecondsInterleaved(() => Conv2d.Forward(g, input, weight, bias, output), peer.Run,
+            options.Calls);
         double oursBackward = Timing.MedianSeconds(() =>
         {
             Conv2d.Forward(g, input, weight, bias, output);

@@ -17,12 +17,17 @@ namespace MLNet.Cnn.Kernels;
 internal static unsafe class Gemm
 {
     // Block sizes: a KC×NR panel of B stays in L1 while MC×KC of A streams from L2; KC×NC of packed B fits in L2.
-    private static readonly int KC = Tune("KC", 256), MC = Tune("MC", 128), NC = Tune("NC", 512);
-    private static int Tune(string name, int value) => int.TryParse(Environment.GetEnvironmentVariable("GEMM_" + name), out int v) ? v : value;
+    private const int KC = 256, MC = 128, NC = 1024;
 
-    /// <summary>The micro-kernel family this process uses: the widest the CPU runs natively.</summary>
-    public static GemmKernel DefaultKernel { get; } =
+    /// <summary>The widest micro-kernel family the CPU runs natively.</summary>
+    public static GemmKernel NativeKernel { get; } =
         Avx512F.IsSupported ? GemmKernel.Avx512 : Fma.IsSupported && Avx2.IsSupported ? GemmKernel.Avx2 : GemmKernel.Portable;
+
+    /// <summary>
+    /// The family the kernels use: <see cref="NativeKernel"/>, unless tests pin a narrower one to cover the
+    /// fallback paths on a machine that has the wider one.
+    /// </summary>
+    public static GemmKernel DefaultKernel { get; internal set; } = NativeKernel;
 
     public static void Multiply(int m, int n, int k,
         float* a, int aRowStride, int aColStride,
@@ -92,7 +97,9 @@ internal static unsafe class Gemm
         float* c, int ldc, bool accumulate)
     {
         var (mr, nr) = TileSize(kernel);
-        int kcMax = Math.Min(k, KC), ncMax = Math.Min(RoundUp(n, nr), NC), mcMax = Math.Min(RoundUp(m, mr), MC);
+        // Blocks of A hold whole MR panels (MC = 128 is not a multiple of the AVX2 kernel's 6 rows).
+        int mcBlock = MC / mr * mr;
+        int kcMax = Math.Min(k, KC), ncMax = Math.Min(RoundUp(n, nr), NC), mcMax = Math.Min(RoundUp(m, mr), mcBlock);
         using var packedB = ScratchPool.Rent(kcMax * ncMax);
         using var packedA = ScratchPool.Rent(kcMax * mcMax);
         float* tile = stackalloc float[TileScratchLength];
@@ -105,9 +112,9 @@ internal static unsafe class Gemm
                 int kc = Math.Min(KC, k - p0);
                 bool addToC = accumulate || p0 > 0;
                 PackB(kc, nc, nr, b + (long)p0 * bRowStride + (long)j0 * bColStride, bRowStride, bColStride, packedB.Pointer);
-                for (int i0 = 0; i0 < m; i0 += MC)
+                for (int i0 = 0; i0 < m; i0 += mcBlock)
                 {
-                    int mc = Math.Min(MC, m - i0);
+                    int mc = Math.Min(mcBlock, m - i0);
                     PackA(mc, kc, mr, a + (long)i0 * aRowStride + (long)p0 * aColStride, aRowStride, aColStride,
                         packedA.Pointer);
                     for (int j = 0; j < nc; j += nr)

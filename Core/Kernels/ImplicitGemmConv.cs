@@ -46,24 +46,23 @@ internal static unsafe class ImplicitGemmConv
             {
                 layout.Fill((float*)x + (long)image * g.InChannels * g.InHeight * g.InWidth, padded.Pointer);
                 float* xp = padded.Pointer, c = product.Pointer;
-                void Windows(int w0, int w1)
+                void GroupWindows(int w0, int w1)
                 {
                     for (int group = 0; group < g.Groups; group++)
                     {
                         float* xGroup = xp + (long)group * cg * layout.ChannelLength;
                         float* aGroup = (float*)packed + (long)group * mPanels * mr * kg;
                         float* cGroup = c + (long)group * mg * gridPadded;
-                        for (int window = w0; window < w1; window++)
-                            Window(kernel, mr, nr, mg, kg, aGroup, xGroup + window * nr, (int*)offs, cGroup + window * nr, gridPadded);
+                        Windows(kernel, mr, nr, mg, kg, aGroup, xGroup, (int*)offs, cGroup, gridPadded, w0, w1);
                     }
                 }
                 if (plan.ParallelGemm)
                 {
                     int slices = Math.Min(CnnParallel.MaxDegreeOfParallelism, windows);
-                    CnnParallel.For(slices, s => Windows(windows * s / slices, windows * (s + 1) / slices));
+                    CnnParallel.For(slices, s => GroupWindows(windows * s / slices, windows * (s + 1) / slices));
                 }
                 else
-                    Windows(0, windows);
+                    GroupWindows(0, windows);
                 CompactRows(g, c, gridPadded, wq, (float*)b, (float*)y + (long)image * g.OutChannels * g.OutHeight * g.OutWidth);
             }
         });
@@ -213,21 +212,24 @@ internal static unsafe class ImplicitGemmConv
     }
 
     /// <summary>
-    /// One NR-wide window of the grid for all Cout/G output channels: for each KC slice of K the window's
-    /// B rows (kc × NR floats, read in place) stay in L1 while every MR panel of the weights sweeps over them.
+    /// Grid windows [w0, w1) (NR columns each) for all Cout/G output channels. For each KC slice of K, the
+    /// slice of the weights (Mg × KC) stays in L2 while the windows pass; within a window its B rows
+    /// (KC × NR floats, read in place) stay in L1 while every MR panel of the weights sweeps over them.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Window(GemmKernel kernel, int mr, int nr, int mg, int kg, float* a, float* xWindow, int* offsets,
-        float* c, int ldc)
+    private static void Windows(GemmKernel kernel, int mr, int nr, int mg, int kg, float* a, float* x, int* offsets,
+        float* c, int ldc, int w0, int w1)
     {
         float* tile = stackalloc float[Gemm.TileScratchLength];
         for (int p0 = 0; p0 < kg; p0 += KC)
         {
             int kc = Math.Min(KC, kg - p0);
-            var rows = new OffsetRows(xWindow, offsets + p0);
-            for (int i = 0; i < mg; i += mr)
-                Gemm.Tile(kernel, kc, a + (long)i * kg + (long)p0 * mr, rows, c + (long)i * ldc, ldc,
-                    Math.Min(mr, mg - i), nr, accumulate: p0 > 0, tile);
+            for (int window = w0; window < w1; window++)
+            {
+                var rows = new OffsetRows(x + window * nr, offsets + p0);
+                for (int i = 0; i < mg; i += mr)
+                    Gemm.Tile(kernel, kc, a + (long)i * kg + (long)p0 * mr, rows, c + (long)i * ldc + window * nr, ldc,
+                        Math.Min(mr, mg - i), nr, accumulate: p0 > 0, tile);
+            }
         }
     }
 

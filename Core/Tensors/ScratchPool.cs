@@ -4,13 +4,17 @@ using System.Numerics;
 namespace MLNet.Cnn.Tensors;
 
 /// <summary>
-/// Reusable 64-byte aligned float buffers for kernel scratch space (im2col columns, packed GEMM panels,
+/// Reusable 64-byte aligned float buffers for kernel scratch space (padded images, packed GEMM panels,
 /// per-thread partial sums). Buffers are kept per power-of-two size class, so after the first call of a
-/// given shape the hot path allocates nothing.
+/// given shape the hot path allocates nothing. Behind the requested length sit <see cref="GuardLength"/>
+/// canary values that are checked when the buffer comes back: a kernel writing past its scratch fails
+/// loudly instead of corrupting its neighbour.
 /// </summary>
 internal static class ScratchPool
 {
     private const int SizeClasses = 32;
+    internal const int GuardLength = 16;
+    private static readonly float Canary = BitConverter.Int32BitsToSingle(0x7FC0_CAFE); // a NaN no kernel produces
     private static readonly ConcurrentBag<Tensor>[] Free =
         Enumerable.Range(0, SizeClasses).Select(_ => new ConcurrentBag<Tensor>()).ToArray();
 
@@ -20,11 +24,19 @@ internal static class ScratchPool
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
         int sizeClass = BitOperations.Log2(BitOperations.RoundUpToPowerOf2((uint)length));
         if (!Free[sizeClass].TryTake(out var tensor))
-            tensor = new Tensor(1 << sizeClass);
+            tensor = new Tensor((1 << sizeClass) + GuardLength);
+        tensor.Span.Slice(length, GuardLength).Fill(Canary);
         return new ScratchBuffer(tensor, sizeClass, length);
     }
 
-    internal static void Return(Tensor tensor, int sizeClass) => Free[sizeClass].Add(tensor);
+    internal static void Return(Tensor tensor, int sizeClass, int length)
+    {
+        foreach (float value in tensor.Span.Slice(length, GuardLength))
+            if (BitConverter.SingleToInt32Bits(value) != BitConverter.SingleToInt32Bits(Canary))
+                throw new InvalidOperationException(
+                    $"A kernel wrote past the end of a {length}-float scratch buffer (internal error).");
+        Free[sizeClass].Add(tensor);
+    }
 }
 
 /// <summary>A rented scratch buffer; dispose it to give it back to <see cref="ScratchPool"/>.</summary>
@@ -47,6 +59,6 @@ internal readonly unsafe struct ScratchBuffer : IDisposable
     /// <summary>Returns the buffer to the pool; a default (never rented) buffer does nothing.</summary>
     public void Dispose()
     {
-        if (_tensor is not null) ScratchPool.Return(_tensor, _sizeClass);
+        if (_tensor is not null) ScratchPool.Return(_tensor, _sizeClass, Length);
     }
 }

@@ -24,6 +24,7 @@ public sealed unsafe class GemmTests
             foreach (bool transA in new[] { false, true })
                 foreach (bool transB in new[] { false, true })
                     foreach (bool accumulate in new[] { false, true })
+                    foreach (bool parallel in new[] { false, true })
                     {
                         seed++;
                         float[] a = TestData.Floats(seed, m * k), b = TestData.Floats(seed + 1000, k * n);
@@ -33,9 +34,9 @@ public sealed unsafe class GemmTests
                         GemmReference.Multiply<double>(m, n, k, TestData.ToDouble(a), aRow, aCol, TestData.ToDouble(b),
                             bRow, bCol, expected, n, accumulate);
                         fixed (float* pa = a, pb = b, pc = c)
-                            Gemm.Multiply(kernel, m, n, k, pa, aRow, aCol, pb, bRow, bCol, pc, n, accumulate);
+                            Gemm.Multiply(kernel, m, n, k, pa, aRow, aCol, pb, bRow, bCol, pc, n, accumulate, parallel);
                         Approx.AssertClose(expected, c, 1e-4,
-                            $"{kernel} m={m} n={n} k={k} transA={transA} transB={transB} accumulate={accumulate}");
+                            $"{kernel} m={m} n={n} k={k} transA={transA} transB={transB} accumulate={accumulate} parallel={parallel}");
                     }
     }
 

@@ -1,0 +1,32 @@
+using MLNet.Cnn.Kernels;
+
+namespace MLNet.Cnn.Tests.Kernels;
+
+/// <summary>
+/// Runs the convolution tests again with every narrower GEMM micro-kernel family this CPU can run, so the
+/// AVX2 (6×16 tiles) and portable (4×4) paths of the implicit GEMM are checked on an AVX-512 machine too.
+/// </summary>
+[TestClass]
+public sealed class KernelFamilyTests
+{
+    [TestMethod]
+    public void ConvolutionMatchesReferenceWithEveryMicroKernelFamily()
+    {
+        var native = Gemm.DefaultKernel;
+        try
+        {
+            foreach (var family in Enum.GetValues<GemmKernel>().Where(k => k < Gemm.NativeKernel))
+            {
+                Gemm.DefaultKernel = family;
+                var tests = new ConvolutionTests();
+                tests.ForwardMatchesReference();
+                tests.BackwardMatchesReference();
+                new ConvTransposeTests().ForwardAndBackwardMatchReference();
+            }
+        }
+        finally
+        {
+            Gemm.DefaultKernel = native;
+        }
+    }
+}

@@ -17,7 +17,7 @@ internal static class MachineInfo
         Console.WriteLine($"GEMM micro-kernel:         {Gemm.DefaultKernel}");
         Console.WriteLine($"CnnParallel.MaxDegree:     {CnnParallel.MaxDegreeOfParallelism}");
         Console.WriteLine($".NET:                      {Environment.Version}");
-        Console.WriteLine($"timed calls (median of):   {options.Calls}, after {BenchmarkOptions.WarmupCalls} warm-up calls");
+        Console.WriteLine($"timed calls (median of):   {options.Calls}, after a warm-up of at least {BenchmarkOptions.WarmupCalls} calls and {Timing.WarmupSeconds} s");
         Console.WriteLine();
     }
 

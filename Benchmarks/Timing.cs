@@ -4,7 +4,7 @@ namespace MLNet.Cnn.Benchmarks;
 
 internal static class Timing
 {
-    private const double WarmupSeconds = 1.5;
+    public const double WarmupSeconds = 1.5;
     private const int Block = 5;
     private const int QuietMilliseconds = 100;
 

@@ -5,6 +5,9 @@ public readonly record struct Padding2d(int Top, int Left, int Bottom, int Right
 {
     public static Padding2d None => default;
 
+    /// <summary>"valid" padding (Keras, ONNX VALID): none; the output shrinks by the dilated kernel extent − 1.</summary>
+    public static Padding2d Valid => default;
+
     public static Padding2d Symmetric(int padding) => new(padding, padding, padding, padding);
 
     public static Padding2d Symmetric(int height, int width) => new(height, width, height, width);

@@ -136,13 +136,15 @@ public sealed class ConvolutionTests
     }
 
     [TestMethod]
-    public void SamePaddingKeepsTheSizeAtStrideOneAndCeilsAtStrideTwo()
+    public void SameAndValidPaddingGiveTheKerasOutputSizes()
     {
         Assert.AreEqual(new Padding2d(1, 1, 1, 1), Padding2d.Same(28, 28, 3, 3));
         Assert.AreEqual(new Padding2d(1, 2, 2, 2), Padding2d.Same(28, 28, 4, 5));
         var p = Padding2d.Same(7, 8, 3, 3, strideH: 2, strideW: 2);
         var g = new Conv2dGeometry(1, 1, 7, 8, 1, 3, 3, 2, 2, p);
         Assert.AreEqual((4, 4), (g.OutHeight, g.OutWidth));
+        var valid = new Conv2dGeometry(1, 1, 7, 8, 1, 3, 3, padding: Padding2d.Valid, dilationW: 2);
+        Assert.AreEqual((5, 4), (valid.OutHeight, valid.OutWidth));
     }
 
     [TestMethod]

@@ -6,7 +6,7 @@ namespace MLNet.Cnn.Kernels;
 /// Layout of one image for <see cref="ImplicitGemmConv"/>: zero-padded ([Cin, Hp, Wp], Hp = H + pTop + pBottom)
 /// and split into stride phases. Phase (a, b) of channel c is the Hq × Wq plane
 ///   phase[c, a, b][i, j] = xp[c, i·sH + a, j·sW + b],   Hq = ⌈Hp / sH⌉, Wq = ⌈Wp / sW⌉,
-/// so for stride 1 it is just the padded image. On the output grid (position j = oh·Wq + ow, columns
+/// so for stride 1 it is just the padded image (with rows sharing their padding columns, see the constructor). On the output grid (position j = oh·Wq + ow, columns
 /// ow ≥ Wout discarded) tap (c, kh, kw) reads element <see cref="Offset"/>(c, kh, kw) + j for every output:
 /// a strided convolution becomes stride-1 reads with one constant offset per tap.
 /// </summary>
@@ -18,8 +18,15 @@ internal readonly unsafe struct PhaseImage
     public PhaseImage(Conv2dGeometry g, int slack)
     {
         _g = g;
-        PhaseHeight = (g.InHeight + g.Padding.Top + g.Padding.Bottom + g.StrideH - 1) / g.StrideH;
-        GridWidth = (g.InWidth + g.Padding.Left + g.Padding.Right + g.StrideW - 1) / g.StrideW;
+        var p = g.Padding;
+        PhaseHeight = (g.InHeight + p.Top + p.Bottom + g.StrideH - 1) / g.StrideH;
+        // At stride 1 the right padding of one row doubles as the left padding of the next: rows are
+        // W + max(pLeft, pRight) apart, which saves grid columns (2 of 16 for a 14-wide 3×3 "same" map). That
+        // needs the grid to hold every output column, i.e. min(pLeft, pRight) ≤ dW·(kW − 1).
+        bool sharedPadding = g.StrideW == 1 && Math.Min(p.Left, p.Right) <= g.DilationW * (g.KernelWidth - 1);
+        GridWidth = sharedPadding
+            ? g.InWidth + Math.Max(p.Left, p.Right)
+            : (g.InWidth + p.Left + p.Right + g.StrideW - 1) / g.StrideW;
         ChannelLength = g.StrideH * g.StrideW * PhaseHeight * GridWidth;
         Length = g.InChannels * ChannelLength + slack + GridWidth;
     }

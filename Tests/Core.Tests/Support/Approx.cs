@@ -20,9 +20,15 @@ public static class Approx
     public static void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, double tolerance, string what) =>
         AssertClose(TestData.ToDouble(expected), actual, tolerance, what);
 
+    /// <summary>
+    /// Equal values (±∞ included) pass; otherwise NaN or ∞ on either side fails (|∞ − x| &gt; tolerance·∞ is false, so
+    /// the relative test alone would let any value stand for an expected ∞ or NaN).
+    /// </summary>
     private static void CheckOne(double expected, double actual, double tolerance, string what, int index)
     {
-        if (double.IsNaN(actual) || Math.Abs(expected - actual) > tolerance * Math.Max(1.0, Math.Abs(expected)))
+        if (expected == actual) return;
+        if (!double.IsFinite(expected) || !double.IsFinite(actual) ||
+            Math.Abs(expected - actual) > tolerance * Math.Max(1.0, Math.Abs(expected)))
             Assert.Fail($"{what}: element {index} is {actual}, expected {expected} (tolerance {tolerance}).");
     }
 }

@@ -12,10 +12,11 @@ public static unsafe class Lrn
 {
     private const int Tile = 256;
 
-    // input [N, C, H, W] → output [N, C, H, W]
+    // input [N, C, H, W] → output [N, C, H, W] (separate from input: channel c is read by the windows of c ± size/2)
     public static void Forward(Tensor input, Tensor output, int size, float alpha, float beta, float k)
     {
         var layout = Validate(input, output, nameof(output), size, alpha, beta, k);
+        Require.Distinct(output, input, nameof(output), nameof(input));
         nint x = (nint)input.Pointer, y = (nint)output.Pointer;
         PlaneParallel.For(layout.Items, (long)layout.Channels * Tile * (size + 2), (start, end) =>
         {
@@ -34,13 +35,15 @@ public static unsafe class Lrn
         });
     }
 
-    // input, gradOutput [N, C, H, W] → gradInput [N, C, H, W] (overwritten):
+    // input, gradOutput [N, C, H, W] → gradInput [N, C, H, W] (overwritten; separate from input and gradOutput):
     //   gradInput_j = dy_j·s_j^(−β) − (2αβ/size)·a_j·Σ_{c : j ∈ W(c)} dy_c·a_c·s_c^(−β−1).
     public static void Backward(Tensor input, Tensor gradOutput, Tensor gradInput, int size, float alpha, float beta,
         float k)
     {
         var layout = Validate(input, gradOutput, nameof(gradOutput), size, alpha, beta, k);
         Require.SameShape(gradInput, input, nameof(gradInput), nameof(input));
+        Require.Distinct(gradInput, input, nameof(gradInput), nameof(input));
+        Require.Distinct(gradInput, gradOutput, nameof(gradInput), nameof(gradOutput));
         nint x = (nint)input.Pointer, dy = (nint)gradOutput.Pointer, dx = (nint)gradInput.Pointer;
         int channels = layout.Channels, before = (size - 1) / 2, after = size / 2;
         float coefficient = -2f * alpha * beta / size;

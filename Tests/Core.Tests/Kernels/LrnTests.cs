@@ -112,6 +112,10 @@ public sealed class LrnTests
         ArgumentAssert.Throws(() => Lrn.Forward(new Tensor(6, 20), new Tensor(6, 20), 5, 1e-4f, 0.75f, 1f), "input", "[6, 20]");
         ArgumentAssert.Throws(() => Lrn.Backward(input, new Tensor(2, 3, 4, 6), other, 5, 1e-4f, 0.75f, 1f), "gradOutput", "[2, 3, 4, 6]");
         ArgumentAssert.Throws(() => Lrn.Backward(input, other, new Tensor(1, 3, 4, 5), 5, 1e-4f, 0.75f, 1f), "gradInput", "[1, 3, 4, 5]");
+        // In place, channel c would be overwritten before the windows of c + 1 … c + size/2 read it.
+        ArgumentAssert.Throws(() => Lrn.Forward(input, input, 5, 1e-4f, 0.75f, 1f), "output", "shares storage with input");
+        ArgumentAssert.Throws(() => Lrn.Backward(input, other, other, 5, 1e-4f, 0.75f, 1f), "gradInput", "shares storage with gradOutput");
+        ArgumentAssert.Throws(() => Lrn.Backward(input, other, input, 5, 1e-4f, 0.75f, 1f), "gradInput", "shares storage with input");
     }
 
     private static Tensor Scaled(Tensor t, float scale)

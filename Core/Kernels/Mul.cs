@@ -44,6 +44,11 @@ public static unsafe class Mul
         Require.SameShape(db, b, nameof(db), nameof(b));
         Require.Distinct(da, dy, nameof(da), nameof(dy));
         Require.Distinct(db, dy, nameof(db), nameof(dy));
+        // da = a would be overwritten before db = dy ⊙ a reads it; db = b before da = dy·b[n, c] reads it.
+        Require.Distinct(da, a, nameof(da), nameof(a));
+        Require.Distinct(da, b, nameof(da), nameof(b));
+        Require.Distinct(db, a, nameof(db), nameof(a));
+        Require.Distinct(db, b, nameof(db), nameof(b));
         nint pa = (nint)a.Pointer, pb = (nint)b.Pointer, pdy = (nint)dy.Pointer, pda = (nint)da.Pointer, pdb = (nint)db.Pointer;
         if (!broadcast)
         {

@@ -171,6 +171,11 @@ public sealed class ElementwiseTests
         var dy = new Tensor(2, 3, 4, 4);
         Assert.AreEqual("da", Assert.ThrowsExactly<ArgumentException>(
             () => Mul.Backward(a, new Tensor(2, 3, 1, 1), dy, dy, new Tensor(2, 3, 1, 1))).ParamName);
+        // Same shape: da = a would be clobbered before db = dy ⊙ a reads it. Broadcast: db = b before da reads b.
+        var c = new Tensor(2, 3, 4, 4);
+        ArgumentAssert.Throws(() => Mul.Backward(c, new Tensor(2, 3, 4, 4), dy, c, new Tensor(2, 3, 4, 4)), "da", "shares storage with a");
+        var factors = new Tensor(2, 3, 1, 1);
+        ArgumentAssert.Throws(() => Mul.Backward(c, factors, dy, new Tensor(2, 3, 4, 4), factors), "db", "shares storage with b");
     }
 
     // ---- Concat ------------------------------------------------------------------------------------------

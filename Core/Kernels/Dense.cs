@@ -20,6 +20,7 @@ public static unsafe class Dense
         Require.Shape(input, new TensorShape(batch, inFeatures), nameof(input));
         Require.Shape(output, new TensorShape(batch, outFeatures), nameof(output));
         if (bias is not null) Require.Shape(bias, new TensorShape(outFeatures), nameof(bias));
+        Require.Distinct(output, input, nameof(output), nameof(input));
 
         // With a bias, C starts as the bias broadcast over rows and the GEMM accumulates onto it.
         if (bias is not null)
@@ -39,6 +40,7 @@ public static unsafe class Dense
         int batch = Matrix(gradOutput, nameof(gradOutput)).Rows;
         Require.Shape(gradOutput, new TensorShape(batch, outFeatures), nameof(gradOutput));
         Require.Shape(gradInput, new TensorShape(batch, inFeatures), nameof(gradInput));
+        Require.Distinct(gradInput, gradOutput, nameof(gradInput), nameof(gradOutput));
         Gemm.Multiply(batch, inFeatures, outFeatures,
             gradOutput.Pointer, outFeatures, 1,
             weight.Pointer, inFeatures, 1,

@@ -122,6 +122,10 @@ public sealed class DenseTests
         AssertThrows("gradOutput", "[4, 6]", () => Dense.BackwardData(new Tensor(4, 6), w, x));
         AssertThrows("gradWeight", "[3, 5]", () => Dense.BackwardWeights(x, y, new Tensor(3, 5), b));
         AssertThrows("gradBias", "[4]", () => Dense.BackwardWeights(x, y, w, new Tensor(4)));
+        // A square layer admits output = input by shape; the bias copy and the GEMM would overwrite x before reading it.
+        Tensor square = new(3, 3), b3 = new(3);
+        AssertThrows("output", "shares storage with input", () => Dense.Forward(x, square, b3, x));
+        AssertThrows("gradInput", "shares storage with gradOutput", () => Dense.BackwardData(x, square, x));
     }
 
     private static void AssertThrows(string parameter, string shapeSeen, Action call)

@@ -57,6 +57,7 @@ public static unsafe class Pad
     {
         Check(dx, padding, mode, nameof(dx));
         Require.Shape(dy, PaddedShape(dx.Shape, padding), nameof(dy));
+        Require.Distinct(dx, dy, nameof(dx), nameof(dy)); // dx is cleared before dy is read
         int height = dx.Shape[2], width = dx.Shape[3], outHeight = dy.Shape[2], outWidth = dy.Shape[3];
         int planes = dx.Shape[0] * dx.Shape[1], left = padding.Left, top = padding.Top;
         nint pdy = (nint)dy.Pointer, pdx = (nint)dx.Pointer;

@@ -42,6 +42,7 @@ public static unsafe class UpsampleNearest
     {
         Require.Rank(dx, 4, nameof(dx));
         Require.SameBatchAndChannels(dy, dx, nameof(dy), nameof(dx));
+        Require.Distinct(dx, dy, nameof(dx), nameof(dy)); // dx is cleared before dy is read
         int height = dx.Shape[2], width = dx.Shape[3], outHeight = dy.Shape[2], outWidth = dy.Shape[3];
         using var columns = SourceColumns(width, outWidth);
         nint pdy = (nint)dy.Pointer, pdx = (nint)dx.Pointer, pColumns = (nint)columns.Pointer;

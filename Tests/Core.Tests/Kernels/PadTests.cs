@@ -115,5 +115,7 @@ public sealed class PadTests
             () => Pad.Forward(x, new Tensor(1, 2, 3, 4), Padding2d.None, (PadMode)7)).ParamName);
         Assert.AreEqual("dy", Assert.ThrowsExactly<ArgumentException>(
             () => Pad.Backward(new Tensor(1, 2, 3, 4), x, Padding2d.Symmetric(1), PadMode.Replicate)).ParamName);
+        // Zero padding makes dy and dx the same shape; one tensor for both would be cleared before it is read.
+        ArgumentAssert.Throws(() => Pad.Backward(x, x, Padding2d.None, PadMode.Constant), "dx", "shares storage with dy");
     }
 }

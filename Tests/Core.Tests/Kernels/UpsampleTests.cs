@@ -138,5 +138,7 @@ public sealed class UpsampleTests
         Assert.AreEqual("x", Assert.ThrowsExactly<ArgumentException>(() => mode.Forward(new Tensor(2, 3, 4), x)).ParamName);
         Assert.AreEqual("dy", Assert.ThrowsExactly<ArgumentException>(() => mode.Backward(new Tensor(1, 3, 8, 8), x)).ParamName);
         Assert.AreEqual("dx", Assert.ThrowsExactly<ArgumentException>(() => mode.Backward(x, new Tensor(2, 3, 4))).ParamName);
+        // Resizing to the same size makes dy and dx the same shape; one tensor for both would be cleared before it is read.
+        ArgumentAssert.Throws(() => mode.Backward(x, x), "dx", "shares storage with dy");
     }
 }

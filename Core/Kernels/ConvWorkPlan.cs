@@ -14,7 +14,7 @@ internal readonly record struct ConvWorkPlan(int ImagesPerChunk, int Chunks, int
 
     public static ConvWorkPlan For(int batch, int columnsPerImage)
     {
-        int threads = Math.Min(CnnParallel.MaxDegreeOfParallelism, Environment.ProcessorCount);
+        int threads = CnnParallel.Threads;
         long totalColumns = (long)batch * columnsPerImage;
         int wanted = (int)Math.Min(batch, Math.Max(threads, (totalColumns + TargetColumns - 1) / TargetColumns));
         wanted = Math.Min(batch, (wanted + threads - 1) / threads * threads);
@@ -28,7 +28,7 @@ internal readonly record struct ConvWorkPlan(int ImagesPerChunk, int Chunks, int
     /// <summary>One image per chunk; the GEMM goes parallel when the batch is smaller than the thread count.</summary>
     public static ConvWorkPlan PerImage(int batch)
     {
-        int threads = Math.Min(CnnParallel.MaxDegreeOfParallelism, Environment.ProcessorCount);
+        int threads = CnnParallel.Threads;
         return batch >= threads && threads > 1
             ? new ConvWorkPlan(1, batch, threads, ParallelGemm: false)
             : new ConvWorkPlan(1, batch, 1, ParallelGemm: threads > 1);

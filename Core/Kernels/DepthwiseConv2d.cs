@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using MLNet.Cnn.Tensors;
 
 namespace MLNet.Cnn.Kernels;
@@ -7,7 +6,7 @@ namespace MLNet.Cnn.Kernels;
 /// Direct depthwise convolution (groups = Cin, Cout = m·Cin): every output plane is one input plane
 /// convolved with its own kH×kW filter, which GEMM would waste its tiles on.
 /// Shapes: x [N, C, H, W], w [C·m, 1, kH, kW], y [N, C·m, Hout, Wout]; output channel oc reads input channel oc / m.
-/// Stride-1 planes use a register-blocked kernel (16 outputs per vector, all taps before one store);
+/// Stride-1 planes use a register-blocked kernel (one vector of outputs, all taps before one store);
 /// other strides a scalar one. Called by <see cref="Conv2d"/>, which validates the shapes.
 /// </summary>
 internal static unsafe class DepthwiseConv2d
@@ -19,12 +18,15 @@ internal static unsafe class DepthwiseConv2d
         int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
         nint x = (nint)input.Pointer, w = (nint)weight.Pointer, y = (nint)output.Pointer;
         nint b = bias is null ? 0 : (nint)bias.Pointer;
-        CnnParallel.For(g.Batch * g.OutChannels, plane =>
+        PlaneParallel.For(g.Batch * g.OutChannels, (long)outPlane * taps, (first, end) =>
         {
-            int n = plane / g.OutChannels, oc = plane % g.OutChannels;
-            float* xPlane = (float*)x + ((long)n * g.InChannels + oc / multiplier) * inPlane;
-            float biasValue = b == 0 ? 0f : ((float*)b)[oc];
-            Plane(g, xPlane, (float*)w + (long)oc * taps, biasValue, (float*)y + (long)plane * outPlane);
+            for (int plane = first; plane < end; plane++)
+            {
+                int n = plane / g.OutChannels, oc = plane % g.OutChannels;
+                float* xPlane = (float*)x + ((long)n * g.InChannels + oc / multiplier) * inPlane;
+                float biasValue = b == 0 ? 0f : ((float*)b)[oc];
+                Plane(g, xPlane, (float*)w + (long)oc * taps, biasValue, (float*)y + (long)plane * outPlane);
+            }
         });
     }
 
@@ -37,25 +39,28 @@ internal static unsafe class DepthwiseConv2d
         // padding d·(k − 1) − p on each side, so the register-blocked forward kernel does the work.
         var flipped = g.StrideOneAdjoint()?.With(batch: 1, inChannels: 1, outChannels: 1, groups: 1);
         nint dy = (nint)gradOutput.Pointer, w = (nint)weight.Pointer, dx = (nint)gradInput.Pointer;
-        CnnParallel.For(g.Batch * g.InChannels, plane =>
+        PlaneParallel.For(g.Batch * g.InChannels, (long)outPlane * taps * multiplier, (first, end) =>
         {
-            int n = plane / g.InChannels, ic = plane % g.InChannels;
-            float* dxPlane = (float*)dx + (long)plane * inPlane;
             float* turned = stackalloc float[taps];
-            for (int j = 0; j < multiplier; j++)
+            for (int plane = first; plane < end; plane++)
             {
-                int oc = ic * multiplier + j;
-                float* dyPlane = (float*)dy + ((long)n * g.OutChannels + oc) * outPlane;
-                float* wPlane = (float*)w + (long)oc * taps;
-                if (flipped is not null)
+                int n = plane / g.InChannels, ic = plane % g.InChannels;
+                float* dxPlane = (float*)dx + (long)plane * inPlane;
+                for (int j = 0; j < multiplier; j++)
                 {
-                    for (int t = 0; t < taps; t++) turned[t] = wPlane[taps - 1 - t];
-                    Plane(flipped, dyPlane, turned, 0f, dxPlane, accumulate: j > 0);
-                }
-                else
-                {
-                    if (j == 0) new Span<float>(dxPlane, inPlane).Clear();
-                    ScatterPlane(g, dyPlane, wPlane, dxPlane);
+                    int oc = ic * multiplier + j;
+                    float* dyPlane = (float*)dy + ((long)n * g.OutChannels + oc) * outPlane;
+                    float* wPlane = (float*)w + (long)oc * taps;
+                    if (flipped is not null)
+                    {
+                        for (int t = 0; t < taps; t++) turned[t] = wPlane[taps - 1 - t];
+                        Plane(flipped, dyPlane, turned, 0f, dxPlane, accumulate: j > 0);
+                    }
+                    else
+                    {
+                        if (j == 0) new Span<float>(dxPlane, inPlane).Clear();
+                        ScatterPlane(g, dyPlane, wPlane, dxPlane);
+                    }
                 }
             }
         });
@@ -67,9 +72,10 @@ internal static unsafe class DepthwiseConv2d
         int multiplier = g.OutChannels / g.InChannels, taps = g.KernelHeight * g.KernelWidth;
         int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
         nint x = (nint)input.Pointer, dy = (nint)gradOutput.Pointer, dw = (nint)gradWeight.Pointer;
-        CnnParallel.For(g.OutChannels, oc =>
+        PlaneParallel.For(g.OutChannels, (long)g.Batch * outPlane * taps, (first, end) =>
         {
-            for (int kh = 0; kh < g.KernelHeight; kh++)
+            for (int oc = first; oc < end; oc++)
+                for (int kh = 0; kh < g.KernelHeight; kh++)
                 for (int kw = 0; kw < g.KernelWidth; kw++)
                 {
                     var (ohLo, ohHi) = ConvTaps.ValidOutputs(kh * g.DilationH - g.Padding.Top, g.StrideH, g.InHeight, g.OutHeight);
@@ -92,14 +98,24 @@ internal static unsafe class DepthwiseConv2d
         });
     }
 
+    /// <summary>The vector width of the stride-1 kernel: the widest the CPU runs natively; tests pin 256 too.</summary>
+    internal static VectorWidth Width { get; set; } = VectorLoop.DefaultWidth;
+
     /// <summary>One output plane: y[oh, ow] (+)= bias + Σ_{kh, kw} w[kh, kw] · x[oh·sH − pT + kh·dH, ow·sW − pL + kw·dW].</summary>
     private static void Plane(Conv2dGeometry g, float* x, float* w, float bias, float* y, bool accumulate = false)
     {
-        int wo = g.OutWidth, kW = g.KernelWidth;
+        if (Width == VectorWidth.Bits512) Plane<Float512>(g, x, w, bias, y, accumulate);
+        else Plane<Float256>(g, x, w, bias, y, accumulate);
+    }
+
+    private static void Plane<TVector>(Conv2dGeometry g, float* x, float* w, float bias, float* y, bool accumulate)
+        where TVector : struct, IFloatVector<TVector>
+    {
+        int wo = g.OutWidth, kW = g.KernelWidth, count = TVector.Count;
         // Columns [interiorLo, interiorHi) read every kw tap inside the row; the rest are the border.
         int interiorLo = ConvTaps.ValidOutputs(-g.Padding.Left, g.StrideW, g.InWidth, wo).Lo;
         int interiorHi = ConvTaps.ValidOutputs((kW - 1) * g.DilationW - g.Padding.Left, g.StrideW, g.InWidth, wo).Hi;
-        bool vector = g.StrideW == 1 && Vector512.IsHardwareAccelerated && interiorHi - interiorLo >= Vector512<float>.Count;
+        bool vector = g.StrideW == 1 && interiorHi - interiorLo >= count;
         for (int oh = 0; oh < g.OutHeight; oh++)
         {
             float* yRow = y + oh * wo;
@@ -109,12 +125,12 @@ internal static unsafe class DepthwiseConv2d
                 for (; ow < interiorLo; ow++) yRow[ow] = OnePoint(g, x, w, oh, ow, bias, yRow[ow], accumulate);
                 // Last vector may overlap the previous one: it recomputes the same sums, so the result is unchanged
                 // — except when accumulating, where the overlap would add twice; there the tail goes scalar.
-                int last = interiorHi - Vector512<float>.Count;
-                for (; ow <= last; ow += Vector512<float>.Count)
-                    VectorPoint(g, x, w, oh, ow, bias, yRow + ow, accumulate);
+                int last = interiorHi - count;
+                for (; ow <= last; ow += count)
+                    VectorPoint<TVector>(g, x, w, oh, ow, bias, yRow + ow, accumulate);
                 if (!accumulate && ow < interiorHi)
                 {
-                    VectorPoint(g, x, w, oh, last, bias, yRow + last, accumulate: false);
+                    VectorPoint<TVector>(g, x, w, oh, last, bias, yRow + last, accumulate: false);
                     ow = interiorHi;
                 }
             }
@@ -122,10 +138,11 @@ internal static unsafe class DepthwiseConv2d
         }
     }
 
-    /// <summary>16 neighbouring outputs of a stride-1 row whose taps all lie inside the row.</summary>
-    private static void VectorPoint(Conv2dGeometry g, float* x, float* w, int oh, int ow, float bias, float* y, bool accumulate)
+    /// <summary>One vector of neighbouring outputs of a stride-1 row whose taps all lie inside the row.</summary>
+    private static void VectorPoint<TVector>(Conv2dGeometry g, float* x, float* w, int oh, int ow, float bias, float* y,
+        bool accumulate) where TVector : struct, IFloatVector<TVector>
     {
-        var sum = accumulate ? Vector512.Load(y) : Vector512.Create(bias);
+        var sum = accumulate ? TVector.Load(y) : TVector.Broadcast(bias);
         for (int kh = 0; kh < g.KernelHeight; kh++)
         {
             int ih = oh * g.StrideH - g.Padding.Top + kh * g.DilationH;
@@ -133,7 +150,7 @@ internal static unsafe class DepthwiseConv2d
             float* xRow = x + ih * g.InWidth + ow - g.Padding.Left;
             float* wRow = w + kh * g.KernelWidth;
             for (int kw = 0; kw < g.KernelWidth; kw++)
-                sum = Vector512.FusedMultiplyAdd(Vector512.Create(wRow[kw]), Vector512.Load(xRow + kw * g.DilationW), sum);
+                sum = TVector.MultiplyAdd(TVector.Broadcast(wRow[kw]), TVector.Load(xRow + kw * g.DilationW), sum);
         }
         sum.Store(y);
     }
@@ -175,7 +192,7 @@ internal static unsafe class DepthwiseConv2d
             }
     }
 
-    /// <summary>Σ_i a[i] · b[i·stride].</summary>
+    /// <summary>Σ_i a[i] · b[i·stride]; a row at a time, so the float dot product of one row is exact enough and rows add in double.</summary>
     private static double Dot(float* a, float* b, int count, int stride)
     {
         if (stride == 1) return System.Numerics.Tensors.TensorPrimitives.Dot(new ReadOnlySpan<float>(a, count), new ReadOnlySpan<float>(b, count));

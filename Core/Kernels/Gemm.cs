@@ -49,7 +49,7 @@ internal static unsafe class Gemm
             return;
         }
 
-        int threads = parallel ? Math.Min(CnnParallel.MaxDegreeOfParallelism, Environment.ProcessorCount) : 1;
+        int threads = parallel ? CnnParallel.Threads : 1;
         // Split the larger dimension into one slice per thread, in whole micro-tiles; each slice is an
         // independent product with its own packing.
         var (mr, nr) = TileSize(kernel);

@@ -83,7 +83,7 @@ internal static unsafe class ImplicitGemmConv
         var layout = new PhaseImage(g, slack: nr);
         int wq = layout.GridWidth, grid = g.OutHeight * wq;
         int nPanels = (mg + nr - 1) / nr, ld = nPanels * nr, partialLength = g.Groups * kg * ld;
-        int threads = Math.Min(CnnParallel.MaxDegreeOfParallelism, Environment.ProcessorCount);
+        int threads = CnnParallel.Threads;
         int slices = g.Batch >= threads ? 1 : Math.Min((threads + g.Batch - 1) / g.Batch, (grid + KC - 1) / KC);
         int items = g.Batch * slices, slots = Math.Min(threads, items);
 

@@ -1,3 +1,5 @@
+using MLNet.Cnn.Tensors;
+
 namespace MLNet.Cnn.Kernels;
 
 /// <summary>Explicit, possibly asymmetric, zero padding of the two spatial axes.</summary>
@@ -20,6 +22,10 @@ public readonly record struct Padding2d(int Top, int Left, int Bottom, int Right
     public static Padding2d Same(int inHeight, int inWidth, int kernelH, int kernelW,
         int strideH = 1, int strideW = 1, int dilationH = 1, int dilationW = 1)
     {
+        foreach (var (value, name) in new[] { (inHeight, nameof(inHeight)), (inWidth, nameof(inWidth)), (kernelH, nameof(kernelH)),
+                     (kernelW, nameof(kernelW)), (strideH, nameof(strideH)), (strideW, nameof(strideW)),
+                     (dilationH, nameof(dilationH)), (dilationW, nameof(dilationW)) })
+            Require.Positive(value, name);
         int totalH = SameTotal(inHeight, kernelH, strideH, dilationH);
         int totalW = SameTotal(inWidth, kernelW, strideW, dilationW);
         return new Padding2d(totalH / 2, totalW / 2, totalH - totalH / 2, totalW - totalW / 2);

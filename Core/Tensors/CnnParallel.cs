@@ -20,6 +20,9 @@ public static class CnnParallel
         }
     }
 
+    /// <summary>Threads a kernel splits its work into: the configured bound, at most one per processor.</summary>
+    public static int Threads => Math.Min(_maxDegree, Environment.ProcessorCount);
+
     /// <summary>Runs <paramref name="body"/> for 0 ≤ i &lt; count, inline when one thread suffices.</summary>
     public static void For(int count, Action<int> body)
     {

@@ -153,6 +153,7 @@ public sealed class ConvolutionTests
         ArgumentAssert.Throws(() => new Conv2dGeometry(1, 6, 8, 8, 4, 3, 3, groups: 4), "groups", "divisible");
         ArgumentAssert.Throws(() => new Conv2dGeometry(1, 1, 4, 4, 1, 7, 3), "kernelHeight", "larger than the padded input");
         ArgumentAssert.Throws(() => new Conv2dGeometry(0, 1, 4, 4, 1, 3, 3), "batch", "positive");
+        ArgumentAssert.Throws(() => Padding2d.Same(8, 8, 3, 3, strideH: 0), "strideH", "positive");
         ArgumentAssert.Throws(() => new Conv2dGeometry(1, 1, 4, 4, 1, 3, 3, strideW: -1), "strideW", "positive");
         ArgumentAssert.Throws(() => new Conv2dGeometry(1, 1, 4, 4, 1, 3, 3, padding: new Padding2d(0, -1, 0, 0)), "padding.Left", "negative");
         var g = new Conv2dGeometry(2, 3, 8, 8, 4, 3, 3);

@@ -3,8 +3,9 @@ using MLNet.Cnn.Kernels;
 namespace MLNet.Cnn.Tests.Kernels;
 
 /// <summary>
-/// Runs the convolution tests again with every narrower GEMM micro-kernel family this CPU can run, so the
-/// AVX2 (6×16 tiles) and portable (4×4) paths of the implicit GEMM are checked on an AVX-512 machine too.
+/// Runs the convolution tests again with every narrower GEMM micro-kernel family this CPU can run, and the
+/// depthwise kernel at 256 bits, so the AVX2 (6×16 tiles) and portable (4×4) paths are checked on an
+/// AVX-512 machine too.
 /// </summary>
 [TestClass]
 public sealed class KernelFamilyTests
@@ -13,8 +14,10 @@ public sealed class KernelFamilyTests
     public void ConvolutionMatchesReferenceWithEveryMicroKernelFamily()
     {
         var native = Gemm.DefaultKernel;
+        var nativeWidth = DepthwiseConv2d.Width;
         try
         {
+            DepthwiseConv2d.Width = VectorWidth.Bits256;
             foreach (var family in Enum.GetValues<GemmKernel>().Where(k => k < Gemm.NativeKernel))
             {
                 Gemm.DefaultKernel = family;
@@ -27,6 +30,7 @@ public sealed class KernelFamilyTests
         finally
         {
             Gemm.DefaultKernel = native;
+            DepthwiseConv2d.Width = nativeWidth;
         }
     }
 }

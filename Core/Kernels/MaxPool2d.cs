@@ -11,7 +11,8 @@ namespace MLNet.Cnn.Kernels;
 public static unsafe class MaxPool2d
 {
     // input [N, C, H, W] → output [N, C, Hout, Wout], argmax [N·C·Hout·Wout]: per output, the index h·W + w of the
-    // winning cell inside its input plane (the first maximum in row-major order; −1 if every tap is padding or −∞).
+    // winning cell inside its input plane (the first NaN, else the first maximum, in row-major order; −1 if every
+    // tap is padding or −∞).
     public static void Forward(Pool2dGeometry geometry, Tensor input, Tensor output, Span<int> argmax)
     {
         ArgumentNullException.ThrowIfNull(geometry);
@@ -98,9 +99,10 @@ public static unsafe class MaxPool2d
     }
 
     /// <summary>
-    /// For i &lt; count: if values[i] &gt; best[i], best[i] = values[i] and argmax[i] = firstIndex + i·step.
+    /// For i &lt; count: if values[i] beats best[i] (is greater, or is the first NaN: see
+    /// <see cref="MaxPool2dReference.Beats{T}"/>), best[i] = values[i] and argmax[i] = firstIndex + i·step.
     /// </summary>
-    private static void MaxRun(float* values, int count, int firstIndex, int step, float* best, int* argmax)
+    internal static void MaxRun(float* values, int count, int firstIndex, int step, float* best, int* argmax)
     {
         int i = 0;
         if (Vector.IsHardwareAccelerated)
@@ -111,13 +113,13 @@ public static unsafe class MaxPool2d
             {
                 var v = Vector.Load(values + i);
                 var b = Vector.Load(best + i);
-                var greater = Vector.GreaterThan(v, b);
+                var greater = Vector.GreaterThan(v, b) | Vector.AsVectorInt32(Vector.AndNot(Vector.IsNaN(v), Vector.IsNaN(b)));
                 Vector.ConditionalSelect(greater, v, b).Store(best + i);
                 Vector.ConditionalSelect(greater, index, Vector.Load(argmax + i)).Store(argmax + i);
             }
         }
         for (; i < count; i++)
-            if (values[i] > best[i])
+            if (MaxPool2dReference.Beats(values[i], best[i]))
             {
                 best[i] = values[i];
                 argmax[i] = firstIndex + i * step;

@@ -139,6 +139,52 @@ public sealed class PoolingTests
     }
 
     [TestMethod]
+    public void MaxPoolNaNPropagatesWithTheFirstNaNsIndexAndSignedZerosTie()
+    {
+        // One 2×2 window per case, taps in row-major order. A NaN wins over any number before or after it; of two
+        // NaNs the first wins; +0 and −0 are equal, so the first of them wins (as any tie).
+        var g = new Pool2dGeometry(1, 1, 2, 2, 2, 2, 1, 1);
+        var cases = new (float[] Window, float Max, int Argmax)[]
+        {
+            ([1f, float.NaN, 5f, 2f], float.NaN, 1),
+            ([float.NaN, 9f, float.PositiveInfinity, 2f], float.NaN, 0),
+            ([3f, 4f, float.NaN, float.NaN], float.NaN, 2),
+            ([float.NegativeInfinity, float.NegativeInfinity, float.NaN, 1f], float.NaN, 2),
+            ([-0f, 0f, -1f, -2f], -0f, 0),
+            ([0f, -0f, -1f, -2f], 0f, 0),
+            ([-1f, -0f, -2f, 0f], -0f, 1),
+        };
+        foreach (var (window, max, index) in cases)
+        {
+            string what = string.Join(", ", window);
+            var (output, argmax) = MaxForward(g, Tensor.FromArray(window, 1, 1, 2, 2));
+            AssertSameFloat(max, output.Span[0], $"max of {what}");
+            Assert.AreEqual(index, argmax[0], $"argmax of {what}");
+            var expected = new double[1];
+            var expectedArgmax = new int[1];
+            MaxPool2dReference.Forward<double>(g, TestData.ToDouble(window), expected, expectedArgmax);
+            AssertSameFloat(max, (float)expected[0], $"reference max of {what}");
+            Assert.AreEqual(index, expectedArgmax[0], $"reference argmax of {what}");
+        }
+    }
+
+    [TestMethod]
+    public void MaxPoolFastMatchesReferenceWithNaNsAndSignedZeros()
+    {
+        int seed = 150;
+        foreach (var g in Geometries)
+        {
+            var input = WithNaNsAndZeros(TestData.Tensor(++seed, g.Batch, g.Channels, g.InHeight, g.InWidth), ++seed);
+            var (output, argmax) = MaxForward(g, input);
+            var expected = new double[output.Length];
+            var expectedArgmax = new int[output.Length];
+            MaxPool2dReference.Forward<double>(g, TestData.ToDouble(input.Span), expected, expectedArgmax);
+            for (int i = 0; i < expected.Length; i++) AssertSameFloat((float)expected[i], output.Span[i], $"max {g} at {i}");
+            CollectionAssert.AreEqual(expectedArgmax, argmax, $"argmax {g}");
+        }
+    }
+
+    [TestMethod]
     public void MaxPoolWindowOfOnlyPaddingIsMinusInfinityAndGetsNoGradient()
     {
         // Dilation 4 over a 3×3 input with padding 1: the single window taps rows/columns −1 and 3, all padding.
@@ -313,6 +359,59 @@ public sealed class PoolingTests
     }
 
     [TestMethod]
+    public void GlobalMaxPoolNaNPropagatesWithTheFirstNaNsIndexAndSignedZerosTie()
+    {
+        // Planes of 1 … 40 values (past a vector width) with the special values at chosen places; the rest are
+        // −1 … −k, below every special value.
+        var cases = new (int Length, (int At, float Value)[] Specials, float Max, int Argmax)[]
+        {
+            (2, [(0, -0f), (1, 0f)], -0f, 0),
+            (2, [(0, 0f), (1, -0f)], 0f, 0),
+            (37, [(3, -0f), (30, 0f)], -0f, 3),
+            (37, [(3, 0f), (30, -0f)], 0f, 3),
+            (40, [(5, 7f), (20, float.NaN), (33, float.NaN), (38, 9f)], float.NaN, 20),
+            (40, [(0, float.NaN), (1, float.PositiveInfinity)], float.NaN, 0),
+            (33, [(32, float.NaN)], float.NaN, 32),
+            (1, [(0, float.NaN)], float.NaN, 0),
+            (19, [(2, 5f), (17, 5f)], 5f, 2),
+        };
+        foreach (var (length, specials, max, index) in cases)
+        {
+            var values = Enumerable.Range(1, length).Select(i => -(float)i).ToArray();
+            foreach (var (at, value) in specials) values[at] = value;
+            string what = $"{length} values with {string.Join(", ", specials)}";
+            var output = new Tensor(1, 1, 1, 1);
+            var argmax = new int[1];
+            GlobalMaxPool.Forward(Tensor.FromArray(values, 1, 1, 1, length), output, argmax);
+            AssertSameFloat(max, output.Span[0], $"max of {what}");
+            Assert.AreEqual(index, argmax[0], $"argmax of {what}");
+            var expected = new double[1];
+            GlobalMaxPoolReference.Forward<double>(new TensorShape(1, 1, 1, length), TestData.ToDouble(values), expected, argmax);
+            AssertSameFloat(max, (float)expected[0], $"reference max of {what}");
+            Assert.AreEqual(index, argmax[0], $"reference argmax of {what}");
+        }
+    }
+
+    [TestMethod]
+    public void GlobalMaxPoolFastMatchesReferenceWithNaNsAndSignedZeros()
+    {
+        int seed = 550;
+        foreach (var dims in GlobalShapes)
+        {
+            var shape = new TensorShape(dims);
+            var input = WithNaNsAndZeros(TestData.Tensor(++seed, dims), ++seed, nanRate: 0.002);
+            var output = new Tensor(dims[0], dims[1], 1, 1);
+            var argmax = new int[output.Length];
+            var expected = new double[output.Length];
+            var expectedArgmax = new int[output.Length];
+            GlobalMaxPool.Forward(input, output, argmax);
+            GlobalMaxPoolReference.Forward<double>(shape, TestData.ToDouble(input.Span), expected, expectedArgmax);
+            for (int i = 0; i < expected.Length; i++) AssertSameFloat((float)expected[i], output.Span[i], $"global max {shape} at {i}");
+            CollectionAssert.AreEqual(expectedArgmax, argmax, $"global max argmax {shape}");
+        }
+    }
+
+    [TestMethod]
     public void GlobalPoolsFastMatchReferenceForwardAndBackward()
     {
         int seed = 500;
@@ -402,6 +501,31 @@ public sealed class PoolingTests
         Array.Fill(argmax, 12345);
         MaxPool2d.Forward(g, input, output, argmax);
         return (output, argmax);
+    }
+
+    /// <summary>
+    /// Sets about <paramref name="nanRate"/> of the values to NaN and as many to each of +0 and −0 (which tie); the
+    /// rest are negated where needed so zeros often are a window's maximum.
+    /// </summary>
+    private static Tensor WithNaNsAndZeros(Tensor t, int seed, double nanRate = 0.05)
+    {
+        var random = new Random(seed);
+        foreach (ref float v in t.Span)
+        {
+            double u = random.NextDouble();
+            v = u < nanRate ? float.NaN : u < 2 * nanRate ? 0f : u < 3 * nanRate ? -0f : -Math.Abs(v);
+        }
+        return t;
+    }
+
+    /// <summary>Equal as floats, with NaN equal to NaN and +0 distinct from −0.</summary>
+    private static void AssertSameFloat(float expected, float actual, string what)
+    {
+        bool same = float.IsNaN(expected) ? float.IsNaN(actual)
+            : BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(actual);
+        if (!same) Assert.Fail($"{what}: {Show(actual)}, expected {Show(expected)}.");
+
+        static string Show(float v) => v == 0 && float.IsNegative(v) ? "-0" : v.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>A random permutation of evenly spaced values in (−1, 1): no two closer than 2/length.</summary>

@@ -120,6 +120,37 @@ public sealed class BatchNormTests
     }
 
     [TestMethod]
+    public void LargePlanesWithALargeMeanKeepTheVarianceToDoublePrecision()
+    {
+        // 1000 + noise in [−1, 1) over 224×224 planes (N = 2), 10⁵ values per channel: whole-plane float
+        // accumulators were off by up to 1.2e-6 in the variance and 1.9e-7 in the mean (3 ulps of 1000); blocks of
+        // 2048 flushed into double keep both near float rounding (≤ 1.3e-7 and ≤ 5e-9 here).
+        int[] dims = [2, 3, 224, 224];
+        var shape = new TensorShape(dims);
+        var input = Offset(TestData.Tensor(900, dims), 1000f);
+        var p = new Parameters(dims[1], gamma: 1f, beta: 0f, runningMean: 0f, runningVar: 0f);
+        var r = p.ToDouble();
+        var output = new Tensor(dims);
+        // Momentum 1: the running statistics become the batch's (the variance unbiased), as float.
+        BatchNorm2d.ForwardTraining(input, p.Gamma, p.Beta, p.RunningMean, p.RunningVar, 1f, Epsilon, output, p.SaveMean, p.SaveInvStd);
+        var x = TestData.ToDouble(input.Span);
+        BatchNorm2dReference.ForwardTraining<double>(shape, x, r.Gamma, r.Beta, r.RunningMean, r.RunningVar, 1, Epsilon,
+            new double[x.Length], r.SaveMean, r.SaveInvStd);
+        for (int c = 0; c < dims[1]; c++)
+        {
+            AssertRelative(r.RunningVar[c], p.RunningVar.Span[c], 5e-7, $"variance of channel {c}");
+            AssertRelative(r.SaveInvStd[c], p.SaveInvStd.Span[c], 3e-7, $"1/std of channel {c}");
+            AssertRelative(r.SaveMean[c], p.SaveMean.Span[c], 1e-7, $"mean of channel {c}");
+        }
+
+        static void AssertRelative(double expected, float actual, double tolerance, string what)
+        {
+            double error = Math.Abs(actual - expected) / Math.Abs(expected);
+            if (!(error <= tolerance)) Assert.Fail($"{what}: {actual}, expected {expected}; relative error {error:E2} > {tolerance:E0}.");
+        }
+    }
+
+    [TestMethod]
     public void ReferenceBackwardMatchesFiniteDifferences()
     {
         // The checked vector is [x, γ, β], so one check covers dx, dγ and dβ.

@@ -38,8 +38,8 @@ public static unsafe class GlobalMaxPool
         }
     }
 
-    // gradOutput [N, C, 1, 1], argmax from Forward → gradInput [N, C, H, W] (overwritten): gradOutput[p] goes to
-    // the winning cell of plane p
+    // gradOutput [N, C, 1, 1], argmax from Forward (each in [0, H·W), or −1 for no winner) → gradInput [N, C, H, W]
+    // (overwritten): gradOutput[p] goes to the winning cell of plane p
     public static void Backward(Tensor gradOutput, ReadOnlySpan<int> argmax, Tensor gradInput)
     {
         Require.Rank(gradInput, 4, nameof(gradInput));

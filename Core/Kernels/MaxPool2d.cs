@@ -38,8 +38,8 @@ public static unsafe class MaxPool2d
         }
     }
 
-    // gradOutput [N, C, Hout, Wout], argmax from Forward → gradInput [N, C, H, W] (overwritten): each output's
-    // gradient goes to the cell that won its window.
+    // gradOutput [N, C, Hout, Wout], argmax from Forward (each −1 or in [0, H·W)) → gradInput [N, C, H, W]
+    // (overwritten): each output's gradient goes to the cell that won its window.
     public static void Backward(Pool2dGeometry geometry, Tensor gradOutput, ReadOnlySpan<int> argmax, Tensor gradInput)
     {
         ArgumentNullException.ThrowIfNull(geometry);
@@ -56,11 +56,19 @@ public static unsafe class MaxPool2d
                 $"{name} has {indices.Length} elements; expected one per output element of {output}, {output.Length}.", name);
     }
 
-    /// <summary>gradInput plane p = 0, then gradInput[p, argmax[o]] += gradOutput[p, o] (shared with <see cref="GlobalMaxPool"/>).</summary>
+    /// <summary>
+    /// gradInput plane p = 0, then gradInput[p, argmax[o]] += gradOutput[p, o] (shared with <see cref="GlobalMaxPool"/>).
+    /// Every argmax must be −1 (no winner) or a cell of the input plane; that is checked before any thread starts.
+    /// </summary>
     internal static void ScatterToWinners(ReadOnlySpan<int> argmax, Tensor gradOutput, Tensor gradInput)
     {
         int planes = gradInput.Shape[0] * gradInput.Shape[1];
         int inPlane = gradInput.Length / planes, outPlane = gradOutput.Length / planes;
+        for (int o = 0; o < argmax.Length; o++)
+            if (argmax[o] < -1 || argmax[o] >= inPlane)
+                throw new ArgumentException(
+                    $"argmax[{o}] = {argmax[o]} is not a cell of the input plane of {inPlane} cells " +
+                    $"({gradInput.Shape[2]}×{gradInput.Shape[3]}); expected −1 or 0 … {inPlane - 1}.", nameof(argmax));
         nint dy = (nint)gradOutput.Pointer, dx = (nint)gradInput.Pointer;
         fixed (int* indices = argmax)
         {

@@ -185,6 +185,34 @@ public sealed class PoolingTests
     }
 
     [TestMethod]
+    public void BackwardRejectsArgmaxOutsideTheInputPlane()
+    {
+        // 2×3 planes of 4×4 = 16 cells; 2×2 windows, stride 2: 4 outputs per plane, 24 in all.
+        var g = new Pool2dGeometry(2, 3, 4, 4, 2, 2, 2, 2);
+        var gradOutput = new Tensor(g.OutputShape);
+        var gradInput = new Tensor(g.InputShape);
+        foreach (var (at, bad) in new[] { (0, 16), (23, -2), (9, int.MaxValue), (5, int.MinValue) })
+        {
+            var argmax = new int[g.OutputShape.Length];
+            argmax[at] = bad;
+            ArgumentAssert.Throws(() => MaxPool2d.Backward(g, gradOutput, argmax, gradInput),
+                "argmax", $"argmax[{at}] = {bad}", "16");
+        }
+        var valid = Enumerable.Repeat(-1, 24).ToArray();
+        valid[7] = 15;
+        MaxPool2d.Backward(g, gradOutput, valid, gradInput); // −1 and the last cell are fine
+
+        var gradOutputGlobal = new Tensor(2, 3, 1, 1);
+        foreach (var (at, bad) in new[] { (0, 16), (5, -3), (3, int.MinValue) })
+        {
+            var argmax = new int[6];
+            argmax[at] = bad;
+            ArgumentAssert.Throws(() => GlobalMaxPool.Backward(gradOutputGlobal, argmax, gradInput),
+                "argmax", $"argmax[{at}] = {bad}", "16");
+        }
+    }
+
+    [TestMethod]
     public void MaxPoolWindowOfOnlyPaddingIsMinusInfinityAndGetsNoGradient()
     {
         // Dilation 4 over a 3×3 input with padding 1: the single window taps rows/columns −1 and 3, all padding.

@@ -74,6 +74,17 @@ public sealed class PoolingTests
     }
 
     [TestMethod]
+    public void WindowExtentInFloorModeIsTheConvolutionFormula()
+    {
+        // ⌊(H + padLow + padHigh − d·(k − 1) − 1) / s⌋ + 1, shared with convolution geometry.
+        foreach (var (h, padLow, padHigh, k, s, d) in new[] { (224, 3, 3, 7, 2, 1), (7, 0, 0, 7, 1, 1), (10, 1, 0, 3, 3, 2), (5, 2, 2, 1, 4, 1) })
+            Assert.AreEqual((h + padLow + padHigh - d * (k - 1) - 1) / s + 1,
+                WindowExtent.OutputSize(h, padLow, padHigh, k, s, d, "kernelHeight", "height"), $"{(h, padLow, padHigh, k, s, d)}");
+        ArgumentAssert.Throws(() => WindowExtent.OutputSize(4, 0, 1, 3, 1, 3, "kernelWidth", "width"), "kernelWidth",
+            "kernel width (7)", "(5 = 4 + 0 + 1)");
+    }
+
+    [TestMethod]
     public void KernelsRejectTensorsOfTheWrongShape()
     {
         var g = new Pool2dGeometry(2, 3, 7, 9, 3, 3, 2, 2, Padding2d.Symmetric(1));

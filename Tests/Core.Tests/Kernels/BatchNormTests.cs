@@ -99,7 +99,8 @@ public sealed class BatchNormTests
 
             var gradOutput = TestData.Tensor(++seed, dims);
             var dy = TestData.ToDouble(gradOutput.Span);
-            var (gradInput, gradGamma, gradBeta) = (TestData.Tensor(++seed, dims), new Tensor(channels), new Tensor(channels));
+            // Outputs start as NaN: every element must be written (gradGamma and gradBeta overwritten, not accumulated into).
+            var (gradInput, gradGamma, gradBeta) = (NaNs(dims), NaNs(channels), NaNs(channels));
             var (dx, dGamma, dBeta) = (new double[x.Length], new double[channels], new double[channels]);
             BatchNorm2d.BackwardTraining(input, gradOutput, p.Gamma, p.SaveMean, p.SaveInvStd, gradInput, gradGamma, gradBeta);
             BatchNorm2dReference.BackwardTraining<double>(shape, x, dy, r.Gamma, r.SaveMean, r.SaveInvStd, dx, dGamma, dBeta);
@@ -111,6 +112,7 @@ public sealed class BatchNormTests
             BatchNorm2d.ForwardInference(input, p.Gamma, p.Beta, p.RunningMean, p.RunningVar, Epsilon, output);
             BatchNorm2dReference.ForwardInference<double>(shape, x, r.Gamma, r.Beta, r.RunningMean, r.RunningVar, Epsilon, y);
             Approx.AssertClose(y, output.Span, 2e-5, $"inference output {shape}");
+            foreach (var t in new[] { gradInput, gradGamma, gradBeta }) t.Span.Fill(float.NaN);
             BatchNorm2d.BackwardInference(input, gradOutput, p.Gamma, p.RunningMean, p.RunningVar, Epsilon, gradInput, gradGamma, gradBeta);
             BatchNorm2dReference.BackwardInference<double>(shape, x, dy, r.Gamma, r.RunningMean, r.RunningVar, Epsilon, dx, dGamma, dBeta);
             Approx.AssertClose(dx, gradInput.Span, 1e-5, $"inference dx {shape}");
@@ -226,6 +228,13 @@ public sealed class BatchNormTests
             "gradInput", "[2, 3, 4, 4]", "[2, 3, 4, 5]");
         ArgumentAssert.Throws(() => BatchNorm2d.BackwardInference(input, output, p.Gamma, p.RunningMean, p.RunningVar, Epsilon, new Tensor(2, 3, 4, 5), new Tensor(3), wrong),
             "gradBeta", "[4]", "[3]");
+    }
+
+    private static Tensor NaNs(params int[] dims)
+    {
+        var t = new Tensor(dims);
+        t.Span.Fill(float.NaN);
+        return t;
     }
 
     private static Tensor Offset(Tensor t, float offset)

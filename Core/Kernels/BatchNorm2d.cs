@@ -8,11 +8,18 @@ namespace MLNet.Cnn.Kernels;
 /// Batch normalization over the channels of an [N, C, H, W] tensor; the fast version of
 /// <see cref="BatchNorm2dReference"/> (see there for the formulas and the PyTorch running-statistics convention).
 /// Channels run in parallel; each channel's N planes are reduced with vector loops (two passes, so the variance
-/// does not cancel when |mean| ≫ std), and every per-element map is one fused vector pass of the form
+/// does not cancel when |mean| ≫ std) whose float lanes are flushed into a double sum every
+/// <see cref="FlushEvery"/> values, and every per-element map is one fused vector pass of the form
 /// a·u + b·(v − shift) + k.
 /// </summary>
 public static unsafe class BatchNorm2d
 {
+    /// <summary>
+    /// Values summed in float (vector lanes) before the partial sum joins the double total: a float lane then adds at
+    /// most FlushEvery / lanes terms, so a plane of any size (112×112, 224×224, …) keeps about float precision.
+    /// </summary>
+    private const int FlushEvery = 2048;
+
     // input [N, C, H, W]; gamma, beta [C]; runningMean, runningVar [C] (updated); saveMean, saveInvStd [C]
     // (written: μ and 1/√(σ² + ε), for BackwardTraining) → output [N, C, H, W]
     public static void ForwardTraining(Tensor input, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
@@ -36,7 +43,7 @@ public static unsafe class BatchNorm2d
             {
                 double sum = 0, squares = 0;
                 for (int n = 0; n < layout.Batch; n++)
-                    sum += TensorPrimitives.Sum(new ReadOnlySpan<float>(layout.Plane(x, n, c), layout.PlaneSize));
+                    sum += Sum(layout.Plane(x, n, c), layout.PlaneSize);
                 float mu = (float)(sum / layout.Count);
                 for (int n = 0; n < layout.Batch; n++)
                     squares += SumOfProducts(layout.Plane(x, n, c), mu, layout.Plane(x, n, c), mu, layout.PlaneSize);
@@ -119,7 +126,7 @@ public static unsafe class BatchNorm2d
                 double sumDy = 0, sumDyCentered = 0;
                 for (int n = 0; n < layout.Batch; n++)
                 {
-                    sumDy += TensorPrimitives.Sum(new ReadOnlySpan<float>(layout.Plane(dy, n, c), layout.PlaneSize));
+                    sumDy += Sum(layout.Plane(dy, n, c), layout.PlaneSize);
                     sumDyCentered += SumOfProducts(layout.Plane(dy, n, c), 0f, layout.Plane(x, n, c), m, layout.PlaneSize);
                 }
                 float gradB = (float)sumDy, gradG = (float)(sumDyCentered * s);
@@ -142,19 +149,35 @@ public static unsafe class BatchNorm2d
         return invStd;
     }
 
-    /// <summary>Σ (u[i] − uShift)·(v[i] − vShift), in float lanes per call.</summary>
+    /// <summary>Σ u[i], in float per block of <see cref="FlushEvery"/> values and in double across blocks.</summary>
+    private static double Sum(float* u, int count)
+    {
+        double sum = 0;
+        for (int start = 0; start < count; start += FlushEvery)
+            sum += TensorPrimitives.Sum(new ReadOnlySpan<float>(u + start, Math.Min(FlushEvery, count - start)));
+        return sum;
+    }
+
+    /// <summary>
+    /// Σ (u[i] − uShift)·(v[i] − vShift), in float lanes per block of <see cref="FlushEvery"/> values and in double
+    /// across blocks.
+    /// </summary>
     private static double SumOfProducts(float* u, float uShift, float* v, float vShift, int count)
     {
-        int i = 0;
-        var acc = Vector<float>.Zero;
-        if (Vector.IsHardwareAccelerated)
+        double sum = 0;
+        for (int start = 0; start < count; start += FlushEvery)
         {
-            Vector<float> us = new(uShift), vs = new(vShift);
-            for (; i <= count - Vector<float>.Count; i += Vector<float>.Count)
-                acc += (Vector.Load(u + i) - us) * (Vector.Load(v + i) - vs);
+            int i = start, end = Math.Min(start + FlushEvery, count);
+            if (Vector.IsHardwareAccelerated)
+            {
+                var acc = Vector<float>.Zero;
+                Vector<float> us = new(uShift), vs = new(vShift);
+                for (; i <= end - Vector<float>.Count; i += Vector<float>.Count)
+                    acc += (Vector.Load(u + i) - us) * (Vector.Load(v + i) - vs);
+                sum += Vector.Sum(acc);
+            }
+            for (; i < end; i++) sum += (u[i] - uShift) * (v[i] - vShift);
         }
-        double sum = Vector.Sum(acc);
-        for (; i < count; i++) sum += (u[i] - uShift) * (v[i] - vShift);
         return sum;
     }
 

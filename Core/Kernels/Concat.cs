@@ -9,10 +9,11 @@ namespace MLNet.Cnn.Kernels;
 /// </summary>
 public static class Concat
 {
-    // inputs[i] [N, Cᵢ, …], y [N, ΣCᵢ, …]:  y[n, C₀ + … + Cᵢ₋₁ + c, …] = inputs[i][n, c, …]
+    // inputs[i] [N, Cᵢ, …], y [N, ΣCᵢ, …] (not one of the inputs):  y[n, C₀ + … + Cᵢ₋₁ + c, …] = inputs[i][n, c, …]
     public static void Forward(ReadOnlySpan<Tensor> inputs, Tensor y)
     {
         Check(inputs, y, nameof(inputs), nameof(y));
+        for (int i = 0; i < inputs.Length; i++) Require.Distinct(y, inputs[i], nameof(y), $"{nameof(inputs)}[{i}]");
         int batch = y.Shape[0], outBlock = y.Shape.SizeFrom(1), offset = 0;
         var ys = y.Span;
         foreach (var x in inputs)

@@ -3,11 +3,11 @@ using MLNet.Cnn.Tensors;
 
 namespace MLNet.Cnn.Kernels;
 
-/// <summary>The specification of <see cref="GlobalMaxPool"/>.</summary>
+/// <summary>The specification of <see cref="GlobalMaxPool"/>, with the NaN and tie rule of <see cref="MaxPool2dReference"/>.</summary>
 public static class GlobalMaxPoolReference
 {
     // input [N, C, H, W] → output [N, C, 1, 1], argmax [N·C]: the maximum of each plane and its index h·W + w
-    // (the first maximum in row-major order)
+    // (the first NaN, else the first maximum, in row-major order; 0 for a plane of −∞)
     public static void Forward<T>(TensorShape inputShape, ReadOnlySpan<T> input, Span<T> output, Span<int> argmax)
         where T : IFloatingPointIeee754<T>
     {
@@ -16,7 +16,7 @@ public static class GlobalMaxPoolReference
         {
             int best = 0;
             for (int i = 1; i < planeSize; i++)
-                if (input[p * planeSize + i] > input[p * planeSize + best]) best = i;
+                if (MaxPool2dReference.Beats(input[p * planeSize + i], input[p * planeSize + best])) best = i;
             output[p] = input[p * planeSize + best];
             argmax[p] = best;
         }

@@ -20,30 +20,17 @@ public static unsafe class LogSoftmax
         geometry.For(
             row: r =>
             {
-                var xs = new ReadOnlySpan<float>((float*)px + (long)r * classes, classes);
                 var ys = new Span<float>((float*)py + (long)r * classes, classes);
-                TensorPrimitives.Subtract(xs, TensorPrimitives.Max(xs), ys);
-                TensorPrimitives.Subtract(ys, MathF.Log(SumOfExp(ys)), ys);
+                float sum = SoftmaxAxis.ShiftByMax(new ReadOnlySpan<float>((float*)px + (long)r * classes, classes), ys,
+                    exponentiate: false);
+                TensorPrimitives.Subtract(ys, MathF.Log(sum), ys);
             },
             block: (offset, count) =>
             {
-                float* xb = (float*)px + offset, yb = (float*)py + offset;
-                Span<float> max = stackalloc float[SoftmaxAxis.Block], sum = stackalloc float[SoftmaxAxis.Block],
-                    exp = stackalloc float[SoftmaxAxis.Block];
-                max = max[..count];
+                float* yb = (float*)py + offset;
+                Span<float> sum = stackalloc float[SoftmaxAxis.Block];
                 sum = sum[..count];
-                exp = exp[..count];
-                new ReadOnlySpan<float>(xb, count).CopyTo(max);
-                for (int c = 1; c < classes; c++)
-                    TensorPrimitives.Max(max, new ReadOnlySpan<float>(xb + (long)c * inner, count), max);
-                sum.Clear();
-                for (int c = 0; c < classes; c++)
-                {
-                    var yc = new Span<float>(yb + (long)c * inner, count);
-                    TensorPrimitives.Subtract(new ReadOnlySpan<float>(xb + (long)c * inner, count), max, yc);
-                    TensorPrimitives.Exp(yc, exp);
-                    TensorPrimitives.Add(sum, exp, sum);
-                }
+                geometry.ShiftByMax((float*)px + offset, yb, count, sum, exponentiate: false);
                 TensorPrimitives.Log(sum, sum);
                 for (int c = 0; c < classes; c++)
                 {
@@ -95,19 +82,5 @@ public static unsafe class LogSoftmax
                         new Span<float>(dxb + (long)c * inner, count));
                 }
             });
-    }
-
-    /// <summary>Σ e^v, through a stack tile so no buffer is allocated.</summary>
-    private static float SumOfExp(ReadOnlySpan<float> values)
-    {
-        Span<float> exp = stackalloc float[SoftmaxAxis.Block];
-        float sum = 0f;
-        for (int i = 0; i < values.Length; i += SoftmaxAxis.Block)
-        {
-            int n = Math.Min(SoftmaxAxis.Block, values.Length - i);
-            TensorPrimitives.Exp(values.Slice(i, n), exp[..n]);
-            sum += TensorPrimitives.Sum(exp[..n]);
-        }
-        return sum;
     }
 }

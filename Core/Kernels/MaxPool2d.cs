@@ -11,7 +11,8 @@ namespace MLNet.Cnn.Kernels;
 public static unsafe class MaxPool2d
 {
     // input [N, C, H, W] → output [N, C, Hout, Wout], argmax [N·C·Hout·Wout]: per output, the index h·W + w of the
-    // winning cell inside its input plane (the first maximum in row-major order; −1 if every tap is padding or −∞).
+    // winning cell inside its input plane (the first NaN, else the first maximum, in row-major order; −1 if every
+    // tap is padding or −∞).
     public static void Forward(Pool2dGeometry geometry, Tensor input, Tensor output, Span<int> argmax)
     {
         ArgumentNullException.ThrowIfNull(geometry);
@@ -37,8 +38,8 @@ public static unsafe class MaxPool2d
         }
     }
 
-    // gradOutput [N, C, Hout, Wout], argmax from Forward → gradInput [N, C, H, W] (overwritten): each output's
-    // gradient goes to the cell that won its window.
+    // gradOutput [N, C, Hout, Wout], argmax from Forward (each −1 or in [0, H·W)) → gradInput [N, C, H, W]
+    // (overwritten): each output's gradient goes to the cell that won its window.
     public static void Backward(Pool2dGeometry geometry, Tensor gradOutput, ReadOnlySpan<int> argmax, Tensor gradInput)
     {
         ArgumentNullException.ThrowIfNull(geometry);
@@ -55,11 +56,19 @@ public static unsafe class MaxPool2d
                 $"{name} has {indices.Length} elements; expected one per output element of {output}, {output.Length}.", name);
     }
 
-    /// <summary>gradInput plane p = 0, then gradInput[p, argmax[o]] += gradOutput[p, o] (shared with <see cref="GlobalMaxPool"/>).</summary>
+    /// <summary>
+    /// gradInput plane p = 0, then gradInput[p, argmax[o]] += gradOutput[p, o] (shared with <see cref="GlobalMaxPool"/>).
+    /// Every argmax must be −1 (no winner) or a cell of the input plane; that is checked before any thread starts.
+    /// </summary>
     internal static void ScatterToWinners(ReadOnlySpan<int> argmax, Tensor gradOutput, Tensor gradInput)
     {
         int planes = gradInput.Shape[0] * gradInput.Shape[1];
         int inPlane = gradInput.Length / planes, outPlane = gradOutput.Length / planes;
+        for (int o = 0; o < argmax.Length; o++)
+            if (argmax[o] < -1 || argmax[o] >= inPlane)
+                throw new ArgumentException(
+                    $"argmax[{o}] = {argmax[o]} is not a cell of the input plane of {inPlane} cells " +
+                    $"({gradInput.Shape[2]}×{gradInput.Shape[3]}); expected −1 or 0 … {inPlane - 1}.", nameof(argmax));
         nint dy = (nint)gradOutput.Pointer, dx = (nint)gradInput.Pointer;
         fixed (int* indices = argmax)
         {
@@ -98,9 +107,10 @@ public static unsafe class MaxPool2d
     }
 
     /// <summary>
-    /// For i &lt; count: if values[i] &gt; best[i], best[i] = values[i] and argmax[i] = firstIndex + i·step.
+    /// For i &lt; count: if values[i] beats best[i] (is greater, or is the first NaN: see
+    /// <see cref="MaxPool2dReference.Beats{T}"/>), best[i] = values[i] and argmax[i] = firstIndex + i·step.
     /// </summary>
-    private static void MaxRun(float* values, int count, int firstIndex, int step, float* best, int* argmax)
+    internal static void MaxRun(float* values, int count, int firstIndex, int step, float* best, int* argmax)
     {
         int i = 0;
         if (Vector.IsHardwareAccelerated)
@@ -111,13 +121,13 @@ public static unsafe class MaxPool2d
             {
                 var v = Vector.Load(values + i);
                 var b = Vector.Load(best + i);
-                var greater = Vector.GreaterThan(v, b);
+                var greater = Vector.GreaterThan(v, b) | Vector.AsVectorInt32(Vector.AndNot(Vector.IsNaN(v), Vector.IsNaN(b)));
                 Vector.ConditionalSelect(greater, v, b).Store(best + i);
                 Vector.ConditionalSelect(greater, index, Vector.Load(argmax + i)).Store(argmax + i);
             }
         }
         for (; i < count; i++)
-            if (values[i] > best[i])
+            if (MaxPool2dReference.Beats(values[i], best[i]))
             {
                 best[i] = values[i];
                 argmax[i] = firstIndex + i * step;

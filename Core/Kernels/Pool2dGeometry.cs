@@ -35,10 +35,10 @@ public sealed record Pool2dGeometry
         Batch = batch; Channels = channels; InHeight = inHeight; InWidth = inWidth;
         KernelHeight = kernelHeight; KernelWidth = kernelWidth; StrideH = strideH; StrideW = strideW;
         Padding = padding; DilationH = dilationH; DilationW = dilationW; CeilMode = ceilMode;
-        OutHeight = OutputSize(inHeight, padding.Top, padding.Bottom, kernelHeight, strideH, dilationH, ceilMode,
-            nameof(kernelHeight), "height");
-        OutWidth = OutputSize(inWidth, padding.Left, padding.Right, kernelWidth, strideW, dilationW, ceilMode,
-            nameof(kernelWidth), "width");
+        OutHeight = WindowExtent.OutputSize(inHeight, padding.Top, padding.Bottom, kernelHeight, strideH, dilationH,
+            nameof(kernelHeight), "height", ceilMode);
+        OutWidth = WindowExtent.OutputSize(inWidth, padding.Left, padding.Right, kernelWidth, strideW, dilationW,
+            nameof(kernelWidth), "width", ceilMode);
     }
 
     /// <summary>Geometry of a pooling over an input tensor of shape [N, C, H, W].</summary>
@@ -75,17 +75,5 @@ public sealed record Pool2dGeometry
         if (pad > kernel / 2)
             throw new ArgumentException(
                 $"{name} is {pad}; it must be at most half the kernel {axis} ({kernel} / 2 = {kernel / 2}).", name);
-    }
-
-    private static int OutputSize(int input, int padLow, int padHigh, int kernel, int stride, int dilation,
-        bool ceilMode, string kernelName, string axis)
-    {
-        int extent = dilation * (kernel - 1) + 1, padded = input + padLow + padHigh;
-        if (extent > padded)
-            throw new ArgumentException(
-                $"The dilated kernel {axis} ({extent}) is larger than the padded input {axis} " +
-                $"({padded} = {input} + {padLow} + {padHigh}).", kernelName);
-        int output = (padded - extent + (ceilMode ? stride - 1 : 0)) / stride + 1;
-        return ceilMode && (output - 1) * stride >= input + padLow ? output - 1 : output;
     }
 }

@@ -20,29 +20,17 @@ public static unsafe class Softmax
         geometry.For(
             row: r =>
             {
-                var xs = new ReadOnlySpan<float>((float*)px + (long)r * classes, classes);
                 var ys = new Span<float>((float*)py + (long)r * classes, classes);
-                TensorPrimitives.Subtract(xs, TensorPrimitives.Max(xs), ys);
-                TensorPrimitives.Exp(ys, ys);
-                TensorPrimitives.Multiply(ys, 1f / TensorPrimitives.Sum(ys), ys);
+                float sum = SoftmaxAxis.ShiftByMax(new ReadOnlySpan<float>((float*)px + (long)r * classes, classes), ys,
+                    exponentiate: true);
+                TensorPrimitives.Multiply(ys, 1f / sum, ys);
             },
             block: (offset, count) =>
             {
-                float* xb = (float*)px + offset, yb = (float*)py + offset;
-                Span<float> max = stackalloc float[SoftmaxAxis.Block], sum = stackalloc float[SoftmaxAxis.Block];
-                max = max[..count];
+                float* yb = (float*)py + offset;
+                Span<float> sum = stackalloc float[SoftmaxAxis.Block];
                 sum = sum[..count];
-                new ReadOnlySpan<float>(xb, count).CopyTo(max);
-                for (int c = 1; c < classes; c++)
-                    TensorPrimitives.Max(max, new ReadOnlySpan<float>(xb + (long)c * inner, count), max);
-                sum.Clear();
-                for (int c = 0; c < classes; c++)
-                {
-                    var yc = new Span<float>(yb + (long)c * inner, count);
-                    TensorPrimitives.Subtract(new ReadOnlySpan<float>(xb + (long)c * inner, count), max, yc);
-                    TensorPrimitives.Exp(yc, yc);
-                    TensorPrimitives.Add(sum, yc, sum);
-                }
+                geometry.ShiftByMax((float*)px + offset, yb, count, sum, exponentiate: true);
                 TensorPrimitives.Reciprocal(sum, sum);
                 for (int c = 0; c < classes; c++)
                 {

@@ -1,4 +1,5 @@
 using MLNet.Cnn.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace MLNet.Cnn.Kernels;
 
@@ -50,5 +51,52 @@ internal readonly record struct SoftmaxAxis(int Outer, int Classes, int Inner)
                 block((long)o * classes * inner + j, Math.Min(Block, inner - j));
             }
         });
+    }
+
+    /// <summary>
+    /// The max-shift shared by softmax and log-softmax over one contiguous row: y = x − max(x), then, if
+    /// <paramref name="exponentiate"/>, y = e^y (softmax's numerators). Returns Σ e^(x − max(x)).
+    /// </summary>
+    public static float ShiftByMax(ReadOnlySpan<float> x, Span<float> y, bool exponentiate)
+    {
+        TensorPrimitives.Subtract(x, TensorPrimitives.Max(x), y);
+        if (exponentiate)
+        {
+            TensorPrimitives.Exp(y, y);
+            return TensorPrimitives.Sum(y);
+        }
+        Span<float> exp = stackalloc float[Block];
+        float sum = 0f;
+        for (int i = 0; i < y.Length; i += Block)
+        {
+            int n = Math.Min(Block, y.Length - i);
+            TensorPrimitives.Exp(y.Slice(i, n), exp[..n]);
+            sum += TensorPrimitives.Sum(exp[..n]);
+        }
+        return sum;
+    }
+
+    /// <summary>
+    /// The same over one block of the strided path: <paramref name="count"/> positions whose class-c entries start at
+    /// x + c·<see cref="Inner"/> and y + c·Inner. Per position: y_c = x_c − max_k x_k (or e^ of it, if
+    /// <paramref name="exponentiate"/>), and sum = Σ_c e^(x_c − max_k x_k); sum has count entries.
+    /// </summary>
+    public unsafe void ShiftByMax(float* x, float* y, int count, Span<float> sum, bool exponentiate)
+    {
+        Span<float> max = stackalloc float[Block], exp = stackalloc float[Block];
+        max = max[..count];
+        exp = exp[..count];
+        new ReadOnlySpan<float>(x, count).CopyTo(max);
+        for (int c = 1; c < Classes; c++)
+            TensorPrimitives.Max(max, new ReadOnlySpan<float>(x + (long)c * Inner, count), max);
+        sum.Clear();
+        for (int c = 0; c < Classes; c++)
+        {
+            var yc = new Span<float>(y + (long)c * Inner, count);
+            TensorPrimitives.Subtract(new ReadOnlySpan<float>(x + (long)c * Inner, count), max, yc);
+            var e = exponentiate ? yc : exp;
+            TensorPrimitives.Exp(yc, e);
+            TensorPrimitives.Add(sum, e, sum);
+        }
     }
 }

@@ -99,7 +99,8 @@ public sealed class BatchNormTests
 
             var gradOutput = TestData.Tensor(++seed, dims);
             var dy = TestData.ToDouble(gradOutput.Span);
-            var (gradInput, gradGamma, gradBeta) = (TestData.Tensor(++seed, dims), new Tensor(channels), new Tensor(channels));
+            // Outputs start as NaN: every element must be written (gradGamma and gradBeta overwritten, not accumulated into).
+            var (gradInput, gradGamma, gradBeta) = (NaNs(dims), NaNs(channels), NaNs(channels));
             var (dx, dGamma, dBeta) = (new double[x.Length], new double[channels], new double[channels]);
             BatchNorm2d.BackwardTraining(input, gradOutput, p.Gamma, p.SaveMean, p.SaveInvStd, gradInput, gradGamma, gradBeta);
             BatchNorm2dReference.BackwardTraining<double>(shape, x, dy, r.Gamma, r.SaveMean, r.SaveInvStd, dx, dGamma, dBeta);
@@ -111,11 +112,43 @@ public sealed class BatchNormTests
             BatchNorm2d.ForwardInference(input, p.Gamma, p.Beta, p.RunningMean, p.RunningVar, Epsilon, output);
             BatchNorm2dReference.ForwardInference<double>(shape, x, r.Gamma, r.Beta, r.RunningMean, r.RunningVar, Epsilon, y);
             Approx.AssertClose(y, output.Span, 2e-5, $"inference output {shape}");
+            foreach (var t in new[] { gradInput, gradGamma, gradBeta }) t.Span.Fill(float.NaN);
             BatchNorm2d.BackwardInference(input, gradOutput, p.Gamma, p.RunningMean, p.RunningVar, Epsilon, gradInput, gradGamma, gradBeta);
             BatchNorm2dReference.BackwardInference<double>(shape, x, dy, r.Gamma, r.RunningMean, r.RunningVar, Epsilon, dx, dGamma, dBeta);
             Approx.AssertClose(dx, gradInput.Span, 1e-5, $"inference dx {shape}");
             Approx.AssertClose(dGamma, gradGamma.Span, 1e-4, $"inference dγ {shape}");
             Approx.AssertClose(dBeta, gradBeta.Span, 1e-5, $"inference dβ {shape}");
+        }
+    }
+
+    [TestMethod]
+    public void LargePlanesWithALargeMeanKeepTheVarianceToDoublePrecision()
+    {
+        // 1000 + noise in [−1, 1) over 224×224 planes (N = 2), 10⁵ values per channel: whole-plane float
+        // accumulators were off by up to 1.2e-6 in the variance and 1.9e-7 in the mean (3 ulps of 1000); blocks of
+        // 2048 flushed into double keep both near float rounding (≤ 1.3e-7 and ≤ 5e-9 here).
+        int[] dims = [2, 3, 224, 224];
+        var shape = new TensorShape(dims);
+        var input = Offset(TestData.Tensor(900, dims), 1000f);
+        var p = new Parameters(dims[1], gamma: 1f, beta: 0f, runningMean: 0f, runningVar: 0f);
+        var r = p.ToDouble();
+        var output = new Tensor(dims);
+        // Momentum 1: the running statistics become the batch's (the variance unbiased), as float.
+        BatchNorm2d.ForwardTraining(input, p.Gamma, p.Beta, p.RunningMean, p.RunningVar, 1f, Epsilon, output, p.SaveMean, p.SaveInvStd);
+        var x = TestData.ToDouble(input.Span);
+        BatchNorm2dReference.ForwardTraining<double>(shape, x, r.Gamma, r.Beta, r.RunningMean, r.RunningVar, 1, Epsilon,
+            new double[x.Length], r.SaveMean, r.SaveInvStd);
+        for (int c = 0; c < dims[1]; c++)
+        {
+            AssertRelative(r.RunningVar[c], p.RunningVar.Span[c], 5e-7, $"variance of channel {c}");
+            AssertRelative(r.SaveInvStd[c], p.SaveInvStd.Span[c], 3e-7, $"1/std of channel {c}");
+            AssertRelative(r.SaveMean[c], p.SaveMean.Span[c], 1e-7, $"mean of channel {c}");
+        }
+
+        static void AssertRelative(double expected, float actual, double tolerance, string what)
+        {
+            double error = Math.Abs(actual - expected) / Math.Abs(expected);
+            if (!(error <= tolerance)) Assert.Fail($"{what}: {actual}, expected {expected}; relative error {error:E2} > {tolerance:E0}.");
         }
     }
 
@@ -195,6 +228,13 @@ public sealed class BatchNormTests
             "gradInput", "[2, 3, 4, 4]", "[2, 3, 4, 5]");
         ArgumentAssert.Throws(() => BatchNorm2d.BackwardInference(input, output, p.Gamma, p.RunningMean, p.RunningVar, Epsilon, new Tensor(2, 3, 4, 5), new Tensor(3), wrong),
             "gradBeta", "[4]", "[3]");
+    }
+
+    private static Tensor NaNs(params int[] dims)
+    {
+        var t = new Tensor(dims);
+        t.Span.Fill(float.NaN);
+        return t;
     }
 
     private static Tensor Offset(Tensor t, float offset)

@@ -255,6 +255,9 @@ public sealed class ElementwiseTests
         Assert.AreEqual("y", e.ParamName);
         StringAssert.Contains(e.Message, "[2, 3, 1, 2]");
         Assert.AreEqual("inputs", Assert.ThrowsExactly<ArgumentException>(() => Concat.Forward([], y)).ParamName);
+        // An output that is one of the inputs (here the only one, so the shapes agree) is refused.
+        ArgumentAssert.Throws(() => Concat.Forward([y], y), "y", "inputs[0]", "shares storage");
+        ArgumentAssert.Throws(() => Concat.Forward([y.Reshape(2, 3, 1, 2)], y), "y", "inputs[0]", "shares storage"); // a view
         Assert.AreEqual("dInputs", Assert.ThrowsExactly<ArgumentException>(() => Concat.Backward(y, [d1, new Tensor(2, 2, 2, 2)])).ParamName);
         Assert.AreEqual("dy", Assert.ThrowsExactly<ArgumentException>(() => Concat.Backward(y, [d1, d1])).ParamName);
     }

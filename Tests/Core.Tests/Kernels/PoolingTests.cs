@@ -74,6 +74,17 @@ public sealed class PoolingTests
     }
 
     [TestMethod]
+    public void WindowExtentInFloorModeIsTheConvolutionFormula()
+    {
+        // ⌊(H + padLow + padHigh − d·(k − 1) − 1) / s⌋ + 1, shared with convolution geometry.
+        foreach (var (h, padLow, padHigh, k, s, d) in new[] { (224, 3, 3, 7, 2, 1), (7, 0, 0, 7, 1, 1), (10, 1, 0, 3, 3, 2), (5, 2, 2, 1, 4, 1) })
+            Assert.AreEqual((h + padLow + padHigh - d * (k - 1) - 1) / s + 1,
+                WindowExtent.OutputSize(h, padLow, padHigh, k, s, d, "kernelHeight", "height"), $"{(h, padLow, padHigh, k, s, d)}");
+        ArgumentAssert.Throws(() => WindowExtent.OutputSize(4, 0, 1, 3, 1, 3, "kernelWidth", "width"), "kernelWidth",
+            "kernel width (7)", "(5 = 4 + 0 + 1)");
+    }
+
+    [TestMethod]
     public void KernelsRejectTensorsOfTheWrongShape()
     {
         var g = new Pool2dGeometry(2, 3, 7, 9, 3, 3, 2, 2, Padding2d.Symmetric(1));
@@ -136,6 +147,80 @@ public sealed class PoolingTests
         MaxPool2d.Backward(g, Tensor.FromArray([1, 2, 3, 4], 1, 1, 2, 2), argmax, gradInput);
         Assert.AreEqual(10f, gradInput[0, 0, 1, 2]);
         Assert.AreEqual(10f, gradInput.Span.ToArray().Sum());
+    }
+
+    [TestMethod]
+    public void MaxPoolNaNPropagatesWithTheFirstNaNsIndexAndSignedZerosTie()
+    {
+        // One 2×2 window per case, taps in row-major order. A NaN wins over any number before or after it; of two
+        // NaNs the first wins; +0 and −0 are equal, so the first of them wins (as any tie).
+        var g = new Pool2dGeometry(1, 1, 2, 2, 2, 2, 1, 1);
+        var cases = new (float[] Window, float Max, int Argmax)[]
+        {
+            ([1f, float.NaN, 5f, 2f], float.NaN, 1),
+            ([float.NaN, 9f, float.PositiveInfinity, 2f], float.NaN, 0),
+            ([3f, 4f, float.NaN, float.NaN], float.NaN, 2),
+            ([float.NegativeInfinity, float.NegativeInfinity, float.NaN, 1f], float.NaN, 2),
+            ([-0f, 0f, -1f, -2f], -0f, 0),
+            ([0f, -0f, -1f, -2f], 0f, 0),
+            ([-1f, -0f, -2f, 0f], -0f, 1),
+        };
+        foreach (var (window, max, index) in cases)
+        {
+            string what = string.Join(", ", window);
+            var (output, argmax) = MaxForward(g, Tensor.FromArray(window, 1, 1, 2, 2));
+            AssertSameFloat(max, output.Span[0], $"max of {what}");
+            Assert.AreEqual(index, argmax[0], $"argmax of {what}");
+            var expected = new double[1];
+            var expectedArgmax = new int[1];
+            MaxPool2dReference.Forward<double>(g, TestData.ToDouble(window), expected, expectedArgmax);
+            AssertSameFloat(max, (float)expected[0], $"reference max of {what}");
+            Assert.AreEqual(index, expectedArgmax[0], $"reference argmax of {what}");
+        }
+    }
+
+    [TestMethod]
+    public void MaxPoolFastMatchesReferenceWithNaNsAndSignedZeros()
+    {
+        int seed = 150;
+        foreach (var g in Geometries)
+        {
+            var input = WithNaNsAndZeros(TestData.Tensor(++seed, g.Batch, g.Channels, g.InHeight, g.InWidth), ++seed);
+            var (output, argmax) = MaxForward(g, input);
+            var expected = new double[output.Length];
+            var expectedArgmax = new int[output.Length];
+            MaxPool2dReference.Forward<double>(g, TestData.ToDouble(input.Span), expected, expectedArgmax);
+            for (int i = 0; i < expected.Length; i++) AssertSameFloat((float)expected[i], output.Span[i], $"max {g} at {i}");
+            CollectionAssert.AreEqual(expectedArgmax, argmax, $"argmax {g}");
+        }
+    }
+
+    [TestMethod]
+    public void BackwardRejectsArgmaxOutsideTheInputPlane()
+    {
+        // 2×3 planes of 4×4 = 16 cells; 2×2 windows, stride 2: 4 outputs per plane, 24 in all.
+        var g = new Pool2dGeometry(2, 3, 4, 4, 2, 2, 2, 2);
+        var gradOutput = new Tensor(g.OutputShape);
+        var gradInput = new Tensor(g.InputShape);
+        foreach (var (at, bad) in new[] { (0, 16), (23, -2), (9, int.MaxValue), (5, int.MinValue) })
+        {
+            var argmax = new int[g.OutputShape.Length];
+            argmax[at] = bad;
+            ArgumentAssert.Throws(() => MaxPool2d.Backward(g, gradOutput, argmax, gradInput),
+                "argmax", $"argmax[{at}] = {bad}", "16");
+        }
+        var valid = Enumerable.Repeat(-1, 24).ToArray();
+        valid[7] = 15;
+        MaxPool2d.Backward(g, gradOutput, valid, gradInput); // −1 and the last cell are fine
+
+        var gradOutputGlobal = new Tensor(2, 3, 1, 1);
+        foreach (var (at, bad) in new[] { (0, 16), (5, -3), (3, int.MinValue) })
+        {
+            var argmax = new int[6];
+            argmax[at] = bad;
+            ArgumentAssert.Throws(() => GlobalMaxPool.Backward(gradOutputGlobal, argmax, gradInput),
+                "argmax", $"argmax[{at}] = {bad}", "16");
+        }
     }
 
     [TestMethod]
@@ -313,6 +398,59 @@ public sealed class PoolingTests
     }
 
     [TestMethod]
+    public void GlobalMaxPoolNaNPropagatesWithTheFirstNaNsIndexAndSignedZerosTie()
+    {
+        // Planes of 1 … 40 values (past a vector width) with the special values at chosen places; the rest are
+        // −1 … −k, below every special value.
+        var cases = new (int Length, (int At, float Value)[] Specials, float Max, int Argmax)[]
+        {
+            (2, [(0, -0f), (1, 0f)], -0f, 0),
+            (2, [(0, 0f), (1, -0f)], 0f, 0),
+            (37, [(3, -0f), (30, 0f)], -0f, 3),
+            (37, [(3, 0f), (30, -0f)], 0f, 3),
+            (40, [(5, 7f), (20, float.NaN), (33, float.NaN), (38, 9f)], float.NaN, 20),
+            (40, [(0, float.NaN), (1, float.PositiveInfinity)], float.NaN, 0),
+            (33, [(32, float.NaN)], float.NaN, 32),
+            (1, [(0, float.NaN)], float.NaN, 0),
+            (19, [(2, 5f), (17, 5f)], 5f, 2),
+        };
+        foreach (var (length, specials, max, index) in cases)
+        {
+            var values = Enumerable.Range(1, length).Select(i => -(float)i).ToArray();
+            foreach (var (at, value) in specials) values[at] = value;
+            string what = $"{length} values with {string.Join(", ", specials)}";
+            var output = new Tensor(1, 1, 1, 1);
+            var argmax = new int[1];
+            GlobalMaxPool.Forward(Tensor.FromArray(values, 1, 1, 1, length), output, argmax);
+            AssertSameFloat(max, output.Span[0], $"max of {what}");
+            Assert.AreEqual(index, argmax[0], $"argmax of {what}");
+            var expected = new double[1];
+            GlobalMaxPoolReference.Forward<double>(new TensorShape(1, 1, 1, length), TestData.ToDouble(values), expected, argmax);
+            AssertSameFloat(max, (float)expected[0], $"reference max of {what}");
+            Assert.AreEqual(index, argmax[0], $"reference argmax of {what}");
+        }
+    }
+
+    [TestMethod]
+    public void GlobalMaxPoolFastMatchesReferenceWithNaNsAndSignedZeros()
+    {
+        int seed = 550;
+        foreach (var dims in GlobalShapes)
+        {
+            var shape = new TensorShape(dims);
+            var input = WithNaNsAndZeros(TestData.Tensor(++seed, dims), ++seed, nanRate: 0.002);
+            var output = new Tensor(dims[0], dims[1], 1, 1);
+            var argmax = new int[output.Length];
+            var expected = new double[output.Length];
+            var expectedArgmax = new int[output.Length];
+            GlobalMaxPool.Forward(input, output, argmax);
+            GlobalMaxPoolReference.Forward<double>(shape, TestData.ToDouble(input.Span), expected, expectedArgmax);
+            for (int i = 0; i < expected.Length; i++) AssertSameFloat((float)expected[i], output.Span[i], $"global max {shape} at {i}");
+            CollectionAssert.AreEqual(expectedArgmax, argmax, $"global max argmax {shape}");
+        }
+    }
+
+    [TestMethod]
     public void GlobalPoolsFastMatchReferenceForwardAndBackward()
     {
         int seed = 500;
@@ -402,6 +540,31 @@ public sealed class PoolingTests
         Array.Fill(argmax, 12345);
         MaxPool2d.Forward(g, input, output, argmax);
         return (output, argmax);
+    }
+
+    /// <summary>
+    /// Sets about <paramref name="nanRate"/> of the values to NaN and as many to each of +0 and −0 (which tie); the
+    /// rest are negated where needed so zeros often are a window's maximum.
+    /// </summary>
+    private static Tensor WithNaNsAndZeros(Tensor t, int seed, double nanRate = 0.05)
+    {
+        var random = new Random(seed);
+        foreach (ref float v in t.Span)
+        {
+            double u = random.NextDouble();
+            v = u < nanRate ? float.NaN : u < 2 * nanRate ? 0f : u < 3 * nanRate ? -0f : -Math.Abs(v);
+        }
+        return t;
+    }
+
+    /// <summary>Equal as floats, with NaN equal to NaN and +0 distinct from −0.</summary>
+    private static void AssertSameFloat(float expected, float actual, string what)
+    {
+        bool same = float.IsNaN(expected) ? float.IsNaN(actual)
+            : BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(actual);
+        if (!same) Assert.Fail($"{what}: {Show(actual)}, expected {Show(expected)}.");
+
+        static string Show(float v) => v == 0 && float.IsNegative(v) ? "-0" : v.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>A random permutation of evenly spaced values in (−1, 1): no two closer than 2/length.</summary>

@@ -38,19 +38,17 @@ public sealed record Conv2dGeometry
         if (outChannels % groups != 0)
             throw new ArgumentException(
                 $"outChannels ({outChannels}) must be divisible by groups ({groups}).", nameof(groups));
-        int extentH = dilationH * (kernelHeight - 1) + 1, extentW = dilationW * (kernelWidth - 1) + 1;
-        int paddedH = inHeight + padding.Top + padding.Bottom, paddedW = inWidth + padding.Left + padding.Right;
-        if (extentH > paddedH || extentW > paddedW)
-            throw new ArgumentException(
-                $"The dilated kernel ({extentH}×{extentW}) is larger than the padded input ({paddedH}×{paddedW}).",
-                nameof(kernelHeight));
+        int outHeight = WindowExtent.OutputSize(inHeight, padding.Top, padding.Bottom, kernelHeight, strideH, dilationH,
+            nameof(kernelHeight), "height");
+        int outWidth = WindowExtent.OutputSize(inWidth, padding.Left, padding.Right, kernelWidth, strideW, dilationW,
+            nameof(kernelWidth), "width");
 
         Batch = batch; InChannels = inChannels; InHeight = inHeight; InWidth = inWidth;
         OutChannels = outChannels; KernelHeight = kernelHeight; KernelWidth = kernelWidth;
         StrideH = strideH; StrideW = strideW; Padding = padding;
         DilationH = dilationH; DilationW = dilationW; Groups = groups;
-        OutHeight = (paddedH - extentH) / strideH + 1;
-        OutWidth = (paddedW - extentW) / strideW + 1;
+        OutHeight = outHeight;
+        OutWidth = outWidth;
     }
 
     /// <summary>Geometry of a convolution over an input tensor of shape [N, Cin, H, W].</summary>

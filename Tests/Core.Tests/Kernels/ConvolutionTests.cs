@@ -151,7 +151,8 @@ public sealed class ConvolutionTests
     public void BadArgumentsNameTheParameterAndTheShapes()
     {
         ArgumentAssert.Throws(() => new Conv2dGeometry(1, 6, 8, 8, 4, 3, 3, groups: 4), "groups", "divisible");
-        ArgumentAssert.Throws(() => new Conv2dGeometry(1, 1, 4, 4, 1, 7, 3), "kernelHeight", "larger than the padded input");
+        ArgumentAssert.Throws(() => new Conv2dGeometry(1, 1, 4, 4, 1, 7, 3), "kernelHeight", "larger than the padded input height");
+        ArgumentAssert.Throws(() => new Conv2dGeometry(1, 1, 9, 4, 1, 3, 3, dilationW: 2, padding: new Padding2d(0, 0, 0, 0)), "kernelWidth", "(5)", "(4 = 4 + 0 + 0)");
         ArgumentAssert.Throws(() => new Conv2dGeometry(0, 1, 4, 4, 1, 3, 3), "batch", "positive");
         ArgumentAssert.Throws(() => Padding2d.Same(8, 8, 3, 3, strideH: 0), "strideH", "positive");
         ArgumentAssert.Throws(() => new Conv2dGeometry(1, 1, 4, 4, 1, 3, 3, strideW: -1), "strideW", "positive");

@@ -1,0 +1,75 @@
+using MLNet.Cnn.Kernels;
+using MLNet.Cnn.Tensors;
+
+namespace MLNet.Cnn.Layers;
+
+/// <summary>
+/// Batch normalization over N, H, W per channel (torch.nn.BatchNorm2d): training normalizes with the batch
+/// statistics and updates the running ones (momentum, unbiased variance); inference uses the running ones.
+/// γ starts at 1, β at 0, running mean at 0 and variance at 1.
+/// </summary>
+public sealed class BatchNorm2dLayer : Layer
+{
+    private readonly Parameter _gamma, _beta;
+    private readonly Tensor _runningMean, _runningVar, _saveMean, _saveInvStd;
+    private Tensor? _input;
+
+    public BatchNorm2dLayer(string name, int channels, float momentum = 0.1f, float epsilon = 1e-5f) : base(name)
+    {
+        if (channels <= 0) throw new ArgumentException($"channels must be positive; {channels} was given.", nameof(channels));
+        Channels = channels; Momentum = momentum; Epsilon = epsilon;
+        _gamma = new Parameter($"{name}.weight", new Tensor(channels), ParameterRole.Normalization);
+        _gamma.Value.Span.Fill(1f);
+        _beta = new Parameter($"{name}.bias", new Tensor(channels), ParameterRole.Normalization);
+        _runningMean = new Tensor(channels);
+        _runningVar = new Tensor(channels);
+        _runningVar.Span.Fill(1f);
+        _saveMean = new Tensor(channels);
+        _saveInvStd = new Tensor(channels);
+    }
+
+    public int Channels { get; }
+    public float Momentum { get; }
+    public float Epsilon { get; }
+    public Parameter Gamma => _gamma;
+    public Parameter Beta => _beta;
+    public Tensor RunningMean => _runningMean;
+    public Tensor RunningVariance => _runningVar;
+
+    public override IReadOnlyList<Parameter> Parameters => [_gamma, _beta];
+
+    public override IReadOnlyList<(string Name, Tensor Value)> Buffers =>
+        [($"{Name}.running_mean", _runningMean), ($"{Name}.running_var", _runningVar)];
+
+    public override TensorShape OutputShape(TensorShape input)
+    {
+        if (input.Rank != 4 || input[1] != Channels) throw BadInput(input, $"[N, {Channels}, H, W]");
+        return input;
+    }
+
+    public override Tensor Forward(Tensor input, bool training)
+    {
+        var output = OutputBuffer(OutputShape(input.Shape));
+        if (training)
+        {
+            BatchNorm2d.ForwardTraining(input, _gamma.Value, _beta.Value, _runningMean, _runningVar, Momentum, Epsilon,
+                output, _saveMean, _saveInvStd);
+            _input = input;
+        }
+        else
+        {
+            BatchNorm2d.ForwardInference(input, _gamma.Value, _beta.Value, _runningMean, _runningVar, Epsilon, output);
+            _input = null;
+        }
+        return output;
+    }
+
+    public override Tensor Backward(Tensor gradOutput)
+    {
+        var input = Saved(_input);
+        var gradInput = GradInputBuffer(input.Shape);
+        BatchNorm2d.BackwardTraining(input, gradOutput, _gamma.Value, _saveMean, _saveInvStd, gradInput, _gamma.Gradient,
+            _beta.Gradient);
+        return gradInput;
+    }
+}

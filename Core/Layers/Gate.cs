@@ -1,0 +1,48 @@
+using MLNet.Cnn.Kernels;
+using MLNet.Cnn.Tensors;
+
+namespace MLNet.Cnn.Layers;
+
+/// <summary>
+/// y = x ⊙ gate(x) with gate(x) of shape [N, C, 1, 1] broadcast over H, W: squeeze-and-excitation
+/// (gate = global pool → dense → ReLU → dense → sigmoid). ∂L/∂x = g ⊙ s + gate′ᵀ·(Σ_{h,w} g ⊙ x).
+/// </summary>
+public sealed class Gate : Layer
+{
+    private readonly Layer _gate;
+    private Tensor? _input, _scale, _gradScale, _gradDirect, _gradSum;
+
+    public Gate(string name, Layer gate) : base(name) => _gate = gate ?? throw new ArgumentNullException(nameof(gate));
+
+    public override IReadOnlyList<Layer> Children => [_gate];
+
+    public override TensorShape OutputShape(TensorShape input)
+    {
+        var scale = _gate.OutputShape(input);
+        if (input.Rank != 4 || scale != new TensorShape(input[0], input[1], 1, 1))
+            throw BadInput(input, $"[N, C, H, W] with a gate giving [N, C, 1, 1] (it gives {scale})");
+        return input;
+    }
+
+    public override Tensor Forward(Tensor input, bool training)
+    {
+        OutputShape(input.Shape);
+        var scale = _gate.Forward(input, training);
+        var output = OutputBuffer(input.Shape);
+        Mul.Forward(input, scale, output);
+        if (training) (_input, _scale) = (input, scale);
+        return output;
+    }
+
+    public override Tensor Backward(Tensor gradOutput)
+    {
+        var input = Saved(_input);
+        var direct = Reuse(ref _gradDirect, input.Shape);
+        var gradScale = Reuse(ref _gradScale, Saved(_scale).Shape);
+        Mul.Backward(input, _scale!, gradOutput, direct, gradScale);
+        var throughGate = _gate.Backward(gradScale);
+        var sum = Reuse(ref _gradSum, input.Shape);
+        Add.Forward(direct, throughGate, sum);
+        return sum;
+    }
+}

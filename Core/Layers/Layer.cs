@@ -1,0 +1,76 @@
+using MLNet.Cnn.Tensors;
+
+namespace MLNet.Cnn.Layers;
+
+/// <summary>
+/// A building block of a network: it knows its parameters, its forward pass and its backward pass.
+/// Tensors are batches: images [N, C, H, W], vectors [N, features].
+/// <list type="bullet">
+/// <item><see cref="Forward"/> returns a tensor owned by the layer, valid until its next forward pass; in
+/// training mode the layer keeps what <see cref="Backward"/> needs.</item>
+/// <item><see cref="Backward"/> takes ∂L/∂output of the last training forward pass, overwrites the gradients
+/// of the layer's parameters and returns ∂L/∂input (also owned by the layer).</item>
+/// </list>
+/// Composite layers (<see cref="Sequential"/>, <see cref="Residual"/>, <see cref="Branches"/>, <see cref="Gate"/>)
+/// build branches and skips out of other layers, with no kernels of their own beyond add, concat and multiply.
+/// </summary>
+public abstract class Layer
+{
+    private Tensor? _output, _gradInput;
+
+    protected Layer(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        Name = name;
+    }
+
+    /// <summary>A name unique within its parent, used in messages and in the model file.</summary>
+    public string Name { get; }
+
+    /// <summary>
+    /// The output shape for an input of shape <paramref name="input"/>; throws an ArgumentException naming
+    /// this layer, the shape seen and the shape expected when the layer cannot take that input.
+    /// </summary>
+    public abstract TensorShape OutputShape(TensorShape input);
+
+    public abstract Tensor Forward(Tensor input, bool training);
+
+    public abstract Tensor Backward(Tensor gradOutput);
+
+    /// <summary>This layer's own parameters (not its children's).</summary>
+    public virtual IReadOnlyList<Parameter> Parameters => [];
+
+    /// <summary>State that is not trained by gradients but saved with the model (batch-norm running statistics).</summary>
+    public virtual IReadOnlyList<(string Name, Tensor Value)> Buffers => [];
+
+    public virtual IReadOnlyList<Layer> Children => [];
+
+    /// <summary>Parameters of this layer and all its descendants, depth first, in a stable order.</summary>
+    public IEnumerable<Parameter> AllParameters() => Parameters.Concat(Children.SelectMany(c => c.AllParameters()));
+
+    /// <summary>Buffers of this layer and all its descendants, depth first, in a stable order.</summary>
+    public IEnumerable<(string Name, Tensor Value)> AllBuffers() => Buffers.Concat(Children.SelectMany(c => c.AllBuffers()));
+
+    /// <summary>Number of trainable values (frozen or not), the figure torchvision reports.</summary>
+    public long ParameterCount => AllParameters().Sum(p => (long)p.Value.Length);
+
+    /// <summary>The layer's output buffer for this shape (reused while the batch shape stays the same).</summary>
+    protected Tensor OutputBuffer(TensorShape shape) => Reuse(ref _output, shape);
+
+    /// <summary>The layer's input-gradient buffer for this shape.</summary>
+    protected Tensor GradInputBuffer(TensorShape shape) => Reuse(ref _gradInput, shape);
+
+    protected static Tensor Reuse(ref Tensor? buffer, TensorShape shape) =>
+        buffer is not null && buffer.Shape == shape ? buffer : buffer = new Tensor(shape);
+
+    /// <summary>The ArgumentException for an input this layer cannot take.</summary>
+    protected ArgumentException BadInput(TensorShape seen, string expected) =>
+        new($"Layer '{Name}' ({GetType().Name}) got an input of shape {seen}; it expects {expected}.", "input");
+
+    /// <summary>The tensor saved by the last training forward pass, or a clear error if there was none.</summary>
+    protected T Saved<T>(T? value) where T : class =>
+        value ?? throw new InvalidOperationException(
+            $"Layer '{Name}': Backward needs a forward pass in training mode first.");
+
+    public override string ToString() => $"{Name} ({GetType().Name})";
+}

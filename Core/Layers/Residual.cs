@@ -1,0 +1,51 @@
+using MLNet.Cnn.Kernels;
+using MLNet.Cnn.Tensors;
+
+namespace MLNet.Cnn.Layers;
+
+/// <summary>
+/// y = body(x) + shortcut(x), the ResNet block; the shortcut is x itself unless a projection
+/// (1×1 convolution + batch norm when the shape changes) is given. ∂L/∂x = body′ᵀ·g + shortcut′ᵀ·g.
+/// </summary>
+public sealed class Residual : Layer
+{
+    private readonly Layer _body;
+    private readonly Layer? _shortcut;
+    private Tensor? _gradSum;
+
+    public Residual(string name, Layer body, Layer? shortcut = null) : base(name)
+    {
+        _body = body ?? throw new ArgumentNullException(nameof(body));
+        _shortcut = shortcut;
+    }
+
+    public override IReadOnlyList<Layer> Children => _shortcut is null ? [_body] : [_body, _shortcut];
+
+    public override TensorShape OutputShape(TensorShape input)
+    {
+        var body = _body.OutputShape(input);
+        var skip = _shortcut?.OutputShape(input) ?? input;
+        if (body != skip)
+            throw BadInput(input, $"a shape its body and shortcut map to the same shape (body gives {body}, shortcut {skip})");
+        return body;
+    }
+
+    public override Tensor Forward(Tensor input, bool training)
+    {
+        var body = _body.Forward(input, training);
+        var skip = _shortcut?.Forward(input, training) ?? input;
+        if (body.Shape != skip.Shape) OutputShape(input.Shape); // throws the descriptive error
+        var output = OutputBuffer(body.Shape);
+        Add.Forward(body, skip, output);
+        return output;
+    }
+
+    public override Tensor Backward(Tensor gradOutput)
+    {
+        var gradBody = _body.Backward(gradOutput);
+        var gradSkip = _shortcut?.Backward(gradOutput) ?? gradOutput;
+        var sum = Reuse(ref _gradSum, gradBody.Shape);
+        Add.Forward(gradBody, gradSkip, sum);
+        return sum;
+    }
+}

@@ -1,0 +1,39 @@
+using MLNet.Cnn.Tensors;
+
+namespace MLNet.Cnn.Layers;
+
+/// <summary>Layers applied one after the other; backward runs them in reverse.</summary>
+public sealed class Sequential : Layer
+{
+    private readonly Layer[] _layers;
+
+    public Sequential(string name, params Layer[] layers) : base(name)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        if (layers.Length == 0) throw new ArgumentException($"Sequential '{name}' needs at least one layer.", nameof(layers));
+        var duplicate = layers.GroupBy(l => l.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw new ArgumentException($"Sequential '{name}' has two layers named '{duplicate.Key}'.", nameof(layers));
+        _layers = layers;
+    }
+
+    public override IReadOnlyList<Layer> Children => _layers;
+
+    public override TensorShape OutputShape(TensorShape input)
+    {
+        foreach (var layer in _layers) input = layer.OutputShape(input);
+        return input;
+    }
+
+    public override Tensor Forward(Tensor input, bool training)
+    {
+        foreach (var layer in _layers) input = layer.Forward(input, training);
+        return input;
+    }
+
+    public override Tensor Backward(Tensor gradOutput)
+    {
+        for (int i = _layers.Length - 1; i >= 0; i--) gradOutput = _layers[i].Backward(gradOutput);
+        return gradOutput;
+    }
+}

@@ -16,6 +16,9 @@ internal static class Hyperparameter
     public static int Positive(int value, string name) =>
         value > 0 ? value : throw new ArgumentException($"{name} must be positive; {value} was given.", name);
 
+    public static int NonNegative(int value, string name) =>
+        value >= 0 ? value : throw new ArgumentException($"{name} must not be negative; {value} was given.", name);
+
     /// <summary><paramref name="value"/> in [0, 1) (momentum, betas, smoothing constants).</summary>
     public static float Fraction(float value, string name) =>
         value >= 0 && value < 1 ? value

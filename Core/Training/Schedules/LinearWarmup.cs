@@ -10,7 +10,7 @@ public sealed class LinearWarmup : LearningRateSchedule
     private readonly int _warmupSteps;
     private readonly LearningRateSchedule _inner;
 
-    public LinearWarmup(int warmupSteps, LearningRateSchedule inner) : base(CheckedInner(inner).BaseLearningRate)
+    public LinearWarmup(int warmupSteps, LearningRateSchedule inner) : base(inner?.BaseLearningRate ?? throw new ArgumentNullException(nameof(inner)))
     {
         _warmupSteps = Hyperparameter.Positive(warmupSteps, nameof(warmupSteps));
         _inner = inner;
@@ -20,10 +20,4 @@ public sealed class LinearWarmup : LearningRateSchedule
 
     protected override float At(int step) =>
         _inner.LearningRate(step) * (step < _warmupSteps ? (step + 1) / (float)_warmupSteps : 1);
-
-    private static LearningRateSchedule CheckedInner(LearningRateSchedule inner)
-    {
-        ArgumentNullException.ThrowIfNull(inner);
-        return inner;
-    }
 }

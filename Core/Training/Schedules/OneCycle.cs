@@ -21,7 +21,7 @@ public sealed class OneCycle : LearningRateSchedule
         Hyperparameter.OpenFraction(pctStart, nameof(pctStart));
         _initial = maxLearningRate / (double)Hyperparameter.Positive(divFactor, nameof(divFactor));
         _final = _initial / Hyperparameter.Positive(finalDivFactor, nameof(finalDivFactor));
-        _peakStep = (double)pctStart * totalSteps - 1;
+        _peakStep = pctStart * totalSteps - 1;   // in float: 0.3f·100 rounds to 30 exactly, as 0.3·100 nearly does in PyTorch's double
         if (_peakStep <= 0 || _peakStep >= totalSteps - 1)
             throw new ArgumentException(
                 $"pctStart·totalSteps − 1 = {_peakStep} must lie strictly between 0 and totalSteps − 1 = {totalSteps - 1}; " +

@@ -1,0 +1,7 @@
+namespace MLNet.Cnn.Training;
+
+/// <summary>The same rate at every step (the default schedule).</summary>
+public sealed class Constant(float learningRate) : LearningRateSchedule(learningRate)
+{
+    protected override float At(int step) => BaseLearningRate;
+}

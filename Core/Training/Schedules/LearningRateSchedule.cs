@@ -1,0 +1,26 @@
+namespace MLNet.Cnn.Training;
+
+/// <summary>
+/// The learning rate as a function of the optimizer step (0 for the first step of training). The training
+/// loop sets <see cref="Optimizer.LearningRate"/> from <see cref="LearningRate"/> before every step and calls
+/// <see cref="OnEpochEnd"/> after every epoch (schedules driven by the validation loss listen to it).
+/// Epoch-based schedules take the number of steps (batches) per epoch; epoch e (from 0) covers steps
+/// e·stepsPerEpoch … (e + 1)·stepsPerEpoch − 1, PyTorch's <c>last_epoch</c> when its scheduler steps per epoch.
+/// </summary>
+public abstract class LearningRateSchedule
+{
+    protected LearningRateSchedule(float baseLearningRate) =>
+        BaseLearningRate = Hyperparameter.NonNegative(baseLearningRate, nameof(baseLearningRate));
+
+    /// <summary>The rate the schedule starts from (the peak for <see cref="OneCycle"/>).</summary>
+    public float BaseLearningRate { get; }
+
+    public float LearningRate(int step) =>
+        step >= 0 ? At(step) : throw new ArgumentException($"step must not be negative; {step} was given.", nameof(step));
+
+    /// <summary>Called after epoch <paramref name="epoch"/> (from 1) with its validation loss (the training loss without validation data).</summary>
+    public virtual void OnEpochEnd(int epoch, double validationLoss) { }
+
+    /// <summary>The rate at <paramref name="step"/> ≥ 0.</summary>
+    protected abstract float At(int step);
+}

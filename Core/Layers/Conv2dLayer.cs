@@ -62,7 +62,7 @@ public sealed class Conv2dLayer : Layer
     public override Tensor Backward(Tensor gradOutput)
     {
         var input = Saved(_input);
-        var g = _geometry!;
+        var g = Geometry(input.Shape); // not _geometry: an OutputShape call since the forward pass may have replaced it
         Conv2d.BackwardWeights(g, input, gradOutput, _weight.Gradient, _bias?.Gradient);
         var gradInput = GradInputBuffer(g.InputShape);
         Conv2d.BackwardData(g, gradOutput, _weight.Value, gradInput);
@@ -82,7 +82,7 @@ public sealed class Conv2dLayer : Layer
         }
         catch (ArgumentException e)
         {
-            throw new ArgumentException($"Layer '{Name}' cannot take an input of shape {input}: {e.Message}", "input", e);
+            throw BadInput(input, e);
         }
     }
 }

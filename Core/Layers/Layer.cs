@@ -67,6 +67,10 @@ public abstract class Layer
     protected ArgumentException BadInput(TensorShape seen, string expected) =>
         new($"Layer '{Name}' ({GetType().Name}) got an input of shape {seen}; it expects {expected}.", "input");
 
+    /// <summary>The ArgumentException for an input a kernel's geometry rejected (kernel larger than the input, …).</summary>
+    protected ArgumentException BadInput(TensorShape seen, ArgumentException cause) =>
+        new($"Layer '{Name}' ({GetType().Name}) cannot take an input of shape {seen}: {cause.Message}", "input", cause);
+
     /// <summary>The tensor saved by the last training forward pass, or a clear error if there was none.</summary>
     protected T Saved<T>(T? value) where T : class =>
         value ?? throw new InvalidOperationException(

@@ -9,6 +9,8 @@ public enum ParameterRole
     Bias,
     /// <summary>Scale and shift of a normalization layer.</summary>
     Normalization,
+    /// <summary>A learned activation slope (PReLU): not decayed, and set by its layer, not by the initializer.</summary>
+    Slope,
 }
 
 /// <summary>

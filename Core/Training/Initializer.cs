@@ -20,7 +20,8 @@ public enum WeightInit
 
 /// <summary>
 /// Fills a network's parameters from one seed, in the stable order of <see cref="Layer.AllParameters"/>, so
-/// the same seed gives the same weights: weights by the chosen scheme, biases 0, normalization γ 1 and β 0.
+/// the same seed gives the same weights: weights by the chosen scheme, biases 0, normalization γ 1 and β 0;
+/// slopes keep the value their layer gave them (PReLU's 0.25, as in PyTorch).
 /// </summary>
 public static class Initializer
 {

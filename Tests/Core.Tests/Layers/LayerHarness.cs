@@ -9,12 +9,13 @@ namespace MLNet.Cnn.Tests.Layers;
 /// The one check every layer goes through (Keras' run_layer_test, tinygrad's helper_test_op): output shape,
 /// parameter count, backward against central finite differences for the input and every parameter, and
 /// one gradient step lowering a loss. Finite differences run on the float layer with the loss summed in
-/// double; the step is large enough for float rounding to stay well below the tolerance.
+/// double; the step is large enough for float rounding to stay well below the tolerance. <c>inputMap</c>
+/// transforms the random inputs, e.g. to keep them away from the kinks of an activation.
 /// </summary>
 public static class LayerHarness
 {
     public static void Check(Layer layer, TensorShape input, long expectedParameters, int seed = 1,
-        double tolerance = 2e-2, double step = 1e-2, int coordinates = 12)
+        double tolerance = 2e-2, double step = 1e-2, int coordinates = 12, Func<float, float>? inputMap = null)
     {
         Initializer.Initialize(layer, seed);
         // Some layers (batch norm with zero β, ReLU at 0) are flat somewhere; random non-zero parameters avoid it.
@@ -24,6 +25,8 @@ public static class LayerHarness
 
         Assert.AreEqual(expectedParameters, layer.ParameterCount, $"{layer}: parameter count");
         var x = TestData.Tensor(seed + 1, input.Dimensions.ToArray());
+        if (inputMap is not null)
+            foreach (ref float v in x.Span) v = inputMap(v);
         var y = layer.Forward(x, training: true);
         Assert.AreEqual(layer.OutputShape(input), y.Shape, $"{layer}: output shape");
         var g = TestData.Floats(seed + 2, y.Length);

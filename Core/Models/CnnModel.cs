@@ -1,0 +1,43 @@
+using MLNet.Cnn.Layers;
+using MLNet.Cnn.Tensors;
+
+namespace MLNet.Cnn.Models;
+
+/// <summary>
+/// A trained network with what it takes to use it: the input it expects (one image [C, H, W]), the class
+/// names of its outputs and the per-channel normalization its inputs get (x − mean) / std. Saved and loaded by
+/// <see cref="ModelFile"/>.
+/// </summary>
+public sealed class CnnModel
+{
+    public CnnModel(Layer network, TensorShape inputShape, IReadOnlyList<string> classNames, Normalization? normalization = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(classNames);
+        if (inputShape.Rank != 3)
+            throw new ArgumentException($"inputShape is one image [C, H, W]; {inputShape} was given.", nameof(inputShape));
+        var output = network.OutputShape(new TensorShape(1, inputShape[0], inputShape[1], inputShape[2]));
+        if (classNames.Count > 0 && (output.Rank != 2 || output[1] != classNames.Count))
+            throw new ArgumentException(
+                $"The network gives {output} for one {inputShape} image, but {classNames.Count} class names were given.", nameof(classNames));
+        normalization ??= Normalization.None(inputShape[0]);
+        if (normalization.Mean.Count != inputShape[0])
+            throw new ArgumentException(
+                $"The normalization has {normalization.Mean.Count} channels; the input {inputShape} has {inputShape[0]}.", nameof(normalization));
+        Network = network;
+        InputShape = inputShape;
+        ClassNames = classNames;
+        Normalization = normalization;
+    }
+
+    public Layer Network { get; }
+    public TensorShape InputShape { get; }
+    public IReadOnlyList<string> ClassNames { get; }
+    public Normalization Normalization { get; }
+}
+
+/// <summary>Per-channel input normalization x' = (x − mean[c]) / std[c].</summary>
+public sealed record Normalization(IReadOnlyList<float> Mean, IReadOnlyList<float> Std)
+{
+    public static Normalization None(int channels) => new(Enumerable.Repeat(0f, channels).ToArray(), Enumerable.Repeat(1f, channels).ToArray());
+}

@@ -1,0 +1,71 @@
+using MLNet.Cnn.Data;
+using MLNet.Cnn.Layers;
+using MLNet.Cnn.Tensors;
+
+namespace MLNet.Cnn.Training;
+
+/// <summary>Loss, accuracy and confusion matrix (rows: true class, columns: predicted class) of a classifier on a dataset.</summary>
+public sealed record Evaluation(double Loss, double Accuracy, int[,] ConfusionMatrix)
+{
+    /// <summary>Mean over classes of the per-class accuracy (ML.NET's MacroAccuracy).</summary>
+    public double MacroAccuracy
+    {
+        get
+        {
+            int classes = ConfusionMatrix.GetLength(0);
+            double sum = 0;
+            int present = 0;
+            for (int c = 0; c < classes; c++)
+            {
+                int total = 0;
+                for (int p = 0; p < classes; p++) total += ConfusionMatrix[c, p];
+                if (total == 0) continue;
+                sum += (double)ConfusionMatrix[c, c] / total;
+                present++;
+            }
+            return present == 0 ? 0 : sum / present;
+        }
+    }
+
+    /// <summary>Runs the network in inference mode over the dataset, in order, batch by batch.</summary>
+    public static Evaluation Of(Layer network, ImageDataset data, ILoss loss, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(loss);
+        var confusion = new int[data.ClassCount, data.ClassCount];
+        double lossSum = 0;
+        int correct = 0;
+        var indices = Enumerable.Range(0, data.Count).ToArray();
+        Tensor? images = null, labels = null, gradient = null;
+        for (int start = 0; start < data.Count; start += batchSize)
+        {
+            int count = Math.Min(batchSize, data.Count - start);
+            if (images?.Shape[0] != count)
+            {
+                images = new Tensor(count, data.Channels, data.Height, data.Width);
+                labels = new Tensor(count);
+            }
+            data.Gather(indices.AsSpan(start, count), images, labels!);
+            var logits = network.Forward(images, training: false);
+            if (gradient?.Shape != logits.Shape) gradient = new Tensor(logits.Shape);
+            lossSum += loss.Compute(logits, labels!, gradient) * count;
+            correct += Tally(logits, labels!, confusion);
+        }
+        return new Evaluation(lossSum / data.Count, (double)correct / data.Count, confusion);
+    }
+
+    /// <summary>Adds each row's arg-max prediction to the confusion matrix; returns how many were right.</summary>
+    internal static int Tally(Tensor logits, Tensor labels, int[,]? confusion = null)
+    {
+        int classes = logits.Shape[1], correct = 0;
+        for (int i = 0; i < logits.Shape[0]; i++)
+        {
+            int predicted = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits.Span.Slice(i * classes, classes));
+            int actual = (int)labels.Span[i];
+            if (predicted == actual) correct++;
+            if (confusion is not null) confusion[actual, predicted]++;
+        }
+        return correct;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using MLNet.Cnn.Data;
+using MLNet.Cnn.Layers;
+using MLNet.Cnn.Tensors;
+
+namespace MLNet.Cnn.Training;
+
+/// <summary>
+/// The training loop: shuffled mini-batches (a fresh seeded order every epoch, the last incomplete batch
+/// dropped), forward, loss, backward, optional gradient clipping, optimizer step under the schedule;
+/// validation after every epoch, early stopping, the best weights kept, a time limit and cancellation.
+/// A NaN or infinite loss or gradient stops training with a clear message, and the network goes back to
+/// the weights of the last epoch that ended with a finite loss (or to its starting weights).
+/// All cores are used by the kernels; the loop itself is sequential, so runs are deterministic.
+/// </summary>
+public static class Trainer
+{
+    public static TrainingResult Fit(Layer network, ImageDataset train, ImageDataset? validation, TrainerOptions options,
+        CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (validation is null && options.ValidationFraction > 0)
+            (train, validation) = train.Split(options.ValidationFraction, options.Seed);
+        int batch = Math.Min(options.BatchSize, train.Count);
+        int batchesPerEpoch = train.Count / batch;
+        var outputShape = network.OutputShape(new TensorShape(batch, train.Channels, train.Height, train.Width));
+        if (outputShape.Rank != 2 || outputShape[1] != train.ClassCount)
+            throw new ArgumentException(
+                $"The network maps a batch {new TensorShape(batch, train.Channels, train.Height, train.Width)} to {outputShape}; " +
+                $"a classifier of the {train.ClassCount} classes of this dataset must give [{batch}, {train.ClassCount}].", nameof(network));
+
+        var parameters = network.AllParameters().ToArray();
+        var optimizer = options.Optimizer?.Invoke(parameters) ?? new AdamW(parameters, learningRate: 1e-3f);
+        var schedule = options.Schedule?.Invoke(batchesPerEpoch);
+        var loss = options.Loss ?? new SoftmaxCrossEntropy();
+        var images = new Tensor(batch, train.Channels, train.Height, train.Width);
+        var labels = new Tensor(batch);
+        var gradient = new Tensor(outputShape);
+        var order = Enumerable.Range(0, train.Count).ToArray();
+
+        var clock = Stopwatch.StartNew();
+        var epochs = new List<EpochResult>();
+        var lastGood = WeightSnapshot.Take(network);
+        WeightSnapshot? best = null;
+        int? bestEpoch = null;
+        double bestLoss = double.PositiveInfinity;
+        int step = 0, sinceImprovement = 0;
+        long imagesSeen = 0;
+        var stop = StopReason.Completed;
+        string message = "";
+
+        for (int epoch = 1; epoch <= options.Epochs && stop == StopReason.Completed; epoch++)
+        {
+            var epochClock = Stopwatch.StartNew();
+            new Random(HashCode.Combine(options.Seed, epoch)).Shuffle(order);
+            double lossSum = 0;
+            int correct = 0, seen = 0;
+            for (int b = 0; b < batchesPerEpoch; b++)
+            {
+                if (cancellation.IsCancellationRequested) { stop = StopReason.Cancelled; message = "training was cancelled"; break; }
+                train.Gather(order.AsSpan(b * batch, batch), images, labels);
+                var logits = network.Forward(images, training: true);
+                double batchLoss = loss.Compute(logits, labels, gradient);
+                if (!double.IsFinite(batchLoss))
+                {
+                    (stop, message) = (StopReason.Diverged, $"the loss became {batchLoss} at epoch {epoch}, batch {b + 1}; " +
+                        "the network holds the weights of the last epoch that ended with a finite loss (try a lower learning rate)");
+                    break;
+                }
+                correct += Evaluation.Tally(logits, labels);
+                network.Backward(gradient);
+                if (options.GradientClipNorm is { } maxNorm && !double.IsFinite(GradientClipping.ClipByGlobalNorm(parameters, maxNorm)))
+                {
+                    (stop, message) = (StopReason.Diverged, $"the gradient norm became non-finite at epoch {epoch}, batch {b + 1}; " +
+                        "the network holds the weights of the last epoch that ended with a finite loss");
+                    break;
+                }
+                if (schedule is not null) optimizer.LearningRate = schedule.LearningRate(step);
+                optimizer.Step();
+                step++;
+                lossSum += batchLoss * batch;
+                seen += batch;
+                imagesSeen += batch;
+                if ((b + 1) % options.ProgressInterval == 0)
+                    options.Progress?.Report(Progress(epoch, b + 1, lossSum / seen, (double)correct / seen, null));
+                if (options.TimeLimit is { } limit && clock.Elapsed >= limit)
+                {
+                    (stop, message) = (StopReason.TimeLimit, $"the time limit of {limit} was reached in epoch {epoch}");
+                    break;
+                }
+            }
+            if (stop == StopReason.Diverged)
+            {
+                lastGood.Restore();
+                break;
+            }
+            if (seen == 0) break;
+
+            Evaluation? check = validation is null ? null : Evaluation.Of(network, validation, loss);
+            var row = new EpochResult(epoch, lossSum / seen, (double)correct / seen, check?.Loss, check?.Accuracy,
+                seen / epochClock.Elapsed.TotalSeconds, epochClock.Elapsed);
+            epochs.Add(row);
+            options.Progress?.Report(Progress(epoch, batchesPerEpoch, row.Loss, row.Accuracy, check) with { IsEpochEnd = true });
+            lastGood = WeightSnapshot.Take(network);
+            schedule?.OnEpochEnd(epoch, check?.Loss ?? row.Loss);
+
+            double monitored = check?.Loss ?? row.Loss;
+            if (monitored < bestLoss)
+            {
+                (bestLoss, bestEpoch, best, sinceImprovement) = (monitored, epoch, lastGood, 0);
+            }
+            else if (options.EarlyStoppingPatience is { } patience && ++sinceImprovement >= patience)
+                (stop, message) = (StopReason.EarlyStopping, $"no lower validation loss for {patience} epochs after epoch {bestEpoch}");
+        }
+
+        if (options.RestoreBestWeights && best is not null && stop != StopReason.Diverged) best.Restore();
+        if (stop == StopReason.Completed) message = $"{epochs.Count} epochs";
+        return new TrainingResult(stop, message, epochs, bestEpoch, clock.Elapsed, imagesSeen / clock.Elapsed.TotalSeconds);
+
+        TrainingProgress Progress(int epoch, int batchIndex, double meanLoss, double accuracy, Evaluation? check)
+        {
+            double rate = imagesSeen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+            long left = (long)(options.Epochs - epoch) * batchesPerEpoch * batch + (long)(batchesPerEpoch - batchIndex) * batch;
+            var remaining = TimeSpan.FromSeconds(left / Math.Max(rate, 1e-9));
+            if (options.TimeLimit is { } limit && limit - clock.Elapsed < remaining) remaining = limit - clock.Elapsed;
+            return new TrainingProgress(epoch, options.Epochs, batchIndex, batchesPerEpoch, meanLoss, accuracy,
+                optimizer.LearningRate, rate, clock.Elapsed, remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining,
+                check?.Loss, check?.Accuracy);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+namespace MLNet.Cnn.Training;
+
+public enum StopReason
+{
+    /// <summary>All epochs ran.</summary>
+    Completed,
+    /// <summary>The validation loss stopped improving for <see cref="TrainerOptions.EarlyStoppingPatience"/> epochs.</summary>
+    EarlyStopping,
+    /// <summary><see cref="TrainerOptions.TimeLimit"/> was reached.</summary>
+    TimeLimit,
+    Cancelled,
+    /// <summary>The loss or the gradient became NaN or infinite; the network holds the last good weights.</summary>
+    Diverged,
+}
+
+/// <summary>One row per finished epoch.</summary>
+public sealed record EpochResult(int Epoch, double Loss, double Accuracy, double? ValidationLoss, double? ValidationAccuracy,
+    double ImagesPerSecond, TimeSpan Duration);
+
+public sealed record TrainingResult(StopReason StopReason, string Message, IReadOnlyList<EpochResult> Epochs,
+    int? BestEpoch, TimeSpan Duration, double ImagesPerSecond);

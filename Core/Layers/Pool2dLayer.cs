@@ -15,9 +15,9 @@ public abstract class Pool2dLayer : Layer
     private protected Pool2dLayer(string name, int kernelSize, int? stride, ConvPadding? padding, int dilation,
         bool ceilMode) : base(name)
     {
-        if (kernelSize <= 0) throw new ArgumentException($"kernelSize must be positive; {kernelSize} was given.", nameof(kernelSize));
+        Require.Positive(kernelSize, nameof(kernelSize));
         if (stride <= 0) throw new ArgumentException($"stride must be positive; {stride} was given.", nameof(stride));
-        if (dilation <= 0) throw new ArgumentException($"dilation must be positive; {dilation} was given.", nameof(dilation));
+        Require.Positive(dilation, nameof(dilation));
         KernelSize = kernelSize; Stride = stride ?? kernelSize; Padding = padding ?? ConvPadding.Valid;
         Dilation = dilation; CeilMode = ceilMode;
         // Checks explicit padding (at most half the kernel, per side) once, on an input the dilated kernel just fits.

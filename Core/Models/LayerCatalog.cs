@@ -32,9 +32,47 @@ public static class LayerCatalog
             Ints(c, "stride")[0], Ints(c, "stride")[1], Padding(c["padding"]), Int(c, "dilation"), Int(c, "groups"), Bool(c, "bias"))),
         Of<DenseLayer>("Dense", l => new JsonObject { ["inFeatures"] = l.InFeatures, ["outFeatures"] = l.OutFeatures, ["bias"] = l.HasBias },
             (name, c, _) => new DenseLayer(name, Int(c, "inFeatures"), Int(c, "outFeatures"), Bool(c, "bias"))),
+        Of<ConvTranspose2dLayer>("ConvTranspose2d", l => new JsonObject
+        {
+            ["inChannels"] = l.InChannels, ["outChannels"] = l.OutChannels, ["kernel"] = l.KernelSize, ["stride"] = l.Stride,
+            ["padding"] = l.Padding, ["outputPadding"] = l.OutputPadding, ["dilation"] = l.Dilation, ["groups"] = l.Groups, ["bias"] = l.HasBias,
+        }, (name, c, _) => new ConvTranspose2dLayer(name, Int(c, "inChannels"), Int(c, "outChannels"), Int(c, "kernel"), Int(c, "stride"),
+            Int(c, "padding"), Int(c, "outputPadding"), Int(c, "dilation"), Int(c, "groups"), Bool(c, "bias"))),
+        Of<ActivationLayer>("Activation", l => Activation(l.Activation), (name, c, _) => new ActivationLayer(name, Activation(c))),
+        Of<PReLULayer>("PReLU", l => new JsonObject { ["channels"] = l.Channels, ["initialSlope"] = l.InitialSlope },
+            (name, c, _) => new PReLULayer(name, Int(c, "channels"), Float(c, "initialSlope"))),
+        Of<MaxPool2dLayer>("MaxPool2d", l => Pool(l), (name, c, _) => new MaxPool2dLayer(name, Int(c, "kernel"), Int(c, "stride"),
+            Padding(c["padding"]), Int(c, "dilation"), Bool(c, "ceilMode"))),
+        Of<AvgPool2dLayer>("AvgPool2d", l => Pool(l, ("countIncludePad", l.CountIncludePad)), (name, c, _) => new AvgPool2dLayer(name,
+            Int(c, "kernel"), Int(c, "stride"), Padding(c["padding"]), Bool(c, "ceilMode"), Bool(c, "countIncludePad"))),
+        Of<GlobalAvgPoolLayer>("GlobalAvgPool", _ => [], (name, _, _) => new GlobalAvgPoolLayer(name)),
+        Of<GlobalMaxPoolLayer>("GlobalMaxPool", _ => [], (name, _, _) => new GlobalMaxPoolLayer(name)),
+        Of<FlattenLayer>("Flatten", _ => [], (name, _, _) => new FlattenLayer(name)),
+        Of<DropoutLayer>("Dropout", l => new JsonObject { ["p"] = l.P, ["seed"] = l.Seed },
+            (name, c, _) => new DropoutLayer(name, Float(c, "p"), Int(c, "seed"))),
+        Of<LrnLayer>("Lrn", l => new JsonObject { ["size"] = l.Size, ["alpha"] = l.Alpha, ["beta"] = l.Beta, ["k"] = l.K },
+            (name, c, _) => new LrnLayer(name, Int(c, "size"), Float(c, "alpha"), Float(c, "beta"), Float(c, "k"))),
+        Of<ChannelShuffleLayer>("ChannelShuffle", l => new JsonObject { ["groups"] = l.Groups },
+            (name, c, _) => new ChannelShuffleLayer(name, Int(c, "groups"))),
+        Of<PadLayer>("Pad", l => new JsonObject
+        {
+            ["padding"] = Array(l.Padding.Top, l.Padding.Left, l.Padding.Bottom, l.Padding.Right), ["mode"] = l.Mode.ToString(), ["value"] = l.Value,
+        }, (name, c, _) => new PadLayer(name, Padding(c["padding"]).Resolve(1, 1, 1, 1, 1, 1, 1), Enum.Parse<PadMode>(Text(c, "mode")), Float(c, "value"))),
+        Of<UpsampleLayer>("Upsample", l => new JsonObject
+        {
+            ["scale"] = l.Scale, ["outputHeight"] = l.OutputHeight, ["outputWidth"] = l.OutputWidth, ["mode"] = l.Mode.ToString(),
+            ["alignCorners"] = l.AlignCorners,
+        }, (name, c, _) => c["scale"] is not null
+            ? new UpsampleLayer(name, Int(c, "scale"), Enum.Parse<UpsampleMode>(Text(c, "mode")), Bool(c, "alignCorners"))
+            : new UpsampleLayer(name, Int(c, "outputHeight"), Int(c, "outputWidth"), Enum.Parse<UpsampleMode>(Text(c, "mode")), Bool(c, "alignCorners"))),
+        Of<SoftmaxLayer>("Softmax", l => new JsonObject { ["axis"] = l.Axis, ["log"] = l.Log },
+            (name, c, _) => new SoftmaxLayer(name, Int(c, "axis"), Bool(c, "log"))),
         Of<BatchNorm2dLayer>("BatchNorm2d", l => new JsonObject { ["channels"] = l.Channels, ["momentum"] = l.Momentum, ["epsilon"] = l.Epsilon },
             (name, c, _) => new BatchNorm2dLayer(name, Int(c, "channels"), Float(c, "momentum"), Float(c, "epsilon"))),
     ];
+
+    /// <summary>True when layers of this type can be saved and loaded.</summary>
+    public static bool Knows(Type layerType) => Kinds.Any(k => k.LayerType == layerType);
 
     /// <summary>The layer tree as JSON.</summary>
     public static JsonObject Describe(Layer layer)
@@ -62,6 +100,39 @@ public static class LayerCatalog
             throw new InvalidDataException($"Layer '{name}' ({type}) has an invalid configuration: {e.Message}", e);
         }
     }
+
+    private static JsonObject Pool(Pool2dLayer l, params (string Key, bool Value)[] extra)
+    {
+        var config = new JsonObject
+        {
+            ["kernel"] = l.KernelSize, ["stride"] = l.Stride, ["padding"] = Padding(l.Padding), ["dilation"] = l.Dilation, ["ceilMode"] = l.CeilMode,
+        };
+        foreach (var (key, value) in extra) config[key] = value;
+        return config;
+    }
+
+    /// <summary>The activation kernels by name, with the settings of those that have any.</summary>
+    private static JsonObject Activation(Activation activation) => activation switch
+    {
+        LeakyReLU leaky => new JsonObject { ["function"] = "LeakyReLU", ["slope"] = leaky.Slope },
+        HardSigmoid hard => new JsonObject { ["function"] = "HardSigmoid", ["alpha"] = hard.Alpha, ["beta"] = hard.Beta },
+        _ => new JsonObject { ["function"] = activation.GetType().Name },
+    };
+
+    private static Activation Activation(JsonObject c) => Text(c, "function") switch
+    {
+        "ReLU" => new ReLU(),
+        "ReLU6" => new ReLU6(),
+        "LeakyReLU" => new LeakyReLU(Float(c, "slope")),
+        "Sigmoid" => new Sigmoid(),
+        "Tanh" => new Tanh(),
+        "HardSigmoid" => new HardSigmoid(Float(c, "alpha"), Float(c, "beta")),
+        "HardSwish" => new HardSwish(),
+        "SiLU" => new SiLU(),
+        var other => throw new InvalidDataException($"Unknown activation function '{other}'."),
+    };
+
+    private static string Text(JsonObject c, string key) => c[key]!.GetValue<string>();
 
     private static JsonArray Array(params int[] values) => new(values.Select(v => (JsonNode)v).ToArray());
     private static int Int(JsonObject c, string key) => c[key]!.GetValue<int>();

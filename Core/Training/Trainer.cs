@@ -63,7 +63,8 @@ public static class Trainer
                 if (cancellation.IsCancellationRequested) { stop = StopReason.Cancelled; message = "training was cancelled"; break; }
                 train.Gather(order.AsSpan(b * batch, batch), images, labels);
                 var logits = network.Forward(images, training: true);
-                double batchLoss = loss.Compute(logits, labels, gradient);
+                // A non-finite output would make the loss throw; it is divergence, reported as such.
+                double batchLoss = float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(logits.Span)) ? loss.Compute(logits, labels, gradient) : double.NaN;
                 if (!double.IsFinite(batchLoss))
                 {
                     (stop, message) = (StopReason.Diverged, $"the loss became {batchLoss} at epoch {epoch}, batch {b + 1}; " +
@@ -103,8 +104,8 @@ public static class Trainer
             var row = new EpochResult(epoch, lossSum / seen, (double)correct / seen, check?.Loss, check?.Accuracy,
                 seen / epochClock.Elapsed.TotalSeconds, epochClock.Elapsed);
             epochs.Add(row);
-            options.Progress?.Report(Progress(epoch, batchesPerEpoch, row.Loss, row.Accuracy, check) with { IsEpochEnd = true });
             lastGood = WeightSnapshot.Take(network);
+            options.Progress?.Report(Progress(epoch, batchesPerEpoch, row.Loss, row.Accuracy, check) with { IsEpochEnd = true });
             schedule?.OnEpochEnd(epoch, check?.Loss ?? row.Loss);
 
             double monitored = check?.Loss ?? row.Loss;

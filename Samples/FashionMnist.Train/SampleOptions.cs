@@ -1,0 +1,37 @@
+namespace MLNet.Cnn.Samples.FashionMnistTrain;
+
+/// <summary>Command line of the sample.</summary>
+internal sealed record SampleOptions(string Model, int? Epochs, double? Minutes, string? DataDirectory, int Seed)
+{
+    public const string Usage = """
+        usage: --model lenet5|resnet-small [--epochs N] [--minutes N] [--data DIR] [--seed N]
+          --model    lenet5 (LeNet-5, ReLU + max pooling) or resnet-small (a small ResNet)
+          --epochs   number of epochs (default: the model's recipe)
+          --minutes  stop training after this many minutes (the last epoch may end early)
+          --data     folder with the four Fashion-MNIST IDX files (default: /usr/share/datasets/fashion-mnist)
+          --seed     seed of the initialization and the shuffling (default 1)
+        """;
+
+    public static bool TryParse(string[] args, out SampleOptions options, out string? error)
+    {
+        options = new SampleOptions("lenet5", null, null, null, 1);
+        error = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string name = args[i];
+            if (i + 1 >= args.Length) { error = $"{name} needs a value"; return false; }
+            string value = args[++i];
+            switch (name)
+            {
+                case "--model": options = options with { Model = value }; break;
+                case "--epochs" when int.TryParse(value, out int epochs) && epochs > 0: options = options with { Epochs = epochs }; break;
+                case "--minutes" when double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out double minutes) && minutes > 0:
+                    options = options with { Minutes = minutes }; break;
+                case "--data": options = options with { DataDirectory = value }; break;
+                case "--seed" when int.TryParse(value, out int seed): options = options with { Seed = seed }; break;
+                default: error = $"unknown option or bad value: {name} {value}"; return false;
+            }
+        }
+        return true;
+    }
+}

@@ -65,7 +65,7 @@ public sealed class Conv2dLayer : Layer
         var g = Geometry(input.Shape); // not _geometry: an OutputShape call since the forward pass may have replaced it
         Conv2d.BackwardWeights(g, input, gradOutput, _weight.Gradient, _bias?.Gradient);
         var gradInput = GradInputBuffer(g.InputShape);
-        Conv2d.BackwardData(g, gradOutput, _weight.Value, gradInput);
+        if (InputGradientNeeded) Conv2d.BackwardData(g, gradOutput, _weight.Value, gradInput);
         return gradInput;
     }
 

@@ -38,6 +38,13 @@ public abstract class Layer
 
     public abstract Tensor Backward(Tensor gradOutput);
 
+    /// <summary>
+    /// False when nothing uses the gradient <see cref="Backward"/> returns — the network's input, e.g. for
+    /// the first convolution of a network being trained — so layers may skip computing it (the returned
+    /// tensor's contents are then unspecified). <see cref="Sequential"/> passes it on to its first layer.
+    /// </summary>
+    public virtual bool InputGradientNeeded { get; set; } = true;
+
     /// <summary>This layer's own parameters (not its children's).</summary>
     public virtual IReadOnlyList<Parameter> Parameters => [];
 

@@ -19,6 +19,12 @@ public sealed class Sequential : Layer
 
     public override IReadOnlyList<Layer> Children => _layers;
 
+    public override bool InputGradientNeeded
+    {
+        get => _layers[0].InputGradientNeeded;
+        set => _layers[0].InputGradientNeeded = value;
+    }
+
     public override TensorShape OutputShape(TensorShape input)
     {
         foreach (var layer in _layers) input = layer.OutputShape(input);

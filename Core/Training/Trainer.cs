@@ -32,6 +32,8 @@ public static class Trainer
                 $"The network maps a batch {new TensorShape(batch, train.Channels, train.Height, train.Width)} to {outputShape}; " +
                 $"a classifier of the {train.ClassCount} classes of this dataset must give [{batch}, {train.ClassCount}].", nameof(network));
 
+        // Nothing uses the gradient with respect to the images: the first layer may skip it.
+        network.InputGradientNeeded = false;
         var parameters = network.AllParameters().ToArray();
         var optimizer = options.Optimizer?.Invoke(parameters) ?? new AdamW(parameters, learningRate: 1e-3f);
         var schedule = options.Schedule?.Invoke(batchesPerEpoch);

@@ -71,4 +71,24 @@ public sealed class LayerTests
         var backwardFirst = Assert.ThrowsExactly<InvalidOperationException>(() => conv.Backward(new Tensor(1, 8, 2, 2)));
         StringAssert.Contains(backwardFirst.Message, "forward pass in training mode");
     }
+
+    [TestMethod]
+    public void AFirstConvolutionWhoseInputGradientIsNotNeededStillComputesItsWeightGradient()
+    {
+        var net = new Sequential("net", new Conv2dLayer("conv", 2, 3, 3, padding: 1), new DenseLayer("fc", 3, 2));
+        Assert.IsTrue(net.InputGradientNeeded);
+        var reference = new Conv2dLayer("conv", 2, 3, 3, padding: 1);
+        var skipping = new Conv2dLayer("conv", 2, 3, 3, padding: 1) { InputGradientNeeded = false };
+        MLNet.Cnn.Training.Initializer.Initialize(reference, 1);
+        MLNet.Cnn.Training.Initializer.Initialize(skipping, 1);
+        var x = TestData.Tensor(1, 2, 2, 5, 5);
+        var g = TestData.Tensor(2, 2, 3, 5, 5);
+        reference.Forward(x, training: true);
+        skipping.Forward(x, training: true);
+        reference.Backward(g);
+        skipping.Backward(g);
+        CollectionAssert.AreEqual(reference.Weight.Gradient.ToArray(), skipping.Weight.Gradient.ToArray());
+        net.InputGradientNeeded = false;
+        Assert.IsFalse(net.Children[0].InputGradientNeeded, "Sequential passes the setting to its first layer");
+    }
 }

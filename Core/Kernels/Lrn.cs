@@ -108,6 +108,13 @@ public static unsafe class Lrn
     {
         Require.Rank(input, 4, nameof(input));
         Require.SameShape(sameShape, input, sameShapeName, nameof(input));
+        CheckParameters(size, alpha, beta, k);
+        return new TileLayout(input.Shape);
+    }
+
+    /// <summary>The hyper-parameter checks, shared with <see cref="Layers.LrnLayer"/>'s constructor.</summary>
+    internal static void CheckParameters(int size, float alpha, float beta, float k)
+    {
         Require.Positive(size, nameof(size));
         if (!(alpha >= 0f && float.IsFinite(alpha)))
             throw new ArgumentException($"alpha must be non-negative and finite; {alpha} was given.", nameof(alpha));
@@ -115,7 +122,6 @@ public static unsafe class Lrn
             throw new ArgumentException($"beta must be finite; {beta} was given.", nameof(beta));
         if (!(k > 0f && float.IsFinite(k)))
             throw new ArgumentException($"k must be positive and finite (it keeps the base above zero); {k} was given.", nameof(k));
-        return new TileLayout(input.Shape);
     }
 
     /// <summary>Work items of an [N, C, H, W] tensor: batch item n × tile of up to <see cref="Tile"/> spatial positions.</summary>

@@ -15,7 +15,7 @@ public sealed class PReLULayer : Layer
 
     public PReLULayer(string name, int channels = 1, float initialSlope = 0.25f) : base(name)
     {
-        if (channels <= 0) throw new ArgumentException($"channels must be positive; {channels} was given.", nameof(channels));
+        Require.Positive(channels, nameof(channels));
         if (!float.IsFinite(initialSlope))
             throw new ArgumentException($"initialSlope must be finite; {initialSlope} was given.", nameof(initialSlope));
         Channels = channels;

@@ -1,0 +1,33 @@
+using MLNet.Cnn.Kernels;
+using MLNet.Cnn.Tensors;
+
+namespace MLNet.Cnn.Layers;
+
+/// <summary>
+/// Average pooling (torch.nn.AvgPool2d, no dilation): each output is the mean of its window, dividing by the whole
+/// window when <see cref="CountIncludePad"/> (PyTorch's default) and by its cells inside the input otherwise.
+/// </summary>
+public sealed class AvgPool2dLayer(string name, int kernelSize, int? stride = null, ConvPadding? padding = null,
+    bool ceilMode = false, bool countIncludePad = true) : Pool2dLayer(name, kernelSize, stride, padding, 1, ceilMode)
+{
+    private Tensor? _input;
+
+    public bool CountIncludePad { get; } = countIncludePad;
+
+    public override Tensor Forward(Tensor input, bool training)
+    {
+        var g = Geometry(input.Shape);
+        var output = OutputBuffer(g.OutputShape);
+        AvgPool2d.Forward(g, input, output, CountIncludePad);
+        _input = training ? input : null;
+        return output;
+    }
+
+    public override Tensor Backward(Tensor gradOutput)
+    {
+        var g = Geometry(Saved(_input).Shape);
+        var gradInput = GradInputBuffer(g.InputShape);
+        AvgPool2d.Backward(g, gradOutput, gradInput, CountIncludePad);
+        return gradInput;
+    }
+}

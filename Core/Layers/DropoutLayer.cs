@@ -1,0 +1,48 @@
+using MLNet.Cnn.Kernels;
+using MLNet.Cnn.Tensors;
+
+namespace MLNet.Cnn.Layers;
+
+/// <summary>
+/// Inverted dropout (torch.nn.Dropout): each training forward pass draws a fresh mask, zeroing each element with
+/// probability <see cref="P"/> and scaling the rest by 1/(1 − p); inference returns the input itself. Masks come
+/// from one <see cref="Random"/> seeded with <see cref="Seed"/>, so the same seed and the same calls give the same
+/// masks (give each dropout layer of a network its own seed, or same-shaped layers drop the same elements).
+/// </summary>
+public sealed class DropoutLayer : Layer
+{
+    private readonly Random _random;
+    private Tensor? _mask, _savedMask;
+
+    public DropoutLayer(string name, float p, int seed) : base(name)
+    {
+        Dropout.CheckProbability(p);
+        P = p;
+        Seed = seed;
+        _random = new Random(seed);
+    }
+
+    public float P { get; }
+    public int Seed { get; }
+
+    public override TensorShape OutputShape(TensorShape input) => input;
+
+    public override Tensor Forward(Tensor input, bool training)
+    {
+        _savedMask = null;
+        if (!training) return input;
+        var output = OutputBuffer(input.Shape);
+        var mask = Reuse(ref _mask, input.Shape);
+        Dropout.Forward(input, output, mask, P, _random, training: true);
+        _savedMask = mask;
+        return output;
+    }
+
+    public override Tensor Backward(Tensor gradOutput)
+    {
+        var mask = Saved(_savedMask);
+        var gradInput = GradInputBuffer(mask.Shape);
+        Dropout.Backward(gradOutput, mask, gradInput);
+        return gradInput;
+    }
+}

@@ -1,0 +1,46 @@
+using MLNet.Cnn.Kernels;
+using MLNet.Cnn.Tensors;
+
+namespace MLNet.Cnn.Layers;
+
+/// <summary>
+/// Local response normalization across channels (torch.nn.LocalResponseNorm, AlexNet):
+/// b_c = a_c / (k + α/size · Σ_{c' in the size-channel window around c} a_c'²)^β. Defaults are PyTorch's.
+/// </summary>
+public sealed class LrnLayer : Layer
+{
+    private Tensor? _input;
+
+    public LrnLayer(string name, int size, float alpha = 1e-4f, float beta = 0.75f, float k = 1f) : base(name)
+    {
+        Lrn.CheckParameters(size, alpha, beta, k);
+        Size = size; Alpha = alpha; Beta = beta; K = k;
+    }
+
+    public int Size { get; }
+    public float Alpha { get; }
+    public float Beta { get; }
+    public float K { get; }
+
+    public override TensorShape OutputShape(TensorShape input)
+    {
+        if (input.Rank != 4) throw BadInput(input, "[N, C, H, W]");
+        return input;
+    }
+
+    public override Tensor Forward(Tensor input, bool training)
+    {
+        var output = OutputBuffer(OutputShape(input.Shape));
+        Lrn.Forward(input, output, Size, Alpha, Beta, K);
+        _input = training ? input : null;
+        return output;
+    }
+
+    public override Tensor Backward(Tensor gradOutput)
+    {
+        var input = Saved(_input);
+        var gradInput = GradInputBuffer(input.Shape);
+        Lrn.Backward(input, gradOutput, gradInput, Size, Alpha, Beta, K);
+        return gradInput;
+    }
+}

@@ -1,0 +1,33 @@
+using MLNet.Cnn.Kernels;
+using MLNet.Cnn.Tensors;
+
+namespace MLNet.Cnn.Layers;
+
+/// <summary>
+/// Max pooling (torch.nn.MaxPool2d): each output is the maximum of its window, padding counting as −∞. The
+/// winning cell of every window (argmax) is kept, and backward sends each output gradient to it.
+/// </summary>
+public sealed class MaxPool2dLayer(string name, int kernelSize, int? stride = null, ConvPadding? padding = null,
+    int dilation = 1, bool ceilMode = false) : Pool2dLayer(name, kernelSize, stride, padding, dilation, ceilMode)
+{
+    private int[] _argmax = [];
+    private Tensor? _input;
+
+    public override Tensor Forward(Tensor input, bool training)
+    {
+        var g = Geometry(input.Shape);
+        var output = OutputBuffer(g.OutputShape);
+        if (_argmax.Length != output.Length) _argmax = new int[output.Length];
+        MaxPool2d.Forward(g, input, output, _argmax);
+        _input = training ? input : null;
+        return output;
+    }
+
+    public override Tensor Backward(Tensor gradOutput)
+    {
+        var g = Geometry(Saved(_input).Shape);
+        var gradInput = GradInputBuffer(g.InputShape);
+        MaxPool2d.Backward(g, gradOutput, _argmax, gradInput);
+        return gradInput;
+    }
+}

@@ -1,0 +1,37 @@
+using MLNet.Cnn.Layers;
+using MLNet.Cnn.Tensors;
+using MLNet.Cnn.Tests.Support;
+
+namespace MLNet.Cnn.Tests.Layers;
+
+[TestClass]
+public sealed class ConvTranspose2dLayerTests
+{
+    [TestMethod]
+    public void ConvTranspose2d()
+    {
+        LayerHarness.Check(new ConvTranspose2dLayer("up", 3, 4, 2, stride: 2), new(2, 3, 3, 4), 3 * 4 * 4 + 4);
+        LayerHarness.Check(new ConvTranspose2dLayer("up", 4, 6, 3, stride: 2, padding: 1, outputPadding: 1, groups: 2, bias: false),
+            new(2, 4, 3, 3), 4 * 3 * 9);
+        LayerHarness.Check(new ConvTranspose2dLayer("up", 2, 3, 3, dilation: 2), new(1, 2, 4, 3), 2 * 3 * 9 + 3);
+    }
+
+    [TestMethod]
+    public void WeightIsCinByCoutOverGroupsAndTheOutputDoublesWithStride2()
+    {
+        var up = new ConvTranspose2dLayer("up", 8, 6, 3, stride: 2, padding: 1, outputPadding: 1, groups: 2);
+        Assert.AreEqual(new TensorShape(8, 3, 3, 3), up.Weight.Value.Shape);
+        Assert.AreEqual(new TensorShape(5, 6, 14, 20), up.OutputShape(new(5, 8, 7, 10)));
+    }
+
+    [TestMethod]
+    public void WrongArgumentsAndInputs()
+    {
+        ArgumentAssert.Throws(() => new ConvTranspose2dLayer("u", 0, 4, 2), "inChannels", "0");
+        ArgumentAssert.Throws(() => new ConvTranspose2dLayer("u", 4, 4, 2, padding: -1), "padding", "-1");
+        ArgumentAssert.Throws(() => new ConvTranspose2dLayer("u", 4, 4, 2, stride: 2, outputPadding: 2), "outputPadding", "2");
+        ArgumentAssert.Throws(() => new ConvTranspose2dLayer("u", 4, 6, 2, groups: 4), "groups", "4", "6");
+        ArgumentAssert.Throws(() => new ConvTranspose2dLayer("up1", 4, 2, 2).OutputShape(new(1, 3, 5, 5)), "input", "up1", "[1, 3, 5, 5]", "[N, 4, H, W]");
+        ArgumentAssert.Throws(() => new ConvTranspose2dLayer("up2", 4, 2, 1, padding: 2).OutputShape(new(1, 4, 2, 2)), "input", "up2", "[1, 4, 2, 2]");
+    }
+}

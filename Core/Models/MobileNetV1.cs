@@ -6,7 +6,8 @@ namespace MLNet.Cnn.Models;
 /// <summary>
 /// MobileNet v1 (Howard et al., 2017) as Keras builds it: conv3×3/2 (32α maps) then 13 depthwise-separable blocks
 /// (depthwise 3×3 → BN → ReLU → pointwise 1×1 → BN → ReLU), every convolution without bias, BN ε 0.001, then global
-/// average pooling, dropout and a dense classifier. The width multiplier α scales every width as ⌊c·α⌋ (Keras).
+/// average pooling, dropout (Keras' default rate 0.001) and a dense classifier. The width multiplier α scales every
+/// width as ⌊c·α⌋ (Keras).
 /// 4,231,976 parameters at α = 1, 3 channels, 1000 classes (Keras' trainable count). Input at least 32×32.
 /// </summary>
 public static class MobileNetV1

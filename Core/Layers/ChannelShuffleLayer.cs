@@ -27,7 +27,7 @@ public sealed class ChannelShuffleLayer : Layer
 
     public override Tensor Forward(Tensor input, bool training)
     {
-        var output = OutputBuffer(OutputShape(input.Shape));
+        var output = OutputBufferFor(input.Shape);
         ChannelShuffle.Forward(input, output, Groups);
         _input = training ? input : null;
         return output;

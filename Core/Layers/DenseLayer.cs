@@ -36,7 +36,7 @@ public sealed class DenseLayer : Layer
 
     public override Tensor Forward(Tensor input, bool training)
     {
-        var output = OutputBuffer(OutputShape(input.Shape));
+        var output = OutputBufferFor(input.Shape);
         Dense.Forward(input, _weight.Value, _bias?.Value, output);
         _input = training ? input : null;
         return output;

@@ -20,8 +20,11 @@ public sealed class FlattenLayer(string name) : Layer(name)
 
     public override Tensor Forward(Tensor input, bool training)
     {
-        OutputShape(input.Shape);
-        if (!ReferenceEquals(input, _viewed)) (_viewed, _view) = (input, Flatten.Forward(input));
+        if (!ReferenceEquals(input, _viewed))
+        {
+            OutputShape(input.Shape);
+            (_viewed, _view) = (input, Flatten.Forward(input));
+        }
         _input = training ? input : null;
         return _view!;
     }

@@ -16,7 +16,7 @@ public sealed class GlobalAvgPoolLayer(string name) : Layer(name)
 
     public override Tensor Forward(Tensor input, bool training)
     {
-        var output = OutputBuffer(OutputShape(input.Shape));
+        var output = OutputBufferFor(input.Shape);
         GlobalAveragePool.Forward(input, output);
         _input = training ? input : null;
         return output;

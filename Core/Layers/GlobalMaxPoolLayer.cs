@@ -20,7 +20,7 @@ public sealed class GlobalMaxPoolLayer(string name) : Layer(name)
 
     public override Tensor Forward(Tensor input, bool training)
     {
-        var output = OutputBuffer(OutputShape(input.Shape));
+        var output = OutputBufferFor(input.Shape);
         if (_argmax.Length != output.Length) _argmax = new int[output.Length];
         GlobalMaxPool.Forward(input, output, _argmax);
         _input = training ? input : null;

@@ -17,6 +17,7 @@ namespace MLNet.Cnn.Layers;
 public abstract class Layer
 {
     private Tensor? _output, _gradInput;
+    private TensorShape _outputFor; // the input shape _output was sized for by OutputBufferFor
 
     protected Layer(string name)
     {
@@ -55,7 +56,23 @@ public abstract class Layer
     public long ParameterCount => AllParameters().Sum(p => (long)p.Value.Length);
 
     /// <summary>The layer's output buffer for this shape (reused while the batch shape stays the same).</summary>
-    protected Tensor OutputBuffer(TensorShape shape) => Reuse(ref _output, shape);
+    protected Tensor OutputBuffer(TensorShape shape)
+    {
+        _outputFor = default;
+        return Reuse(ref _output, shape);
+    }
+
+    /// <summary>
+    /// The output buffer for an input of shape <paramref name="input"/>, checked and sized by <see cref="OutputShape"/>
+    /// only when the input shape changes: a steady forward pass then allocates nothing, not even the output shape.
+    /// </summary>
+    protected Tensor OutputBufferFor(TensorShape input)
+    {
+        if (_output is not null && _outputFor == input) return _output;
+        var output = Reuse(ref _output, OutputShape(input));
+        _outputFor = input;
+        return output;
+    }
 
     /// <summary>The layer's input-gradient buffer for this shape.</summary>
     protected Tensor GradInputBuffer(TensorShape shape) => Reuse(ref _gradInput, shape);

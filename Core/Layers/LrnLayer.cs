@@ -30,7 +30,7 @@ public sealed class LrnLayer : Layer
 
     public override Tensor Forward(Tensor input, bool training)
     {
-        var output = OutputBuffer(OutputShape(input.Shape));
+        var output = OutputBufferFor(input.Shape);
         Lrn.Forward(input, output, Size, Alpha, Beta, K);
         _input = training ? input : null;
         return output;

@@ -40,7 +40,7 @@ public sealed class PReLULayer : Layer
 
     public override Tensor Forward(Tensor input, bool training)
     {
-        var output = OutputBuffer(OutputShape(input.Shape));
+        var output = OutputBufferFor(input.Shape);
         PReLU.Forward(input, _slope.Value, output);
         _input = training ? input : null;
         return output;

@@ -39,7 +39,7 @@ public sealed class PadLayer : Layer
 
     public override Tensor Forward(Tensor input, bool training)
     {
-        var output = OutputBuffer(OutputShape(input.Shape));
+        var output = OutputBufferFor(input.Shape);
         Pad.Forward(input, output, Padding, Mode, Value);
         _input = training ? input : null;
         return output;

@@ -23,7 +23,7 @@ public sealed class SoftmaxLayer(string name, int axis = 1, bool log = false) : 
 
     public override Tensor Forward(Tensor input, bool training)
     {
-        var output = OutputBuffer(OutputShape(input.Shape));
+        var output = OutputBufferFor(input.Shape);
         if (Log) LogSoftmax.Forward(input, output, Axis);
         else Softmax.Forward(input, output, Axis);
         _output = training ? output : null;

@@ -64,7 +64,7 @@ public sealed class UpsampleLayer : Layer
 
     public override Tensor Forward(Tensor input, bool training)
     {
-        var output = OutputBuffer(OutputShape(input.Shape));
+        var output = OutputBufferFor(input.Shape);
         if (Mode == UpsampleMode.Nearest) UpsampleNearest.Forward(input, output);
         else UpsampleBilinear.Forward(input, output, AlignCorners);
         _input = training ? input : null;

@@ -25,6 +25,19 @@ public sealed class ConvTranspose2dLayerTests
     }
 
     [TestMethod]
+    public void BackwardUsesTheGeometryOfItsForwardPassEvenAfterAnOutputShapeQuery()
+    {
+        foreach (var layer in new Layer[]
+                 { new ConvTranspose2dLayer("up", 2, 3, 2, stride: 2), new Conv2dLayer("conv", 2, 3, 3), new MaxPool2dLayer("pool", 2) })
+        {
+            var x = TestData.Tensor(1, 2, 2, 6, 6);
+            var y = layer.Forward(x, training: true);
+            layer.OutputShape(new(1, 2, 10, 10));
+            Assert.AreEqual(x.Shape, layer.Backward(new Tensor(y.Shape)).Shape, layer.ToString());
+        }
+    }
+
+    [TestMethod]
     public void WrongArgumentsAndInputs()
     {
         ArgumentAssert.Throws(() => new ConvTranspose2dLayer("u", 0, 4, 2), "inChannels", "0");

@@ -1,0 +1,42 @@
+using MLNet.Cnn.Kernels;
+using MLNet.Cnn.Layers;
+
+namespace MLNet.Cnn.Models;
+
+/// <summary>
+/// MobileNet v1 (Howard et al., 2017) as Keras builds it: conv3×3/2 (32α maps) then 13 depthwise-separable blocks
+/// (depthwise 3×3 → BN → ReLU → pointwise 1×1 → BN → ReLU), every convolution without bias, BN ε 0.001, then global
+/// average pooling, dropout (Keras' default rate 0.001) and a dense classifier. The width multiplier α scales every
+/// width as ⌊c·α⌋ (Keras).
+/// 4,231,976 parameters at α = 1, 3 channels, 1000 classes (Keras' trainable count). Input at least 32×32.
+/// </summary>
+public static class MobileNetV1
+{
+    public static Sequential Build(int channels = 3, int classes = 1000, double widthMultiplier = 1.0, float dropout = 0.001f,
+        int seed = 0)
+    {
+        if (widthMultiplier <= 0) throw new ArgumentException($"widthMultiplier must be positive; {widthMultiplier} was given.", nameof(widthMultiplier));
+        int Width(int c) => Math.Max(1, (int)(c * widthMultiplier));
+        (int Maps, int Stride)[] blocks =
+        [
+            (64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2),
+            (512, 1), (512, 1), (512, 1), (512, 1), (512, 1), (1024, 2), (1024, 1),
+        ];
+        Func<Activation> relu = () => new ReLU();
+        var layers = new List<Layer> { ConvBlocks.ConvBnAct("conv1", channels, Width(32), 3, 2, activation: relu, bnEpsilon: 1e-3f) };
+        int inChannels = Width(32);
+        for (int i = 0; i < blocks.Length; i++)
+        {
+            int outChannels = Width(blocks[i].Maps);
+            layers.Add(new Sequential($"block{i + 1}",
+                ConvBlocks.ConvBnAct($"block{i + 1}.dw", inChannels, inChannels, 3, blocks[i].Stride, inChannels, relu, 1e-3f),
+                ConvBlocks.ConvBnAct($"block{i + 1}.pw", inChannels, outChannels, 1, activation: relu, bnEpsilon: 1e-3f)));
+            inChannels = outChannels;
+        }
+        layers.Add(new GlobalAvgPoolLayer("avgpool"));
+        layers.Add(new FlattenLayer("flatten"));
+        layers.Add(new DropoutLayer("dropout", dropout, seed));
+        layers.Add(new DenseLayer("fc", inChannels, classes));
+        return new Sequential("mobilenet_v1", [.. layers]);
+    }
+}

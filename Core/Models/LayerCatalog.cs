@@ -67,6 +67,8 @@ public static class LayerCatalog
             : new UpsampleLayer(name, Int(c, "outputHeight"), Int(c, "outputWidth"), Enum.Parse<UpsampleMode>(Text(c, "mode")), Bool(c, "alignCorners"))),
         Of<SoftmaxLayer>("Softmax", l => new JsonObject { ["axis"] = l.Axis, ["log"] = l.Log },
             (name, c, _) => new SoftmaxLayer(name, Int(c, "axis"), Bool(c, "log"))),
+        Of<ChannelSlice>("ChannelSlice", l => new JsonObject { ["start"] = l.Start, ["count"] = l.Count },
+            (name, c, _) => new ChannelSlice(name, Int(c, "start"), Int(c, "count"))),
         Of<BatchNorm2dLayer>("BatchNorm2d", l => new JsonObject { ["channels"] = l.Channels, ["momentum"] = l.Momentum, ["epsilon"] = l.Epsilon },
             (name, c, _) => new BatchNorm2dLayer(name, Int(c, "channels"), Float(c, "momentum"), Float(c, "epsilon"))),
     ];

@@ -28,9 +28,9 @@ internal static class Recipes
             }
             case "resnet-small":
             {
-                var network = ResNetSmall.Build(widths: [32, 64, 128], blocksPerStage: 1);
+                var network = ResNetSmall.Build(widths: [16, 32, 64], blocksPerStage: 1);
                 Initializer.Initialize(network, sample.Seed, WeightInit.HeNormalFanOut);
-                int epochs = sample.Epochs ?? 8;
+                int epochs = sample.Epochs ?? 10;
                 return new Recipe(network, new TrainerOptions
                 {
                     Epochs = epochs, BatchSize = 64, Seed = sample.Seed, TimeLimit = limit, Progress = new ConsoleProgress(),

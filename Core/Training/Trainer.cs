@@ -32,8 +32,16 @@ public static class Trainer
                 $"The network maps a batch {new TensorShape(batch, train.Channels, train.Height, train.Width)} to {outputShape}; " +
                 $"a classifier of the {train.ClassCount} classes of this dataset must give [{batch}, {train.ClassCount}].", nameof(network));
 
-        // Nothing uses the gradient with respect to the images: the first layer may skip it.
+        // Nothing uses the gradient with respect to the images: the first layer may skip it (restored afterwards).
+        bool inputGradientNeeded = network.InputGradientNeeded;
         network.InputGradientNeeded = false;
+        try { return Train(network, train, validation, options, batch, batchesPerEpoch, outputShape, cancellation); }
+        finally { network.InputGradientNeeded = inputGradientNeeded; }
+    }
+
+    private static TrainingResult Train(Layer network, ImageDataset train, ImageDataset? validation, TrainerOptions options,
+        int batch, int batchesPerEpoch, TensorShape outputShape, CancellationToken cancellation)
+    {
         var parameters = network.AllParameters().ToArray();
         var optimizer = options.Optimizer?.Invoke(parameters) ?? new AdamW(parameters, learningRate: 1e-3f);
         var schedule = options.Schedule?.Invoke(batchesPerEpoch);

@@ -34,9 +34,10 @@ internal static class Recipes
                 return new Recipe(network, new TrainerOptions
                 {
                     Epochs = epochs, BatchSize = 64, Seed = sample.Seed, TimeLimit = limit, Progress = new ConsoleProgress(),
-                    Optimizer = ps => new AdamW(ps, learningRate: 3e-3f) { WeightDecay = 5e-4f },
+                    Optimizer = ps => new AdamW(ps, learningRate: 3e-3f) { WeightDecay = 0.05f },
                     Schedule = steps => new OneCycle(3e-3f, epochs * steps),
-                }, $"AdamW, one-cycle to 3e-3, batch 64, {epochs} epochs");
+                    Loss = new SoftmaxCrossEntropy(labelSmoothing: 0.1f),
+                }, $"AdamW (decay 0.05), one-cycle to 3e-3, label smoothing 0.1, batch 64, {epochs} epochs");
             }
             default:
                 throw new ArgumentException($"Unknown model '{model}'; choose lenet5 or resnet-small.", nameof(model));

@@ -43,7 +43,8 @@ public sealed class TrainerTests
     public void LearnsAndReportsProgress()
     {
         var reports = new List<TrainingProgress>();
-        var result = Train(SmallCnn(), new TrainerOptions
+        var network = SmallCnn();
+        var result = Train(network, new TrainerOptions
         {
             Epochs = 4, BatchSize = 32, ProgressInterval = 5, Progress = new SynchronousProgress(reports.Add),
         });
@@ -55,6 +56,7 @@ public sealed class TrainerTests
         Assert.IsTrue(reports.Any(r => !r.IsEpochEnd && r.Batch == 5), "reports within an epoch");
         Assert.IsTrue(reports.All(r => r.ImagesPerSecond > 0 && r.Remaining >= TimeSpan.Zero));
         StringAssert.Contains(reports[^1].ToString(), "val_acc");
+        Assert.IsTrue(network.InputGradientNeeded, "training leaves the network's input-gradient setting as it found it");
     }
 
     [TestMethod]

@@ -69,7 +69,7 @@ public sealed class ConvTranspose2dLayer : Layer
         var g = Geometry(input.Shape);
         ConvTranspose2d.BackwardWeights(g, input, gradOutput, _weight.Gradient, _bias?.Gradient);
         var gradInput = GradInputBuffer(g.InputShape);
-        ConvTranspose2d.BackwardData(g, gradOutput, _weight.Value, gradInput);
+        if (InputGradientNeeded) ConvTranspose2d.BackwardData(g, gradOutput, _weight.Value, gradInput);
         return gradInput;
     }
 

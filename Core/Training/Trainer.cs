@@ -24,6 +24,11 @@ public static class Trainer
         options.Validate();
         if (validation is null && options.ValidationFraction > 0)
             (train, validation) = train.Split(options.ValidationFraction, options.Seed);
+        if (validation is not null && (validation.ClassCount != train.ClassCount || validation.ImageSize != train.ImageSize
+                || validation.Height != train.Height || validation.Channels != train.Channels))
+            throw new ArgumentException(
+                $"The validation set has {validation.ClassCount} classes of {validation.Channels}×{validation.Height}×{validation.Width} images; " +
+                $"the training set {train.ClassCount} classes of {train.Channels}×{train.Height}×{train.Width}.", nameof(validation));
         int batch = Math.Min(options.BatchSize, train.Count);
         int batchesPerEpoch = train.Count / batch;
         var outputShape = network.OutputShape(new TensorShape(batch, train.Channels, train.Height, train.Width));

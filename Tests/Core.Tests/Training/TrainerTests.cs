@@ -128,6 +128,9 @@ public sealed class TrainerTests
         var wrong = new Sequential("net", new FlattenLayer("flatten"), new DenseLayer("fc", 36, 5));
         var e = Assert.ThrowsExactly<ArgumentException>(() => Trainer.Fit(wrong, Stripes(50, 1), null, new TrainerOptions()));
         StringAssert.Contains(e.Message, "3 classes");
+        var mismatched = new ImageDataset(new float[2 * 16], [0, 1], 1, 4, 4, ["a", "b"]);
+        var validation = Assert.ThrowsExactly<ArgumentException>(() => Trainer.Fit(SmallCnn(), Stripes(50, 1), mismatched, new TrainerOptions()));
+        StringAssert.Contains(validation.Message, "validation set has 2 classes of 1×4×4");
         var noClasses = Assert.ThrowsExactly<ArgumentException>(() => new ImageDataset(new float[36], [0], 1, 6, 6, ["only"]));
         StringAssert.Contains(noClasses.Message, "at least two classes");
         var empty = Assert.ThrowsExactly<ArgumentException>(() => new ImageDataset([], [], 1, 6, 6, ["a", "b"]));

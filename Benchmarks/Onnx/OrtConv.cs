@@ -1,6 +1,9 @@
 using Microsoft.ML.OnnxRuntime;
 using TensorElementType = Microsoft.ML.OnnxRuntime.Tensors.TensorElementType;
 using MLNet.Cnn.Kernels;
+using MLNet.Cnn.Layers;
+using MLNet.Cnn.Models;
+using MLNet.Cnn.Onnx;
 using MLNet.Cnn.Tensors;
 
 namespace MLNet.Cnn.Benchmarks.Onnx;
@@ -28,20 +31,30 @@ internal sealed unsafe class OrtConv : IDisposable
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
-        _session = new InferenceSession(OnnxConvModel.Build(g, weight, bias), _options);
+        _session = new InferenceSession(ConvModel(g, weight, bias), _options);
         _input = Wrap(input);
         _output = Wrap(output);
         _binding = _session.CreateIoBinding();
-        _binding.BindInput(OnnxConvModel.InputName, _input);
-        _binding.BindOutput(OnnxConvModel.OutputName, _output);
+        _binding.BindInput("input", _input);
+        _binding.BindOutput("logits", _output);
     }
 
     public void Run() => _session.RunWithBinding(_runOptions, _binding);
 
+    /// <summary>The same convolution as a one-layer network exported by <see cref="OnnxExporter"/> (one Conv node).</summary>
+    private static byte[] ConvModel(Conv2dGeometry g, Tensor weight, Tensor bias)
+    {
+        var conv = new Conv2dLayer("conv", g.InChannels, g.OutChannels, g.KernelHeight, g.KernelWidth, g.StrideH, g.StrideW,
+            ConvPadding.Explicit(g.Padding), g.DilationH, g.Groups);
+        weight.Span.CopyTo(conv.Weight.Value.Span);
+        bias.Span.CopyTo(conv.Bias!.Value.Span);
+        return OnnxExporter.ToBytes(new CnnModel(conv, new TensorShape(g.InChannels, g.InHeight, g.InWidth), []));
+    }
+
     /// <summary>An OrtValue over the tensor's pinned storage (no copy; the tensor must outlive it).</summary>
     private static OrtValue Wrap(Tensor tensor) =>
         OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, TensorElementType.Float,
-            OnnxConvModel.Dims(tensor.Shape),
+            tensor.Shape.Dimensions.ToArray().Select(d => (long)d).ToArray(),
             (IntPtr)tensor.Pointer, (long)tensor.Length * sizeof(float));
 
     public void Dispose()

@@ -7,14 +7,14 @@ namespace MLNet.Cnn.Kernels;
 /// specification). Which kernel runs:
 ///   depthwise (groups = Cin)               → <see cref="DepthwiseConv2d"/>, direct, all three passes;
 ///   forward and weight gradient            → <see cref="ImplicitGemmConv"/>, any stride, dilation, groups;
-///   input gradient, stride 1, Cin/G ≥ 8     → the forward implicit GEMM with the kernel turned by 180°;
+///   input gradient, stride 1, Cin/G ≥ 4     → the forward implicit GEMM with the kernel turned by 180°;
 ///   input gradient otherwise               → GEMM wᵀ·dy into columns, scattered back by <see cref="Col2Im"/>.
 /// Shapes: x [N, Cin, H, W], w [Cout, Cin/G, kH, kW], b [Cout], y [N, Cout, Hout, Wout].
 /// </summary>
 public static unsafe class Conv2d
 {
     /// <summary>The turned-kernel input gradient needs this many input channels per group to fill a GEMM tile's rows.</summary>
-    private const int MinChannelsForTurnedKernel = 8;
+    private const int MinChannelsForTurnedKernel = 4;
 
     /// <summary>y = conv(x, w) + b. x [N, Cin, H, W], w [Cout, Cin/G, kH, kW], b [Cout] or null → y [N, Cout, Hout, Wout].</summary>
     public static void Forward(Conv2dGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output)

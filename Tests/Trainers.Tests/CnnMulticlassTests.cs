@@ -131,6 +131,30 @@ public sealed class CnnMulticlassTests
         Assert.IsTrue(predicted.IsKey, "PredictedLabel is a key");
     }
 
+    [TestMethod]
+    public void PredictedLabelHasTheLabelsKeyTypeAndKeyValues()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(Stripes(100, 1));
+        var options = SmallCnn();
+        var model = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.MulticlassClassification.Trainers.Cnn(new CnnMulticlassOptions
+            {
+                Channels = 1, Height = Side, Width = Side, Epochs = 1, BatchSize = 32, Network = options.Network,
+            })).Fit(data);
+        var schema = model.Transform(data).Schema;
+        var label = schema["Label"];
+        var predicted = schema["PredictedLabel"];
+        Assert.AreEqual(label.Type, predicted.Type);
+        VBuffer<ReadOnlyMemory<char>> labelValues = default, predictedValues = default;
+        label.GetKeyValues(ref labelValues);
+        predicted.GetKeyValues(ref predictedValues);
+        CollectionAssert.AreEqual(labelValues.DenseValues().Select(v => v.ToString()).ToArray(),
+            predictedValues.DenseValues().Select(v => v.ToString()).ToArray());
+        var score = (VectorDataViewType)schema["Score"].Type;
+        Assert.AreEqual(3, score.Size);
+    }
+
     public sealed class Short
     {
         [VectorType(Pixels - 1)] public float[] Features { get; set; } = [];

@@ -116,6 +116,50 @@ public sealed class CnnMulticlassTests
         finally { File.Delete(path); }
     }
 
+    private const string FreshProcessModel = "MLNET_CNN_FRESH_PROCESS_MODEL";
+
+    /// <summary>
+    /// Saves here, then runs <see cref="LoadsAndScoresInThisProcess"/> in a second test host (a fresh process that has
+    /// loaded nothing of ours) through <c>dotnet test</c>; it loads the zip and must give the same scores.
+    /// </summary>
+    [TestMethod]
+    public void SaveThenLoadInAFreshProcessGivesIdenticalScores()
+    {
+        var (ml, model, test) = Train();
+        var directory = Directory.CreateTempSubdirectory("cnn-fresh-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, "model.zip");
+            ml.Model.Save(model, test.Schema, path);
+            var expected = Scores(model.Transform(test));
+            var start = new System.Diagnostics.ProcessStartInfo("dotnet",
+                ["test", typeof(CnnMulticlassTests).Assembly.Location, "--filter", $"FullyQualifiedName~{nameof(LoadsAndScoresInThisProcess)}"])
+            { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.Environment[FreshProcessModel] = path;
+            using var child = System.Diagnostics.Process.Start(start)!;
+            string output = child.StandardOutput.ReadToEnd() + child.StandardError.ReadToEnd();
+            child.WaitForExit();
+            Assert.AreEqual(0, child.ExitCode, output);
+            var actual = File.ReadAllLines(path + ".scores").Select(l => l.Split(' ').Select(v => BitConverter.Int32BitsToSingle(int.Parse(v))).ToArray()).ToArray();
+            Assert.AreEqual(expected.Length, actual.Length);
+            for (int i = 0; i < expected.Length; i++) CollectionAssert.AreEqual(expected[i], actual[i], $"row {i}");
+        }
+        finally { directory.Delete(recursive: true); }
+    }
+
+    /// <summary>The second half of <see cref="SaveThenLoadInAFreshProcessGivesIdenticalScores"/>; does nothing when run on its own.</summary>
+    [TestMethod]
+    public void LoadsAndScoresInThisProcess()
+    {
+        if (Environment.GetEnvironmentVariable(FreshProcessModel) is not { Length: > 0 } path) return;
+        Assert.IsFalse(AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == "MLNet.Cnn.Trainers"),
+            "nothing of ours is loaded before Model.Load");
+        var ml = new MLContext();
+        var model = ml.Model.Load(path, out _);
+        var scores = Scores(model.Transform(ml.Data.LoadFromEnumerable(Stripes(150, 2))));
+        File.WriteAllLines(path + ".scores", scores.Select(row => string.Join(' ', row.Select(v => BitConverter.SingleToInt32Bits(v)))));
+    }
+
     [TestMethod]
     public void TheOutputSchemaComesFromTheBuiltInSteps()
     {

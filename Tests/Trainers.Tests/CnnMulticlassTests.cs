@@ -116,6 +116,22 @@ public sealed class CnnMulticlassTests
         finally { File.Delete(path); }
     }
 
+    [TestMethod]
+    public void ScoringFromSeveralThreadsMatchesSerialScoring()
+    {
+        var (ml, model, test) = Train();
+        var serial = Scores(model.Transform(test));
+        var rows = Stripes(150, 2);
+        var parallel = new float[rows.Count][];
+        // A PredictionEngine is single-threaded by ML.NET's contract; the transformer is shared by one engine per thread.
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, worker =>
+        {
+            var engine = ml.Model.CreatePredictionEngine<Image, Prediction>(model);
+            for (int i = worker; i < rows.Count; i += 4) parallel[i] = engine.Predict(rows[i]).Score;
+        });
+        for (int i = 0; i < rows.Count; i++) CollectionAssert.AreEqual(serial[i], parallel[i], $"row {i}");
+    }
+
     private const string FreshProcessModel = "MLNET_CNN_FRESH_PROCESS_MODEL";
 
     /// <summary>

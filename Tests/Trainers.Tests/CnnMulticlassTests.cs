@@ -215,6 +215,30 @@ public sealed class CnnMulticlassTests
         Assert.AreEqual(3, score.Size);
     }
 
+    public sealed class Image12
+    {
+        [VectorType(144)] public float[] Features { get; set; } = [];
+        public string Label { get; set; } = "";
+    }
+
+    [TestMethod]
+    public void WithoutANetworkFactoryLeNet5IsTrained()
+    {
+        var ml = new MLContext(seed: 1);
+        var random = new Random(5);
+        var rows = Enumerable.Range(0, 64).Select(i => new Image12
+        {
+            Features = Enumerable.Range(0, 144).Select(_ => (float)random.NextDouble()).ToArray(), Label = i % 2 == 0 ? "even" : "odd",
+        });
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var model = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.MulticlassClassification.Trainers.Cnn(new CnnMulticlassOptions { Height = 12, Width = 12, Epochs = 1, BatchSize = 16 }))
+            .Fit(data);
+        var scores = Scores(model.Transform(data));
+        Assert.AreEqual(64, scores.Length);
+        Assert.IsTrue(scores.All(s => s.Length == 2 && Math.Abs(s.Sum() - 1) < 1e-4));
+    }
+
     public sealed class Short
     {
         [VectorType(Pixels - 1)] public float[] Features { get; set; } = [];

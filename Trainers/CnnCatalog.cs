@@ -1,0 +1,20 @@
+using Microsoft.ML;
+
+namespace MLNet.Cnn.Trainers;
+
+/// <summary>The ML.NET entry points of the CNN trainers.</summary>
+public static class CnnCatalog
+{
+    /// <summary>
+    /// A convolutional network classifier on a float pixel vector column and a key label. The fitted transformer
+    /// is made only of built-in ML.NET transformers (the network travels as ONNX), so <c>mlContext.Model.Save</c>
+    /// and <c>Load</c> work; it writes <c>Score</c> (class probabilities) and <c>PredictedLabel</c> (a key of the
+    /// label's key type).
+    /// </summary>
+    public static IEstimator<ITransformer> Cnn(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        CnnMulticlassOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new CnnMulticlassEstimator(CatalogContext.Of(catalog), options ?? new CnnMulticlassOptions());
+    }
+}

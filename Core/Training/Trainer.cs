@@ -70,7 +70,8 @@ public static class Trainer
         for (int epoch = 1; epoch <= options.Epochs && stop == StopReason.Completed; epoch++)
         {
             var epochClock = Stopwatch.StartNew();
-            new Random(HashCode.Combine(options.Seed, epoch)).Shuffle(order);
+            // Not HashCode.Combine: it is seeded randomly per process, which would break run-to-run determinism.
+            new Random(unchecked(options.Seed * 1_000_003 + epoch)).Shuffle(order);
             double lossSum = 0;
             int correct = 0, seen = 0;
             for (int b = 0; b < batchesPerEpoch; b++)

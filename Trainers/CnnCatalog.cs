@@ -6,12 +6,12 @@ namespace MLNet.Cnn.Trainers;
 public static class CnnCatalog
 {
     /// <summary>
-    /// A convolutional network classifier on a float pixel vector column and a key label. The fitted transformer
-    /// is made only of built-in ML.NET transformers (the network travels as ONNX), so <c>mlContext.Model.Save</c>
-    /// and <c>Load</c> work; it writes <c>Score</c> (class probabilities) and <c>PredictedLabel</c> (a key of the
-    /// label's key type).
+    /// A convolutional network classifier on a pixel vector (or MLImage) column and a key label. It writes
+    /// <c>Score</c> (class probabilities) and <c>PredictedLabel</c> (a key of the label's key type). The fitted transformer
+    /// is made only of built-in ML.NET transformers (the network travels as ONNX), so <c>mlContext.Model.Save</c> and
+    /// <c>Load</c> need no registration.
     /// </summary>
-    public static IEstimator<ITransformer> Cnn(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+    public static IEstimator<CnnPredictionTransformer> Cnn(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         CnnMulticlassOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);

@@ -1,0 +1,55 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNet.Cnn.Trainers;
+
+/// <summary>
+/// Class index → the label's key, with built-in steps only. OnnxTransformer writes every tensor output as a vector (its
+/// getter for a rank-0 output expects an ONNX sequence of maps and fails), so the index arrives as an int64 vector of one
+/// slot. Hash with <c>combine</c> (the one built-in transform that turns a vector into a scalar), ConvertType to uint,
+/// and MapValue(hash of class i → key value i, treatValuesAsKeyType) make it a key with the label's key values in the
+/// label's order; without key values, class i maps to key i + 1.
+/// </summary>
+internal sealed class ClassIndexToKey(MLContext ml, string column, DataViewType? keyValuesType, Array? keyValues, int classes)
+{
+    private const uint HashSeed = 314489979;
+
+    public IEstimator<ITransformer> Estimator()
+    {
+        var hashes = IndexHashes();
+        IEstimator<ITransformer> map;
+        if (keyValuesType is null || keyValues is null)
+            map = Map(hashes, Enumerable.Range(1, classes).Select(i => (uint)i).ToArray());
+        else if (keyValues is string[] text)
+            map = Map(hashes, text);
+        else
+            map = (IEstimator<ITransformer>)typeof(ClassIndexToKey).GetMethod(nameof(Map), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+                .MakeGenericMethod(keyValuesType.RawType).Invoke(this, [hashes, keyValues])!;
+        return IndexToHash().Append(map);
+    }
+
+    private IEstimator<ITransformer> IndexToHash() =>
+        ml.Transforms.Conversion.Hash(new Microsoft.ML.Transforms.HashingEstimator.ColumnOptions(
+                column, column, numberOfBits: 31, seed: HashSeed, useOrderedHashing: false, maximumNumberOfInverts: 0, combine: true))
+            .Append(ml.Transforms.Conversion.ConvertType(column, column, DataKind.UInt32));
+
+    /// <summary>The value <see cref="IndexToHash"/> gives for each class index, computed by running it; they must differ.</summary>
+    private uint[] IndexHashes()
+    {
+        var schema = SchemaDefinition.Create(typeof(IndexRow));
+        schema[0].ColumnName = column;
+        var rows = ml.Data.LoadFromEnumerable(Enumerable.Range(0, classes).Select(i => new IndexRow { Index = [i] }), schema);
+        var hashes = IndexToHash().Fit(rows).Transform(rows).GetColumn<uint>(column).ToArray();
+        if (hashes.Distinct().Count() != classes)
+            throw new InvalidOperationException($"Two of the {classes} class indices hash to the same value; the class index cannot be mapped to keys.");
+        return hashes;
+    }
+
+    private sealed class IndexRow
+    {
+        [VectorType(1)] public long[] Index { get; set; } = [];
+    }
+
+    private IEstimator<ITransformer> Map<T>(uint[] hashes, T[] values) =>
+        ml.Transforms.Conversion.MapValue(column, values.Select((v, i) => new KeyValuePair<uint, T>(hashes[i], v)), column, treatValuesAsKeyType: true);
+}

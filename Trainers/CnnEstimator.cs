@@ -1,0 +1,164 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MLNet.Cnn.Data;
+using MLNet.Cnn.Layers;
+using MLNet.Cnn.Models;
+using MLNet.Cnn.Tensors;
+using MLNet.Cnn.Training;
+
+namespace MLNet.Cnn.Trainers;
+
+/// <summary>
+/// What the CNN trainers share: checking the pixel column (a float vector of C·H·W or an MLImage), reading the rows into
+/// memory, training the core network with progress on <c>MLContext.Log</c>, and wrapping the scoring chain. A task
+/// (multiclass, binary, regression) says how its label is checked and read, how many outputs the network has, and
+/// which built-in steps turn the network's output into ML.NET's standard columns.
+/// </summary>
+internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
+{
+    private readonly IHostEnvironment _env;
+    private readonly string _name;
+
+    protected CnnEstimator(IHostEnvironment env, CnnTrainerOptions options, string name)
+    {
+        _env = env;
+        _name = name;
+        Ml = env as MLContext ?? new MLContext();
+        Options = options;
+        if (options.Channels <= 0 || options.Height <= 0 || options.Width <= 0)
+            throw new ArgumentException($"Channels, Height and Width must be positive; {options.Channels}×{options.Height}×{options.Width} was given.", nameof(options));
+    }
+
+    protected MLContext Ml { get; }
+    protected CnnTrainerOptions Options { get; }
+    private int ImageSize => Options.Channels * Options.Height * Options.Width;
+    private string Geometry => $"{ImageSize} = {Options.Channels}×{Options.Height}×{Options.Width} (channels × height × width from the options)";
+
+    /// <summary>Throws an ArgumentException naming the label column and the type expected when it does not fit the task.</summary>
+    protected abstract void CheckLabel(DataViewSchema.Column label);
+    protected abstract void CheckLabel(SchemaShape.Column label);
+
+    /// <summary>
+    /// Reads the rows; <paramref name="training"/> is null for the training data and the training set when reading the
+    /// validation set (whose labels must then be compatible).
+    /// </summary>
+    protected abstract ImageDataset Read(IDataView data, string pixelColumn, DataViewSchema.Column label, ImageDataset? training);
+
+    /// <summary>The built-in steps from the network (input: the pixel column) to the task's output columns.</summary>
+    protected abstract IEstimator<ITransformer> Scoring(CnnModel model, string pixelColumn, DataViewSchema.Column label);
+
+    /// <summary>The same steps for <see cref="GetOutputSchema"/>, over a stand-in network with <see cref="StandInOutputs"/> outputs.</summary>
+    protected abstract IEstimator<ITransformer> Scoring(CnnModel standIn, string pixelColumn, SchemaShape.Column label);
+
+    protected abstract int StandInOutputs { get; }
+
+    /// <summary>The network's output count for a dataset.</summary>
+    protected abstract int Outputs(ImageDataset data);
+
+    protected virtual ILoss? DefaultLoss => null;
+
+    public CnnPredictionTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var prefix = PixelSteps(input.Schema);
+        var label = LabelColumn(input.Schema);
+        string pixelColumn = prefix is null ? Options.FeatureColumnName : ImageInput.PixelColumnName;
+        var toPixels = prefix?.Fit(input);
+        var train = Read(toPixels?.Transform(input) ?? input, pixelColumn, label, null);
+        var validation = Options.ValidationSet is { } v ? ReadValidation(v, toPixels, pixelColumn, train) : null;
+
+        var o = Options;
+        int outputs = Outputs(train);
+        var network = o.Network?.Invoke(o.Channels, o.Height, o.Width, outputs) ?? LeNet5.Build(o.Channels, o.Height, o.Width, outputs);
+        Initializer.Initialize(network, o.Seed);
+        TrainingResult result;
+        using (var channel = _env.Register(_name).Start("Training"))
+        {
+            channel.Info(MessageSensitivity.None, $"Training a CNN of {network.ParameterCount:N0} parameters on {train.Count} images " +
+                $"{o.Channels}×{o.Height}×{o.Width}{(validation is null ? "" : $", validating on {validation.Count}")}.");
+            result = Trainer.Fit(network, train, validation, o.ToTrainerOptions(new LogProgress(channel, o.Progress), DefaultLoss));
+            if (result.StopReason != StopReason.Completed) channel.Warning(MessageSensitivity.None, $"Training stopped early: {result.Message}");
+        }
+
+        var model = new CnnModel(network, new TensorShape(o.Channels, o.Height, o.Width), train.ClassNames);
+        var scoring = Scoring(model, pixelColumn, label);
+        var chain = (prefix is null ? scoring : prefix.Append(scoring)).Fit(input);
+        return new CnnPredictionTransformer(chain, model, result);
+    }
+
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        var o = Options;
+        var features = Find(inputSchema, o.FeatureColumnName)
+            ?? throw new ArgumentException($"The feature column '{o.FeatureColumnName}' is not in the data; expected a float vector of {Geometry} or an image.", nameof(inputSchema));
+        bool image = ImageInput.IsImage(features.ItemType);
+        if (!image && (features.Kind != SchemaShape.Column.VectorKind.Vector || features.ItemType != NumberDataViewType.Single))
+            throw new ArgumentException($"The feature column '{o.FeatureColumnName}' is {features.ItemType} ({features.Kind}); expected a known-size float vector of {Geometry} or an image.", nameof(inputSchema));
+        var label = Find(inputSchema, o.LabelColumnName)
+            ?? throw new ArgumentException($"The label column '{o.LabelColumnName}' is not in the data.", nameof(inputSchema));
+        CheckLabel(label);
+
+        // SchemaShape.Column cannot be built outside ML.NET: the shape comes from the same built-in estimators Fit
+        // returns, here over a stand-in network (the shape does not depend on the weights).
+        var standIn = new Sequential("shape", new FlattenLayer("flatten"), new DenseLayer("fc", ImageSize, StandInOutputs));
+        var names = Enumerable.Range(0, StandInOutputs).Select(i => $"{i}").ToArray();
+        var model = new CnnModel(standIn, new TensorShape(o.Channels, o.Height, o.Width), names);
+        var scoring = Scoring(model, image ? ImageInput.PixelColumnName : o.FeatureColumnName, label);
+        return (image ? ImageInput.ToPixels(Ml, o).Append(scoring) : scoring).GetOutputSchema(inputSchema);
+    }
+
+    /// <summary>Checks the feature column; the image steps when it is an image, null when it is a pixel vector.</summary>
+    private IEstimator<ITransformer>? PixelSteps(DataViewSchema schema)
+    {
+        var o = Options;
+        var features = schema.GetColumnOrNull(o.FeatureColumnName)
+            ?? throw new ArgumentException($"The feature column '{o.FeatureColumnName}' is not in the data (columns: {Columns(schema)}); " +
+                                           $"expected a float vector of {Geometry} or an image.");
+        if (ImageInput.IsImage(features.Type)) return ImageInput.ToPixels(Ml, o);
+        if (features.Type is not VectorDataViewType { ItemType: NumberDataViewType single } vector || single != NumberDataViewType.Single || vector.Size != ImageSize)
+            throw new ArgumentException($"The feature column '{o.FeatureColumnName}' is {features.Type}" +
+                $"{(features.Type is VectorDataViewType v ? $" of size {v.Size}" : "")}; expected a float vector of {Geometry} or an image.");
+        return null;
+    }
+
+    private DataViewSchema.Column LabelColumn(DataViewSchema schema)
+    {
+        var label = schema.GetColumnOrNull(Options.LabelColumnName)
+            ?? throw new ArgumentException($"The label column '{Options.LabelColumnName}' is not in the data (columns: {Columns(schema)}).");
+        CheckLabel(label);
+        return label;
+    }
+
+    private ImageDataset ReadValidation(IDataView validation, ITransformer? toPixels, string pixelColumn, ImageDataset train)
+    {
+        try
+        {
+            if (PixelSteps(validation.Schema) is null != toPixels is null)
+                throw new ArgumentException($"The feature column '{Options.FeatureColumnName}' is an image in one of the two sets and a pixel vector in the other.");
+            return Read(toPixels?.Transform(validation) ?? validation, pixelColumn, LabelColumn(validation.Schema), train);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw new ArgumentException($"The validation set ({nameof(CnnTrainerOptions.ValidationSet)}): {e.Message}", nameof(CnnTrainerOptions.ValidationSet), e);
+        }
+    }
+
+    protected static SchemaShape.Column? Find(SchemaShape shape, string name)
+    {
+        foreach (var column in shape) if (column.Name == name) return column;
+        return null;
+    }
+
+    private static string Columns(DataViewSchema schema) => string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => c.Name));
+
+    /// <summary>Forwards progress to the user's callback and writes every epoch end to MLContext.Log.</summary>
+    private sealed class LogProgress(IChannel channel, IProgress<TrainingProgress>? user) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value)
+        {
+            if (value.IsEpochEnd) channel.Info(MessageSensitivity.None, value.ToString());
+            user?.Report(value);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Cnn.Models;
+using MLNet.Cnn.Training;
+
+namespace MLNet.Cnn.Trainers;
+
+/// <summary>
+/// What a CNN trainer's <c>Fit</c> returns: the scoring chain of built-in ML.NET transformers (see docs/architecture.md),
+/// plus the trained network (<see cref="Model"/>: export it, featurize with it, save it as a <c>.cnn</c> file) and the
+/// training history (<see cref="Training"/>). Everything an <see cref="ITransformer"/> does is the chain's, saving included:
+/// <c>mlContext.Model.Save</c> writes the chain, so <c>Model.Load</c> gives back that chain of built-in transformers
+/// (this wrapper, with <see cref="Model"/> and <see cref="Training"/>, exists only in the process that trained).
+/// </summary>
+public sealed class CnnPredictionTransformer : ITransformer
+{
+    internal CnnPredictionTransformer(ITransformer scoring, CnnModel model, TrainingResult training)
+    {
+        Scoring = scoring;
+        Model = model;
+        Training = training;
+    }
+
+    /// <summary>The chain of built-in transformers that scores (ApplyOnnxModel and the label-mapping steps).</summary>
+    public ITransformer Scoring { get; }
+
+    /// <summary>The trained network with its input shape and class names.</summary>
+    public CnnModel Model { get; }
+
+    /// <summary>Why training stopped, the per-epoch losses and accuracies, images per second.</summary>
+    public TrainingResult Training { get; }
+
+    public bool IsRowToRowMapper => Scoring.IsRowToRowMapper;
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Scoring.GetOutputSchema(inputSchema);
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => Scoring.GetRowToRowMapper(inputSchema);
+    public IDataView Transform(IDataView input) => Scoring.Transform(input);
+    void ICanSaveModel.Save(ModelSaveContext ctx) => Scoring.Save(ctx);
+}

@@ -17,4 +17,16 @@ public static class CnnCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         return new CnnMulticlassEstimator(CatalogContext.Of(catalog), options ?? new CnnMulticlassOptions());
     }
+
+    /// <summary>
+    /// A convolutional network binary classifier on a pixel vector (or MLImage) column and a Boolean label. It writes
+    /// <c>Score</c> (raw score), <c>Probability</c> and <c>PredictedLabel</c>, as ML.NET's calibrated binary trainers do.
+    /// Its last step is a custom mapping (<see cref="BinaryScoreMapping"/>), which <c>Model.Load</c> finds in this assembly.
+    /// </summary>
+    public static IEstimator<CnnPredictionTransformer> Cnn(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
+        CnnBinaryOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new CnnBinaryEstimator(CatalogContext.Of(catalog), options ?? new CnnBinaryOptions());
+    }
 }

@@ -32,6 +32,7 @@ internal sealed class CnnMulticlassEstimator(IHostEnvironment env, CnnMulticlass
         var o = Options;
         var (pixels, _) = RowReader.Read(data, pixelColumn, o.FeatureColumnName, o.Channels * o.Height * o.Width, label,
             KeyLabel.Reader(label, labels, classOf, names));
+        if (training is null) ClassLabels.RequireTwoClasses(labels, label.Name, names);
         return new ImageDataset(pixels, labels.ToArray(), o.Channels, o.Height, o.Width, trainingNames);
     }
 

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Cnn.Kernels;
 using MLNet.Cnn.Layers;
+using MLNet.Cnn.Tensors;
 using MLNet.Cnn.Training;
 
 namespace MLNet.Cnn.Trainers.Tests;
@@ -60,7 +61,16 @@ public sealed class CnnMulticlassTests
         return (ml, pipeline.Fit(train), ml.Data.LoadFromEnumerable(Stripes(150, 2)));
     }
 
-    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    /// <summary>The trained core network's logits for these images (1×8×8 each), computed by the core layers directly.</summary>
+    internal static float[][] CoreForward(CnnPredictionTransformer model, float[][] images)
+    {
+        var input = Tensor.FromArray(images.SelectMany(i => i).ToArray(), images.Length, 1, Side, Side);
+        var logits = model.Model.Network.Forward(input, training: false).ToArray();
+        int outputs = logits.Length / images.Length;
+        return Enumerable.Range(0, images.Length).Select(i => logits[(i * outputs)..((i + 1) * outputs)]).ToArray();
+    }
+
+    internal sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => report(value);
     }
@@ -148,14 +158,7 @@ public sealed class CnnMulticlassTests
             var path = Path.Combine(directory.FullName, "model.zip");
             ml.Model.Save(model, test.Schema, path);
             var expected = Scores(model.Transform(test));
-            var start = new System.Diagnostics.ProcessStartInfo("dotnet",
-                ["test", typeof(CnnMulticlassTests).Assembly.Location, "--filter", $"FullyQualifiedName~{nameof(LoadsAndScoresInThisProcess)}"])
-            { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.Environment[FreshProcessModel] = path;
-            using var child = System.Diagnostics.Process.Start(start)!;
-            string output = child.StandardOutput.ReadToEnd() + child.StandardError.ReadToEnd();
-            child.WaitForExit();
-            Assert.AreEqual(0, child.ExitCode, output);
+            string output = FreshProcess.RunTest(typeof(CnnMulticlassTests), nameof(LoadsAndScoresInThisProcess), FreshProcessModel, path);
             var actual = File.ReadAllLines(path + ".scores").Select(l => l.Split(' ').Select(v => BitConverter.Int32BitsToSingle(int.Parse(v))).ToArray()).ToArray();
             Assert.AreEqual(expected.Length, actual.Length);
             for (int i = 0; i < expected.Length; i++) CollectionAssert.AreEqual(expected[i], actual[i], $"row {i}");

@@ -1,0 +1,61 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MLNet.Cnn.Data;
+using MLNet.Cnn.Models;
+using MLNet.Cnn.Onnx.Proto;
+
+namespace MLNet.Cnn.Trainers;
+
+/// <summary>
+/// A CNN binary classifier on a Boolean label. The network has two outputs (false, true); the ONNX graph writes the raw
+/// score logit(true) − logit(false) as a one-slot vector, and <see cref="BinaryScoreMapping"/> turns it into ML.NET's
+/// scalar <c>Score</c>, <c>Probability</c> (= the softmax probability of true) and Boolean <c>PredictedLabel</c>.
+/// </summary>
+internal sealed class CnnBinaryEstimator(IHostEnvironment env, CnnBinaryOptions options) : CnnEstimator(env, options, "CnnBinary")
+{
+    private static readonly string[] Names = ["False", "True"];
+
+    protected override int StandInOutputs => 2;
+    protected override int Outputs(ImageDataset data) => 2;
+
+    protected override void CheckLabel(DataViewSchema.Column label)
+    {
+        if (label.Type != BooleanDataViewType.Instance)
+            throw new ArgumentException($"The label column '{label.Name}' is {label.Type}; expected Boolean (a binary classifier's label).");
+    }
+
+    protected override void CheckLabel(SchemaShape.Column label)
+    {
+        if (label.ItemType != BooleanDataViewType.Instance || label.Kind != SchemaShape.Column.VectorKind.Scalar)
+            throw new ArgumentException($"The label column '{label.Name}' is {label.ItemType} ({label.Kind}); expected Boolean (a binary classifier's label).");
+    }
+
+    protected override ImageDataset Read(IDataView data, string pixelColumn, DataViewSchema.Column label, ImageDataset? training)
+    {
+        var labels = new List<int>();
+        var o = Options;
+        var (pixels, _) = RowReader.Read(data, pixelColumn, o.FeatureColumnName, o.Channels * o.Height * o.Width, label, cursor =>
+        {
+            var get = cursor.GetGetter<bool>(label);
+            bool value = false;
+            return _ => { get(ref value); labels.Add(value ? 1 : 0); };
+        });
+        if (training is null) ClassLabels.RequireTwoClasses(labels, label.Name, Names);
+        return new ImageDataset(pixels, labels.ToArray(), o.Channels, o.Height, o.Width, Names);
+    }
+
+    protected override IEstimator<ITransformer> Scoring(CnnModel model, string pixelColumn, DataViewSchema.Column label) => Scoring(model, pixelColumn);
+    protected override IEstimator<ITransformer> Scoring(CnnModel standIn, string pixelColumn, SchemaShape.Column label) => Scoring(standIn, pixelColumn);
+
+    private IEstimator<ITransformer> Scoring(CnnModel model, string pixelColumn)
+    {
+        var graph = new ScoringGraph(model, pixelColumn);
+        // [N, 2] logits × [[−1], [1]] = [N, 1] raw score.
+        string difference = graph.Constant("cnn_binary_difference", [-1f, 1f], 2, 1);
+        var onnx = graph.Output(BinaryScoreMapping.RawScoreColumnName, "MatMul", [ScoringGraph.Logits, difference], TensorProto.Types.DataType.Float, 1).ToBytes();
+        return Ml.Transforms.ApplyOnnxModel([BinaryScoreMapping.RawScoreColumnName], [pixelColumn], new MemoryStream(onnx))
+            .Append(Ml.Transforms.CustomMapping(new BinaryScoreMapping().GetMapping(), BinaryScoreMapping.ContractName))
+            .Append(Ml.Transforms.DropColumns(BinaryScoreMapping.RawScoreColumnName));
+    }
+}

@@ -22,9 +22,10 @@ internal static class RowReader
             var getPixels = cursor.GetGetter<VBuffer<float>>(pixelsColumn);
             var labelOfRow = readLabel(cursor);
             VBuffer<float> buffer = default;
-            while (cursor.MoveNext())
+            while (Next(cursor, row, displayedColumn))
             {
-                getPixels(ref buffer);
+                try { getPixels(ref buffer); }
+                catch (Exception e) when (e is not OutOfMemoryException) { throw Unreadable(row, displayedColumn, e); }
                 if (buffer.Length != imageSize)
                     throw new InvalidOperationException($"Row {row}: the feature column '{displayedColumn}' has {buffer.Length} pixels; expected {imageSize}.");
                 int start = pixels.Count;
@@ -40,4 +41,14 @@ internal static class RowReader
         if (row == 0) throw new InvalidOperationException($"The data has no rows; the trainer needs images in '{displayedColumn}' and labels in '{label.Name}'.");
         return (pixels.ToArray(), row);
     }
+
+    /// <summary>MoveNext, with the upstream failure (an image that does not load …) reported with the row and the column.</summary>
+    private static bool Next(DataViewRowCursor cursor, long row, string column)
+    {
+        try { return cursor.MoveNext(); }
+        catch (Exception e) when (e is not OutOfMemoryException) { throw Unreadable(row, column, e); }
+    }
+
+    private static InvalidOperationException Unreadable(long row, string column, Exception e) =>
+        new($"Row {row}: the feature column '{column}' could not be read: {e.GetBaseException().Message}", e);
 }

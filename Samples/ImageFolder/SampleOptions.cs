@@ -1,0 +1,38 @@
+namespace MLNet.Cnn.Samples.ImageFolder;
+
+/// <summary>Command line of the image-folder sample.</summary>
+internal sealed record SampleOptions(string? Images, int Size, int Channels, int Epochs, int Seed, string ModelPath)
+{
+    public const string Usage = """
+        usage: [--images DIR] [--size N] [--channels 1|3] [--epochs N] [--seed N] [--out model.zip]
+          --images    a folder with one subfolder per label (default: writes 100 Fashion-MNIST test images per class
+                      to ./fashion-folder and uses that)
+          --size      images are resized to N×N (default 28)
+          --channels  1 (grayscale) or 3 (RGB, default)
+          --epochs    training epochs (default 15)
+          --out       where the trained ML.NET model is saved (default image-folder-model.zip)
+        """;
+
+    public static bool TryParse(string[] args, out SampleOptions options, out string? error)
+    {
+        options = new SampleOptions(null, 28, 3, 15, 1, "image-folder-model.zip");
+        error = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string name = args[i];
+            if (i + 1 >= args.Length) { error = $"{name} needs a value"; return false; }
+            string value = args[++i];
+            switch (name)
+            {
+                case "--images": options = options with { Images = value }; break;
+                case "--size" when int.TryParse(value, out int size) && size >= 8: options = options with { Size = size }; break;
+                case "--channels" when value is "1" or "3": options = options with { Channels = int.Parse(value) }; break;
+                case "--epochs" when int.TryParse(value, out int epochs) && epochs > 0: options = options with { Epochs = epochs }; break;
+                case "--seed" when int.TryParse(value, out int seed): options = options with { Seed = seed }; break;
+                case "--out": options = options with { ModelPath = value }; break;
+                default: error = $"unknown option or bad value: {name} {value}"; return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,83 @@
+using Microsoft.ML.Data;
+using MLNet.Cnn.Samples.ImageFolder;
+
+namespace MLNet.Cnn.Samples.Tests;
+
+[TestClass]
+public sealed class ImageFolderSampleTests
+{
+    private const int Side = 16;
+
+    /// <summary>
+    /// A generated image folder: "red", "green" and "blue" subfolders of 16×16 PNG files, each a square of that color at a
+    /// random place on a noisy gray background; a few files are JPEG and one file is not an image (skipped by extension).
+    /// </summary>
+    private static string GenerateFolder(DirectoryInfo root, int perLabel)
+    {
+        var random = new Random(3);
+        (string Name, int Channel)[] labels = [("red", 2), ("green", 1), ("blue", 0)];
+        foreach (var (name, channel) in labels)
+        {
+            var folder = root.CreateSubdirectory(name);
+            File.WriteAllText(Path.Combine(folder.FullName, "notes.txt"), "not an image");
+            for (int i = 0; i < perLabel; i++)
+            {
+                var bgra = new byte[Side * Side * 4];
+                for (int p = 0; p < Side * Side; p++)
+                {
+                    byte gray = (byte)random.Next(60, 140);
+                    bgra[4 * p] = bgra[4 * p + 1] = bgra[4 * p + 2] = gray;
+                    bgra[4 * p + 3] = 255;
+                }
+                int top = random.Next(Side - 6), left = random.Next(Side - 6);
+                for (int y = top; y < top + 6; y++)
+                    for (int x = left; x < left + 6; x++)
+                    {
+                        int p = 4 * (y * Side + x);
+                        bgra[p] = bgra[p + 1] = bgra[p + 2] = 30;
+                        bgra[p + channel] = 250;
+                    }
+                using var image = MLImage.CreateFromPixels(Side, Side, MLPixelFormat.Bgra32, bgra);
+                image.Save(Path.Combine(folder.FullName, $"{name}-{i}.{(i % 5 == 0 ? "jpg" : "png")}"));
+            }
+        }
+        return root.FullName;
+    }
+
+    [TestMethod]
+    public void TheSampleTrainsOnAnImageFolderSavesAndReloads()
+    {
+        var root = Directory.CreateTempSubdirectory("cnn-image-folder-");
+        try
+        {
+            string folder = GenerateFolder(root.CreateSubdirectory("images"), perLabel: 40);
+            string modelPath = Path.Combine(root.FullName, "model.zip");
+            var output = new StringWriter();
+            var result = ImageFolderSample.Run(folder, new SampleOptions(folder, Side, 3, 12, 1, modelPath), output);
+            Assert.IsTrue(result.MicroAccuracy > 0.8, $"accuracy {result.MicroAccuracy}\n{output}");
+            Assert.AreEqual(120, result.TrainImages + result.TestImages, "every image and no text file");
+            Assert.IsTrue(File.Exists(modelPath));
+            StringAssert.Contains(output.ToString(), "predicted");
+        }
+        finally { root.Delete(recursive: true); }
+    }
+
+    [TestMethod]
+    public void AFolderWithoutImagesOrWithOneLabelIsRefused()
+    {
+        var root = Directory.CreateTempSubdirectory("cnn-image-folder-");
+        try
+        {
+            var empty = Assert.ThrowsExactly<ArgumentException>(() => ImageFolderSample.Run(root.FullName, Defaults(root.FullName), TextWriter.Null));
+            StringAssert.Contains(empty.Message, "no images");
+            GenerateFolder(root, perLabel: 2);
+            Directory.Delete(Path.Combine(root.FullName, "red"), recursive: true);
+            Directory.Delete(Path.Combine(root.FullName, "green"), recursive: true);
+            var single = Assert.ThrowsExactly<ArgumentException>(() => ImageFolderSample.Run(root.FullName, Defaults(root.FullName), TextWriter.Null));
+            StringAssert.Contains(single.Message, "single label 'blue'");
+        }
+        finally { root.Delete(recursive: true); }
+    }
+
+    private static SampleOptions Defaults(string folder) => new(folder, Side, 3, 1, 1, Path.Combine(folder, "model.zip"));
+}

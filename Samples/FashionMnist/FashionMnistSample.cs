@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Cnn.Data;
+using MLNet.Cnn.Models;
+using MLNet.Cnn.Trainers;
+using MLNet.Cnn.Training;
+
+namespace MLNet.Cnn.Samples.FashionMnist;
+
+public sealed record FashionMnistResult(double MicroAccuracy, double MacroAccuracy, double LogLoss, double Seconds, string OutputDirectory);
+
+/// <summary>
+/// Fashion-MNIST through an ML.NET pipeline: pixel vectors and label names in an IDataView → MapValueToKey → the CNN
+/// trainer → MapKeyToValue; ML.NET's evaluator, a per-class table, the confusion matrix (printed and as PNG), training
+/// curves (PNG), the model saved, reloaded and asked about a few test images.
+/// </summary>
+internal static class FashionMnistSample
+{
+    public sealed class FashionImage
+    {
+        [VectorType(28 * 28)] public float[] Features { get; set; } = [];
+        public string Label { get; set; } = "";
+    }
+
+    private sealed class ClassName
+    {
+        public string Label { get; set; } = "";
+    }
+
+    public sealed class Prediction
+    {
+        public string PredictedLabel { get; set; } = "";
+        public float[] Score { get; set; } = [];
+    }
+
+    public static FashionMnistResult Run(SampleOptions options, TextWriter output)
+    {
+        var clock = Stopwatch.StartNew();
+        var train = Rows(Data.FashionMnist.LoadTrain(options.DataDirectory), options.TrainCount);
+        var test = Rows(Data.FashionMnist.LoadTest(options.DataDirectory), options.TestCount);
+        output.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0} test images ({clock.Elapsed.TotalSeconds:F1} s)");
+
+        var ml = new MLContext(seed: options.Seed);
+        var trainView = ml.Data.LoadFromEnumerable(train);
+        var testView = ml.Data.LoadFromEnumerable(test);
+        // Keys in the dataset's class order (T-shirt/top = 1 … Ankle boot = 10), not in order of first occurrence.
+        var classOrder = ml.Data.LoadFromEnumerable(Data.FashionMnist.ClassNames.Select(name => new ClassName { Label = name }));
+        var pipeline = ml.Transforms.Conversion.MapValueToKey(nameof(FashionImage.Label), keyData: classOrder)
+            .Append(ml.MulticlassClassification.Trainers.Cnn(TrainerOptions(options, output)))
+            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
+        var model = pipeline.Fit(trainView);
+        var cnn = ((IEnumerable<ITransformer>)model).OfType<CnnPredictionTransformer>().Single();
+        output.WriteLine($"training: {cnn.Training.StopReason}, {cnn.Training.Duration.TotalSeconds:F0} s, {cnn.Training.ImagesPerSecond:F0} images/s");
+
+        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(testView));
+        MulticlassReport.Print(metrics, cnn.Model.ClassNames, output);
+
+        var directory = Directory.CreateDirectory(options.OutputDirectory).FullName;
+        Plots.TrainingCurves(cnn.Training.Epochs, Path.Combine(directory, "training-curves.png"));
+        Plots.ConfusionMatrix(metrics.ConfusionMatrix.Counts, cnn.Model.ClassNames, Path.Combine(directory, "confusion-matrix.png"));
+        string modelPath = Path.Combine(directory, "fashion-mnist-cnn.zip");
+        ml.Model.Save(model, trainView.Schema, modelPath);
+        output.WriteLine($"wrote {modelPath} ({new FileInfo(modelPath).Length / 1024.0:F0} KiB), training-curves.png and confusion-matrix.png in {directory}");
+
+        var engine = ml.Model.CreatePredictionEngine<FashionImage, Prediction>(ml.Model.Load(modelPath, out _));
+        output.WriteLine("the reloaded model on the first test images:");
+        foreach (var image in test.Take(5))
+        {
+            var prediction = engine.Predict(image);
+            output.WriteLine($"  {image.Label,-12} → {prediction.PredictedLabel,-12} (p = {prediction.Score.Max():F3})");
+        }
+        return new FashionMnistResult(metrics.MicroAccuracy, metrics.MacroAccuracy, metrics.LogLoss, clock.Elapsed.TotalSeconds, directory);
+    }
+
+    /// <summary>The default network and recipe (see docs/performance.md for how they were chosen).</summary>
+    private static CnnMulticlassOptions TrainerOptions(SampleOptions o, TextWriter output) => new()
+    {
+        Channels = 1, Height = 28, Width = 28, Epochs = o.Epochs, BatchSize = 64, Seed = o.Seed,
+        Network = (c, h, w, k) => LeNet5.Build(c, h, w, k),
+        Optimizer = parameters => new AdamW(parameters, learningRate: 3e-3f) { WeightDecay = 0.01f },
+        Schedule = batchesPerEpoch => new OneCycle(3e-3f, o.Epochs * batchesPerEpoch),
+        TimeLimit = o.Minutes is { } m ? TimeSpan.FromMinutes(m) : null,
+        Progress = new ProgressPrinter(output), ProgressInterval = 200,
+    };
+
+    private static List<FashionImage> Rows(ImageDataset data, int? count) =>
+        Enumerable.Range(0, Math.Min(count ?? data.Count, data.Count))
+            .Select(i => new FashionImage { Features = data.Pixels(i).ToArray(), Label = data.ClassNames[data.Labels[i]] }).ToList();
+
+    /// <summary>Prints the trainer's progress lines (epoch, batch, loss, accuracy, images/s, time left).</summary>
+    private sealed class ProgressPrinter(TextWriter output) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => output.WriteLine(value);
+    }
+}

@@ -1,0 +1,46 @@
+using System.Globalization;
+
+namespace MLNet.Cnn.Samples.FashionMnist;
+
+/// <summary>Command line of the Fashion-MNIST sample.</summary>
+internal sealed record SampleOptions(string? DataDirectory, int Epochs, int Seed, string OutputDirectory, int? TrainCount, int? TestCount, double? Minutes)
+{
+    public const string Usage = """
+        usage: [--data DIR] [--epochs N] [--seed N] [--out DIR] [--train-count N] [--test-count N] [--minutes M]
+          --data         folder with the four Fashion-MNIST IDX files (default: /usr/share/datasets/fashion-mnist)
+          --epochs       training epochs (default 8)
+          --seed         seed of the initialization and the shuffling (default 1)
+          --out          where the model and the PNG plots go (default fashion-mnist-output)
+          --train-count  use only the first N training images (default: all 60,000)
+          --test-count   use only the first N test images (default: all 10,000)
+          --minutes      stop training after M minutes
+        """;
+
+    public static SampleOptions Defaults { get; } = new(null, 8, 1, "fashion-mnist-output", null, null, null);
+
+    public static bool TryParse(string[] args, out SampleOptions options, out string? error)
+    {
+        options = Defaults;
+        error = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string name = args[i];
+            if (i + 1 >= args.Length) { error = $"{name} needs a value"; return false; }
+            string value = args[++i];
+            bool positive = int.TryParse(value, out int number) && number > 0;
+            switch (name)
+            {
+                case "--data": options = options with { DataDirectory = value }; break;
+                case "--epochs" when positive: options = options with { Epochs = number }; break;
+                case "--seed" when int.TryParse(value, out int seed): options = options with { Seed = seed }; break;
+                case "--out": options = options with { OutputDirectory = value }; break;
+                case "--train-count" when positive: options = options with { TrainCount = number }; break;
+                case "--test-count" when positive: options = options with { TestCount = number }; break;
+                case "--minutes" when double.TryParse(value, CultureInfo.InvariantCulture, out double minutes) && minutes > 0:
+                    options = options with { Minutes = minutes }; break;
+                default: error = $"unknown option or bad value: {name} {value}"; return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,30 @@
+using MLNet.Cnn.Samples.FashionMnist;
+
+namespace MLNet.Cnn.Samples.Tests;
+
+[TestClass]
+public sealed class FashionMnistSampleTests
+{
+    [TestMethod]
+    public void TheSampleTrainsEvaluatesDrawsSavesAndReloadsOnASubset()
+    {
+        if (!Data.FashionMnist.IsAvailable())
+            Assert.Inconclusive($"Fashion-MNIST is not in {Data.FashionMnist.DebianDirectory}; apt-get install -y dataset-fashion-mnist (CI installs it).");
+        var directory = Directory.CreateTempSubdirectory("cnn-fashion-sample-");
+        try
+        {
+            var output = new StringWriter();
+            var options = SampleOptions.Defaults with { Epochs = 2, TrainCount = 3000, TestCount = 500, OutputDirectory = directory.FullName };
+            var result = FashionMnistSample.Run(options, output);
+            string text = output.ToString();
+            Assert.IsTrue(result.MicroAccuracy > 0.7, $"accuracy {result.MicroAccuracy}\n{text}");
+            foreach (var file in new[] { "training-curves.png", "confusion-matrix.png", "fashion-mnist-cnn.zip" })
+                Assert.IsTrue(new FileInfo(Path.Combine(directory.FullName, file)) is { Exists: true, Length: > 1000 }, file);
+            StringAssert.Contains(text, "epoch 2/2");
+            StringAssert.Contains(text, "img/s");
+            StringAssert.Contains(text, "T-shirt/top");
+            StringAssert.Contains(text, "the reloaded model");
+        }
+        finally { directory.Delete(recursive: true); }
+    }
+}

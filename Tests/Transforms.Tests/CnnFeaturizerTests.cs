@@ -54,6 +54,14 @@ public sealed class CnnFeaturizerTests
             StringAssert.Contains(e.Message, layer);
     }
 
+    [TestMethod]
+    public void TheOutputColumnMustDifferFromTheInputColumn()
+    {
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new MLContext().Transforms.CnnFeaturizer(Model, "fc", outputColumnName: "Features"));
+        Assert.AreEqual("outputColumnName", e.ParamName);
+        StringAssert.Contains(e.Message, "'Features'");
+    }
+
     public sealed class ShortImage
     {
         [VectorType(Pixels - 1)] public float[] Features { get; set; } = [];

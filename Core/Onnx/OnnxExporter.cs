@@ -1,7 +1,5 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Google.Protobuf;
-using MLNet.Cnn.Kernels;
 using MLNet.Cnn.Layers;
 using MLNet.Cnn.Models;
 using MLNet.Cnn.Onnx.Proto;
@@ -13,22 +11,25 @@ namespace MLNet.Cnn.Onnx;
 /// Writes a <see cref="CnnModel"/> as an ONNX model (IR version 8, default-domain opset 13 or later): one graph input
 /// "input", float [N, C, H, W] with a dynamic batch N, and one output "logits", the network's output for that input
 /// with the same dynamic batch. The graph is the network at inference: batch norm uses its running statistics and
-/// dropout is left out. Every parameter is an initializer (raw little-endian float32).
+/// dropout is left out. Every parameter is an initializer (raw little-endian float32). <see cref="FeaturesToBytes"/>
+/// writes the network cut after one layer instead, as a feature extractor.
 /// </summary>
 /// <remarks>
-/// The input normalization (x − mean) / std is <b>not</b> folded into the graph: the graph expects inputs already
-/// normalized, as <see cref="Layer.Forward"/> does. The normalization, the input shape [C, H, W] and the class names
-/// are written to the model's metadata_props under <see cref="ClassNamesKey"/>, <see cref="InputShapeKey"/>,
-/// <see cref="NormalizationMeanKey"/> and <see cref="NormalizationStdKey"/> (JSON arrays).
+/// The input normalization (x − mean) / std is <b>not</b> folded into the "logits" graph: the graph expects inputs already
+/// normalized, as <see cref="Layer.Forward"/> does (the feature graph folds it in). The normalization, the input shape
+/// [C, H, W] and the class names are written to the model's metadata_props under <see cref="ClassNamesKey"/>,
+/// <see cref="InputShapeKey"/>, <see cref="NormalizationMeanKey"/> and <see cref="NormalizationStdKey"/> (JSON arrays), and
+/// <see cref="NormalizationInGraphKey"/> says whether the graph applies it ("true") or expects it applied ("false").
 /// Padding that depends on the input size ("same") is resolved for the model's input size [H, W]; the exported graph
 /// is meant for that size (the batch may vary). A layer type with no ONNX mapping gives a
 /// <see cref="NotSupportedException"/> naming the layer; no graph is written then.
 /// </remarks>
 public static class OnnxExporter
 {
-    public const string InputName = "input", OutputName = "logits";
+    public const string InputName = "input", OutputName = "logits", FeaturesName = "features";
     public const string ClassNamesKey = "mlnet.cnn.class_names", InputShapeKey = "mlnet.cnn.input_shape",
-        NormalizationMeanKey = "mlnet.cnn.normalization.mean", NormalizationStdKey = "mlnet.cnn.normalization.std";
+        NormalizationMeanKey = "mlnet.cnn.normalization.mean", NormalizationStdKey = "mlnet.cnn.normalization.std",
+        NormalizationInGraphKey = "mlnet.cnn.normalization.in_graph", FeatureLayerKey = "mlnet.cnn.features.layer";
 
     /// <summary>The lowest and highest default-domain opsets this exporter writes.</summary>
     public const int MinOpset = 13, MaxOpset = 21;
@@ -54,20 +55,54 @@ public static class OnnxExporter
     /// <summary>The serialized ONNX ModelProto.</summary>
     public static byte[] ToBytes(CnnModel model, int opset = 13) => Build(model, opset).ToByteArray();
 
+    /// <summary>
+    /// The network cut after <paramref name="layer"/>, as a feature extractor: input "input", the raw pixels [N, C, H, W]
+    /// (the model's normalization (x − mean) / std is folded in as a Sub and a Div node, so the graph takes the pixels
+    /// before normalization); output "features", that layer's activation flattened to [N, D] (D = its
+    /// <see cref="LayerInfo.FeatureCount"/>). The layers after the cut, and their weights, are left out. The layer is named
+    /// by its path or its plain name as <see cref="LayerPaths.Find"/> takes it; the metadata records its path under
+    /// <see cref="FeatureLayerKey"/>.
+    /// </summary>
+    public static byte[] FeaturesToBytes(CnnModel model, string layer, int opset = 13) => BuildFeatures(model, layer, opset).ToByteArray();
+
     internal static ModelProto Build(CnnModel model, int opset)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        if (opset < MinOpset || opset > MaxOpset)
-            throw new ArgumentOutOfRangeException(nameof(opset), opset, $"opset must be in [{MinOpset}, {MaxOpset}].");
-        var input = new TensorShape(1, model.InputShape[0], model.InputShape[1], model.InputShape[2]);
-        var builder = new GraphBuilder(opset);
-        var (name, shape) = builder.Emit(model.Network, InputName, input);
-        builder.Finish(name);
+        var builder = new OnnxGraphBuilder(CheckOpset(opset));
+        var (last, shape) = builder.Emit(model.Network, InputName, BatchOfOne(model));
+        builder.Finish(last, OutputName);
+        return Wrap(model, builder.Graph, opset, shape, OutputName, normalizationInGraph: false);
+    }
 
-        var graph = builder.Graph;
+    internal static ModelProto BuildFeatures(CnnModel model, string layer, int opset)
+    {
+        CheckOpset(opset);
+        var cut = LayerPaths.Find(model, layer);
+        var builder = new OnnxGraphBuilder(opset) { Watch = cut.Layer };
+        builder.Emit(model.Network, builder.Normalize(InputName, model.Normalization), BatchOfOne(model));
+        var (value, shape) = builder.Watched ?? throw new InvalidOperationException($"Layer '{cut.Path}' was not reached while exporting the network.");
+        builder.Finish(builder.Flatten(value), FeaturesName);
+        var proto = Wrap(model, builder.Graph, opset, new TensorShape(1, shape.SizeFrom(1)), FeaturesName, normalizationInGraph: true);
+        OnnxGraphEdits.Prune(proto.Graph);
+        proto.MetadataProps.Add(Entry(FeatureLayerKey, cut.Path));
+        return proto;
+    }
+
+    private static int CheckOpset(int opset) => opset is >= MinOpset and <= MaxOpset
+        ? opset
+        : throw new ArgumentOutOfRangeException(nameof(opset), opset, $"opset must be in [{MinOpset}, {MaxOpset}].");
+
+    private static TensorShape BatchOfOne(CnnModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return new TensorShape(1, model.InputShape[0], model.InputShape[1], model.InputShape[2]);
+    }
+
+    /// <summary>The model around a finished graph: its input and output, the opset, the producer and the metadata.</summary>
+    private static ModelProto Wrap(CnnModel model, GraphProto graph, int opset, TensorShape output, string outputName, bool normalizationInGraph)
+    {
         graph.Name = model.Network.Name;
-        graph.Input.Add(ValueInfo(InputName, input));
-        graph.Output.Add(ValueInfo(OutputName, shape));
+        graph.Input.Add(ValueInfo(InputName, BatchOfOne(model)));
+        graph.Output.Add(ValueInfo(outputName, output));
 
         var proto = new ModelProto
         {
@@ -81,6 +116,7 @@ public static class OnnxExporter
         proto.MetadataProps.Add(Entry(InputShapeKey, JsonSerializer.Serialize(model.InputShape.Dimensions.ToArray())));
         proto.MetadataProps.Add(Entry(NormalizationMeanKey, JsonSerializer.Serialize(model.Normalization.Mean)));
         proto.MetadataProps.Add(Entry(NormalizationStdKey, JsonSerializer.Serialize(model.Normalization.Std)));
+        proto.MetadataProps.Add(Entry(NormalizationInGraphKey, normalizationInGraph ? "true" : "false"));
         return proto;
     }
 
@@ -97,235 +133,5 @@ public static class OnnxExporter
             Name = name,
             Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = dims } },
         };
-    }
-
-    /// <summary>Appends nodes and initializers for a layer tree; values are named uniquely by a counter.</summary>
-    private sealed class GraphBuilder(int opset)
-    {
-        private readonly HashSet<string> _names = [InputName, OutputName];
-        private int _counter;
-
-        public GraphProto Graph { get; } = new();
-
-        /// <summary>Emits <paramref name="layer"/> applied to value <paramref name="x"/> of shape <paramref name="shape"/> (batch 1).</summary>
-        public (string Name, TensorShape Shape) Emit(Layer layer, string x, TensorShape shape)
-        {
-            var output = layer.OutputShape(shape);
-            string y = layer switch
-            {
-                Sequential seq => Chain(seq, x, shape),
-                Residual res => Node("Add", res.Name, [Emit(res.Children[0], x, shape).Name,
-                    res.Children.Count > 1 ? Emit(res.Children[1], x, shape).Name : x]),
-                Branches br => Node("Concat", br.Name, br.Children.Select(b => Emit(b, x, shape).Name).ToArray(), Int("axis", 1)),
-                Gate gate => Node("Mul", gate.Name, [x, Emit(gate.Children[0], x, shape).Name]),
-                Identity or DropoutLayer => x,
-                Conv2dLayer conv => Conv(conv, x, shape),
-                ConvTranspose2dLayer deconv => ConvTranspose(deconv, x),
-                DenseLayer dense => Node("Gemm", dense.Name,
-                    dense.Bias is null ? [x, Weight(dense.Weight)] : [x, Weight(dense.Weight), Weight(dense.Bias)], Int("transB", 1)),
-                BatchNorm2dLayer bn => Node("BatchNormalization", bn.Name,
-                    [x, Weight(bn.Gamma), Weight(bn.Beta), Initializer($"{bn.Name}.running_mean", bn.RunningMean.Span, bn.Channels),
-                     Initializer($"{bn.Name}.running_var", bn.RunningVariance.Span, bn.Channels)], Float("epsilon", bn.Epsilon)),
-                ActivationLayer act => Activation(act, x),
-                PReLULayer prelu => PRelu(prelu, x, shape),
-                MaxPool2dLayer max => Pool("MaxPool", max, x, shape,
-                    max.Dilation == 1 ? [] : [Ints("dilations", max.Dilation, max.Dilation)]),
-                AvgPool2dLayer avg => Pool("AveragePool", avg, x, shape, [Int("count_include_pad", avg.CountIncludePad ? 1 : 0)]),
-                GlobalAvgPoolLayer g => Node("GlobalAveragePool", g.Name, [x]),
-                GlobalMaxPoolLayer g => Node("GlobalMaxPool", g.Name, [x]),
-                FlattenLayer f => Node("Flatten", f.Name, [x], Int("axis", 1)),
-                LrnLayer lrn => Node("LRN", lrn.Name, [x], Int("size", lrn.Size), Float("alpha", lrn.Alpha), Float("beta", lrn.Beta),
-                    Float("bias", lrn.K)),
-                ChannelShuffleLayer shuffle => Shuffle(shuffle, x, shape),
-                PadLayer pad => Pad(pad, x),
-                UpsampleLayer up => Resize(up, x, output),
-                SoftmaxLayer sm => Node(sm.Log ? "LogSoftmax" : "Softmax", sm.Name, [x], Int("axis", sm.Axis)),
-                ChannelSlice slice => Node("Slice", slice.Name,
-                    [x, Int64s($"{slice.Name}.starts", slice.Start), Int64s($"{slice.Name}.ends", slice.Start + slice.Count),
-                     Int64s($"{slice.Name}.axes", 1)]),
-                _ => throw new NotSupportedException(
-                    $"Layer '{layer.Name}' of type {layer.GetType().Name} has no ONNX mapping; the model cannot be exported to ONNX."),
-            };
-            return (y, output);
-        }
-
-        /// <summary>Names the final value "logits": renames the output of the node that makes it, or adds an Identity.</summary>
-        public void Finish(string last)
-        {
-            var producer = Graph.Node.LastOrDefault(n => n.Output.Contains(last));
-            bool consumed = Graph.Node.Any(n => n.Input.Contains(last));
-            if (producer is not null && !consumed)
-            {
-                producer.Output[producer.Output.IndexOf(last)] = OutputName;
-                return;
-            }
-            var identity = new NodeProto { Name = OutputName, OpType = "Identity" };
-            identity.Input.Add(last);
-            identity.Output.Add(OutputName);
-            Graph.Node.Add(identity);
-        }
-
-        private string Chain(Sequential seq, string x, TensorShape shape)
-        {
-            foreach (var child in seq.Children) (x, shape) = Emit(child, x, shape);
-            return x;
-        }
-
-        private string Conv(Conv2dLayer conv, string x, TensorShape shape)
-        {
-            var p = conv.Padding.Resolve(shape[2], shape[3], conv.KernelHeight, conv.KernelWidth, conv.StrideH, conv.StrideW, conv.Dilation);
-            string[] inputs = conv.Bias is null ? [x, Weight(conv.Weight)] : [x, Weight(conv.Weight), Weight(conv.Bias)];
-            return Node("Conv", conv.Name, inputs, Ints("kernel_shape", conv.KernelHeight, conv.KernelWidth),
-                Ints("strides", conv.StrideH, conv.StrideW), Ints("pads", p.Top, p.Left, p.Bottom, p.Right),
-                Ints("dilations", conv.Dilation, conv.Dilation), Int("group", conv.Groups));
-        }
-
-        private string ConvTranspose(ConvTranspose2dLayer deconv, string x)
-        {
-            string[] inputs = deconv.Bias is null ? [x, Weight(deconv.Weight)] : [x, Weight(deconv.Weight), Weight(deconv.Bias)];
-            int p = deconv.Padding, op = deconv.OutputPadding;
-            return Node("ConvTranspose", deconv.Name, inputs, Ints("kernel_shape", deconv.KernelSize, deconv.KernelSize),
-                Ints("strides", deconv.Stride, deconv.Stride), Ints("pads", p, p, p, p), Ints("output_padding", op, op),
-                Ints("dilations", deconv.Dilation, deconv.Dilation), Int("group", deconv.Groups));
-        }
-
-        private string Activation(ActivationLayer layer, string x)
-        {
-            string name = layer.Name;
-            return layer.Activation switch
-            {
-                ReLU => Node("Relu", name, [x]),
-                ReLU6 => Node("Clip", name, [x, Scalar($"{name}.min", 0f), Scalar($"{name}.max", 6f)]),
-                LeakyReLU leaky => Node("LeakyRelu", name, [x], Float("alpha", leaky.Slope)),
-                Sigmoid => Node("Sigmoid", name, [x]),
-                Tanh => Node("Tanh", name, [x]),
-                HardSigmoid hard => Node("HardSigmoid", name, [x], Float("alpha", hard.Alpha), Float("beta", hard.Beta)),
-                HardSwish when opset >= 14 => Node("HardSwish", name, [x]),
-                HardSwish => Node("Mul", name, [x, Node("HardSigmoid", $"{name}.gate", [x], Float("alpha", 1f / 6f), Float("beta", 0.5f))]),
-                SiLU => Node("Mul", name, [x, Node("Sigmoid", $"{name}.gate", [x])]),
-                var other => throw new NotSupportedException(
-                    $"Layer '{name}' of type {nameof(ActivationLayer)} uses activation {other.GetType().Name}, which has no ONNX mapping."),
-            };
-        }
-
-        private string PRelu(PReLULayer prelu, string x, TensorShape shape)
-        {
-            // ONNX broadcasts the slope from the trailing axes: [C] becomes [C, 1, …] to line up with axis 1.
-            var dims = new long[Math.Max(1, shape.Rank - 1)];
-            Array.Fill(dims, 1L);
-            dims[0] = prelu.Channels;
-            return Node("PRelu", prelu.Name, [x, Initializer(prelu.Slope.Name, prelu.Slope.Value.Span, dims)]);
-        }
-
-        private string Pool(string op, Pool2dLayer pool, string x, TensorShape shape, AttributeProto[] extra)
-        {
-            var p = pool.Padding.Resolve(shape[2], shape[3], pool.KernelSize, pool.KernelSize, pool.Stride, pool.Stride, pool.Dilation);
-            AttributeProto[] attributes =
-            [
-                Ints("kernel_shape", pool.KernelSize, pool.KernelSize), Ints("strides", pool.Stride, pool.Stride),
-                Ints("pads", p.Top, p.Left, p.Bottom, p.Right), Int("ceil_mode", pool.CeilMode ? 1 : 0), .. extra,
-            ];
-            return Node(op, pool.Name, [x], attributes);
-        }
-
-        private string Shuffle(ChannelShuffleLayer shuffle, string x, TensorShape shape)
-        {
-            // [N, C, …] → [N, g, C/g, …] → swap axes 1, 2 → [N, C, …]; 0 in a Reshape target copies the (dynamic) batch.
-            var rest = shape.Dimensions[2..].ToArray().Select(d => (long)d).ToArray();
-            long[] split = [0, shuffle.Groups, shape[1] / shuffle.Groups, .. rest];
-            long[] merged = [0, shape[1], .. rest];
-            var perm = Enumerable.Range(0, split.Length).Select(i => (long)(i == 1 ? 2 : i == 2 ? 1 : i)).ToArray();
-            string a = Node("Reshape", $"{shuffle.Name}.split", [x, Int64s($"{shuffle.Name}.split_shape", split)]);
-            string b = Node("Transpose", $"{shuffle.Name}.transpose", [a], Ints("perm", perm));
-            return Node("Reshape", shuffle.Name, [b, Int64s($"{shuffle.Name}.shape", merged)]);
-        }
-
-        private string Pad(PadLayer pad, string x)
-        {
-            var p = pad.Padding;
-            string mode = pad.Mode switch
-            {
-                PadMode.Constant => "constant",
-                PadMode.Reflect => "reflect",
-                PadMode.Replicate => "edge",
-                var other => throw new NotSupportedException($"Layer '{pad.Name}' of type {nameof(PadLayer)} uses pad mode {other}, which has no ONNX mapping."),
-            };
-            var pads = Int64s($"{pad.Name}.pads", 0, 0, p.Top, p.Left, 0, 0, p.Bottom, p.Right);
-            string[] inputs = pad.Mode == PadMode.Constant ? [x, pads, Scalar($"{pad.Name}.value", pad.Value)] : [x, pads];
-            return Node("Pad", pad.Name, inputs, String("mode", mode));
-        }
-
-        private string Resize(UpsampleLayer up, string x, TensorShape output)
-        {
-            var attributes = up.Mode == UpsampleMode.Nearest
-                // PyTorch's nearest: source index ⌊i·in/out⌋.
-                ? new[] { String("mode", "nearest"), String("coordinate_transformation_mode", "asymmetric"), String("nearest_mode", "floor") }
-                : [String("mode", "linear"), String("coordinate_transformation_mode", up.AlignCorners ? "align_corners" : "pytorch_half_pixel")];
-            if (up.Scale is int s)
-                return Node("Resize", up.Name, [x, "", Floats($"{up.Name}.scales", 1f, 1f, s, s)], attributes);
-            // A fixed output size: sizes = shape(x)[0:2] ++ [Hout, Wout], so the batch stays dynamic.
-            string shapeOf = Node("Shape", $"{up.Name}.shape", [x]);
-            string nc = Node("Slice", $"{up.Name}.nc", [shapeOf, Int64s($"{up.Name}.nc_starts", 0), Int64s($"{up.Name}.nc_ends", 2)]);
-            string sizes = Node("Concat", $"{up.Name}.sizes", [nc, Int64s($"{up.Name}.hw", output[2], output[3])], Int("axis", 0));
-            return Node("Resize", up.Name, [x, "", "", sizes], attributes);
-        }
-
-        private string Node(string op, string name, string[] inputs, params AttributeProto[] attributes)
-        {
-            string output = Unique(name);
-            var node = new NodeProto { Name = output, OpType = op };
-            node.Input.AddRange(inputs);
-            node.Output.Add(output);
-            node.Attribute.AddRange(attributes);
-            Graph.Node.Add(node);
-            return output;
-        }
-
-        private string Unique(string name)
-        {
-            string unique = name;
-            while (!_names.Add(unique)) unique = $"{name}_{++_counter}";
-            return unique;
-        }
-
-        private string Weight(Parameter p) => Initializer(p.Name, p.Value.Span, p.Value.Shape.Dimensions.ToArray().Select(d => (long)d).ToArray());
-
-        private string Initializer(string name, ReadOnlySpan<float> values, params long[] dims)
-        {
-            if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("ONNX raw_data is little-endian.");
-            var tensor = new TensorProto { Name = Unique(name), DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values)) };
-            tensor.Dims.AddRange(dims);
-            Graph.Initializer.Add(tensor);
-            return tensor.Name;
-        }
-
-        private string Scalar(string name, float value) => Initializer(name, [value]);
-
-        private string Floats(string name, params float[] values) => Initializer(name, values, values.Length);
-
-        private string Int64s(string name, params long[] values)
-        {
-            var tensor = new TensorProto { Name = Unique(name), DataType = (int)TensorProto.Types.DataType.Int64 };
-            tensor.Dims.Add(values.Length);
-            tensor.Int64Data.AddRange(values);
-            Graph.Initializer.Add(tensor);
-            return tensor.Name;
-        }
-
-        private static AttributeProto Int(string name, long value) =>
-            new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
-
-        private static AttributeProto Float(string name, float value) =>
-            new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
-
-        private static AttributeProto String(string name, string value) =>
-            new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
-
-        private static AttributeProto Ints(string name, params long[] values)
-        {
-            var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
-            attribute.Ints.AddRange(values);
-            return attribute;
-        }
     }
 }

@@ -1,0 +1,76 @@
+using MLNet.Cnn.Layers;
+using MLNet.Cnn.Tensors;
+
+namespace MLNet.Cnn.Models;
+
+/// <summary>
+/// Names the layers inside a network, e.g. to choose the layer a featurizer cuts at. A layer's <b>path</b> is the names
+/// of the layers from the root's children down to it, joined by '/' (the root itself has no path): in
+/// <c>Sequential("net", Sequential("block1", conv "conv", …), Sequential("block2", conv "conv", …))</c> the two
+/// convolutions are "block1/conv" and "block2/conv". A layer can also be named by its plain <see cref="Layer.Name"/>
+/// when no other layer of the network has that name, as in the built-in architectures, whose names are already
+/// qualified the way torchvision's are ("layer2.0.conv1" in <see cref="ResNetSmall"/>).
+/// </summary>
+public static class LayerPaths
+{
+    public const char Separator = '/';
+
+    /// <summary>
+    /// Every layer below the root, each before its children, in forward order, with its output shape for one image of
+    /// the model's input shape (the batch axis left out).
+    /// </summary>
+    public static IReadOnlyList<LayerInfo> List(CnnModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var layers = new List<LayerInfo>();
+        var image = model.InputShape;
+        AddChildren(model.Network, "", new TensorShape([1, .. image.Dimensions]), layers);
+        return layers;
+    }
+
+    /// <summary>
+    /// The layer named <paramref name="name"/>: the layer with that path, or else the only layer with that plain name.
+    /// An unknown name, or one several layers share, gives an <see cref="ArgumentException"/> that lists the layers.
+    /// </summary>
+    public static LayerInfo Find(CnnModel model, string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var layers = List(model);
+        var byPath = layers.Where(l => l.Path == name).ToList();
+        var matches = byPath.Count > 0 ? byPath : layers.Where(l => l.Layer.Name == name).ToList();
+        return matches.Count switch
+        {
+            1 => matches[0],
+            0 => throw new ArgumentException(
+                $"The network '{model.Network.Name}' has no layer '{name}'. Name a layer by its path or, when no other layer " +
+                $"has that name, by its plain name. Its layers (path, type, output shape for one image): {Describe(layers)}.", nameof(name)),
+            _ => throw new ArgumentException(
+                $"{matches.Count} layers of the network '{model.Network.Name}' are named '{name}'; name one by its path: {Describe(matches)}.", nameof(name)),
+        };
+    }
+
+    // The routing of the composite layers: a Sequential feeds each child the previous child's output; the others
+    // (Residual, Branches, Gate) give every child the composite's own input.
+    private static void AddChildren(Layer parent, string prefix, TensorShape input, List<LayerInfo> layers)
+    {
+        foreach (var child in parent.Children)
+        {
+            var output = child.OutputShape(input);
+            string path = prefix + child.Name;
+            layers.Add(new LayerInfo(path, child, new TensorShape(output.Dimensions[1..].ToArray())));
+            AddChildren(child, path + Separator, input, layers);
+            if (parent is Sequential) input = output;
+        }
+    }
+
+    private static string Describe(IEnumerable<LayerInfo> layers) => string.Join(", ", layers);
+}
+
+/// <summary>A layer of a network as <see cref="LayerPaths"/> lists it, with its output shape for one image (no batch axis).</summary>
+public sealed record LayerInfo(string Path, Layer Layer, TensorShape OutputShape)
+{
+    /// <summary>The number of values the layer gives per image: the length of the feature vector cut after it.</summary>
+    public int FeatureCount => OutputShape.Length;
+
+    public override string ToString() => $"{Path} ({Layer.GetType().Name}) {OutputShape}";
+}

@@ -1,0 +1,48 @@
+using MLNet.Cnn.Onnx.Proto;
+
+namespace MLNet.Cnn.Onnx;
+
+/// <summary>Edits of a finished ONNX graph: dropping what its outputs do not need, renaming a value.</summary>
+internal static class OnnxGraphEdits
+{
+    /// <summary>
+    /// Removes the nodes and initializers the graph's outputs do not depend on (walking back from the outputs; the nodes
+    /// are in topological order), e.g. the layers after the cut of a feature graph and their weights.
+    /// </summary>
+    public static void Prune(GraphProto graph)
+    {
+        var needed = graph.Output.Select(o => o.Name).ToHashSet();
+        var kept = new List<NodeProto>();
+        foreach (var node in graph.Node.Reverse())
+        {
+            if (!node.Output.Any(needed.Contains)) continue;
+            kept.Add(node);
+            needed.UnionWith(node.Input);
+        }
+        kept.Reverse();
+        graph.Node.Clear();
+        graph.Node.AddRange(kept);
+        var initializers = graph.Initializer.Where(i => needed.Contains(i.Name)).ToList();
+        graph.Initializer.Clear();
+        graph.Initializer.AddRange(initializers);
+    }
+
+    /// <summary>
+    /// Renames the value <paramref name="from"/> (a graph input or output, a node's input or output) to <paramref name="to"/>,
+    /// e.g. to the ML.NET column an OnnxTransformer reads or writes; refuses a name that already names another value.
+    /// </summary>
+    public static void Rename(GraphProto graph, string from, string to)
+    {
+        if (from == to) return;
+        var taken = graph.Node.SelectMany(n => n.Input.Concat(n.Output)).Concat(graph.Initializer.Select(i => i.Name))
+            .Concat(graph.Input.Select(i => i.Name)).Concat(graph.Output.Select(o => o.Name));
+        if (taken.Contains(to))
+            throw new ArgumentException($"The name '{to}' is also the name of a value inside the network's ONNX graph; choose another name.");
+        foreach (var value in graph.Input.Concat(graph.Output).Where(v => v.Name == from)) value.Name = to;
+        foreach (var node in graph.Node)
+        {
+            for (int i = 0; i < node.Input.Count; i++) if (node.Input[i] == from) node.Input[i] = to;
+            for (int i = 0; i < node.Output.Count; i++) if (node.Output[i] == from) node.Output[i] = to;
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.ML;
+using MLNet.Cnn.Models;
+
+namespace MLNet.Cnn.Transforms;
+
+/// <summary>The ML.NET entry points of the CNN transforms.</summary>
+public static class CnnTransformsCatalog
+{
+    /// <summary>
+    /// The activations of one layer of a trained network as a float vector column, so that any ML.NET trainer can learn
+    /// on CNN features. <paramref name="inputColumnName"/> holds the pixels as the network was trained on them, before
+    /// the model's normalization, which the featurizer applies itself: a known-size float vector of C·H·W values in
+    /// [C, H, W] order (as ExtractPixels writes it). <paramref name="outputColumnName"/> gets the layer's output for that
+    /// image, flattened (its length is the layer's <see cref="LayerInfo.FeatureCount"/>).
+    /// </summary>
+    /// <param name="layerName">
+    /// The layer whose output becomes the features: its path ("block2/conv") or, when no other layer has that name, its
+    /// plain name; <see cref="LayerPaths.List"/> lists them with their output shapes. An unknown name gives an
+    /// <see cref="ArgumentException"/> that lists them too.
+    /// </param>
+    /// <remarks>
+    /// The fitted transformer is ML.NET's own ApplyOnnxModel transformer over the network cut after that layer, so
+    /// <c>mlContext.Model.Save</c> and <c>Load</c> work and loading does not need this assembly.
+    /// </remarks>
+    public static IEstimator<ITransformer> CnnFeaturizer(this TransformsCatalog catalog, CnnModel model, string layerName,
+        string outputColumnName = "CnnFeatures", string inputColumnName = "Features")
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new CnnFeaturizerEstimator(catalog, model, layerName, outputColumnName, inputColumnName);
+    }
+
+    /// <summary>The featurizer of a model saved by <see cref="ModelFile.Save(CnnModel, string)"/> (a <c>.cnn</c> file).</summary>
+    /// <inheritdoc cref="CnnFeaturizer(TransformsCatalog, CnnModel, string, string, string)"/>
+    public static IEstimator<ITransformer> CnnFeaturizer(this TransformsCatalog catalog, string modelPath, string layerName,
+        string outputColumnName = "CnnFeatures", string inputColumnName = "Features") =>
+        catalog.CnnFeaturizer(ModelFile.Load(modelPath), layerName, outputColumnName, inputColumnName);
+}

@@ -34,7 +34,7 @@ public static class Trainer
         var outputShape = network.OutputShape(inputShape);
         if (outputShape.Rank != 2 || outputShape[1] != task.OutputWidth)
             throw new ArgumentException(
-                $"The network maps a batch {inputShape} to {outputShape}; {task.Network} must give [{batch}, {task.OutputWidth}].", nameof(network));
+                $"The network maps a batch {inputShape} to {outputShape}; {task.ExpectedNetwork} must give [{batch}, {task.OutputWidth}].", nameof(network));
 
         // Nothing uses the gradient with respect to the images: the first layer may skip it (restored afterwards).
         bool inputGradientNeeded = network.InputGradientNeeded;

@@ -17,7 +17,7 @@ internal abstract class TrainingTask
     public abstract int OutputWidth { get; }
 
     /// <summary>The network the data asks for, in errors: "a classifier of the 3 classes of this dataset".</summary>
-    public abstract string Network { get; }
+    public abstract string ExpectedNetwork { get; }
 
     public abstract ILoss DefaultLoss();
 
@@ -33,7 +33,7 @@ internal abstract class TrainingTask
     private sealed class Classification(int classes) : TrainingTask
     {
         public override int OutputWidth => classes;
-        public override string Network => $"a classifier of the {classes} classes of this dataset";
+        public override string ExpectedNetwork => $"a classifier of the {classes} classes of this dataset";
         public override ILoss DefaultLoss() => new SoftmaxCrossEntropy();
 
         // 1 for every image whose arg-max logit is its label
@@ -48,15 +48,15 @@ internal abstract class TrainingTask
         public override (double? Accuracy, double? MeanAbsoluteError) Named(double? metric) => (metric, null);
     }
 
-    private sealed class Regression(int targets) : TrainingTask
+    private sealed class Regression(int targetCount) : TrainingTask
     {
-        public override int OutputWidth => targets;
-        public override string Network => $"a regression network for the {targets} targets of this dataset";
+        public override int OutputWidth => targetCount;
+        public override string ExpectedNetwork => $"a regression network for the {targetCount} targets of this dataset";
         public override ILoss DefaultLoss() => new MeanSquaredError();
 
         // every image's mean |ŷ − y| over its T targets
         public override double MetricSum(Tensor output, Tensor targets) =>
-            RegressionEvaluation.AbsoluteErrorSum(output, targets) / OutputWidth;
+            RegressionEvaluation.AbsoluteErrorSum(output, targets) / targetCount;
 
         public override (double Loss, double Metric) Evaluate(Layer network, ImageDataset data, ILoss loss)
         {

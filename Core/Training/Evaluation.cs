@@ -27,32 +27,17 @@ public sealed record Evaluation(double Loss, double Accuracy, int[,] ConfusionMa
         }
     }
 
-    /// <summary>Runs the network in inference mode over the dataset, in order, batch by batch.</summary>
+    /// <summary>Runs the network in inference mode over a classification dataset, in order, batch by batch.</summary>
     public static Evaluation Of(Layer network, ImageDataset data, ILoss loss, int batchSize = 256)
     {
-        ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(loss);
+        if (data.IsRegression)
+            throw new ArgumentException("The dataset holds regression targets; measure it with RegressionEvaluation.Of.", nameof(data));
         var confusion = new int[data.ClassCount, data.ClassCount];
-        double lossSum = 0;
         int correct = 0;
-        var indices = Enumerable.Range(0, data.Count).ToArray();
-        Tensor? images = null, labels = null, gradient = null;
-        for (int start = 0; start < data.Count; start += batchSize)
-        {
-            int count = Math.Min(batchSize, data.Count - start);
-            if (images?.Shape[0] != count)
-            {
-                images = new Tensor(count, data.Channels, data.Height, data.Width);
-                labels = new Tensor(count);
-            }
-            data.Gather(indices.AsSpan(start, count), images, labels!);
-            var logits = network.Forward(images, training: false);
-            if (gradient?.Shape != logits.Shape) gradient = new Tensor(logits.Shape);
-            lossSum += loss.Compute(logits, labels!, gradient) * count;
-            correct += Tally(logits, labels!, confusion);
-        }
-        return new Evaluation(lossSum / data.Count, (double)correct / data.Count, confusion);
+        double meanLoss = EvaluationPass.MeanLoss(network, data, loss, batchSize,
+            (logits, labels) => correct += Tally(logits, labels, confusion));
+        return new Evaluation(meanLoss, (double)correct / data.Count, confusion);
     }
 
     /// <summary>Adds each row's arg-max prediction to the confusion matrix; returns how many were right.</summary>

@@ -6,7 +6,8 @@ using MLNet.Cnn.Tensors;
 namespace MLNet.Cnn.Training;
 
 /// <summary>
-/// The training loop: shuffled mini-batches (a fresh seeded order every epoch, the last incomplete batch
+/// The training loop, for classification (class labels, network output [batch, classes]) and regression (float targets,
+/// output [batch, targets]) alike: shuffled mini-batches (a fresh seeded order every epoch, the last incomplete batch
 /// dropped), forward, loss, backward, optional gradient clipping, optimizer step under the schedule;
 /// validation after every epoch, early stopping, the best weights kept, a time limit and cancellation.
 /// A NaN or infinite loss or gradient stops training with a clear message, and the network goes back to
@@ -24,35 +25,33 @@ public static class Trainer
         options.Validate();
         if (validation is null && options.ValidationFraction > 0)
             (train, validation) = train.Split(options.ValidationFraction, options.Seed);
-        if (validation is not null && (validation.ClassCount != train.ClassCount || validation.ImageSize != train.ImageSize
-                || validation.Height != train.Height || validation.Channels != train.Channels))
-            throw new ArgumentException(
-                $"The validation set has {validation.ClassCount} classes of {validation.Channels}×{validation.Height}×{validation.Width} images; " +
-                $"the training set {train.ClassCount} classes of {train.Channels}×{train.Height}×{train.Width}.", nameof(validation));
+        if (validation is not null && !validation.HasLayoutOf(train))
+            throw new ArgumentException($"The validation set has {validation.Layout}; the training set {train.Layout}.", nameof(validation));
+        var task = TrainingTask.For(train);
         int batch = Math.Min(options.BatchSize, train.Count);
         int batchesPerEpoch = train.Count / batch;
-        var outputShape = network.OutputShape(new TensorShape(batch, train.Channels, train.Height, train.Width));
-        if (outputShape.Rank != 2 || outputShape[1] != train.ClassCount)
+        var inputShape = new TensorShape(batch, train.Channels, train.Height, train.Width);
+        var outputShape = network.OutputShape(inputShape);
+        if (outputShape.Rank != 2 || outputShape[1] != task.OutputWidth)
             throw new ArgumentException(
-                $"The network maps a batch {new TensorShape(batch, train.Channels, train.Height, train.Width)} to {outputShape}; " +
-                $"a classifier of the {train.ClassCount} classes of this dataset must give [{batch}, {train.ClassCount}].", nameof(network));
+                $"The network maps a batch {inputShape} to {outputShape}; {task.ExpectedNetwork} must give [{batch}, {task.OutputWidth}].", nameof(network));
 
         // Nothing uses the gradient with respect to the images: the first layer may skip it (restored afterwards).
         bool inputGradientNeeded = network.InputGradientNeeded;
         network.InputGradientNeeded = false;
-        try { return Train(network, train, validation, options, batch, batchesPerEpoch, outputShape, cancellation); }
+        try { return Train(network, task, train, validation, options, batch, batchesPerEpoch, outputShape, cancellation); }
         finally { network.InputGradientNeeded = inputGradientNeeded; }
     }
 
-    private static TrainingResult Train(Layer network, ImageDataset train, ImageDataset? validation, TrainerOptions options,
-        int batch, int batchesPerEpoch, TensorShape outputShape, CancellationToken cancellation)
+    private static TrainingResult Train(Layer network, TrainingTask task, ImageDataset train, ImageDataset? validation,
+        TrainerOptions options, int batch, int batchesPerEpoch, TensorShape outputShape, CancellationToken cancellation)
     {
         var parameters = network.AllParameters().ToArray();
         var optimizer = options.Optimizer?.Invoke(parameters) ?? new AdamW(parameters, learningRate: 1e-3f);
         var schedule = options.Schedule?.Invoke(batchesPerEpoch);
-        var loss = options.Loss ?? new SoftmaxCrossEntropy();
+        var loss = options.Loss ?? task.DefaultLoss();
         var images = new Tensor(batch, train.Channels, train.Height, train.Width);
-        var labels = new Tensor(batch);
+        var targets = new Tensor(train.TargetShape(batch));
         var gradient = new Tensor(outputShape);
         var order = Enumerable.Range(0, train.Count).ToArray();
 
@@ -72,22 +71,22 @@ public static class Trainer
             var epochClock = Stopwatch.StartNew();
             // Not HashCode.Combine: it is seeded randomly per process, which would break run-to-run determinism.
             new Random(unchecked(options.Seed * 1_000_003 + epoch)).Shuffle(order);
-            double lossSum = 0;
-            int correct = 0, seen = 0;
+            double lossSum = 0, metricSum = 0;
+            int seen = 0;
             for (int b = 0; b < batchesPerEpoch; b++)
             {
                 if (cancellation.IsCancellationRequested) { stop = StopReason.Cancelled; message = "training was cancelled"; break; }
-                train.Gather(order.AsSpan(b * batch, batch), images, labels);
-                var logits = network.Forward(images, training: true);
+                train.Gather(order.AsSpan(b * batch, batch), images, targets);
+                var output = network.Forward(images, training: true);
                 // A non-finite output would make the loss throw; it is divergence, reported as such.
-                double batchLoss = float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(logits.Span)) ? loss.Compute(logits, labels, gradient) : double.NaN;
+                double batchLoss = float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(output.Span)) ? loss.Compute(output, targets, gradient) : double.NaN;
                 if (!double.IsFinite(batchLoss))
                 {
                     (stop, message) = (StopReason.Diverged, $"the loss became {batchLoss} at epoch {epoch}, batch {b + 1}; " +
                         "the network holds the weights of the last epoch that ended with a finite loss (try a lower learning rate)");
                     break;
                 }
-                correct += Evaluation.Tally(logits, labels);
+                metricSum += task.MetricSum(output, targets);
                 network.Backward(gradient);
                 if (options.GradientClipNorm is { } maxNorm && !double.IsFinite(GradientClipping.ClipByGlobalNorm(parameters, maxNorm)))
                 {
@@ -102,7 +101,7 @@ public static class Trainer
                 seen += batch;
                 imagesSeen += batch;
                 if ((b + 1) % options.ProgressInterval == 0)
-                    options.Progress?.Report(Progress(epoch, b + 1, lossSum / seen, (double)correct / seen, null));
+                    options.Progress?.Report(Progress(epoch, b + 1, lossSum / seen, metricSum / seen, null));
                 if (options.TimeLimit is { } limit && clock.Elapsed >= limit)
                 {
                     (stop, message) = (StopReason.TimeLimit, $"the time limit of {limit} was reached in epoch {epoch}");
@@ -116,12 +115,13 @@ public static class Trainer
             }
             if (seen == 0) break;
 
-            Evaluation? check = validation is null ? null : Evaluation.Of(network, validation, loss);
-            var row = new EpochResult(epoch, lossSum / seen, (double)correct / seen, check?.Loss, check?.Accuracy,
-                seen / epochClock.Elapsed.TotalSeconds, epochClock.Elapsed);
+            (double Loss, double Metric)? check = validation is null ? null : task.Evaluate(network, validation, loss);
+            var report = Progress(epoch, batchesPerEpoch, lossSum / seen, metricSum / seen, check) with { IsEpochEnd = true };
+            var row = new EpochResult(epoch, report.Loss, report.Accuracy, report.MeanAbsoluteError, report.ValidationLoss,
+                report.ValidationAccuracy, report.ValidationMeanAbsoluteError, seen / epochClock.Elapsed.TotalSeconds, epochClock.Elapsed);
             epochs.Add(row);
             lastGood = WeightSnapshot.Take(network);
-            options.Progress?.Report(Progress(epoch, batchesPerEpoch, row.Loss, row.Accuracy, check) with { IsEpochEnd = true });
+            options.Progress?.Report(report);
             schedule?.OnEpochEnd(epoch, check?.Loss ?? row.Loss);
 
             double monitored = check?.Loss ?? row.Loss;
@@ -137,15 +137,17 @@ public static class Trainer
         if (stop == StopReason.Completed) message = $"{epochs.Count} epochs";
         return new TrainingResult(stop, message, epochs, bestEpoch, clock.Elapsed, imagesSeen / clock.Elapsed.TotalSeconds);
 
-        TrainingProgress Progress(int epoch, int batchIndex, double meanLoss, double accuracy, Evaluation? check)
+        TrainingProgress Progress(int epoch, int batchIndex, double meanLoss, double metric, (double Loss, double Metric)? check)
         {
             double rate = imagesSeen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
             long left = (long)(options.Epochs - epoch) * batchesPerEpoch * batch + (long)(batchesPerEpoch - batchIndex) * batch;
             var remaining = TimeSpan.FromSeconds(left / Math.Max(rate, 1e-9));
             if (options.TimeLimit is { } limit && limit - clock.Elapsed < remaining) remaining = limit - clock.Elapsed;
-            return new TrainingProgress(epoch, options.Epochs, batchIndex, batchesPerEpoch, meanLoss, accuracy,
+            var (accuracy, meanAbsoluteError) = task.Named(metric);
+            var (validationAccuracy, validationMeanAbsoluteError) = task.Named(check?.Metric);
+            return new TrainingProgress(epoch, options.Epochs, batchIndex, batchesPerEpoch, meanLoss, accuracy, meanAbsoluteError,
                 optimizer.LearningRate, rate, clock.Elapsed, remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining,
-                check?.Loss, check?.Accuracy);
+                check?.Loss, validationAccuracy, validationMeanAbsoluteError);
         }
     }
 }

@@ -17,7 +17,7 @@ public sealed class TrainerOptions
     /// <summary>Builds the learning-rate schedule from the number of batches per epoch; default constant.</summary>
     public Func<int, LearningRateSchedule>? Schedule { get; init; }
 
-    /// <summary>Default: softmax cross-entropy on class indices.</summary>
+    /// <summary>Default: softmax cross-entropy on class indices for classification, mean squared error for regression.</summary>
     public ILoss? Loss { get; init; }
 
     /// <summary>Share of the training data held out for validation when no validation set is given (0: none).</summary>

@@ -3,19 +3,26 @@ namespace MLNet.Cnn.Training;
 /// <summary>
 /// What <see cref="Trainer"/> reports through <see cref="TrainerOptions.Progress"/>: during an epoch (running
 /// means over the epoch so far) and, with <see cref="IsEpochEnd"/>, once the epoch and its validation are done.
+/// Beside the loss, classification reports <see cref="Accuracy"/> and regression <see cref="MeanAbsoluteError"/>
+/// (mean |prediction − target| over all target values); the other one is null.
 /// </summary>
 public sealed record TrainingProgress(
     int Epoch, int Epochs, int Batch, int BatchesPerEpoch,
-    double Loss, double Accuracy, float LearningRate, double ImagesPerSecond,
+    double Loss, double? Accuracy, double? MeanAbsoluteError, float LearningRate, double ImagesPerSecond,
     TimeSpan Elapsed, TimeSpan Remaining,
-    double? ValidationLoss = null, double? ValidationAccuracy = null, bool IsEpochEnd = false)
+    double? ValidationLoss = null, double? ValidationAccuracy = null, double? ValidationMeanAbsoluteError = null,
+    bool IsEpochEnd = false)
 {
     public override string ToString()
     {
-        string validation = ValidationLoss is { } vl ? $"  val_loss {vl:F4}  val_acc {ValidationAccuracy:F4}" : "";
-        return $"epoch {Epoch}/{Epochs}  batch {Batch}/{BatchesPerEpoch}  loss {Loss:F4}  acc {Accuracy:F4}{validation}  " +
-               $"lr {LearningRate:G3}  {ImagesPerSecond:F0} img/s  elapsed {Format(Elapsed)}  left {Format(Remaining)}";
+        string validation = ValidationLoss is { } vl
+            ? $"  val_loss {vl:F4}{Metric("val_acc", ValidationAccuracy)}{Metric("val_mae", ValidationMeanAbsoluteError)}"
+            : "";
+        return $"epoch {Epoch}/{Epochs}  batch {Batch}/{BatchesPerEpoch}  loss {Loss:F4}{Metric("acc", Accuracy)}{Metric("mae", MeanAbsoluteError)}" +
+               $"{validation}  lr {LearningRate:G3}  {ImagesPerSecond:F0} img/s  elapsed {Format(Elapsed)}  left {Format(Remaining)}";
     }
+
+    private static string Metric(string name, double? value) => value is { } v ? $"  {name} {v:F4}" : "";
 
     private static string Format(TimeSpan t) => t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss") : t.ToString(@"m\:ss");
 }

@@ -13,8 +13,12 @@ public enum StopReason
     Diverged,
 }
 
-/// <summary>One row per finished epoch.</summary>
-public sealed record EpochResult(int Epoch, double Loss, double Accuracy, double? ValidationLoss, double? ValidationAccuracy,
+/// <summary>
+/// One row per finished epoch. Classification fills the accuracies and regression the mean absolute errors (over all target
+/// values); the other pair is null, as are the validation figures without a validation set.
+/// </summary>
+public sealed record EpochResult(int Epoch, double Loss, double? Accuracy, double? MeanAbsoluteError,
+    double? ValidationLoss, double? ValidationAccuracy, double? ValidationMeanAbsoluteError,
     double ImagesPerSecond, TimeSpan Duration);
 
 public sealed record TrainingResult(StopReason StopReason, string Message, IReadOnlyList<EpochResult> Epochs,

@@ -1,0 +1,38 @@
+using MLNet.Cnn.Data;
+using MLNet.Cnn.Layers;
+using MLNet.Cnn.Tensors;
+
+namespace MLNet.Cnn.Training;
+
+/// <summary>The pass every evaluation makes: the network in inference mode over the dataset, in order, batch by batch.</summary>
+internal static class EvaluationPass
+{
+    /// <summary>
+    /// Calls <paramref name="visit"/> with each batch's output [n, width] and targets (<see cref="ImageDataset.TargetShape"/>(n));
+    /// returns the loss averaged over all images.
+    /// </summary>
+    public static double MeanLoss(Layer network, ImageDataset data, ILoss loss, int batchSize, Action<Tensor, Tensor> visit)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(loss);
+        Require.Positive(batchSize, nameof(batchSize));
+        double lossSum = 0;
+        var indices = Enumerable.Range(0, data.Count).ToArray();
+        Tensor? images = null, targets = null, gradient = null;
+        for (int start = 0; start < data.Count; start += batchSize)
+        {
+            int count = Math.Min(batchSize, data.Count - start);
+            if (images?.Shape[0] != count)
+            {
+                images = new Tensor(count, data.Channels, data.Height, data.Width);
+                targets = new Tensor(data.TargetShape(count));
+            }
+            data.Gather(indices.AsSpan(start, count), images, targets!);
+            var output = network.Forward(images, training: false);
+            if (gradient?.Shape != output.Shape) gradient = new Tensor(output.Shape);
+            lossSum += loss.Compute(output, targets!, gradient) * count;
+            visit(output, targets!);
+        }
+        return lossSum / data.Count;
+    }
+}

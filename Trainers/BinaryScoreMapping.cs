@@ -15,11 +15,10 @@ namespace MLNet.Cnn.Trainers;
 public sealed class BinaryScoreMapping : CustomMappingFactory<BinaryScoreMapping.Input, BinaryScoreMapping.Output>
 {
     public const string ContractName = "MLNet.Cnn.BinaryScore";
-    public const string RawScoreColumnName = "CnnRawScore";
 
     public sealed class Input
     {
-        [ColumnName(RawScoreColumnName), VectorType(1)] public float[] RawScore { get; set; } = [];
+        [ColumnName(ScoringGraph.RawScoreColumnName), VectorType(1)] public float[] RawScore { get; set; } = [];
     }
 
     public sealed class Output

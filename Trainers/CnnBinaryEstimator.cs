@@ -16,7 +16,7 @@ internal sealed class CnnBinaryEstimator(IHostEnvironment env, CnnBinaryOptions 
 {
     private static readonly string[] Names = ["False", "True"];
 
-    protected override int StandInOutputs => 2;
+    protected override int StandInOutputs(SchemaShape.Column label) => 2;
     protected override int Outputs(ImageDataset data) => 2;
 
     protected override void CheckLabel(DataViewSchema.Column label)
@@ -53,9 +53,9 @@ internal sealed class CnnBinaryEstimator(IHostEnvironment env, CnnBinaryOptions 
         var graph = new ScoringGraph(model, pixelColumn);
         // [N, 2] logits × [[−1], [1]] = [N, 1] raw score.
         string difference = graph.Constant("cnn_binary_difference", [-1f, 1f], 2, 1);
-        var onnx = graph.Output(BinaryScoreMapping.RawScoreColumnName, "MatMul", [ScoringGraph.Logits, difference], TensorProto.Types.DataType.Float, 1).ToBytes();
-        return Ml.Transforms.ApplyOnnxModel([BinaryScoreMapping.RawScoreColumnName], [pixelColumn], new MemoryStream(onnx))
+        var onnx = graph.Output(ScoringGraph.RawScoreColumnName, "MatMul", [ScoringGraph.Logits, difference], TensorProto.Types.DataType.Float, 1).ToBytes();
+        return Ml.Transforms.ApplyOnnxModel([ScoringGraph.RawScoreColumnName], [pixelColumn], new MemoryStream(onnx))
             .Append(Ml.Transforms.CustomMapping(new BinaryScoreMapping().GetMapping(), BinaryScoreMapping.ContractName))
-            .Append(Ml.Transforms.DropColumns(BinaryScoreMapping.RawScoreColumnName));
+            .Append(Ml.Transforms.DropColumns(ScoringGraph.RawScoreColumnName));
     }
 }

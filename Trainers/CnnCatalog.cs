@@ -29,4 +29,15 @@ public static class CnnCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         return new CnnBinaryEstimator(CatalogContext.Of(catalog), options ?? new CnnBinaryOptions());
     }
+
+    /// <summary>
+    /// A convolutional network regression on a pixel vector (or MLImage) column and a float label — or a known-size
+    /// float vector label for several values per image (keypoints, landmarks, boxes). It writes <c>Score</c>: a float
+    /// for a float label (so <c>Regression.Evaluate</c> works), a float vector for a vector label.
+    /// </summary>
+    public static IEstimator<CnnPredictionTransformer> Cnn(this RegressionCatalog.RegressionTrainers catalog, CnnRegressionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new CnnRegressionEstimator(CatalogContext.Of(catalog), options ?? new CnnRegressionOptions());
+    }
 }

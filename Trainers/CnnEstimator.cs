@@ -51,7 +51,8 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
     /// <summary>The same steps for <see cref="GetOutputSchema"/>, over a stand-in network with <see cref="StandInOutputs"/> outputs.</summary>
     protected abstract IEstimator<ITransformer> Scoring(CnnModel standIn, string pixelColumn, SchemaShape.Column label);
 
-    protected abstract int StandInOutputs { get; }
+    /// <summary>How many outputs the stand-in network of <see cref="GetOutputSchema"/> has for this label.</summary>
+    protected abstract int StandInOutputs(SchemaShape.Column label);
 
     /// <summary>The network's output count for a dataset.</summary>
     protected abstract int Outputs(ImageDataset data);
@@ -101,8 +102,9 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
 
         // SchemaShape.Column cannot be built outside ML.NET: the shape comes from the same built-in estimators Fit
         // returns, here over a stand-in network (the shape does not depend on the weights).
-        var standIn = new Sequential("shape", new FlattenLayer("flatten"), new DenseLayer("fc", ImageSize, StandInOutputs));
-        var names = Enumerable.Range(0, StandInOutputs).Select(i => $"{i}").ToArray();
+        int outputs = StandInOutputs(label);
+        var standIn = new Sequential("shape", new FlattenLayer("flatten"), new DenseLayer("fc", ImageSize, outputs));
+        var names = Enumerable.Range(0, outputs).Select(i => $"{i}").ToArray();
         var model = new CnnModel(standIn, new TensorShape(o.Channels, o.Height, o.Width), names);
         var scoring = Scoring(model, image ? ImageInput.PixelColumnName : o.FeatureColumnName, label);
         return (image ? ImageInput.ToPixels(Ml, o).Append(scoring) : scoring).GetOutputSchema(inputSchema);

@@ -17,7 +17,7 @@ internal sealed class CnnMulticlassEstimator(IHostEnvironment env, CnnMulticlass
 {
     public const string ScoreColumnName = "Score", PredictedLabelColumnName = "PredictedLabel";
 
-    protected override int StandInOutputs => 1;
+    protected override int StandInOutputs(SchemaShape.Column label) => 1;
     protected override int Outputs(ImageDataset data) => data.ClassCount;
     protected override void CheckLabel(DataViewSchema.Column label) => KeyLabel.Check(label);
     protected override void CheckLabel(SchemaShape.Column label) => KeyLabel.Check(label);

@@ -14,6 +14,9 @@ internal sealed class ScoringGraph
 {
     public const int Opset = 13;
 
+    /// <summary>A one-slot raw score that a registered custom mapping turns into ML.NET's scalar columns (then dropped).</summary>
+    public const string RawScoreColumnName = "CnnRawScore";
+
     private readonly ModelProto _proto;
     private readonly HashSet<string> _taken;
 

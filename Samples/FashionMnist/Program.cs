@@ -1,6 +1,11 @@
 using MLNet.Cnn.Samples.FashionMnist;
 
 // dotnet run -c Release --project Samples/FashionMnist [-- --data DIR --epochs N --out DIR]
+if (args is ["--help" or "-h"])
+{
+    Console.WriteLine(SampleOptions.Usage);
+    return 0;
+}
 if (!SampleOptions.TryParse(args, out var options, out string? error))
 {
     Console.Error.WriteLine(error);

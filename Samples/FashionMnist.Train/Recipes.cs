@@ -9,39 +9,36 @@ internal sealed record Recipe(Layer Network, TrainerOptions Options, string Desc
 
 internal static class Recipes
 {
-    public static Recipe For(string model, SampleOptions sample)
+    public static Recipe For(string model, SampleOptions sample) => model switch
     {
-        TimeSpan? limit = sample.Minutes is { } m ? TimeSpan.FromMinutes(m) : null;
-        switch (model)
+        "small-vgg" => Train(SmallVgg.Build(seed: sample.Seed), WeightInit.HeUniform, sample,
+            new Settings(Epochs: 10, BatchSize: 64, MaxLearningRate: 3e-3f, WeightDecay: 0.05f, LabelSmoothing: 0.1f)),
+        "lenet5" => Train(LeNet5.Build(), WeightInit.HeUniform, sample,
+            new Settings(Epochs: 3, BatchSize: 32, MaxLearningRate: 2e-3f, WeightDecay: 1e-4f, LabelSmoothing: 0f)),
+        "resnet-small" => Train(ResNetSmall.Build(widths: [16, 32, 64], blocksPerStage: 1), WeightInit.HeNormalFanOut, sample,
+            new Settings(Epochs: 10, BatchSize: 64, MaxLearningRate: 3e-3f, WeightDecay: 0.05f, LabelSmoothing: 0.1f)),
+        _ => throw new ArgumentException($"Unknown model '{model}'; choose small-vgg, lenet5 or resnet-small.", nameof(model)),
+    };
+
+    /// <summary>What differs between the recipes: all train with AdamW (decoupled decay) under a one-cycle schedule.</summary>
+    private sealed record Settings(int Epochs, int BatchSize, float MaxLearningRate, float WeightDecay, float LabelSmoothing);
+
+    private static Recipe Train(Layer network, WeightInit init, SampleOptions sample, Settings settings)
+    {
+        Initializer.Initialize(network, sample.Seed, init);
+        int epochs = sample.Epochs ?? settings.Epochs;
+        var options = new TrainerOptions
         {
-            case "lenet5":
-            {
-                var network = LeNet5.Build();
-                Initializer.Initialize(network, sample.Seed);
-                int epochs = sample.Epochs ?? 3;
-                return new Recipe(network, new TrainerOptions
-                {
-                    Epochs = epochs, BatchSize = 32, Seed = sample.Seed, TimeLimit = limit, Progress = new ConsoleProgress(),
-                    Optimizer = ps => new AdamW(ps, learningRate: 2e-3f) { WeightDecay = 1e-4f },
-                    Schedule = steps => new OneCycle(2e-3f, epochs * steps),
-                }, $"AdamW, one-cycle to 2e-3, batch 32, {epochs} epochs");
-            }
-            case "resnet-small":
-            {
-                var network = ResNetSmall.Build(widths: [16, 32, 64], blocksPerStage: 1);
-                Initializer.Initialize(network, sample.Seed, WeightInit.HeNormalFanOut);
-                int epochs = sample.Epochs ?? 10;
-                return new Recipe(network, new TrainerOptions
-                {
-                    Epochs = epochs, BatchSize = 64, Seed = sample.Seed, TimeLimit = limit, Progress = new ConsoleProgress(),
-                    Optimizer = ps => new AdamW(ps, learningRate: 3e-3f) { WeightDecay = 0.05f },
-                    Schedule = steps => new OneCycle(3e-3f, epochs * steps),
-                    Loss = new SoftmaxCrossEntropy(labelSmoothing: 0.1f),
-                }, $"AdamW (decay 0.05), one-cycle to 3e-3, label smoothing 0.1, batch 64, {epochs} epochs");
-            }
-            default:
-                throw new ArgumentException($"Unknown model '{model}'; choose lenet5 or resnet-small.", nameof(model));
-        }
+            Epochs = epochs, BatchSize = settings.BatchSize, Seed = sample.Seed,
+            TimeLimit = sample.Minutes is { } m ? TimeSpan.FromMinutes(m) : null, Progress = new ConsoleProgress(),
+            Optimizer = ps => new AdamW(ps, learningRate: settings.MaxLearningRate) { WeightDecay = settings.WeightDecay },
+            Schedule = steps => new OneCycle(settings.MaxLearningRate, epochs * steps),
+            Loss = new SoftmaxCrossEntropy(labelSmoothing: settings.LabelSmoothing),
+        };
+        string description = FormattableString.Invariant(
+            $"AdamW (decay {settings.WeightDecay}), one-cycle to {settings.MaxLearningRate}, label smoothing {settings.LabelSmoothing}, ") +
+            $"batch {settings.BatchSize}, {epochs} epochs";
+        return new Recipe(network, options, description);
     }
 
     /// <summary>Prints progress on the training thread, so lines come out in order.</summary>

@@ -4,8 +4,9 @@ namespace MLNet.Cnn.Samples.FashionMnistTrain;
 internal sealed record SampleOptions(string Model, int? Epochs, double? Minutes, string? DataDirectory, int Seed)
 {
     public const string Usage = """
-        usage: --model lenet5|resnet-small [--epochs N] [--minutes N] [--data DIR] [--seed N]
-          --model    lenet5 (LeNet-5, ReLU + max pooling) or resnet-small (a small ResNet)
+        usage: --model lenet5|small-vgg|resnet-small [--epochs N] [--minutes N] [--data DIR] [--seed N]
+          --model    lenet5 (LeNet-5, ReLU + max pooling), small-vgg (two 3×3 conv-BN-ReLU-pool stages, 16 and 32 maps,
+                     then a dropout-regularized 128-unit dense layer) or resnet-small (a small ResNet)
           --epochs   number of epochs (default: the model's recipe)
           --minutes  stop training after this many minutes (the last epoch may end early)
           --data     folder with the four Fashion-MNIST IDX files (default: /usr/share/datasets/fashion-mnist)

@@ -98,6 +98,7 @@ public class ArchitectureTests
         ["densenet121"] = (() => DenseNet.Build(121, 3, 5, growthRate: 8, initialFeatures: 16), 32, [2, 5]),
         ["efficientnet"] = (() => EfficientNet.Build(3, 5, new EfficientNet.Scaling(0.25, 0.5, 32, 0.2f)), 32, [2, 5]),
         ["unet"] = (() => UNet.Build(3, 4, depth: 3, baseWidth: 8), 32, [2, 4, 32, 32]),
+        ["small_vgg"] = (() => SmallVgg.Build(3, 32, 32, 5, widths: [4, 8], convsPerStage: 2, hidden: 16), 32, [2, 5]),
     };
 
     [TestMethod]
@@ -118,6 +119,7 @@ public class ArchitectureTests
     [DataRow("densenet121")]
     [DataRow("efficientnet")]
     [DataRow("unet")]
+    [DataRow("small_vgg")]
     public void ForwardAndBackwardOnASmallInput(string architecture)
     {
         var (build, size, expected) = Small[architecture];
@@ -136,6 +138,21 @@ public class ArchitectureTests
         Assert.IsTrue(AllFinite(first.Gradient.Span), $"{architecture}: non-finite gradient of {first.Name}");
         Assert.IsTrue(first.Gradient.Span.ContainsAnyExcept(0f), $"{architecture}: zero gradient for {first.Name}");
     }
+
+    [TestMethod]
+    // The sample's default at 1×28×28, 10 classes: conv 1→16 (144 + BN 32), conv 16→32 (4,608 + BN 64),
+    // fc 7·7·32 → 128 (200,704 + 128), fc 128 → 10 (1,280 + 10).
+    [DataRow(1, 28, 10, new[] { 16, 32 }, 1, 128, 206_970L)]
+    // Two convolutions per stage add conv 16→16 (2,304 + 32) and conv 32→32 (9,216 + 64).
+    [DataRow(1, 28, 10, new[] { 16, 32 }, 2, 128, 218_586L)]
+    // 3×32×32, 5 classes: convs 3→4, 4→4, 4→8, 8→8 (108 + 144 + 288 + 576, BN 8 + 8 + 16 + 16), fc 8·8·8 → 16 (8,192 + 16), 16 → 5 (80 + 5).
+    [DataRow(3, 32, 5, new[] { 4, 8 }, 2, 16, 9_457L)]
+    public void SmallVggParameterCountByHand(int channels, int size, int classes, int[] widths, int convsPerStage, int hidden, long expected) =>
+        Assert.AreEqual(expected, SmallVgg.Build(channels, size, size, classes, widths, convsPerStage, hidden).ParameterCount);
+
+    [TestMethod]
+    public void SmallVggRejectsImagesTooSmallForItsPooling() =>
+        Assert.ThrowsExactly<ArgumentException>(() => SmallVgg.Build(1, 3, 3, 10, widths: [4, 8, 16]));
 
     [TestMethod]
     public void EfficientNetCompoundScalingFollowsThePaper()

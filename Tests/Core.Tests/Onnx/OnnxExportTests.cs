@@ -144,6 +144,10 @@ public sealed class OnnxExportTests
     public void ResNetSmallTwoStages() => AssertSameOutputs(MLNet.Cnn.Models.ResNetSmall.Build(widths: [4, 8], blocksPerStage: 1), [1, 16, 16], classes: 10);
 
     [TestMethod]
+    public void SmallVggTwoConvolutionsPerStage() =>
+        AssertSameOutputs(MLNet.Cnn.Models.SmallVgg.Build(1, 16, 16, 10, widths: [4, 8], convsPerStage: 2, hidden: 16), [1, 16, 16], classes: 10);
+
+    [TestMethod]
     public void MobileNetV2Small() => AssertSameOutputs(MLNet.Cnn.Models.MobileNetV2.Build(3, 5, 0.25), [3, 32, 32], classes: 5, wholeTensorScale: true);
 
     [TestMethod]

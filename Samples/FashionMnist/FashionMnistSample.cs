@@ -77,7 +77,7 @@ internal static class FashionMnistSample
     private static CnnMulticlassOptions TrainerOptions(SampleOptions o, TextWriter output) => new()
     {
         Channels = 1, Height = 28, Width = 28, Epochs = o.Epochs, BatchSize = 64, Seed = o.Seed,
-        Network = (c, h, w, k) => LeNet5.Build(c, h, w, k),
+        Network = (c, h, w, k) => SmallVgg.Build(c, h, w, k, seed: o.Seed),
         Optimizer = parameters => new AdamW(parameters, learningRate: 3e-3f) { WeightDecay = 0.01f },
         Schedule = batchesPerEpoch => new OneCycle(3e-3f, o.Epochs * batchesPerEpoch),
         TimeLimit = o.Minutes is { } m ? TimeSpan.FromMinutes(m) : null,

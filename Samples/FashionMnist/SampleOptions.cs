@@ -3,20 +3,22 @@ using System.Globalization;
 namespace MLNet.Cnn.Samples.FashionMnist;
 
 /// <summary>Command line of the Fashion-MNIST sample.</summary>
-internal sealed record SampleOptions(string? DataDirectory, int Epochs, int Seed, string OutputDirectory, int? TrainCount, int? TestCount, double? Minutes)
+internal sealed record SampleOptions(string? DataDirectory, int Epochs, int Seed, string OutputDirectory, int? TrainCount, int? TestCount, double? Minutes,
+    double ValidationFraction)
 {
     public const string Usage = """
-        usage: [--data DIR] [--epochs N] [--seed N] [--out DIR] [--train-count N] [--test-count N] [--minutes M]
+        usage: [--data DIR] [--epochs N] [--seed N] [--out DIR] [--train-count N] [--test-count N] [--minutes M] [--validation F]
           --data         folder with the four Fashion-MNIST IDX files (default: /usr/share/datasets/fashion-mnist)
-          --epochs       training epochs (default 8)
+          --epochs       training epochs (default 10)
           --seed         seed of the initialization and the shuffling (default 1)
           --out          where the model and the PNG plots go (default fashion-mnist-output)
           --train-count  use only the first N training images (default: all 60,000)
           --test-count   use only the first N test images (default: all 10,000)
           --minutes      stop training after M minutes
+          --validation   share of the training images held out to validate after each epoch (default 1/12 = 5,000 of 60,000)
         """;
 
-    public static SampleOptions Defaults { get; } = new(null, 8, 1, "fashion-mnist-output", null, null, null);
+    public static SampleOptions Defaults { get; } = new(null, 10, 1, "fashion-mnist-output", null, null, null, 1.0 / 12);
 
     public static bool TryParse(string[] args, out SampleOptions options, out string? error)
     {
@@ -36,6 +38,8 @@ internal sealed record SampleOptions(string? DataDirectory, int Epochs, int Seed
                 case "--out": options = options with { OutputDirectory = value }; break;
                 case "--train-count" when positive: options = options with { TrainCount = number }; break;
                 case "--test-count" when positive: options = options with { TestCount = number }; break;
+                case "--validation" when double.TryParse(value, CultureInfo.InvariantCulture, out double fraction) && fraction is >= 0 and < 1:
+                    options = options with { ValidationFraction = fraction }; break;
                 case "--minutes" when double.TryParse(value, CultureInfo.InvariantCulture, out double minutes) && minutes > 0:
                     options = options with { Minutes = minutes }; break;
                 default: error = $"unknown option or bad value: {name} {value}"; return false;

@@ -43,6 +43,17 @@ public sealed class MLNetSurfaceTests
         Assert.IsFalse(HasPublicOrProtectedConstructor(typeof(TrainerInfo)), "TrainerInfo");
     }
 
+    /// <summary>Why binary and single-output regression end in a custom mapping (docs/architecture.md).</summary>
+    [TestMethod]
+    public void TheScalarScoreMakingTypesCannotBeBuiltByAThirdParty()
+    {
+        foreach (var type in new[] { typeof(BinaryPredictionTransformer<>), typeof(RegressionPredictionTransformer<>),
+                     typeof(Microsoft.ML.Trainers.LinearBinaryModelParameters), typeof(Microsoft.ML.Trainers.LinearRegressionModelParameters),
+                     typeof(Microsoft.ML.Calibrators.PlattCalibrator) })
+            Assert.IsFalse(type.GetConstructors(BindingFlags.Instance | BindingFlags.Public).Any(), $"{type.Name} has a public constructor");
+        Assert.IsTrue(typeof(Microsoft.ML.Transforms.CustomMappingFactory<,>).IsPublic, "CustomMappingFactory is public");
+    }
+
     [TestMethod]
     public void TheBuiltInStepsTheTrainerUsesArePublic()
     {

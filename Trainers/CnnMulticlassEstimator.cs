@@ -49,9 +49,13 @@ internal sealed class CnnMulticlassEstimator(IHostEnvironment env, CnnMulticlass
     private IEstimator<ITransformer> Scoring(CnnModel model, string pixelColumn, ClassIndexToKey toKey)
     {
         int classes = model.ClassNames.Count;
-        var onnx = new ScoringGraph(model, pixelColumn)
-            .Output(ScoreColumnName, "Softmax", [ScoringGraph.Logits], TensorProto.Types.DataType.Float, classes, ScoringGraph.Int("axis", 1))
-            .Output(PredictedLabelColumnName, "ArgMax", [ScoringGraph.Logits], TensorProto.Types.DataType.Int64, null,
+        var graph = new ScoringGraph(model, pixelColumn);
+        // Score: softmax of the logits, or the probabilities averaged over ten crops; PredictedLabel: the most probable class.
+        var score = options.TenCropPadding is { } padding
+            ? graph.Output(ScoreColumnName, "Identity", [graph.TenCropProbabilities(padding)], TensorProto.Types.DataType.Float, classes)
+            : graph.Output(ScoreColumnName, "Softmax", [ScoringGraph.Logits], TensorProto.Types.DataType.Float, classes, ScoringGraph.Int("axis", 1));
+        var onnx = score
+            .Output(PredictedLabelColumnName, "ArgMax", [ScoreColumnName], TensorProto.Types.DataType.Int64, null,
                 ScoringGraph.Int("axis", 1), ScoringGraph.Int("keepdims", 0))
             .ToBytes();
         return Ml.Transforms.ApplyOnnxModel([ScoreColumnName, PredictedLabelColumnName], [pixelColumn], new MemoryStream(onnx))

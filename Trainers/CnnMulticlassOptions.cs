@@ -4,4 +4,12 @@ namespace MLNet.Cnn.Trainers;
 /// Options of <c>MulticlassClassification.Trainers.Cnn</c>: the label is a key column (MapValueToKey); the network has
 /// one output per key value.
 /// </summary>
-public sealed class CnnMulticlassOptions : CnnTrainerOptions;
+public sealed class CnnMulticlassOptions : CnnTrainerOptions
+{
+    /// <summary>
+    /// Test-time ten-crop for a network trained with random crops of the image padded by this many pixels (e.g.
+    /// <c>RandomCrop(28, 28, padding: 2)</c>): scoring averages the class probabilities of the four corner crops, the
+    /// center crop and their mirror images of the padded image (null: score the image as it is). Training is unaffected.
+    /// </summary>
+    public int? TenCropPadding { get; init; }
+}

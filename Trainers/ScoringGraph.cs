@@ -19,9 +19,11 @@ internal sealed class ScoringGraph
 
     private readonly ModelProto _proto;
     private readonly HashSet<string> _taken;
+    private readonly CnnModel _model;
 
     public ScoringGraph(CnnModel model, string inputColumn)
     {
+        _model = model;
         _proto = OnnxExporter.Build(model, Opset);
         var graph = _proto.Graph;
         _taken = graph.Node.SelectMany(n => n.Output).Concat(graph.Initializer.Select(i => i.Name)).ToHashSet();
@@ -47,6 +49,65 @@ internal sealed class ScoringGraph
         _proto.Graph.Output.Add(Value(output, type, width));
         _taken.Add(output);
         return this;
+    }
+
+    /// <summary>
+    /// Test-time ten-crop (Krizhevsky et al. 2012), for a network trained with random crops of the image zero-padded by
+    /// <paramref name="padding"/>: the graph input [N, C, H, W] is padded to [N, C, H + 2p, W + 2p], cut into its four
+    /// corner crops and its center crop of H×W and their mirror images, which go through the network as one batch of
+    /// 10N; returns the name of the class probabilities averaged over the ten crops, [N, K].
+    /// </summary>
+    public string TenCropProbabilities(int padding)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(padding);
+        var graph = _proto.Graph;
+        string image = graph.Input[0].Name, crops = "cnn_ten_crops";
+        foreach (var node in graph.Node)
+            for (int i = 0; i < node.Input.Count; i++)
+                if (node.Input[i] == image) node.Input[i] = crops;
+        int h = _model.InputShape[1], w = _model.InputShape[2], k = _model.Network.OutputShape(new MLNet.Cnn.Tensors.TensorShape([1, .. _model.InputShape.Dimensions]))[1];
+        var nodes = new List<NodeProto>
+        {
+            Node("Pad", "cnn_pad", [image, IntConstant("cnn_pads", [0, 0, padding, padding, 0, 0, padding, padding])], ["cnn_padded"], []),
+        };
+        (long Top, long Left)[] corners = [(0, 0), (0, 2 * padding), (2 * padding, 0), (2 * padding, 2 * padding), (padding, padding)];
+        var cropNames = new List<string>();
+        string axes = IntConstant("cnn_crop_axes", [2, 3]);
+        for (int c = 0; c < corners.Length; c++)
+        {
+            var (top, left) = corners[c];
+            string starts = IntConstant($"cnn_crop{c}_starts", [top, left]), ends = IntConstant($"cnn_crop{c}_ends", [top + h, left + w]);
+            nodes.Add(Node("Slice", $"cnn_crop{c}", ["cnn_padded", starts, ends, axes], [$"cnn_crop{c}"], []));
+            cropNames.Add($"cnn_crop{c}");
+        }
+        // A mirror image is a Slice of the width axis with step −1, from the last column to before the first.
+        string flipStarts = IntConstant("cnn_flip_starts", [-1]), flipEnds = IntConstant("cnn_flip_ends", [long.MinValue]),
+            flipAxes = IntConstant("cnn_flip_axes", [3]), flipSteps = IntConstant("cnn_flip_steps", [-1]);
+        for (int c = 0; c < corners.Length; c++)
+        {
+            nodes.Add(Node("Slice", $"cnn_mirror{c}", [$"cnn_crop{c}", flipStarts, flipEnds, flipAxes, flipSteps], [$"cnn_mirror{c}"], []));
+            cropNames.Add($"cnn_mirror{c}");
+        }
+        nodes.Add(Node("Concat", "cnn_ten_crops", [.. cropNames], [crops], [Int("axis", 0)]));
+        // The batch is crop-major: row c·N + n is crop c of image n, so [10N, K] reshapes to [10, N, K].
+        for (int i = 0; i < nodes.Count; i++) graph.Node.Insert(i, nodes[i]);
+        graph.Node.Add(Node("Softmax", "cnn_crop_probabilities", [Logits], ["cnn_crop_probabilities"], [Int("axis", 1)]));
+        graph.Node.Add(Node("Reshape", "cnn_by_crop", ["cnn_crop_probabilities", IntConstant("cnn_by_crop_shape", [10, -1, k])], ["cnn_by_crop"], []));
+        var mean = Node("ReduceMean", "cnn_ten_crop_mean", ["cnn_by_crop"], ["cnn_ten_crop_mean"], [Int("keepdims", 0)]);
+        mean.Attribute.Add(new AttributeProto { Name = "axes", Type = AttributeProto.Types.AttributeType.Ints, Ints = { 0 } });
+        graph.Node.Add(mean);
+        foreach (var name in nodes.SelectMany(n => n.Output).Append("cnn_ten_crop_mean")) _taken.Add(name);
+        return "cnn_ten_crop_mean";
+    }
+
+    private string IntConstant(string name, long[] values)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.Add(values.Length);
+        tensor.Int64Data.Add(values);
+        _proto.Graph.Initializer.Add(tensor);
+        _taken.Add(name);
+        return name;
     }
 
     /// <summary>Adds a float constant [rows, columns] and returns its name.</summary>

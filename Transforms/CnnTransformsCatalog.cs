@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MLNet.Cnn.Augment;
 using MLNet.Cnn.Models;
 
 namespace MLNet.Cnn.Transforms;
@@ -34,4 +35,18 @@ public static class CnnTransformsCatalog
     public static IEstimator<ITransformer> CnnFeaturizer(this TransformsCatalog catalog, string modelPath, string layerName,
         string outputColumnName = "CnnFeatures", string inputColumnName = "Features") =>
         catalog.CnnFeaturizer(ModelFile.Load(modelPath), layerName, outputColumnName, inputColumnName);
+
+    /// <summary>
+    /// Augments the images of <paramref name="columnName"/> while a CNN trainer further down the pipeline trains: each
+    /// training sample gets a fresh random draw of <paramref name="policy"/> every epoch (reproducible under the trainer's
+    /// seed), and scoring is unaffected — the fitted step only adds a marker column (see <see cref="AugmentationMarker"/>).
+    /// Build the policy from the ops of <c>MLNet.Cnn.Augment</c> (flips, crops, color jitter, PCA lighting, affine,
+    /// elastic, erasing), e.g. <c>new AugmentationPipeline(new HorizontalFlip(), new RandomCrop(28, 28, padding: 2))</c>.
+    /// </summary>
+    public static IEstimator<ITransformer> Augment(this TransformsCatalog catalog, IAugmentation policy, string columnName = "Features")
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(policy);
+        return new AugmentationEstimator(catalog, columnName, policy);
+    }
 }

@@ -14,10 +14,10 @@ public sealed class TargetsFollowPixelsTests
     {
         "horizontal flip" => (new HorizontalFlip(1), new Random(1), 1e-6, true),
         "vertical flip" => (new VerticalFlip(1), new Random(1), 1e-6, true),
+        // The crops hold pixel (6, 7) at any offset (no mirror image of it lies in a 3-pixel reflect padding).
         "crop with zero padding" => (new RandomCrop(12, 11, padding: 2), new Random(2), 1e-6, true),
         "crop with reflect padding" => (new RandomCrop(13, 14, padding: 3, PaddingMode.Reflect), new Random(3), 1e-6, true),
-        // The crops are large enough to hold pixel (6, 7) at any offset (its mirror images in the reflect padding fall
-        // outside them). A crop of half the area (11×11 at ratio 1) holds pixel (6, 7) at any offset; resized ×2 to 22×22.
+        // A crop of half the area (11×11 at ratio 1) holds pixel (6, 7) at any offset; resized ×2 to 22×22.
         "resized crop" => (new RandomResizedCrop(22, 22, scale: (0.5, 0.5), ratio: (1, 1)), new Random(4), 1e-4, false),
         "rotation by 90°" => (new RandomRotation(90), new ChosenRandom(1), 1e-6, true),
         "affine" => (new RandomAffine(25, (0.1, 0.1), (0.9, 1.3), 8), new Random(5), 0.35, false),

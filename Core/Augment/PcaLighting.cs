@@ -59,8 +59,11 @@ public sealed class PcaLighting : IAugmentation
     /// <summary>
     /// The principal components of the colors of <paramref name="images"/> (planar [C, H, W] each, any size; the first
     /// <paramref name="maxImages"/> only, when given): the covariance over every pixel (<see cref="PixelCovariance"/>)
-    /// and its eigen-decomposition (<see cref="SymmetricEigen"/>). Use the images as the network will see them before
-    /// normalization, in [0, 1], so the noise has the scale of the ImageNet constants.
+    /// and its eigen-decomposition (<see cref="SymmetricEigen"/>); λ are then the variances along the principal axes, as
+    /// in the paper. Give the pixels as the augmentation will see them (before normalization), so the shift is in their
+    /// units. The published ImageNet λ₁ = 0.2175 exceeds the total variance of ImageNet's [0, 1] pixels (0.229² + 0.224²
+    /// + 0.225² ≈ 0.153), so it is not such a variance (its derivation is undocumented): on ImageNet-like images this
+    /// method gives a smaller λ₁, and a weaker noise than <see cref="ImageNet"/> at the same σ.
     /// </summary>
     public static PcaLighting FromImages(IEnumerable<ReadOnlyMemory<float>> images, int channels, double alphaStd = 0.1, int? maxImages = null)
     {

@@ -64,7 +64,15 @@ internal static class Timing
         return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
-    private static double Median(double[] seconds)
+    /// <summary>The wall time of one long call (a training run), in seconds, started on a freshly collected heap.</summary>
+    public static double SecondsOfOne(Action call)
+    {
+        GC.Collect();
+        return TimeOne(call);
+    }
+
+    /// <summary>The median of <paramref name="seconds"/> (sorted in place): the middle value, or the mean of the two middle ones.</summary>
+    public static double Median(double[] seconds)
     {
         Array.Sort(seconds);
         int n = seconds.Length;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Cnn.Data;
@@ -42,14 +41,14 @@ internal static class AdapterBenchmark
         var mlnetLoop = new List<double>();
         for (int round = 0; round < Rounds; round++)
         {
-            core.Add(Seconds(() => TrainCore(train)));
+            core.Add(Timing.SecondsOfOne(() => TrainCore(train)));
             CnnPredictionTransformer? fitted = null;
-            mlnet.Add(Seconds(() => fitted = TrainMLNet(ml, data)));
+            mlnet.Add(Timing.SecondsOfOne(() => fitted = TrainMLNet(ml, data)));
             mlnetLoop.Add(fitted!.Training.Duration.TotalSeconds);
             Console.WriteLine($"round {round + 1}: core {core[^1]:F2} s, ML.NET {mlnet[^1]:F2} s (of which the training loop {mlnetLoop[^1]:F2} s)");
         }
 
-        double coreSeconds = Median(core), mlnetSeconds = Median(mlnet), loopSeconds = Median(mlnetLoop);
+        double coreSeconds = Timing.Median([.. core]), mlnetSeconds = Timing.Median([.. mlnet]), loopSeconds = Timing.Median([.. mlnetLoop]);
         var results = new Results("path", "seconds", "images_per_s", "ratio_to_core");
         double images = (double)Epochs * (train.Count / BatchSize * BatchSize);
         results.Add("core Trainer.Fit", Results.Number(coreSeconds), Results.Number(images / coreSeconds, 0), "1.000");
@@ -75,19 +74,5 @@ internal static class AdapterBenchmark
         var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
             .Append(ml.MulticlassClassification.Trainers.Cnn(new CnnMulticlassOptions { Epochs = Epochs, BatchSize = BatchSize, Seed = 1 }));
         return pipeline.Fit(data).LastTransformer;
-    }
-
-    private static double Seconds(Action run)
-    {
-        GC.Collect();
-        var clock = Stopwatch.StartNew();
-        run();
-        return clock.Elapsed.TotalSeconds;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
     }
 }

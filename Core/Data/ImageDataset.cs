@@ -98,6 +98,9 @@ public sealed class ImageDataset
 
     public ReadOnlySpan<float> Pixels(int index) => _pixels.AsSpan(index * ImageSize, ImageSize);
 
+    /// <summary>The pixels of image <paramref name="index"/> as memory, for code that holds them across calls (enumerations).</summary>
+    internal ReadOnlyMemory<float> PixelMemory(int index) => _pixels.AsMemory(index * ImageSize, ImageSize);
+
     /// <summary>The <see cref="TargetCount"/> values of image <paramref name="index"/> (regression only).</summary>
     public ReadOnlySpan<float> Targets(int index) =>
         (_targets ?? throw new InvalidOperationException("This dataset holds class labels, not regression targets (see Labels)."))

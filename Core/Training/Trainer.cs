@@ -12,7 +12,9 @@ namespace MLNet.Cnn.Training;
 /// validation after every epoch, early stopping, the best weights kept, a time limit and cancellation.
 /// A NaN or infinite loss or gradient stops training with a clear message, and the network goes back to
 /// the weights of the last epoch that ended with a finite loss (or to its starting weights).
-/// All cores are used by the kernels; the loop itself is sequential, so runs are deterministic.
+/// Training batches may be augmented (<see cref="TrainerOptions.Augmentation"/>, image by image, in parallel, each image
+/// with its own seeded draw) and then mixed (<see cref="TrainerOptions.BatchMixing"/>); validation never is.
+/// All cores are used by the kernels and the augmentation; every random draw is seeded, so runs are deterministic.
 /// </summary>
 public static class Trainer
 {
@@ -23,6 +25,7 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        options.ValidateFor(train);
         if (validation is null && options.ValidationFraction > 0)
             (train, validation) = train.Split(options.ValidationFraction, options.Seed);
         if (validation is not null && !validation.HasLayoutOf(train))
@@ -54,6 +57,8 @@ public static class Trainer
         var targets = new Tensor(train.TargetShape(batch));
         var gradient = new Tensor(outputShape);
         var order = Enumerable.Range(0, train.Count).ToArray();
+        var augmenter = options.Augmentation is null ? null : new SampleAugmenter(options.Augmentation, options.AugmentTargets, options.Seed, train);
+        var mixer = options.BatchMixing is null ? null : new BatchMixer(options.BatchMixing, batch, train.ClassCount, images.Shape);
 
         var clock = Stopwatch.StartNew();
         var epochs = new List<EpochResult>();
@@ -77,16 +82,24 @@ public static class Trainer
             {
                 if (cancellation.IsCancellationRequested) { stop = StopReason.Cancelled; message = "training was cancelled"; break; }
                 train.Gather(order.AsSpan(b * batch, batch), images, targets);
+                augmenter?.Apply(images, targets, new ArraySegment<int>(order, b * batch, batch), epoch);
+                var (lossTargets, metricTargets) = (targets, targets);
+                if (mixer is not null)
+                {
+                    // seeded per batch; −1 − b keeps the stream apart from the per-image ones (dataset indices ≥ 0)
+                    mixer.Mix(images, targets, new Random(SeedMix.Of(options.Seed, epoch, -1 - b)));
+                    (lossTargets, metricTargets) = (mixer.SoftTargets, mixer.DominantLabels);
+                }
                 var output = network.Forward(images, training: true);
                 // A non-finite output would make the loss throw; it is divergence, reported as such.
-                double batchLoss = float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(output.Span)) ? loss.Compute(output, targets, gradient) : double.NaN;
+                double batchLoss = float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(output.Span)) ? loss.Compute(output, lossTargets, gradient) : double.NaN;
                 if (!double.IsFinite(batchLoss))
                 {
                     (stop, message) = (StopReason.Diverged, $"the loss became {batchLoss} at epoch {epoch}, batch {b + 1}; " +
                         "the network holds the weights of the last epoch that ended with a finite loss (try a lower learning rate)");
                     break;
                 }
-                metricSum += task.MetricSum(output, targets);
+                metricSum += task.MetricSum(output, metricTargets);
                 network.Backward(gradient);
                 if (options.GradientClipNorm is { } maxNorm && !double.IsFinite(GradientClipping.ClipByGlobalNorm(parameters, maxNorm)))
                 {

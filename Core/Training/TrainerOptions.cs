@@ -1,3 +1,5 @@
+using MLNet.Cnn.Augment;
+using MLNet.Cnn.Data;
 using MLNet.Cnn.Layers;
 
 namespace MLNet.Cnn.Training;
@@ -35,6 +37,23 @@ public sealed class TrainerOptions
     /// <summary>Clip the global gradient norm to this value (null: no clipping).</summary>
     public float? GradientClipNorm { get; init; }
 
+    /// <summary>
+    /// Applied to every training image of every batch, with parameters drawn afresh for each image and epoch from the
+    /// seed (the same seed gives the same augmented batches, whatever the number of threads); never to validation or
+    /// evaluation. The augmented image must keep the network's input size.
+    /// </summary>
+    public IAugmentation? Augmentation { get; init; }
+
+    /// <summary>For regression: what the targets are, so that <see cref="Augmentation"/> moves them with the pixels (default: it leaves them alone).</summary>
+    public AugmentTargets AugmentTargets { get; init; }
+
+    /// <summary>
+    /// Mixes each training batch (<see cref="Mixup"/>, <see cref="CutMix"/>), after <see cref="Augmentation"/>; classification
+    /// only. The loss then receives soft targets [N, K] (the default and <see cref="SoftmaxCrossEntropy"/> accept them), and
+    /// the training accuracy counts an image as right when its arg-max is the label with the larger share.
+    /// </summary>
+    public BatchMixing? BatchMixing { get; init; }
+
     public IProgress<TrainingProgress>? Progress { get; init; }
 
     /// <summary>Report progress every this many batches (and at every epoch end).</summary>
@@ -48,7 +67,25 @@ public sealed class TrainerOptions
             throw new ArgumentException($"ValidationFraction must be in [0, 1); {ValidationFraction} was given.", nameof(ValidationFraction));
         if (EarlyStoppingPatience is <= 0)
             throw new ArgumentException($"EarlyStoppingPatience must be positive; {EarlyStoppingPatience} was given.", nameof(EarlyStoppingPatience));
+        if (!Enum.IsDefined(AugmentTargets))
+            throw new ArgumentException($"AugmentTargets {(int)AugmentTargets} is not one of None, Keypoints, Boxes.", nameof(AugmentTargets));
         if (ProgressInterval <= 0)
             throw new ArgumentException($"ProgressInterval must be positive; {ProgressInterval} was given.", nameof(ProgressInterval));
+    }
+
+    /// <summary>The checks that need the training data: mixing needs class labels, moving targets needs coordinates.</summary>
+    internal void ValidateFor(ImageDataset train)
+    {
+        if (BatchMixing is not null && train.IsRegression)
+            throw new ArgumentException(
+                $"BatchMixing ({BatchMixing.GetType().Name}) mixes class labels; this dataset holds {train.TargetCount} regression targets per image. " +
+                "Leave BatchMixing null for regression.", nameof(BatchMixing));
+        if (AugmentTargets == AugmentTargets.None) return;
+        if (!train.IsRegression)
+            throw new ArgumentException($"AugmentTargets {AugmentTargets} moves regression targets; this dataset holds class labels (use None).", nameof(AugmentTargets));
+        int group = AugmentTargets == AugmentTargets.Keypoints ? 2 : 4;
+        if (train.TargetCount % group != 0)
+            throw new ArgumentException(
+                $"AugmentTargets {AugmentTargets} reads the targets in groups of {group}; this dataset has {train.TargetCount} targets per image.", nameof(AugmentTargets));
     }
 }

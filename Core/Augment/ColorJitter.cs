@@ -1,0 +1,47 @@
+namespace MLNet.Cnn.Augment;
+
+/// <summary>
+/// Random brightness, contrast, saturation and hue, as torchvision's <c>ColorJitter</c>: per call the four adjustments
+/// run in a random order, each with a factor drawn uniformly from [max(0, 1 − m), 1 + m] for a magnitude m (the hue
+/// shift from [−hue, hue] turns, hue ≤ 0.5); a magnitude of 0 leaves that adjustment out. The formulas are in
+/// <see cref="ColorAdjust"/>: pixels are expected in [0, 1] (apply it before normalizing) and are clamped to [0, 1], as
+/// torchvision clamps float images. On a 1-channel image only brightness and contrast act (a gray image has no
+/// saturation or hue); other channel counts than 1 and 3 are refused unless only brightness is set.
+/// </summary>
+public sealed class ColorJitter : IAugmentation
+{
+    private enum Adjustment { Brightness, Contrast, Saturation, Hue }
+
+    public ColorJitter(double brightness = 0, double contrast = 0, double saturation = 0, double hue = 0)
+    {
+        Brightness = AugmentArgument.InRange(brightness, 0, double.PositiveInfinity, nameof(brightness));
+        Contrast = AugmentArgument.InRange(contrast, 0, double.PositiveInfinity, nameof(contrast));
+        Saturation = AugmentArgument.InRange(saturation, 0, double.PositiveInfinity, nameof(saturation));
+        Hue = AugmentArgument.InRange(hue, 0, 0.5, nameof(hue));
+    }
+
+    public double Brightness { get; }
+    public double Contrast { get; }
+    public double Saturation { get; }
+    public double Hue { get; }
+
+    public void Apply(AugmentationSample sample, Random random)
+    {
+        Span<Adjustment> order = [Adjustment.Brightness, Adjustment.Contrast, Adjustment.Saturation, Adjustment.Hue];
+        random.Shuffle(order);
+        foreach (var adjustment in order)
+        {
+            switch (adjustment)
+            {
+                case Adjustment.Brightness when Brightness > 0: ColorAdjust.Brightness(sample, Factor(Brightness, random)); break;
+                case Adjustment.Contrast when Contrast > 0: ColorAdjust.Contrast(sample, Factor(Contrast, random)); break;
+                case Adjustment.Saturation when Saturation > 0: ColorAdjust.Saturation(sample, Factor(Saturation, random)); break;
+                case Adjustment.Hue when Hue > 0: ColorAdjust.Hue(sample, Uniform(-Hue, Hue, random)); break;
+            }
+        }
+    }
+
+    private static double Factor(double magnitude, Random random) => Uniform(Math.Max(0, 1 - magnitude), 1 + magnitude, random);
+
+    private static double Uniform(double low, double high, Random random) => low + (high - low) * random.NextDouble();
+}

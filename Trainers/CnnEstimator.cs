@@ -1,11 +1,13 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using MLNet.Cnn.Augment;
 using MLNet.Cnn.Data;
 using MLNet.Cnn.Layers;
 using MLNet.Cnn.Models;
 using MLNet.Cnn.Tensors;
 using MLNet.Cnn.Training;
+using MLNet.Cnn.Transforms;
 
 namespace MLNet.Cnn.Trainers;
 
@@ -78,7 +80,9 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
         {
             channel.Info(MessageSensitivity.None, $"Training a CNN of {network.ParameterCount:N0} parameters on {train.Count} images " +
                 $"{o.Channels}×{o.Height}×{o.Width}{(validation is null ? "" : $", validating on {validation.Count}")}.");
-            result = Trainer.Fit(network, train, validation, o.ToTrainerOptions(new LogProgress(channel, o.Progress), DefaultLoss));
+            var augmentation = Augmentation(input.Schema);
+            if (augmentation is not null) channel.Info(MessageSensitivity.None, $"Augmenting training images with {Describe(augmentation)}.");
+            result = Trainer.Fit(network, train, validation, o.ToTrainerOptions(new LogProgress(channel, o.Progress), augmentation, DefaultLoss));
             if (result.StopReason != StopReason.Completed) channel.Warning(MessageSensitivity.None, $"Training stopped early: {result.Message}");
         }
 
@@ -109,6 +113,17 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
         var scoring = Scoring(model, image ? ImageInput.PixelColumnName : o.FeatureColumnName, label);
         return (image ? ImageInput.ToPixels(Ml, o).Append(scoring) : scoring).GetOutputSchema(inputSchema);
     }
+
+    /// <summary>The policies of the pipeline's augmentation steps (marker columns) followed by the options' own, or null.</summary>
+    private IAugmentation? Augmentation(DataViewSchema schema)
+    {
+        var policies = AugmentationMarker.Find(schema).ToList();
+        if (Options.Augmentation is { } own) policies.Add(own);
+        return policies.Count switch { 0 => null, 1 => policies[0], _ => new AugmentationPipeline(policies) };
+    }
+
+    private static string Describe(IAugmentation augmentation) =>
+        augmentation is AugmentationPipeline pipeline ? string.Join(" → ", pipeline.Steps.Select(Describe)) : augmentation.GetType().Name;
 
     /// <summary>Checks the feature column; the image steps when it is an image, null when it is a pixel vector.</summary>
     private IEstimator<ITransformer>? PixelSteps(DataViewSchema schema)

@@ -30,6 +30,14 @@ public sealed class CnnPredictionTransformer : ITransformer
     /// <summary>Why training stopped, the per-epoch losses and accuracies, images per second.</summary>
     public TrainingResult Training { get; }
 
+    /// <summary>The CNN of a fitted pipeline (searched through nested transformer chains), or null when it has none.</summary>
+    public static CnnPredictionTransformer? Find(ITransformer model) => model switch
+    {
+        CnnPredictionTransformer cnn => cnn,
+        IEnumerable<ITransformer> chain => chain.Select(Find).LastOrDefault(found => found is not null),
+        _ => null,
+    };
+
     public bool IsRowToRowMapper => Scoring.IsRowToRowMapper;
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Scoring.GetOutputSchema(inputSchema);
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => Scoring.GetRowToRowMapper(inputSchema);

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MLNet.Cnn.Augment;
 using MLNet.Cnn.Layers;
 using MLNet.Cnn.Training;
 
@@ -73,14 +74,22 @@ public abstract class CnnTrainerOptions
     /// <summary>Clip the global gradient norm to this value (null: no clipping).</summary>
     public float? GradientClipNorm { get; init; }
 
+    /// <summary>
+    /// Training-time augmentation of the network's input (ops of <c>MLNet.Cnn.Augment</c>): every training sample gets a
+    /// fresh draw every epoch, reproducible under <see cref="Seed"/>; validation and scoring never see it. An
+    /// <c>mlContext.Transforms.Augment(…)</c> step earlier in the pipeline adds its policy before this one.
+    /// </summary>
+    public IAugmentation? Augmentation { get; init; }
+
     /// <summary>Receives the trainer's progress (epoch, loss, accuracy, images/s, time left); epoch ends also go to <c>MLContext.Log</c>.</summary>
     public IProgress<TrainingProgress>? Progress { get; init; }
 
     /// <summary>Report progress every this many batches (and at every epoch end).</summary>
     public int ProgressInterval { get; init; } = 100;
 
-    internal TrainerOptions ToTrainerOptions(IProgress<TrainingProgress> progress, ILoss? defaultLoss = null) => new()
+    internal TrainerOptions ToTrainerOptions(IProgress<TrainingProgress> progress, IAugmentation? augmentation, ILoss? defaultLoss = null) => new()
     {
+        Augmentation = augmentation,
         Epochs = Epochs, BatchSize = BatchSize, Seed = Seed, ValidationFraction = ValidationSet is null ? ValidationFraction : 0,
         Optimizer = Optimizer ?? (parameters => new AdamW(parameters, learningRate: LearningRate) { WeightDecay = WeightDecay }),
         Schedule = Schedule, Loss = Loss ?? defaultLoss, EarlyStoppingPatience = EarlyStoppingPatience, TimeLimit = TimeLimit,

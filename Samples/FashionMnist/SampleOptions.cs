@@ -4,10 +4,10 @@ namespace MLNet.Cnn.Samples.FashionMnist;
 
 /// <summary>Command line of the Fashion-MNIST sample.</summary>
 internal sealed record SampleOptions(string? DataDirectory, int Epochs, int Seed, string OutputDirectory, int? TrainCount, int? TestCount, double? Minutes,
-    double ValidationFraction)
+    double ValidationFraction, bool Augment = false, bool TenCrop = false)
 {
     public const string Usage = """
-        usage: [--data DIR] [--epochs N] [--seed N] [--out DIR] [--train-count N] [--test-count N] [--minutes M] [--validation F]
+        usage: [--data DIR] [--epochs N] [--seed N] [--out DIR] [--train-count N] [--test-count N] [--minutes M] [--validation F] [--augment] [--ten-crop]
           --data         folder with the four Fashion-MNIST IDX files (default: /usr/share/datasets/fashion-mnist)
           --epochs       training epochs (default 10)
           --seed         seed of the initialization and the shuffling (default 1)
@@ -15,6 +15,8 @@ internal sealed record SampleOptions(string? DataDirectory, int Epochs, int Seed
           --train-count  use only the first N training images (default: all 60,000)
           --test-count   use only the first N test images (default: all 10,000)
           --minutes      stop training after M minutes
+          --augment      train with horizontal flips and random 28×28 crops of the image padded by 2 (fresh every epoch)
+          --ten-crop     score with ten crops of the image padded by 2 (corners, center and their mirrors), averaged
           --validation   share of the training images held out to validate after each epoch (default 1/12 = 5,000 of 60,000)
         """;
 
@@ -27,6 +29,11 @@ internal sealed record SampleOptions(string? DataDirectory, int Epochs, int Seed
         for (int i = 0; i < args.Length; i++)
         {
             string name = args[i];
+            if (name is "--augment" or "--ten-crop")
+            {
+                options = name == "--augment" ? options with { Augment = true } : options with { TenCrop = true };
+                continue;
+            }
             if (i + 1 >= args.Length) { error = $"{name} needs a value"; return false; }
             string value = args[++i];
             bool positive = int.TryParse(value, out int number) && number > 0;

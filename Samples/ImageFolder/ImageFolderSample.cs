@@ -35,7 +35,7 @@ internal static class ImageFolderSample
 
         var scored = model.Transform(split.TestSet);
         var metrics = ml.MulticlassClassification.Evaluate(scored);
-        var cnn = ((IEnumerable<ITransformer>)model).OfType<CnnPredictionTransformer>().Single();
+        var cnn = CnnPredictionTransformer.Find(model)!;
         MulticlassReport.Print(metrics, cnn.Model.ClassNames, output);
 
         ml.Model.Save(model, split.TrainSet.Schema, options.ModelPath);

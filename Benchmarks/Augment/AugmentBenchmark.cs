@@ -18,8 +18,11 @@ internal static class AugmentBenchmark
     private static readonly (string Name, IAugmentation? Augmentation, BatchMixing? Mixing)[] Configurations =
     [
         ("none", null, null),
-        ("ColorJitter(brightness 0.2, contrast 0.2)", new ColorJitter(brightness: 0.2, contrast: 0.2), null),
-        ("ColorJitter + Mixup(0.2)", new ColorJitter(brightness: 0.2, contrast: 0.2), new Mixup(alpha: 0.2)),
+        ("flip + crop (pad 2)", new AugmentationPipeline(new HorizontalFlip(), new RandomCrop(28, 28, padding: 2)), null),
+        ("flip + crop + ColorJitter(0.2, 0.2) + erasing", new AugmentationPipeline(new HorizontalFlip(), new RandomCrop(28, 28, padding: 2),
+            new ColorJitter(brightness: 0.2, contrast: 0.2), new RandomErasing()), null),
+        ("rotation ±15° + elastic", new AugmentationPipeline(new RandomRotation(15), new ElasticWarp(8, 3)), null),
+        ("flip + crop + Mixup(0.2)", new AugmentationPipeline(new HorizontalFlip(), new RandomCrop(28, 28, padding: 2)), new Mixup(alpha: 0.2)),
     ];
 
     public static void Run(BenchmarkOptions options)

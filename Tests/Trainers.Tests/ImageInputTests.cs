@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
+using MLNet.Cnn.Transforms;
 
 namespace MLNet.Cnn.Trainers.Tests;
 
@@ -63,6 +64,27 @@ public sealed class ImageInputTests
             var before = model.Transform(test).GetColumn<float[]>("Score").ToArray();
             var after = loaded.Transform(test).GetColumn<float[]>("Score").ToArray();
             for (int i = 0; i < before.Length; i++) CollectionAssert.AreEqual(before[i], after[i], $"row {i}");
+        }
+        finally { directory.Delete(recursive: true); }
+    }
+
+    [TestMethod]
+    public void AnImageColumnIsAugmentedInTraining()
+    {
+        var directory = Directory.CreateTempSubdirectory("cnn-images-");
+        try
+        {
+            var ml = new MLContext(seed: 1);
+            var log = new List<string>();
+            ml.Log += (_, e) => { lock (log) log.Add(e.Message); };
+            var pipeline = ml.Transforms.LoadImages("Features", null, "Path")
+                .Append(ml.Transforms.Augment(new MLNet.Cnn.Augment.AugmentationPipeline(new MLNet.Cnn.Augment.HorizontalFlip(), new MLNet.Cnn.Augment.ColorJitter(brightness: 0.2)), "Features"))
+                .Append(ml.Transforms.Conversion.MapValueToKey("Label"))
+                .Append(ml.MulticlassClassification.Trainers.Cnn(Options(3)));
+            var model = pipeline.Fit(ml.Data.LoadFromEnumerable(Pictures(600, 1, directory.FullName)));
+            var metrics = ml.MulticlassClassification.Evaluate(model.Transform(ml.Data.LoadFromEnumerable(Pictures(150, 2, directory.FullName))));
+            Assert.IsTrue(metrics.MicroAccuracy > 0.9, $"micro accuracy {metrics.MicroAccuracy}");
+            StringAssert.Contains(string.Join("\n", log), "Augmenting training images with HorizontalFlip → ColorJitter");
         }
         finally { directory.Delete(recursive: true); }
     }

@@ -12,6 +12,12 @@ internal static class AugmentArguments
     public static double NonNegative(double value, string name) =>
         value >= 0 && double.IsFinite(value) ? value : throw OutOfRange(name, value, "a finite value ≥ 0");
 
+    /// <summary>A finite value in [min, max] (max may be +∞: then any finite value ≥ min).</summary>
+    public static double InRange(double value, double min, double max, string name) =>
+        double.IsFinite(value) && value >= min && value <= max
+            ? value
+            : throw OutOfRange(name, value, double.IsPositiveInfinity(max) ? $"a finite value ≥ {min}" : $"in [{min}, {max}]");
+
     public static int Positive(int value, string name) =>
         value > 0 ? value : throw OutOfRange(name, value, "a positive size");
 

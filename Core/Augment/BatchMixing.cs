@@ -13,8 +13,8 @@ public abstract class BatchMixing
 {
     private protected BatchMixing(double alpha, double probability)
     {
-        Alpha = AugmentArgument.InRange(alpha, double.Epsilon, double.PositiveInfinity, nameof(alpha));
-        Probability = AugmentArgument.InRange(probability, 0, 1, nameof(probability));
+        Alpha = AugmentArguments.InRange(alpha, double.Epsilon, double.PositiveInfinity, nameof(alpha));
+        Probability = AugmentArguments.InRange(probability, 0, 1, nameof(probability));
     }
 
     /// <summary>α of the Beta(α, α) distribution of λ: small α gives λ near 0 or 1 (light mixing), α = 1 a uniform λ.</summary>

@@ -14,10 +14,10 @@ public sealed class ColorJitter : IAugmentation
 
     public ColorJitter(double brightness = 0, double contrast = 0, double saturation = 0, double hue = 0)
     {
-        Brightness = AugmentArgument.InRange(brightness, 0, double.PositiveInfinity, nameof(brightness));
-        Contrast = AugmentArgument.InRange(contrast, 0, double.PositiveInfinity, nameof(contrast));
-        Saturation = AugmentArgument.InRange(saturation, 0, double.PositiveInfinity, nameof(saturation));
-        Hue = AugmentArgument.InRange(hue, 0, 0.5, nameof(hue));
+        Brightness = AugmentArguments.InRange(brightness, 0, double.PositiveInfinity, nameof(brightness));
+        Contrast = AugmentArguments.InRange(contrast, 0, double.PositiveInfinity, nameof(contrast));
+        Saturation = AugmentArguments.InRange(saturation, 0, double.PositiveInfinity, nameof(saturation));
+        Hue = AugmentArguments.InRange(hue, 0, 0.5, nameof(hue));
     }
 
     public double Brightness { get; }

@@ -26,10 +26,10 @@ public sealed class PcaLighting : IAugmentation
         if (eigenvectors.GetLength(0) != channels || eigenvectors.GetLength(1) != channels)
             throw new ArgumentException(
                 $"eigenvectors is {eigenvectors.GetLength(0)}×{eigenvectors.GetLength(1)}; {channels} eigenvalues need {channels}×{channels}.", nameof(eigenvectors));
-        foreach (double value in eigenvalues) AugmentArgument.InRange(value, 0, double.PositiveInfinity, nameof(eigenvalues));
+        foreach (double value in eigenvalues) AugmentArguments.InRange(value, 0, double.PositiveInfinity, nameof(eigenvalues));
         foreach (double value in eigenvectors)
             if (!double.IsFinite(value)) throw new ArgumentException($"eigenvectors holds {value}; every entry must be finite.", nameof(eigenvectors));
-        AlphaStd = AugmentArgument.InRange(alphaStd, 0, double.PositiveInfinity, nameof(alphaStd));
+        AlphaStd = AugmentArguments.InRange(alphaStd, 0, double.PositiveInfinity, nameof(alphaStd));
         _eigenvalues = (double[])eigenvalues.Clone();
         _eigenvectors = (double[,])eigenvectors.Clone();
     }

@@ -87,9 +87,13 @@ public abstract class CnnTrainerOptions
     /// <summary>Report progress every this many batches (and at every epoch end).</summary>
     public int ProgressInterval { get; init; } = 100;
 
+    /// <summary>What the labels are to the augmentation's geometric ops (regression only: keypoints or boxes move with the pixels).</summary>
+    private protected virtual AugmentTargets TargetsToAugment => AugmentTargets.None;
+
     internal TrainerOptions ToTrainerOptions(IProgress<TrainingProgress> progress, IAugmentation? augmentation, ILoss? defaultLoss = null) => new()
     {
         Augmentation = augmentation,
+        AugmentTargets = TargetsToAugment,
         Epochs = Epochs, BatchSize = BatchSize, Seed = Seed, ValidationFraction = ValidationSet is null ? ValidationFraction : 0,
         Optimizer = Optimizer ?? (parameters => new AdamW(parameters, learningRate: LearningRate) { WeightDecay = WeightDecay }),
         Schedule = Schedule, Loss = Loss ?? defaultLoss, EarlyStoppingPatience = EarlyStoppingPatience, TimeLimit = TimeLimit,

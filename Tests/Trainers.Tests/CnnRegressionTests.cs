@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Cnn.Training;
 
 namespace MLNet.Cnn.Trainers.Tests;
 
@@ -88,6 +89,32 @@ public sealed class CnnRegressionTests
         Assert.IsTrue(rmse < 0.1, $"RMSE {rmse} (a pixel is 0.125)");
         Assert.AreEqual(10, model.Training.Epochs.Count);
         Assert.IsTrue(model.Training.Epochs.All(e => e.Accuracy is null && e.MeanAbsoluteError is not null), "regression reports MAE, not accuracy");
+    }
+
+    /// <summary>
+    /// Keypoint labels (x, y of the dot's pixel center) with horizontal flips in training: with AugmentTargets.Keypoints
+    /// the labels flip with the pixels and x is learned; left alone, a flipped image keeps its old x and x is not.
+    /// </summary>
+    [TestMethod]
+    public void KeypointLabelsMoveWithTheAugmentation()
+    {
+        double ColumnError(AugmentTargets targets)
+        {
+            var ml = new MLContext(seed: 1);
+            var rows = Dots(1500, 1).Select(d => new DotImage { Features = d.Features, Label = [d.Label[1] * Side + 0.5f, d.Label[0] * Side + 0.5f] }).ToList();
+            var options = new CnnRegressionOptions
+            {
+                Channels = 1, Height = Side, Width = Side, Epochs = 10, BatchSize = 32, LearningRate = 3e-3f, Network = CnnMulticlassTests.SmallCnn().Network,
+                Augmentation = new MLNet.Cnn.Augment.HorizontalFlip(), AugmentTargets = targets,
+            };
+            var model = ml.Regression.Trainers.Cnn(options).Fit(ml.Data.LoadFromEnumerable(rows));
+            var test = Dots(200, 2).Select(d => new DotImage { Features = d.Features, Label = [d.Label[1] * Side + 0.5f, d.Label[0] * Side + 0.5f] }).ToList();
+            var scores = model.Transform(ml.Data.LoadFromEnumerable(test)).GetColumn<float[]>("Score").ToArray();
+            return test.Select((t, i) => Math.Abs(scores[i][0] - t.Label[0])).Average();
+        }
+        double moved = ColumnError(AugmentTargets.Keypoints), left = ColumnError(AugmentTargets.None);
+        Assert.IsTrue(moved < 0.6, $"mean |x error| with keypoints moved: {moved:F2} px");
+        Assert.IsTrue(left > 1.2, $"mean |x error| with labels left alone: {left:F2} px (expected: x is not learnable)");
     }
 
     [TestMethod]

@@ -20,6 +20,7 @@ for (int i = 0; i < args.Length; i++)
         case "--per-class": options = options with { PerClass = Number() }; break;
         case "--cut": options = options with { Cut = value }; break;
         case "--seed": options = options with { Seed = Number() }; break;
+        case "--pretrain-per-class": options = options with { PretrainPerClass = Number() }; break;
         case "--out": options = options with { OutputDirectory = value }; break;
         default:
             Console.Error.WriteLine($"unknown option {args[i - 1]}");

@@ -10,10 +10,10 @@ using MLNet.Cnn.Training;
 namespace MLNet.Cnn.Samples.TransferLearning;
 
 internal sealed record TransferOptions(string? DataDirectory = null, int PretrainEpochs = 4, int Epochs = 30, int PerClass = 50,
-    string Cut = "features", int Seed = 1, string OutputDirectory = "transfer-learning-output")
+    string Cut = "features", int Seed = 1, string OutputDirectory = "transfer-learning-output", int? PretrainPerClass = null)
 {
     public const string Usage = """
-        usage: [--data DIR] [--pretrain-epochs N] [--epochs N] [--per-class N] [--cut BLOCK] [--seed N] [--out DIR]
+        usage: [--data DIR] [--pretrain-epochs N] [--epochs N] [--per-class N] [--cut BLOCK] [--seed N] [--out DIR] [--pretrain-per-class N]
           --data             folder with the four Fashion-MNIST IDX files (default: /usr/share/datasets/fashion-mnist)
           --pretrain-epochs  epochs of the backbone on classes 0–4 (default 4)
           --epochs           epochs of both small-data trainings, transfer and from scratch (default 30)
@@ -21,6 +21,7 @@ internal sealed record TransferOptions(string? DataDirectory = null, int Pretrai
           --cut              the backbone's top-level block the transfer keeps up to (default "features": the convolutions)
           --seed             seed of the selection, the initializations and the shuffling (default 1)
           --out              where the backbone's .cnn file goes (default transfer-learning-output)
+          --pretrain-per-class  pretrain on N images per class of 0–4 only (default: all, 30,000)
         """;
 }
 
@@ -56,7 +57,7 @@ internal static class TransferSample
         var names = Data.FashionMnist.ClassNames;
 
         // 1. The backbone: SmallVgg on classes 0–4, trained by the core on normalized pixels, saved as a .cnn file.
-        var pretrainSet = Subset(trainAll, [0, 1, 2, 3, 4], perClass: null, o.Seed);
+        var pretrainSet = Subset(trainAll, [0, 1, 2, 3, 4], o.PretrainPerClass, o.Seed);
         output.WriteLine($"pretraining SmallVgg on classes 0–4 ({string.Join(", ", pretrainSet.ClassNames)}): {pretrainSet.Count:N0} images, {o.PretrainEpochs} epochs");
         var backboneNetwork = SmallVgg.Build(1, 28, 28, 5, seed: o.Seed);
         Initializer.Initialize(backboneNetwork, o.Seed);

@@ -240,4 +240,46 @@ public sealed class CnnTransferTests
         }
         finally { Directory.Delete(directory, recursive: true); }
     }
+
+    public sealed class ImagePath
+    {
+        public string Path { get; set; } = "";
+        public string Label { get; set; } = "";
+    }
+
+    [TestMethod]
+    public void AnImageColumnIsResizedToTheBackbonesInputAndTheSchemaIsKnownBeforeFit()
+    {
+        var directory = Directory.CreateTempSubdirectory("cnn-transfer-images-");
+        try
+        {
+            // 16×16 gray pictures: the trainer resizes them to the backbone's 8×8.
+            List<ImagePath> Pictures(int count, int seed) => Halves(count, seed).Select((h, i) =>
+            {
+                var bgra = new byte[16 * 16 * 4];
+                for (int p = 0; p < 16 * 16; p++)
+                {
+                    byte value = (byte)Math.Clamp(h.Features[(p / 16 / 2) * Side + p % 16 / 2] / 1.5f * 255, 0, 255);
+                    bgra[4 * p] = bgra[4 * p + 1] = bgra[4 * p + 2] = value;
+                    bgra[4 * p + 3] = 255;
+                }
+                string path = Path.Combine(directory.FullName, $"{seed}-{i}.png");
+                using (var image = MLImage.CreateFromPixels(16, 16, MLPixelFormat.Bgra32, bgra)) image.Save(path);
+                return new ImagePath { Path = path, Label = h.Label };
+            }).ToList();
+            var ml = new MLContext(seed: 1);
+            var pipeline = ml.Transforms.LoadImages("Features", null, "Path")
+                .Append(ml.Transforms.Conversion.MapValueToKey("Label"))
+                .Append(ml.MulticlassClassification.Trainers.CnnTransfer(Options(TransferPolicy.FreezeAll)));
+            var train = ml.Data.LoadFromEnumerable(Pictures(300, 1));
+            // SchemaShape.Create is internal in ML.NET 5 (see CnnMulticlassTests): reached by reflection.
+            var create = typeof(SchemaShape).GetMethod("Create", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic, [typeof(DataViewSchema)])!;
+            var shape = pipeline.GetOutputSchema((SchemaShape)create.Invoke(null, [train.Schema])!);
+            Assert.IsTrue(shape.Any(c => c.Name == "Score") && shape.Any(c => c.Name == "PredictedLabel"));
+            var model = pipeline.Fit(train);
+            double accuracy = ml.MulticlassClassification.Evaluate(model.Transform(ml.Data.LoadFromEnumerable(Pictures(100, 2)))).MicroAccuracy;
+            Assert.IsTrue(accuracy > 0.8, $"accuracy {accuracy}");
+        }
+        finally { directory.Delete(recursive: true); }
+    }
 }

@@ -35,14 +35,14 @@ internal sealed class CnnBinaryEstimator(IHostEnvironment env, CnnBinaryOptions 
     {
         var labels = new List<int>();
         var o = Options;
-        var (pixels, _) = RowReader.Read(data, pixelColumn, o.FeatureColumnName, o.Channels * o.Height * o.Width, label, cursor =>
+        var (pixels, _) = RowReader.Read(data, pixelColumn, o.FeatureColumnName, InputShape.Length, label, cursor =>
         {
             var get = cursor.GetGetter<bool>(label);
             bool value = false;
             return _ => { get(ref value); labels.Add(value ? 1 : 0); };
         });
         if (training is null) ClassLabels.RequireTwoClasses(labels, label.Name, Names);
-        return new ImageDataset(pixels, labels.ToArray(), o.Channels, o.Height, o.Width, Names);
+        return new ImageDataset(pixels, labels.ToArray(), InputShape[0], InputShape[1], InputShape[2], Names);
     }
 
     protected override IEstimator<ITransformer> Scoring(CnnModel model, string pixelColumn, DataViewSchema.Column label) => Scoring(model, pixelColumn);

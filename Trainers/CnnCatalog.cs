@@ -19,6 +19,23 @@ public static class CnnCatalog
     }
 
     /// <summary>
+    /// Transfer learning: a trained network (<see cref="CnnTransferOptions.Backbone"/> or a <c>.cnn</c> file) cut after one
+    /// of its top-level blocks (<see cref="CnnTransferOptions.FeatureLayer"/>), with a new dense head trained on a key label
+    /// under a <see cref="TransferPolicy"/> (frozen backbone with cached features, the first k blocks frozen, or all
+    /// fine-tuned; by default chosen by the training-set size and written to <c>MLContext.Log</c>). The pixel column must
+    /// have the backbone's C·H·W; the backbone's normalization is applied in training and inside the scoring graph, so
+    /// the column keeps the pixels as they are. Writes <c>Score</c> and <c>PredictedLabel</c> as the <c>Cnn</c> trainer
+    /// does, and the fitted transformer saves and loads the same way (no registration).
+    /// </summary>
+    public static IEstimator<CnnPredictionTransformer> CnnTransfer(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        CnnTransferOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        return new CnnTransferEstimator(CatalogContext.Of(catalog), options, CnnTransferEstimator.Backbone(options));
+    }
+
+    /// <summary>
     /// A convolutional network binary classifier on a pixel vector (or MLImage) column and a Boolean label. It writes
     /// <c>Score</c> (raw score), <c>Probability</c> and <c>PredictedLabel</c>, as ML.NET's calibrated binary trainers do.
     /// Its last step is a custom mapping (<see cref="BinaryScoreMapping"/>), which <c>Model.Load</c> finds in this assembly.

@@ -22,20 +22,31 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
     private readonly IHostEnvironment _env;
     private readonly string _name;
 
-    protected CnnEstimator(IHostEnvironment env, CnnTrainerOptions options, string name)
+    /// <param name="inputShape">The network's input [C, H, W]; null: Channels × Height × Width of the options.</param>
+    /// <param name="inputShapeSource">Where <paramref name="inputShape"/> comes from, for messages.</param>
+    protected CnnEstimator(IHostEnvironment env, CnnTrainerOptions options, string name, TensorShape? inputShape = null,
+        string inputShapeSource = "from the options")
     {
         _env = env;
         _name = name;
         Ml = env as MLContext ?? new MLContext();
         Options = options;
-        if (options.Channels <= 0 || options.Height <= 0 || options.Width <= 0)
+        if (inputShape is null && (options.Channels <= 0 || options.Height <= 0 || options.Width <= 0))
             throw new ArgumentException($"Channels, Height and Width must be positive; {options.Channels}×{options.Height}×{options.Width} was given.", nameof(options));
+        InputShape = inputShape ?? new TensorShape(options.Channels, options.Height, options.Width);
+        _inputShapeSource = inputShapeSource;
     }
+
+    private readonly string _inputShapeSource;
 
     protected MLContext Ml { get; }
     protected CnnTrainerOptions Options { get; }
-    private int ImageSize => Options.Channels * Options.Height * Options.Width;
-    private string Geometry => $"{ImageSize} = {Options.Channels}×{Options.Height}×{Options.Width} (channels × height × width from the options)";
+
+    /// <summary>One image as the network takes it, [C, H, W].</summary>
+    protected TensorShape InputShape { get; }
+
+    private int ImageSize => InputShape.Length;
+    private string Geometry => $"{ImageSize} = {InputShape[0]}×{InputShape[1]}×{InputShape[2]} (channels × height × width {_inputShapeSource})";
 
     /// <summary>Throws an ArgumentException naming the label column and the type expected when it does not fit the task.</summary>
     protected abstract void CheckLabel(DataViewSchema.Column label);
@@ -71,25 +82,36 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
         var train = Read(toPixels?.Transform(input) ?? input, pixelColumn, label, null);
         var validation = Options.ValidationSet is { } v ? ReadValidation(v, toPixels, pixelColumn, train) : null;
 
-        var o = Options;
-        int outputs = Outputs(train);
-        var network = o.Network?.Invoke(o.Channels, o.Height, o.Width, outputs) ?? LeNet5.Build(o.Channels, o.Height, o.Width, outputs);
-        Initializer.Initialize(network, o.Seed);
+        CnnModel model;
         TrainingResult result;
         using (var channel = _env.Register(_name).Start("Training"))
         {
-            channel.Info(MessageSensitivity.None, $"Training a CNN of {network.ParameterCount:N0} parameters on {train.Count} images " +
-                $"{o.Channels}×{o.Height}×{o.Width}{(validation is null ? "" : $", validating on {validation.Count}")}.");
             var augmentation = Augmentation(input.Schema);
             if (augmentation is not null) channel.Info(MessageSensitivity.None, $"Augmenting training images with {Describe(augmentation)}.");
-            result = Trainer.Fit(network, train, validation, o.ToTrainerOptions(new LogProgress(channel, o.Progress), augmentation, DefaultLoss));
+            (model, result) = Train(train, validation, Options.ToTrainerOptions(new LogProgress(channel, Options.Progress), augmentation, DefaultLoss), channel);
             if (result.StopReason != StopReason.Completed) channel.Warning(MessageSensitivity.None, $"Training stopped early: {result.Message}");
         }
 
-        var model = new CnnModel(network, new TensorShape(o.Channels, o.Height, o.Width), train.ClassNames);
         var scoring = Scoring(model, pixelColumn, label);
         var chain = (prefix is null ? scoring : prefix.Append(scoring)).Fit(input);
         return new CnnPredictionTransformer(chain, model, result);
+    }
+
+    /// <summary>
+    /// Builds and trains the network on the rows read (pixels as the column has them); returns the trained model. By
+    /// default: <see cref="CnnTrainerOptions.Network"/> (LeNet-5 when null), initialized with the seed.
+    /// </summary>
+    protected virtual (CnnModel Model, TrainingResult Result) Train(ImageDataset train, ImageDataset? validation, TrainerOptions trainerOptions, IChannel channel)
+    {
+        var o = Options;
+        int outputs = Outputs(train);
+        int c = InputShape[0], h = InputShape[1], w = InputShape[2];
+        var network = o.Network?.Invoke(c, h, w, outputs) ?? LeNet5.Build(c, h, w, outputs);
+        Initializer.Initialize(network, o.Seed);
+        channel.Info(MessageSensitivity.None, $"Training a CNN of {network.ParameterCount:N0} parameters on {train.Count} images " +
+            $"{c}×{h}×{w}{(validation is null ? "" : $", validating on {validation.Count}")}.");
+        var result = Trainer.Fit(network, train, validation, trainerOptions);
+        return (new CnnModel(network, InputShape, train.ClassNames), result);
     }
 
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
@@ -109,9 +131,9 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
         int outputs = StandInOutputs(label);
         var standIn = new Sequential("shape", new FlattenLayer("flatten"), new DenseLayer("fc", ImageSize, outputs));
         var names = Enumerable.Range(0, outputs).Select(i => $"{i}").ToArray();
-        var model = new CnnModel(standIn, new TensorShape(o.Channels, o.Height, o.Width), names);
+        var model = new CnnModel(standIn, InputShape, names);
         var scoring = Scoring(model, image ? ImageInput.PixelColumnName : o.FeatureColumnName, label);
-        return (image ? ImageInput.ToPixels(Ml, o).Append(scoring) : scoring).GetOutputSchema(inputSchema);
+        return (image ? ImageInput.ToPixels(Ml, o, InputShape).Append(scoring) : scoring).GetOutputSchema(inputSchema);
     }
 
     /// <summary>The policies of the pipeline's augmentation steps (marker columns) followed by the options' own, or null.</summary>
@@ -132,7 +154,7 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
         var features = schema.GetColumnOrNull(o.FeatureColumnName)
             ?? throw new ArgumentException($"The feature column '{o.FeatureColumnName}' is not in the data (columns: {Columns(schema)}); " +
                                            $"expected a float vector of {Geometry} or an image.");
-        if (ImageInput.IsImage(features.Type)) return ImageInput.ToPixels(Ml, o);
+        if (ImageInput.IsImage(features.Type)) return ImageInput.ToPixels(Ml, o, InputShape);
         if (features.Type is not VectorDataViewType { ItemType: NumberDataViewType single } vector || single != NumberDataViewType.Single || vector.Size != ImageSize)
             throw new ArgumentException($"The feature column '{o.FeatureColumnName}' is {features.Type}" +
                 $"{(features.Type is VectorDataViewType v ? $" of size {v.Size}" : "")}; expected a float vector of {Geometry} or an image.");

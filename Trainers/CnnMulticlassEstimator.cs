@@ -4,6 +4,7 @@ using Microsoft.ML.Runtime;
 using MLNet.Cnn.Data;
 using MLNet.Cnn.Models;
 using MLNet.Cnn.Onnx.Proto;
+using MLNet.Cnn.Tensors;
 
 namespace MLNet.Cnn.Trainers;
 
@@ -12,9 +13,21 @@ namespace MLNet.Cnn.Trainers;
 /// float [K]) and the class index (ArgMax), which <see cref="ClassIndexToKey"/> turns into <c>PredictedLabel</c>, a key of
 /// the label's key type.
 /// </summary>
-internal sealed class CnnMulticlassEstimator(IHostEnvironment env, CnnMulticlassOptions options)
-    : CnnEstimator(env, options, "CnnMulticlass")
+internal class CnnMulticlassEstimator : CnnEstimator
 {
+    private readonly int? _tenCropPadding;
+
+    public CnnMulticlassEstimator(IHostEnvironment env, CnnMulticlassOptions options)
+        : this(env, options, options.TenCropPadding, "CnnMulticlass") { }
+
+    /// <summary>For classifiers that build their network differently (the transfer trainer) but score the same way.</summary>
+    protected CnnMulticlassEstimator(IHostEnvironment env, CnnTrainerOptions options, int? tenCropPadding, string name,
+        TensorShape? inputShape = null, string inputShapeSource = "from the options")
+        : base(env, options, name, inputShape, inputShapeSource)
+    {
+        _tenCropPadding = tenCropPadding;
+    }
+
     public const string ScoreColumnName = "Score", PredictedLabelColumnName = "PredictedLabel";
 
     protected override int StandInOutputs(SchemaShape.Column label) => 1;
@@ -30,10 +43,10 @@ internal sealed class CnnMulticlassEstimator(IHostEnvironment env, CnnMulticlass
         var classOf = names.Select(n => trainingNames.ToList().IndexOf(n)).ToArray();
         var labels = new List<int>();
         var o = Options;
-        var (pixels, _) = RowReader.Read(data, pixelColumn, o.FeatureColumnName, o.Channels * o.Height * o.Width, label,
+        var (pixels, _) = RowReader.Read(data, pixelColumn, o.FeatureColumnName, InputShape.Length, label,
             KeyLabel.Reader(label, labels, classOf, names));
         if (training is null) ClassLabels.RequireTwoClasses(labels, label.Name, names);
-        return new ImageDataset(pixels, labels.ToArray(), o.Channels, o.Height, o.Width, trainingNames);
+        return new ImageDataset(pixels, labels.ToArray(), InputShape[0], InputShape[1], InputShape[2], trainingNames);
     }
 
     protected override IEstimator<ITransformer> Scoring(CnnModel model, string pixelColumn, DataViewSchema.Column label) =>
@@ -51,7 +64,7 @@ internal sealed class CnnMulticlassEstimator(IHostEnvironment env, CnnMulticlass
         int classes = model.ClassNames.Count;
         var graph = new ScoringGraph(model, pixelColumn);
         // Score: softmax of the logits, or the probabilities averaged over ten crops; PredictedLabel: the most probable class.
-        var score = options.TenCropPadding is { } padding
+        var score = _tenCropPadding is { } padding
             ? graph.Output(ScoreColumnName, "Identity", [graph.TenCropProbabilities(padding)], TensorProto.Types.DataType.Float, classes)
             : graph.Output(ScoreColumnName, "Softmax", [ScoringGraph.Logits], TensorProto.Types.DataType.Float, classes, ScoringGraph.Int("axis", 1));
         var onnx = score

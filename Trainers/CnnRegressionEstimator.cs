@@ -41,7 +41,7 @@ internal sealed class CnnRegressionEstimator(IHostEnvironment env, CnnRegression
             throw new ArgumentException($"The label column '{label.Name}' has {count} values per row; the training data has {training.TargetCount}.");
         var targets = new List<float>();
         var o = Options;
-        var (pixels, _) = RowReader.Read(data, pixelColumn, o.FeatureColumnName, o.Channels * o.Height * o.Width, label, cursor =>
+        var (pixels, _) = RowReader.Read(data, pixelColumn, o.FeatureColumnName, InputShape.Length, label, cursor =>
         {
             Action<long> read;
             if (count == 1 && label.Type is not VectorDataViewType)
@@ -64,7 +64,7 @@ internal sealed class CnnRegressionEstimator(IHostEnvironment env, CnnRegression
                         throw new InvalidOperationException($"Row {row}: the label column '{label.Name}' has the value {targets[i]}; regression targets must be finite.");
             };
         });
-        return ImageDataset.ForRegression(pixels, targets.ToArray(), count, o.Channels, o.Height, o.Width);
+        return ImageDataset.ForRegression(pixels, targets.ToArray(), count, InputShape[0], InputShape[1], InputShape[2]);
     }
 
     protected override IEstimator<ITransformer> Scoring(CnnModel model, string pixelColumn, DataViewSchema.Column label) =>

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
+using MLNet.Cnn.Tensors;
 
 namespace MLNet.Cnn.Trainers;
 
@@ -19,14 +20,15 @@ internal static class ImageInput
     public static bool IsImage(DataViewType type) => type is ImageDataViewType;
 
     /// <summary>The built-in steps from the image column to <see cref="PixelColumnName"/>.</summary>
-    public static IEstimator<ITransformer> ToPixels(MLContext ml, CnnTrainerOptions o)
+    public static IEstimator<ITransformer> ToPixels(MLContext ml, CnnTrainerOptions o, TensorShape image)
     {
-        if (o.Channels is not (1 or 3))
-            throw new ArgumentException($"The image column '{o.FeatureColumnName}' gives 1 (grayscale) or 3 (RGB) channels; Channels is {o.Channels}.");
-        IEstimator<ITransformer> steps = ml.Transforms.ResizeImages(ResizedColumnName, o.Width, o.Height, o.FeatureColumnName,
+        int channels = image[0], height = image[1], width = image[2];
+        if (channels is not (1 or 3))
+            throw new ArgumentException($"The image column '{o.FeatureColumnName}' gives 1 (grayscale) or 3 (RGB) channels; the network takes {channels}.");
+        IEstimator<ITransformer> steps = ml.Transforms.ResizeImages(ResizedColumnName, width, height, o.FeatureColumnName,
             ImageResizingEstimator.ResizingKind.Fill);
-        if (o.Channels == 1) steps = steps.Append(ml.Transforms.ConvertToGrayscale(ResizedColumnName, ResizedColumnName));
-        var colors = o.Channels == 1 ? ImagePixelExtractingEstimator.ColorBits.Red : ImagePixelExtractingEstimator.ColorBits.Rgb;
+        if (channels == 1) steps = steps.Append(ml.Transforms.ConvertToGrayscale(ResizedColumnName, ResizedColumnName));
+        var colors = channels == 1 ? ImagePixelExtractingEstimator.ColorBits.Red : ImagePixelExtractingEstimator.ColorBits.Rgb;
         return steps.Append(ml.Transforms.ExtractPixels(PixelColumnName, ResizedColumnName, colors,
             interleavePixelColors: false, scaleImage: o.ImagePixelScale));
     }

@@ -35,7 +35,42 @@ internal sealed class ScoringGraph
                 for (int i = 0; i < node.Input.Count; i++)
                     if (node.Input[i] == OnnxExporter.InputName) node.Input[i] = inputColumn;
         }
+        FoldNormalization(graph.Input[0].Name);
         graph.Output.Clear();
+    }
+
+    /// <summary>
+    /// The exported network expects normalized inputs; a model with a normalization other than the identity gets it as a
+    /// Sub and a Div node on [C, 1, 1] constants in front of the network (as the featurizer's graph does), so the column
+    /// takes the pixels as the data view has them. The metadata then says so.
+    /// </summary>
+    private void FoldNormalization(string input)
+    {
+        var n = _model.Normalization;
+        if (n.Mean.All(m => m == 0) && n.Std.All(s => s == 1)) return;
+        var graph = _proto.Graph;
+        string centered = "cnn_input_centered", normalized = "cnn_input_normalized";
+        foreach (var node in graph.Node)
+            for (int i = 0; i < node.Input.Count; i++)
+                if (node.Input[i] == input) node.Input[i] = normalized;
+        int channels = n.Mean.Count;
+        graph.Node.Insert(0, Node("Sub", centered, [input, ChannelConstant("cnn_input_mean", n.Mean, channels)], [centered], []));
+        graph.Node.Insert(1, Node("Div", normalized, [centered, ChannelConstant("cnn_input_std", n.Std, channels)], [normalized], []));
+        _taken.Add(centered);
+        _taken.Add(normalized);
+        foreach (var entry in _proto.MetadataProps)
+            if (entry.Key == OnnxExporter.NormalizationInGraphKey) entry.Value = "true";
+    }
+
+    private string ChannelConstant(string name, IReadOnlyList<float> values, int channels)
+    {
+        CheckFree(name);
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+        tensor.Dims.Add([channels, 1, 1]);
+        tensor.FloatData.Add(values);
+        _proto.Graph.Initializer.Add(tensor);
+        _taken.Add(name);
+        return name;
     }
 
     /// <summary>The network's output [N, outputs].</summary>

@@ -113,6 +113,6 @@ public sealed class ImageInputTests
         var rows = new[] { new ImagePath { Path = "a.png", Label = "a" } };
         var e = Assert.ThrowsExactly<ArgumentException>(() => Pipeline(ml, 2).Fit(ml.Data.LoadFromEnumerable(rows)));
         StringAssert.Contains(e.Message, "'Features'");
-        StringAssert.Contains(e.Message, "Channels is 2");
+        StringAssert.Contains(e.Message, "the network takes 2");
     }
 }

@@ -1,0 +1,36 @@
+using MLNet.Cnn.Models;
+
+namespace MLNet.Cnn.Trainers;
+
+/// <summary>
+/// Options of <c>MulticlassClassification.Trainers.CnnTransfer</c>: a trained network (the backbone) cut after one of its
+/// top-level blocks, with a new head (dense to the classes, optionally one hidden ReLU layer) trained on a key label.
+/// The input geometry and normalization are the backbone's: <see cref="CnnTrainerOptions.Channels"/>,
+/// <see cref="CnnTrainerOptions.Height"/> and <see cref="CnnTrainerOptions.Width"/> are not used, and
+/// <see cref="CnnTrainerOptions.Network"/> must stay null. Epochs, optimizer, schedule, loss, validation, early stopping,
+/// augmentation and progress work as for the other CNN trainers.
+/// </summary>
+public sealed class CnnTransferOptions : CnnTrainerOptions
+{
+    /// <summary>The trained network to start from (it is copied, never changed). Set this or <see cref="BackbonePath"/>.</summary>
+    public CnnModel? Backbone { get; init; }
+
+    /// <summary>A <c>.cnn</c> model file (<see cref="ModelFile"/>) to start from. Set this or <see cref="Backbone"/>.</summary>
+    public string? BackbonePath { get; init; }
+
+    /// <summary>
+    /// Where to cut: the name of a top-level block of the backbone (a child of its root layer, as
+    /// <see cref="LayerPaths.List"/> lists it without '/'); the blocks up to and including it are kept. Null: every block
+    /// but the last (the backbone's own classifier). An unknown name gives an error that lists the blocks.
+    /// </summary>
+    public string? FeatureLayer { get; init; }
+
+    /// <summary>Which kept blocks train; default <see cref="TransferPolicy.Auto"/> (chosen by the training-set size).</summary>
+    public TransferPolicy Policy { get; init; } = TransferPolicy.Auto;
+
+    /// <summary>Units of a hidden dense + ReLU layer in the head (0: the head is one dense layer to the classes).</summary>
+    public int HeadHidden { get; init; }
+
+    /// <summary>Dropout before the head's last dense layer (0: none).</summary>
+    public float HeadDropout { get; init; }
+}

@@ -215,7 +215,7 @@ public sealed class OnnxExportTests
     private static void AssertSameOutputs(Layer network, int[] imageShape, int opset = 13, int classes = 0, float scale = 2f,
         string because = "", bool wholeTensorScale = false)
     {
-        Randomize(network);
+        TestNetworks.Randomize(network);
         var model = new CnnModel(network, new TensorShape(imageShape), classes == 0 ? [] : Enumerable.Range(0, classes).Select(i => $"c{i}").ToArray());
         using var session = new InferenceSession(OnnxExporter.ToBytes(model, opset));
         foreach (int batch in new[] { 1, 3 })
@@ -239,26 +239,6 @@ public sealed class OnnxExportTests
             for (int i = 0; i < expected.Length; i++)
                 if (!(Math.Abs(expected[i] - actual[i]) <= Tolerance * Math.Max(1, wholeTensorScale ? largest : Math.Abs(expected[i]))))
                     Assert.Fail($"{what}: element {i} is {actual[i]} in ONNX Runtime, {expected[i]} in the core.");
-        }
-    }
-
-    private static void Randomize(Layer network)
-    {
-        Initializer.Initialize(network, seed: 5, WeightInit.HeUniform);
-        int seed = 100;
-        foreach (var p in network.AllParameters())
-        {
-            // Biases and batch-norm affine terms start at constants; give them values that matter.
-            if (p.Role is ParameterRole.Bias or ParameterRole.Normalization or ParameterRole.Slope)
-            {
-                var values = TestData.Floats(seed++, p.Value.Length, 0.5f);
-                for (int i = 0; i < values.Length; i++) p.Value.Span[i] = p.Role == ParameterRole.Bias ? values[i] : 1f + values[i];
-            }
-        }
-        foreach (var (name, buffer) in network.AllBuffers())
-        {
-            var values = TestData.Floats(seed++, buffer.Length, 0.5f);
-            for (int i = 0; i < values.Length; i++) buffer.Span[i] = name.EndsWith("running_var", StringComparison.Ordinal) ? 1f + values[i] : values[i];
         }
     }
 }

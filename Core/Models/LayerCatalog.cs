@@ -118,6 +118,7 @@ public static class LayerCatalog
     {
         LeakyReLU leaky => new JsonObject { ["function"] = "LeakyReLU", ["slope"] = leaky.Slope },
         HardSigmoid hard => new JsonObject { ["function"] = "HardSigmoid", ["alpha"] = hard.Alpha, ["beta"] = hard.Beta },
+        Clip clip and not ReLU6 => new JsonObject { ["function"] = "Clip", ["min"] = clip.Min, ["max"] = clip.Max },
         _ => new JsonObject { ["function"] = activation.GetType().Name },
     };
 
@@ -125,6 +126,7 @@ public static class LayerCatalog
     {
         "ReLU" => new ReLU(),
         "ReLU6" => new ReLU6(),
+        "Clip" => new Clip(Float(c, "min"), Float(c, "max")),
         "LeakyReLU" => new LeakyReLU(Float(c, "slope")),
         "Sigmoid" => new Sigmoid(),
         "Tanh" => new Tanh(),

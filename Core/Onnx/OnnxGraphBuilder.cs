@@ -125,7 +125,7 @@ internal sealed class OnnxGraphBuilder(int opset)
         return layer.Activation switch
         {
             ReLU => Node("Relu", name, [x]),
-            ReLU6 => Node("Clip", name, [x, Scalar($"{name}.min", 0f), Scalar($"{name}.max", 6f)]),
+            Clip clip => Node("Clip", name, [x, Scalar($"{name}.min", clip.Min), Scalar($"{name}.max", clip.Max)]),
             LeakyReLU leaky => Node("LeakyRelu", name, [x], Float("alpha", leaky.Slope)),
             Sigmoid => Node("Sigmoid", name, [x]),
             Tanh => Node("Tanh", name, [x]),

@@ -126,7 +126,7 @@ internal static class OnnxLayers
         {
             (0f, 6f) => new ActivationLayer(node.Name, new ReLU6()),
             (0f, float.PositiveInfinity) => new ActivationLayer(node.Name, new ReLU()),
-            _ => throw node.Unsupported("min/max", $"[{min}, {max}]; only [0, 6] (ReLU6) and [0, ∞) (ReLU) are supported"),
+            _ => new ActivationLayer(node.Name, new Clip(min, max)),
         };
     }
 

@@ -35,7 +35,7 @@ public sealed class OnnxImportRoundTripTests
             new PadLayer("edge", new Padding2d(1, 0, 2, 1), PadMode.Replicate),
             new UpsampleLayer("up", 2)), new[] { 3, 9, 10 }],
         [new Sequential("activations", new Conv2dLayer("conv", 2, 4, 1), new ActivationLayer("relu6", new ReLU6()),
-            new ActivationLayer("leaky", new LeakyReLU(0.1f)), new ActivationLayer("tanh", new Tanh()),
+            new ActivationLayer("clip", new Clip(-0.5f, 0.7f)), new ActivationLayer("leaky", new LeakyReLU(0.1f)), new ActivationLayer("tanh", new Tanh()),
             new ActivationLayer("hsig", new HardSigmoid(0.3f, 0.4f)), new ActivationLayer("hswish", new HardSwish()),
             new ActivationLayer("silu", new SiLU()), new ActivationLayer("sig", new Sigmoid()), new ActivationLayer("relu", new ReLU())),
             new[] { 2, 5, 4 }],

@@ -147,16 +147,14 @@ internal static class OnnxLayers
         if (node.HasExtraOutputs) throw node.Unsupported("outputs", "the Indices output is not supported");
         if (node.Int("storage_order", 0) != 0) throw node.Unsupported("storage_order", "1 (column-major indices)");
         var window = OnnxWindow.Read(node);
-        var (kernel, stride) = window.Square(node);
-        return new MaxPool2dLayer(node.Name, kernel, stride, window.Padding, window.Dilation(node), node.Int("ceil_mode", 0) != 0);
+        return new MaxPool2dLayer(node.Name, window.Kernel, window.Stride, window.Padding, window.Dilation(node), node.Int("ceil_mode", 0) != 0);
     }
 
     private static AvgPool2dLayer AveragePool(OnnxNodeReader node)
     {
         var window = OnnxWindow.Read(node);
-        var (kernel, stride) = window.Square(node);
         if (window.Dilation(node) != 1) throw node.Unsupported("dilations", "average pooling has no dilation here");
-        return new AvgPool2dLayer(node.Name, kernel, stride, window.Padding, node.Int("ceil_mode", 0) != 0,
+        return new AvgPool2dLayer(node.Name, window.Kernel, window.Stride, window.Padding, node.Int("ceil_mode", 0) != 0,
             countIncludePad: node.Int("count_include_pad", 0) != 0);
     }
 

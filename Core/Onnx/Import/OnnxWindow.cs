@@ -12,6 +12,10 @@ internal readonly record struct OnnxWindow(int KernelH, int KernelW, int StrideH
 {
     public ConvPadding Padding => Same ? ConvPadding.Same : ConvPadding.Explicit(Pads);
 
+    public (int Height, int Width) Kernel => (KernelH, KernelW);
+
+    public (int H, int W) Stride => (StrideH, StrideW);
+
     /// <summary>Reads the attributes of a 2-D window; <paramref name="kernelH"/>, <paramref name="kernelW"/> come from the weight, if any.</summary>
     public static OnnxWindow Read(OnnxNodeReader node, int? kernelH = null, int? kernelW = null)
     {
@@ -43,11 +47,11 @@ internal readonly record struct OnnxWindow(int KernelH, int KernelW, int StrideH
     public int Dilation(OnnxNodeReader node) => DilationH == DilationW ? DilationH
         : throw node.Unsupported("dilations", $"[{DilationH}, {DilationW}]; only equal dilations are supported");
 
-    /// <summary>The side and stride of a square pooling window.</summary>
+    /// <summary>The side and stride of a square window, for a layer that takes no other (ConvTranspose2dLayer).</summary>
     public (int Kernel, int Stride) Square(OnnxNodeReader node)
     {
-        if (KernelH != KernelW) throw node.Unsupported("kernel_shape", $"{KernelH}×{KernelW}; the pooling layers take square windows only");
-        if (StrideH != StrideW) throw node.Unsupported("strides", $"[{StrideH}, {StrideW}]; the pooling layers take one stride for both axes");
+        if (KernelH != KernelW) throw node.Unsupported("kernel_shape", $"{KernelH}×{KernelW}; only square kernels are supported for this op");
+        if (StrideH != StrideW) throw node.Unsupported("strides", $"[{StrideH}, {StrideW}]; only one stride for both axes is supported for this op");
         return (KernelH, StrideH);
     }
 }

@@ -44,7 +44,10 @@ public sealed class OnnxImportRoundTripTests
                 new MaxPool2dLayer("max_same", 3, 1, ConvPadding.Same)),
             new Sequential("b", new AvgPool2dLayer("avg_pad", 3, 2, 1, countIncludePad: false), new MaxPool2dLayer("max", 2, 1)),
             new Sequential("c", new AvgPool2dLayer("avg_incl", 3, 2, 1, countIncludePad: true), new MaxPool2dLayer("max", 2, 1)),
-            new Sequential("d", new MaxPool2dLayer("max_dil", 2, 2, 1, dilation: 2), new AvgPool2dLayer("avg_ceil", 2, 1, ceilMode: true))),
+            new Sequential("d", new MaxPool2dLayer("max_dil", 2, 2, 1, dilation: 2), new AvgPool2dLayer("avg_ceil", 2, 1, ceilMode: true)),
+            new Sequential("e", new MaxPool2dLayer("max_rect", (3, 2), (2, 1), ConvPadding.Explicit(new Padding2d(1, 0, 0, 1))),
+                new AvgPool2dLayer("avg_rect", (1, 3), (1, 2), ceilMode: true), new UpsampleLayer("up", 2),
+                new MaxPool2dLayer("max_sq", 4, 2, 1))),
             new[] { 3, 11, 11 }],
         [Blocks(), new[] { 2, 8, 8 }],
     ];

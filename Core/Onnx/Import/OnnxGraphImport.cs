@@ -11,18 +11,21 @@ namespace MLNet.Cnn.Onnx;
 /// </summary>
 internal sealed class OnnxGraphImport
 {
+    private readonly ModelProto _model;
     private readonly GraphProto _graph;
     private readonly Dictionary<string, TensorProto> _constants = [];
     private readonly Dictionary<string, IntTensor> _integerConstants = [];
     private readonly HashSet<string> _integerValues = [];
     private readonly Dictionary<string, Parameter> _initializers = [];
+    private readonly Dictionary<string, Func<float[]>> _trainedValues = [];
     private readonly List<OnnxStep> _steps = [];
 
-    public OnnxGraphImport(GraphProto graph, int opset)
+    public OnnxGraphImport(ModelProto model, int opset)
     {
-        _graph = graph;
+        _model = model;
+        _graph = model.Graph;
         Opset = opset;
-        foreach (var initializer in graph.Initializer) AddConstant(initializer.Name, initializer);
+        foreach (var initializer in _graph.Initializer) AddConstant(initializer.Name, initializer);
     }
 
     /// <summary>The default-domain opset, which decides some defaults and whether an argument is an attribute or an input.</summary>
@@ -37,7 +40,7 @@ internal sealed class OnnxGraphImport
 
         string[] outputs = cutAt is null ? _graph.Output.Select(o => o.Name).ToArray() : [Resolve(cutAt)];
         return new OnnxNetwork(string.IsNullOrEmpty(_graph.Name) ? "onnx" : _graph.Name, inputs[0], outputs, _steps.ToArray(),
-            _integerConstants, _initializers);
+            _integerConstants, _initializers, new OnnxWeightWriter(_model, _trainedValues));
     }
 
     public bool IsConstant(string value) => _constants.ContainsKey(value);
@@ -51,8 +54,11 @@ internal sealed class OnnxGraphImport
 
     public int[] Dims(OnnxNodeReader node, string value, string what) => OnnxTensorData.Dims(Constant(node, value, what));
 
-    /// <summary>Copies initializer <paramref name="value"/> (or <paramref name="values"/> derived from it) into a layer's parameter.</summary>
-    public void Load(OnnxNodeReader node, Parameter parameter, string value, float[]? values = null)
+    /// <summary>
+    /// Copies initializer <paramref name="value"/> into a layer's parameter, or <paramref name="values"/> derived from it,
+    /// which <paramref name="toOnnx"/> turns back into the initializer's layout when the trained network is saved.
+    /// </summary>
+    public void Load(OnnxNodeReader node, Parameter parameter, string value, float[]? values = null, Func<float[], float[]>? toOnnx = null)
     {
         values ??= Floats(node, value, parameter.Name);
         if (values.Length != parameter.Value.Length)
@@ -61,6 +67,17 @@ internal sealed class OnnxGraphImport
         if (!_initializers.TryAdd(value, parameter))
             throw new NotSupportedException($"ONNX node '{node.Name}' (op {node.OpType}): initializer '{value}' is also used by another node; shared weights are not supported.");
         values.CopyTo(parameter.Value.Span);
+        _trainedValues[value] = () => toOnnx is null ? parameter.Value.ToArray() : toOnnx(parameter.Value.ToArray());
+    }
+
+    /// <summary>Copies initializer <paramref name="value"/> into a layer's state (batch-norm statistics), saved back with the network.</summary>
+    public void Load(OnnxNodeReader node, Tensors.Tensor state, string value, string what)
+    {
+        var values = Floats(node, value, what);
+        if (values.Length != state.Length)
+            throw new NotSupportedException($"ONNX node '{node.Name}' (op {node.OpType}): initializer '{value}' holds {values.Length} values; its layer expects {state.Shape}.");
+        values.CopyTo(state.Span);
+        _trainedValues[value] = state.ToArray;
     }
 
     private TensorProto Constant(OnnxNodeReader node, string value, string what) =>

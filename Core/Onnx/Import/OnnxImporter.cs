@@ -30,6 +30,6 @@ public static class OnnxImporter
         var model = ModelProto.Parser.ParseFrom(stream);
         var opset = model.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")?.Version
             ?? throw new NotSupportedException("The ONNX model imports no default-domain (ai.onnx) opset.");
-        return new OnnxGraphImport(model.Graph, (int)opset).Build(cutAt);
+        return new OnnxGraphImport(model, (int)opset).Build(cutAt);
     }
 }

@@ -75,12 +75,12 @@ internal static class OnnxLayers
     {
         if (node.Int("training_mode", 0) != 0) throw node.Unsupported("training_mode", "1; the inference form is imported (training uses batch statistics anyway)");
         if (node.HasExtraOutputs) throw node.Unsupported("outputs", "running mean and variance outputs are not supported");
-        var mean = graph.Floats(node, node.Input(3), "input_mean");
-        var layer = new BatchNorm2dLayer(node.Name, mean.Length, 1f - node.Float("momentum", 0.9f), node.Float("epsilon", 1e-5f));
+        int channels = graph.Floats(node, node.Input(3), "input_mean").Length;
+        var layer = new BatchNorm2dLayer(node.Name, channels, 1f - node.Float("momentum", 0.9f), node.Float("epsilon", 1e-5f));
         graph.Load(node, layer.Gamma, node.Input(1));
         graph.Load(node, layer.Beta, node.Input(2));
-        mean.CopyTo(layer.RunningMean.Span);
-        graph.Floats(node, node.Input(4), "input_var").CopyTo(layer.RunningVariance.Span);
+        graph.Load(node, layer.RunningMean, node.Input(3), "input_mean");
+        graph.Load(node, layer.RunningVariance, node.Input(4), "input_var");
         return layer;
     }
 
@@ -97,12 +97,15 @@ internal static class OnnxLayers
         if (!transB) weight = Transpose(weight, b[0], b[1]);
         int outFeatures = transB ? b[0] : b[1], inFeatures = transB ? b[1] : b[0];
         var layer = new DenseLayer(node.Name, inFeatures, outFeatures, bias: node.Input(2) != "");
-        graph.Load(node, layer.Weight, node.Input(1), weight.Select(v => v * alpha).ToArray());
+        if (alpha == 0f) throw node.Unsupported("alpha", "0 (the product would not be trainable)");
+        graph.Load(node, layer.Weight, node.Input(1), weight.Select(v => v * alpha).ToArray(),
+            trained => transB ? trained.Select(v => v / alpha).ToArray() : Transpose(trained.Select(v => v / alpha).ToArray(), b[1], b[0]));
         if (layer.Bias is not null)
         {
+            if (beta == 0f) throw node.Unsupported("beta", "0 (the bias would not be trainable)");
             var bias = graph.Floats(node, node.Input(2), "C");
             if (bias.Length != outFeatures) throw node.Unsupported("C", $"{bias.Length} values; only a bias of [{outFeatures}] or [1, {outFeatures}] is supported");
-            graph.Load(node, layer.Bias, node.Input(2), bias.Select(v => v * beta).ToArray());
+            graph.Load(node, layer.Bias, node.Input(2), bias.Select(v => v * beta).ToArray(), trained => trained.Select(v => v / beta).ToArray());
         }
         return layer;
     }
@@ -113,7 +116,8 @@ internal static class OnnxLayers
         var b = graph.Dims(node, node.Input(1), "B");
         if (b.Length != 2) throw node.Unsupported("B", $"a weight of rank {b.Length}; only a constant matrix is supported");
         var layer = new DenseLayer(node.Name, b[0], b[1], bias: false);
-        graph.Load(node, layer.Weight, node.Input(1), Transpose(graph.Floats(node, node.Input(1), "B"), b[0], b[1]));
+        graph.Load(node, layer.Weight, node.Input(1), Transpose(graph.Floats(node, node.Input(1), "B"), b[0], b[1]),
+            trained => Transpose(trained, b[1], b[0]));
         return layer;
     }
 

@@ -18,6 +18,7 @@ public sealed class OnnxNetwork : Layer
     private readonly Dictionary<string, OnnxStep> _producers;
     private readonly IReadOnlyDictionary<string, IntTensor> _constants;
     private readonly OnnxGradients _gradients = new();
+    private readonly OnnxWeightWriter _writer;
     private OnnxStep[] _plan = [];
     private Layer[] _layers = [];
     private string _outputName = "";
@@ -26,8 +27,10 @@ public sealed class OnnxNetwork : Layer
     private TensorShape _inputShape;
 
     internal OnnxNetwork(string name, string inputName, IReadOnlyList<string> outputNames, OnnxStep[] steps,
-        IReadOnlyDictionary<string, IntTensor> constants, IReadOnlyDictionary<string, Parameter> initializers) : base(name)
+        IReadOnlyDictionary<string, IntTensor> constants, IReadOnlyDictionary<string, Parameter> initializers, OnnxWeightWriter writer)
+        : base(name)
     {
+        _writer = writer;
         InputName = inputName;
         OutputNames = outputNames;
         _steps = steps;
@@ -62,6 +65,15 @@ public sealed class OnnxNetwork : Layer
     public IReadOnlyDictionary<string, Parameter> Initializers { get; }
 
     public override IReadOnlyList<Layer> Children => _layers;
+
+    /// <summary>
+    /// The imported ONNX model with the current (e.g. fine-tuned) weights and batch-norm statistics: the whole original graph,
+    /// whatever the <see cref="OutputName"/> or cut, its other initializers unchanged.
+    /// </summary>
+    public byte[] ToOnnxBytes() => _writer.ToBytes();
+
+    /// <summary>Writes <see cref="ToOnnxBytes"/> to a file (created or overwritten).</summary>
+    public void SaveOnnx(string path) => File.WriteAllBytes(path, ToOnnxBytes());
 
     public override bool InputGradientNeeded
     {

@@ -93,6 +93,11 @@ public sealed class OnnxImportTests
             optimizer.Step();
         }
         Assert.IsTrue(losses[^1] < losses[0], $"losses: {string.Join(", ", losses)}");
+
+        // The fine-tuned weights saved back as ONNX give ONNX Runtime the network's logits.
+        using var session = new InferenceSession(network.ToOnnxBytes());
+        var expected = network.Forward(images, training: false).ToArray();
+        AssertClose(expected, RunOnnxRuntime(session, images, "logits").Values, "fine-tuned model saved as ONNX");
     }
 
     private static Tensor FashionMnistImages(int count)

@@ -101,12 +101,8 @@ internal sealed class OnnxGraphImport
     {
         switch (node.OpType)
         {
-            case "Add" or "Mul":
-                foreach (var input in node.Inputs.Where(IsConstant))
-                    throw node.Unsupported("inputs", $"operand '{input}' is a constant; only {node.OpType} of two computed tensors is supported");
-                return node.OpType == "Add"
-                    ? new AddStep(node.Name, node.Input(0), node.Input(1), node.Output)
-                    : new MulStep(node.Name, node.Input(0), node.Input(1), node.Output);
+            case "Add" or "Mul" or "Sub" or "Div":
+                return Elementwise(node);
             case "Concat":
                 if (node.Int("axis", 0) != 1) throw node.Unsupported("axis", $"axis {node.Int("axis", 0)}; only the channel axis 1 is supported for float tensors");
                 return new ConcatStep(node.Name, [.. node.Inputs], node.Output);
@@ -115,6 +111,27 @@ internal sealed class OnnxGraphImport
             default:
                 return new LayerStep(node.Name, node.Input(0), node.Output, OnnxLayers.Create(node, this));
         }
+    }
+
+    /// <summary>Add or Mul of two computed tensors, or any of the four with a constant operand of one value or one per channel.</summary>
+    private OnnxStep Elementwise(OnnxNodeReader node)
+    {
+        string a = node.Input(0), b = node.Input(1);
+        bool constantA = IsConstant(a), constantB = IsConstant(b);
+        if (!constantA && !constantB)
+            return node.OpType switch
+            {
+                "Add" => new AddStep(node.Name, a, b, node.Output),
+                "Mul" => new MulStep(node.Name, a, b, node.Output),
+                _ => throw node.Unsupported("inputs", $"{node.OpType} of two computed tensors is not supported (only of a tensor and a constant)"),
+            };
+        if (constantA && (constantB || node.OpType is "Sub" or "Div"))
+            throw node.Unsupported("inputs", $"a constant first operand '{a}' is only supported for Add and Mul of a computed tensor");
+        var (x, c) = constantA ? (b, a) : (a, b);
+        var dims = Dims(node, c, "B");
+        if (dims.Count(d => d != 1) > 1)
+            throw node.Unsupported("inputs", $"constant '{c}' of shape [{string.Join(", ", dims)}]; only a scalar or one value per channel is supported");
+        return ConstantOperandStep.Create(node, x, Floats(node, c, "B"), dims);
     }
 
     private void Add(OnnxStep step)

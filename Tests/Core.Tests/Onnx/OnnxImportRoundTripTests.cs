@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
 using MLNet.Cnn.Kernels;
 using MLNet.Cnn.Layers;
 using MLNet.Cnn.Models;
@@ -86,6 +87,34 @@ public sealed class OnnxImportRoundTripTests
         foreach (var parameter in network.AllParameters())
             AssertClose(parameter.Gradient.ToArray(), imported.Initializers[parameter.Name].Gradient.ToArray(), $"∂L/∂{parameter.Name}");
     }
+
+    [TestMethod]
+    public void FeatureGraphWithItsNormalizationImports()
+    {
+        // The feature export folds (x − mean) / std into the graph as Sub and Div by per-channel constants.
+        var network = Blocks();
+        TestNetworks.Randomize(network);
+        var model = new CnnModel(network, new TensorShape(2, 8, 8), [], new Normalization([0.5f, -0.25f], [2f, 0.5f]));
+        var bytes = OnnxExporter.FeaturesToBytes(model, "se");
+        var imported = OnnxImporter.Load(new MemoryStream(bytes));
+        using var session = new InferenceSession(bytes);
+        var input = TestData.Tensor(9, 3, 2, 8, 8);
+        using var value = OrtValue.CreateTensorValueFromMemory(input.ToArray(), [3, 2, 8, 8]);
+        using var runOptions = new RunOptions();
+        using var results = session.Run(runOptions, [OnnxExporter.InputName], [value], [OnnxExporter.FeaturesName]);
+        AssertClose(results[0].GetTensorDataAsSpan<float>().ToArray(), imported.Forward(input, training: false).ToArray(), "features");
+
+        // Cut right after the normalization, ∂L/∂x = ∂L/∂y / std[c].
+        var normalization = OnnxImporter.Load(new MemoryStream(bytes), cutAt: FirstDivOutput(bytes));
+        normalization.Forward(input, training: true);
+        var ones = new Tensor(input.Shape);
+        ones.Span.Fill(1f);
+        var gradInput = normalization.Backward(ones);
+        Assert.AreEqual(0.5f, gradInput[2, 0, 3, 4], 1e-6f);
+        Assert.AreEqual(2f, gradInput[1, 1, 5, 0], 1e-6f);
+    }
+
+    private static string FirstDivOutput(byte[] bytes) => ModelProto.Parser.ParseFrom(bytes).Graph.Node.First(n => n.OpType == "Div").Output[0];
 
     [TestMethod]
     public void UnsupportedOpsAndAttributesAreNamed()

@@ -183,28 +183,38 @@ internal static class OnnxLayers
         return new PadLayer(node.Name, new Padding2d((int)pads[2], (int)pads[3], (int)pads[6], (int)pads[7]), padMode, value);
     }
 
-    // Nearest-neighbour upsampling by one whole factor for H and W (scales [1, 1, s, s]), as PyTorch's Upsample exports it.
+    // Resize of H and W as PyTorch exports nn.Upsample / F.interpolate: nearest (asymmetric coordinates, floor) or bilinear
+    // (half-pixel or align_corners coordinates), by one whole factor (scales [1, 1, s, s]) or to a constant size [·, ·, H, W].
     private static UpsampleLayer Resize(OnnxNodeReader node, OnnxGraphImport graph)
     {
         string mode = node.String("mode", "nearest");
-        if (mode != "nearest") throw node.Unsupported("mode", $"{mode}; only nearest is supported");
-        if (node.OpType == "Resize")
+        string transform = node.OpType == "Upsample" ? "asymmetric" : node.String("coordinate_transformation_mode", "half_pixel");
+        var (upsample, alignCorners) = (mode, transform) switch
         {
-            string transform = node.String("coordinate_transformation_mode", "half_pixel");
-            string rounding = node.String("nearest_mode", "round_prefer_floor");
-            if (transform != "asymmetric" || rounding != "floor")
-                throw node.Unsupported("coordinate_transformation_mode", $"{transform} with nearest_mode {rounding}; only asymmetric with floor (PyTorch's nearest) is supported");
-            // Meaningless for nearest with asymmetric coordinates, whatever their value: marked as read.
-            node.Float("cubic_coeff_a", -0.75f);
-            node.Int("exclude_outside", 0);
-            node.Float("extrapolation_value", 0f);
+            ("nearest", "asymmetric") when node.OpType == "Upsample" || node.String("nearest_mode", "round_prefer_floor") == "floor" =>
+                (UpsampleMode.Nearest, false),
+            ("linear", "half_pixel" or "pytorch_half_pixel") => (UpsampleMode.Bilinear, false),
+            ("linear", "align_corners") => (UpsampleMode.Bilinear, true),
+            _ => throw node.Unsupported("mode", $"{mode} with coordinate_transformation_mode {transform} (nearest_mode " +
+                $"{node.String("nearest_mode", "round_prefer_floor")}); nearest with asymmetric and floor, and linear with half_pixel, " +
+                "pytorch_half_pixel or align_corners are supported"),
+        };
+        // Meaningless for these modes whatever their value (cubic interpolation and tf_crop_and_resize only): marked as read.
+        node.Float("cubic_coeff_a", -0.75f);
+        node.Int("exclude_outside", 0);
+        node.Float("extrapolation_value", 0f);
+
+        if (node.OpType == "Resize" && node.Input(3) != "")
+        {
+            var sizes = graph.Integers(node, node.Input(3), "sizes");
+            if (sizes.Length != 4) throw node.Unsupported("sizes", $"{sizes.Length} values; only [N, C, H, W] is supported");
+            return new UpsampleLayer(node.Name, (int)sizes[2], (int)sizes[3], upsample, alignCorners);
         }
         string scales = node.OpType == "Upsample" || graph.Opset < 11 ? node.Input(1) : node.Input(2);
-        if (node.OpType == "Resize" && node.Input(3) != "") throw node.Unsupported("sizes", "only the scales input is supported");
         var s = graph.Floats(node, scales, "scales");
         if (s.Length != 4 || s[0] != 1f || s[1] != 1f || s[2] != s[3] || s[2] != MathF.Round(s[2]) || s[2] < 1f)
             throw node.Unsupported("scales", $"[{string.Join(", ", s)}]; only [1, 1, s, s] with a whole s ≥ 1 is supported");
-        return new UpsampleLayer(node.Name, (int)s[2]);
+        return new UpsampleLayer(node.Name, (int)s[2], upsample, alignCorners);
     }
 
     // Identity at inference; in training the core's dropout, as PyTorch's model in train mode (seeded by the node's

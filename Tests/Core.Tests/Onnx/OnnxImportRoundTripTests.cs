@@ -34,7 +34,8 @@ public sealed class OnnxImportRoundTripTests
             new PadLayer("constant", new Padding2d(0, 1, 2, 0), PadMode.Constant, 0.5f),
             new PadLayer("reflect", new Padding2d(2, 1, 1, 2), PadMode.Reflect),
             new PadLayer("edge", new Padding2d(1, 0, 2, 1), PadMode.Replicate),
-            new UpsampleLayer("up", 2)), new[] { 3, 9, 10 }],
+            new UpsampleLayer("up", 2), new UpsampleLayer("bilinear", 2, UpsampleMode.Bilinear),
+            new UpsampleLayer("corners", 2, UpsampleMode.Bilinear, alignCorners: true)), new[] { 3, 5, 4 }],
         [new Sequential("activations", new Conv2dLayer("conv", 2, 4, 1), new ActivationLayer("relu6", new ReLU6()),
             new ActivationLayer("clip", new Clip(-0.5f, 0.7f)), new ActivationLayer("leaky", new LeakyReLU(0.1f)), new ActivationLayer("tanh", new Tanh()),
             new ActivationLayer("hsig", new HardSigmoid(0.3f, 0.4f)), new ActivationLayer("hswish", new HardSwish()),
@@ -115,6 +116,25 @@ public sealed class OnnxImportRoundTripTests
     }
 
     private static string FirstDivOutput(byte[] bytes) => ModelProto.Parser.ParseFrom(bytes).Graph.Node.First(n => n.OpType == "Div").Output[0];
+
+    [TestMethod]
+    public void ResizeToAConstantSize()
+    {
+        // The exporter computes Resize's sizes from the input's shape; a constant sizes input is what other exporters write.
+        foreach (var network in new Layer[] { new UpsampleLayer("sized", 12, 14), new UpsampleLayer("bilinear", 3, 5, UpsampleMode.Bilinear) })
+        {
+            var model = Proto(network, [2, 6, 7]);
+            var resize = model.Graph.Node.Single(n => n.OpType == "Resize");
+            var output = network.OutputShape(new TensorShape(1, 2, 6, 7));
+            var sizes = new TensorProto { Name = "constant_sizes", DataType = (int)TensorProto.Types.DataType.Int64 };
+            sizes.Dims.Add(4);
+            sizes.Int64Data.AddRange([1, 2, output[2], output[3]]);
+            model.Graph.Initializer.Add(sizes);
+            resize.Input[3] = sizes.Name;
+            var input = TestData.Tensor(6, 1, 2, 6, 7);
+            AssertClose(network.Forward(input, training: false).ToArray(), Import(model).Forward(input, training: false).ToArray(), network.Name);
+        }
+    }
 
     [TestMethod]
     public void UnsupportedOpsAndAttributesAreNamed()

@@ -1,5 +1,6 @@
 using MLNet.Cnn.Layers;
 using MLNet.Cnn.Onnx.Proto;
+using MLNet.Cnn.Tensors;
 
 namespace MLNet.Cnn.Onnx;
 
@@ -19,6 +20,7 @@ internal sealed class OnnxGraphImport
     private readonly Dictionary<string, Parameter> _initializers = [];
     private readonly Dictionary<string, Func<float[]>> _trainedValues = [];
     private readonly List<OnnxStep> _steps = [];
+    private readonly HashSet<string> _computed = []; // the graph input and the steps' outputs
 
     public OnnxGraphImport(ModelProto model, int opset)
     {
@@ -36,6 +38,7 @@ internal sealed class OnnxGraphImport
         var inputs = _graph.Input.Where(i => !_constants.ContainsKey(i.Name)).Select(i => i.Name).ToArray();
         if (inputs.Length != 1)
             throw new NotSupportedException($"The ONNX graph has {inputs.Length} inputs ({string.Join(", ", inputs)}); only graphs with one input are supported.");
+        _computed.Add(inputs[0]);
         for (int i = 0; i < _graph.Node.Count; i++) Import(new OnnxNodeReader(_graph.Node[i], i));
 
         string[] outputs = cutAt is null ? _graph.Output.Select(o => o.Name).ToArray() : [Resolve(cutAt)];
@@ -71,7 +74,7 @@ internal sealed class OnnxGraphImport
     }
 
     /// <summary>Copies initializer <paramref name="value"/> into a layer's state (batch-norm statistics), saved back with the network.</summary>
-    public void Load(OnnxNodeReader node, Tensors.Tensor state, string value, string what)
+    public void Load(OnnxNodeReader node, Tensor state, string value, string what)
     {
         var values = Floats(node, value, what);
         if (values.Length != state.Length)
@@ -136,10 +139,10 @@ internal sealed class OnnxGraphImport
 
     private void Add(OnnxStep step)
     {
-        foreach (var input in step.Inputs.Where(i => !_constants.ContainsKey(i) && !_steps.Any(s => s.Output == i)
-                     && !_graph.Input.Any(g => g.Name == i)))
+        foreach (var input in step.Inputs.Where(i => !_constants.ContainsKey(i) && !_computed.Contains(i)))
             throw new InvalidOperationException($"ONNX node '{step.Node}' reads '{input}', which no earlier node computes; the graph is not in topological order.");
         _steps.Add(step);
+        _computed.Add(step.Output);
     }
 
     /// <summary>The inputs a step reads at run time: not omitted, not constants (int64 constants are seeded into every pass).</summary>
@@ -172,12 +175,14 @@ internal sealed class OnnxGraphImport
         return proto;
     }
 
-    /// <summary>The value named <paramref name="nameOrNode"/>, or the output of the node so named.</summary>
+    /// <summary>The float value named <paramref name="nameOrNode"/>, or the output of the node so named.</summary>
     private string Resolve(string nameOrNode)
     {
-        if (_steps.Any(s => s.Output == nameOrNode)) return nameOrNode;
-        var node = _graph.Node.Select((n, i) => new OnnxNodeReader(n, i)).FirstOrDefault(n => n.Name == nameOrNode);
-        if (node is not null && _steps.Any(s => s.Output == node.Output)) return node.Output;
-        throw new ArgumentException($"The ONNX graph has no computed value or node named '{nameOrNode}' to cut at.", nameof(nameOrNode));
+        string value = _computed.Contains(nameOrNode) ? nameOrNode
+            : _graph.Node.FirstOrDefault(n => n.Name == nameOrNode)?.Output[0]
+            ?? throw new ArgumentException($"The ONNX graph has no value or node named '{nameOrNode}' to cut at.", nameof(nameOrNode));
+        if (!_steps.Any(s => s.Output == value) || IsInteger(value))
+            throw new ArgumentException($"'{nameOrNode}' is not a float tensor computed by the ONNX graph; the network cannot be cut there.", nameof(nameOrNode));
+        return value;
     }
 }

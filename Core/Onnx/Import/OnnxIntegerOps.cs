@@ -1,5 +1,3 @@
-using MLNet.Cnn.Tensors;
-
 namespace MLNet.Cnn.Onnx;
 
 /// <summary>

@@ -69,6 +69,11 @@ public sealed class OnnxImportTests
             var features = backbone.Forward(FashionMnistImages(batch), training: false);
             CollectionAssert.AreEqual(new[] { batch, 64 }, features.Shape.Dimensions.ToArray());
         }
+        // A node's name stands for its output; a name the graph does not have is refused.
+        var byNode = OnnxImporter.Load(TestModels.PathOf(Fmnist), cutAt: "/Flatten");
+        CollectionAssert.AreEqual(new[] { "features" }, byNode.OutputNames.ToArray());
+        var error = Assert.ThrowsExactly<ArgumentException>(() => OnnxImporter.Load(TestModels.PathOf(Fmnist), cutAt: "no such value"));
+        StringAssert.Contains(error.Message, "'no such value'");
     }
 
     [TestMethod]

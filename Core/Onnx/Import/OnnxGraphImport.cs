@@ -66,7 +66,7 @@ internal sealed class OnnxGraphImport
         values ??= Floats(node, value, parameter.Name);
         if (values.Length != parameter.Value.Length)
             throw new NotSupportedException($"ONNX node '{node.Name}' (op {node.OpType}): initializer '{value}' holds {values.Length} values; its layer expects {parameter.Value.Shape}.");
-        // One copy per layer: a weight shared by two nodes would no longer be tied after training, so it is refused.
+        // One copy per layer: a weight two nodes read (tied in the source) would no longer be tied after training, so it is refused.
         if (!_initializers.TryAdd(value, parameter))
             throw new NotSupportedException($"ONNX node '{node.Name}' (op {node.OpType}): initializer '{value}' is also used by another node; shared weights are not supported.");
         values.CopyTo(parameter.Value.Span);
@@ -90,6 +90,8 @@ internal sealed class OnnxGraphImport
     private void Import(OnnxNodeReader node)
     {
         if (node.OpType == "Constant") AddConstant(node.Output, ConstantValue(node));
+        // PyTorch's exporter keeps one initializer of several with equal values (SqueezeNet's zero biases) and passes it to
+        // the others through Identity nodes: each gets its own parameter, as in the PyTorch model.
         else if (node.OpType == "Identity" && IsConstant(node.Input(0))) AddConstant(node.Output, _constants[node.Input(0)]);
         else if (node.OpType == "Shape" || IsInteger(node.Input(0)))
         {

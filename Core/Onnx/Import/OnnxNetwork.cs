@@ -61,7 +61,10 @@ public sealed class OnnxNetwork : Layer
         }
     }
 
-    /// <summary>The parameters by the names of the ONNX initializers they were loaded from (a MatMul weight is held transposed).</summary>
+    /// <summary>
+    /// The parameters by the names of the ONNX values their nodes read: an initializer, or an Identity of one where PyTorch
+    /// deduplicated equal weights (a MatMul weight is held transposed, a Gemm weight and bias scaled by alpha and beta).
+    /// </summary>
     public IReadOnlyDictionary<string, Parameter> Initializers { get; }
 
     public override IReadOnlyList<Layer> Children => _layers;

@@ -37,6 +37,23 @@ public sealed class OnnxImportTests
     }
 
     [TestMethod]
+    public void ChangedWeightsSaveBackToTheirInitializers()
+    {
+        // SqueezeNet's weights reach their Conv nodes through Identity nodes: the saved file must update the initializers.
+        var network = OnnxImporter.Load(TestModels.PathOf("squeezenet1_1.onnx"));
+        int seed = 0;
+        foreach (var parameter in network.AllParameters())
+        {
+            var noise = TestData.Floats(seed++, parameter.Value.Length, 0.01f);
+            for (int i = 0; i < noise.Length; i++) parameter.Value.Span[i] += noise[i];
+        }
+        var (input, inputShape) = NpyFile.Read(TestModels.PathOf("squeezenet1_1.input.npy"));
+        var images = Tensor.FromArray(input, inputShape);
+        using var session = new InferenceSession(network.ToOnnxBytes());
+        AssertClose(network.Forward(images, training: false).ToArray(), RunOnnxRuntime(session, images, "logits").Values, "saved SqueezeNet");
+    }
+
+    [TestMethod]
     [DataRow(1)]
     [DataRow(7)]
     public void TrainedModelMatchesOnnxRuntime(int batch)

@@ -15,7 +15,7 @@ public static class ActivationsReference
         return activation switch
         {
             ReLU => x > zero ? x : zero,
-            ReLU6 => T.Min(T.Max(x, zero), six),
+            Clip clip => T.Min(T.Max(x, T.CreateChecked(clip.Min)), T.CreateChecked(clip.Max)),
             LeakyReLU leaky => x > zero ? x : T.CreateChecked(leaky.Slope) * x,
             Sigmoid => one / (one + T.Exp(-x)),
             Tanh => T.Tanh(x),
@@ -29,11 +29,11 @@ public static class ActivationsReference
     /// <summary>f′(x).</summary>
     public static T Derivative<T>(Activation activation, T x) where T : IFloatingPointIeee754<T>
     {
-        T zero = T.Zero, one = T.One, half = T.CreateChecked(0.5), three = T.CreateChecked(3), six = T.CreateChecked(6);
+        T zero = T.Zero, one = T.One, half = T.CreateChecked(0.5), three = T.CreateChecked(3);
         switch (activation)
         {
             case ReLU: return x > zero ? one : zero;
-            case ReLU6: return x > zero && x < six ? one : zero;
+            case Clip clip: return x > T.CreateChecked(clip.Min) && x < T.CreateChecked(clip.Max) ? one : zero;
             case LeakyReLU leaky: return x > zero ? one : T.CreateChecked(leaky.Slope);
             case Sigmoid:
                 T s = one / (one + T.Exp(-x));

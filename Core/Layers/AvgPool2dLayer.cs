@@ -7,12 +7,19 @@ namespace MLNet.Cnn.Layers;
 /// Average pooling (torch.nn.AvgPool2d, no dilation): each output is the mean of its window, dividing by the whole
 /// window when <see cref="CountIncludePad"/> (PyTorch's default) and by its cells inside the input otherwise.
 /// </summary>
-public sealed class AvgPool2dLayer(string name, int kernelSize, int? stride = null, ConvPadding? padding = null,
-    bool ceilMode = false, bool countIncludePad = true) : Pool2dLayer(name, kernelSize, stride, padding, 1, ceilMode)
+public sealed class AvgPool2dLayer : Pool2dLayer
 {
     private Tensor? _input;
 
-    public bool CountIncludePad { get; } = countIncludePad;
+    public AvgPool2dLayer(string name, int kernelSize, int? stride = null, ConvPadding? padding = null, bool ceilMode = false,
+        bool countIncludePad = true) : base(name, kernelSize, stride, padding, 1, ceilMode) => CountIncludePad = countIncludePad;
+
+    /// <summary>A kernel of <paramref name="kernel"/> (height, width), strides (H, W) (the kernel by default).</summary>
+    public AvgPool2dLayer(string name, (int Height, int Width) kernel, (int H, int W)? stride = null, ConvPadding? padding = null,
+        bool ceilMode = false, bool countIncludePad = true) : base(name, kernel, stride, padding, 1, ceilMode) =>
+        CountIncludePad = countIncludePad;
+
+    public bool CountIncludePad { get; }
 
     public override Tensor Forward(Tensor input, bool training)
     {

@@ -7,11 +7,17 @@ namespace MLNet.Cnn.Layers;
 /// Max pooling (torch.nn.MaxPool2d): each output is the maximum of its window, padding counting as −∞. The
 /// winning cell of every window (argmax) is kept, and backward sends each output gradient to it.
 /// </summary>
-public sealed class MaxPool2dLayer(string name, int kernelSize, int? stride = null, ConvPadding? padding = null,
-    int dilation = 1, bool ceilMode = false) : Pool2dLayer(name, kernelSize, stride, padding, dilation, ceilMode)
+public sealed class MaxPool2dLayer : Pool2dLayer
 {
     private int[] _argmax = [];
     private Tensor? _input;
+
+    public MaxPool2dLayer(string name, int kernelSize, int? stride = null, ConvPadding? padding = null, int dilation = 1,
+        bool ceilMode = false) : base(name, kernelSize, stride, padding, dilation, ceilMode) { }
+
+    /// <summary>A kernel of <paramref name="kernel"/> (height, width), strides (H, W) (the kernel by default).</summary>
+    public MaxPool2dLayer(string name, (int Height, int Width) kernel, (int H, int W)? stride = null, ConvPadding? padding = null,
+        int dilation = 1, bool ceilMode = false) : base(name, kernel, stride, padding, dilation, ceilMode) { }
 
     public override Tensor Forward(Tensor input, bool training)
     {

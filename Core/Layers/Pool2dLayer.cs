@@ -4,30 +4,49 @@ using MLNet.Cnn.Tensors;
 namespace MLNet.Cnn.Layers;
 
 /// <summary>
-/// Base of the sliding-window poolings over [N, C, H, W] (torch.nn.MaxPool2d / AvgPool2d): a square kernel, a stride
-/// (the kernel size by default), explicit or "same" padding of at most half the kernel, dilation and ceil mode.
-/// The <see cref="Pool2dGeometry"/> is resolved per input shape and kept while the shape stays the same.
+/// Base of the sliding-window poolings over [N, C, H, W] (torch.nn.MaxPool2d / AvgPool2d): a kernel kH × kW (square
+/// unless given as a pair), a stride per axis (the kernel size by default), explicit or "same" padding of at most half the
+/// kernel, dilation and ceil mode. The <see cref="Pool2dGeometry"/> is resolved per input shape and kept while the shape
+/// stays the same.
 /// </summary>
 public abstract class Pool2dLayer : Layer
 {
     private Pool2dGeometry? _geometry;
 
-    private protected Pool2dLayer(string name, int kernelSize, int? stride, ConvPadding? padding, int dilation,
-        bool ceilMode) : base(name)
+    private protected Pool2dLayer(string name, (int Height, int Width) kernel, (int H, int W)? stride, ConvPadding? padding,
+        int dilation, bool ceilMode) : base(name)
     {
-        Require.Positive(kernelSize, nameof(kernelSize));
-        if (stride <= 0) throw new ArgumentException($"stride must be positive; {stride} was given.", nameof(stride));
+        Require.Positive(kernel.Height, "kernelHeight");
+        Require.Positive(kernel.Width, "kernelWidth");
+        if (stride is { } s && (s.H <= 0 || s.W <= 0))
+            throw new ArgumentException($"stride must be positive; ({s.H}, {s.W}) was given.", nameof(stride));
         Require.Positive(dilation, nameof(dilation));
-        KernelSize = kernelSize; Stride = stride ?? kernelSize; Padding = padding ?? ConvPadding.Valid;
+        (KernelHeight, KernelWidth) = kernel;
+        (StrideH, StrideW) = stride ?? kernel;
+        Padding = padding ?? ConvPadding.Valid;
         Dilation = dilation; CeilMode = ceilMode;
         // Checks explicit padding (at most half the kernel, per side) once, on an input the dilated kernel just fits.
-        int extent = dilation * (kernelSize - 1) + 1;
-        _ = Pool2dGeometry.ForInput(new TensorShape(1, 1, extent, extent), kernelSize, kernelSize, Stride, Stride,
-            Padding.Resolve(extent, extent, kernelSize, kernelSize, Stride, Stride, dilation), dilation, dilation, ceilMode);
+        int extentH = dilation * (KernelHeight - 1) + 1, extentW = dilation * (KernelWidth - 1) + 1;
+        _ = Pool2dGeometry.ForInput(new TensorShape(1, 1, extentH, extentW), KernelHeight, KernelWidth, StrideH, StrideW,
+            Padding.Resolve(extentH, extentW, KernelHeight, KernelWidth, StrideH, StrideW, dilation), dilation, dilation, ceilMode);
     }
 
-    public int KernelSize { get; }
-    public int Stride { get; }
+    /// <summary>A square kernel and one stride for both axes (the kernel size by default).</summary>
+    private protected Pool2dLayer(string name, int kernelSize, int? stride, ConvPadding? padding, int dilation, bool ceilMode)
+        : this(name, Square(kernelSize, nameof(kernelSize)), stride is null ? null : Square(stride.Value, nameof(stride)), padding,
+            dilation, ceilMode) { }
+
+    /// <summary>(side, side), checked under the square constructor's own argument name.</summary>
+    private static (int, int) Square(int side, string name)
+    {
+        Require.Positive(side, name);
+        return (side, side);
+    }
+
+    public int KernelHeight { get; }
+    public int KernelWidth { get; }
+    public int StrideH { get; }
+    public int StrideW { get; }
     public ConvPadding Padding { get; }
     public int Dilation { get; }
     public bool CeilMode { get; }
@@ -40,8 +59,8 @@ public abstract class Pool2dLayer : Layer
         if (input.Rank != 4) throw BadInput(input, "[N, C, H, W]");
         try
         {
-            var padding = Padding.Resolve(input[2], input[3], KernelSize, KernelSize, Stride, Stride, Dilation);
-            return _geometry = Pool2dGeometry.ForInput(input, KernelSize, KernelSize, Stride, Stride, padding, Dilation,
+            var padding = Padding.Resolve(input[2], input[3], KernelHeight, KernelWidth, StrideH, StrideW, Dilation);
+            return _geometry = Pool2dGeometry.ForInput(input, KernelHeight, KernelWidth, StrideH, StrideW, padding, Dilation,
                 Dilation, CeilMode);
         }
         catch (ArgumentException e)

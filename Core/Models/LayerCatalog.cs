@@ -41,10 +41,10 @@ public static class LayerCatalog
         Of<ActivationLayer>("Activation", l => Activation(l.Activation), (name, c, _) => new ActivationLayer(name, Activation(c))),
         Of<PReLULayer>("PReLU", l => new JsonObject { ["channels"] = l.Channels, ["initialSlope"] = l.InitialSlope },
             (name, c, _) => new PReLULayer(name, Int(c, "channels"), Float(c, "initialSlope"))),
-        Of<MaxPool2dLayer>("MaxPool2d", l => Pool(l), (name, c, _) => new MaxPool2dLayer(name, Int(c, "kernel"), Int(c, "stride"),
+        Of<MaxPool2dLayer>("MaxPool2d", l => Pool(l), (name, c, _) => new MaxPool2dLayer(name, Pair(c, "kernel"), Pair(c, "stride"),
             Padding(c["padding"]), Int(c, "dilation"), Bool(c, "ceilMode"))),
         Of<AvgPool2dLayer>("AvgPool2d", l => Pool(l, ("countIncludePad", l.CountIncludePad)), (name, c, _) => new AvgPool2dLayer(name,
-            Int(c, "kernel"), Int(c, "stride"), Padding(c["padding"]), Bool(c, "ceilMode"), Bool(c, "countIncludePad"))),
+            Pair(c, "kernel"), Pair(c, "stride"), Padding(c["padding"]), Bool(c, "ceilMode"), Bool(c, "countIncludePad"))),
         Of<GlobalAvgPoolLayer>("GlobalAvgPool", _ => [], (name, _, _) => new GlobalAvgPoolLayer(name)),
         Of<GlobalMaxPoolLayer>("GlobalMaxPool", _ => [], (name, _, _) => new GlobalMaxPoolLayer(name)),
         Of<FlattenLayer>("Flatten", _ => [], (name, _, _) => new FlattenLayer(name)),
@@ -107,7 +107,8 @@ public static class LayerCatalog
     {
         var config = new JsonObject
         {
-            ["kernel"] = l.KernelSize, ["stride"] = l.Stride, ["padding"] = Padding(l.Padding), ["dilation"] = l.Dilation, ["ceilMode"] = l.CeilMode,
+            ["kernel"] = PairOrSide(l.KernelHeight, l.KernelWidth), ["stride"] = PairOrSide(l.StrideH, l.StrideW),
+            ["padding"] = Padding(l.Padding), ["dilation"] = l.Dilation, ["ceilMode"] = l.CeilMode,
         };
         foreach (var (key, value) in extra) config[key] = value;
         return config;
@@ -118,6 +119,7 @@ public static class LayerCatalog
     {
         LeakyReLU leaky => new JsonObject { ["function"] = "LeakyReLU", ["slope"] = leaky.Slope },
         HardSigmoid hard => new JsonObject { ["function"] = "HardSigmoid", ["alpha"] = hard.Alpha, ["beta"] = hard.Beta },
+        Clip clip and not ReLU6 => new JsonObject { ["function"] = "Clip", ["min"] = clip.Min, ["max"] = clip.Max },
         _ => new JsonObject { ["function"] = activation.GetType().Name },
     };
 
@@ -125,6 +127,7 @@ public static class LayerCatalog
     {
         "ReLU" => new ReLU(),
         "ReLU6" => new ReLU6(),
+        "Clip" => new Clip(Float(c, "min"), Float(c, "max")),
         "LeakyReLU" => new LeakyReLU(Float(c, "slope")),
         "Sigmoid" => new Sigmoid(),
         "Tanh" => new Tanh(),
@@ -138,6 +141,12 @@ public static class LayerCatalog
 
     private static JsonArray Array(params int[] values) => new(values.Select(v => (JsonNode)v).ToArray());
     private static int Int(JsonObject c, string key) => c[key]!.GetValue<int>();
+
+    /// <summary>One number for a square kernel or equal strides (as files before rectangular pooling hold), else [h, w].</summary>
+    private static JsonNode PairOrSide(int height, int width) => height == width ? JsonValue.Create(height) : Array(height, width);
+
+    private static (int, int) Pair(JsonObject c, string key) =>
+        c[key] is JsonArray pair ? (pair[0]!.GetValue<int>(), pair[1]!.GetValue<int>()) : (Int(c, key), Int(c, key));
     private static float Float(JsonObject c, string key) => c[key]!.GetValue<float>();
     private static bool Bool(JsonObject c, string key) => c[key]!.GetValue<bool>();
     private static int[] Ints(JsonObject c, string key) => c[key]!.AsArray().Select(v => v!.GetValue<int>()).ToArray();

@@ -125,7 +125,7 @@ internal sealed class OnnxGraphBuilder(int opset)
         return layer.Activation switch
         {
             ReLU => Node("Relu", name, [x]),
-            ReLU6 => Node("Clip", name, [x, Scalar($"{name}.min", 0f), Scalar($"{name}.max", 6f)]),
+            Clip clip => Node("Clip", name, [x, Scalar($"{name}.min", clip.Min), Scalar($"{name}.max", clip.Max)]),
             LeakyReLU leaky => Node("LeakyRelu", name, [x], Float("alpha", leaky.Slope)),
             Sigmoid => Node("Sigmoid", name, [x]),
             Tanh => Node("Tanh", name, [x]),
@@ -149,10 +149,10 @@ internal sealed class OnnxGraphBuilder(int opset)
 
     private string Pool(string op, Pool2dLayer pool, string x, TensorShape shape, AttributeProto[] extra)
     {
-        var p = pool.Padding.Resolve(shape[2], shape[3], pool.KernelSize, pool.KernelSize, pool.Stride, pool.Stride, pool.Dilation);
+        var p = pool.Padding.Resolve(shape[2], shape[3], pool.KernelHeight, pool.KernelWidth, pool.StrideH, pool.StrideW, pool.Dilation);
         AttributeProto[] attributes =
         [
-            Ints("kernel_shape", pool.KernelSize, pool.KernelSize), Ints("strides", pool.Stride, pool.Stride),
+            Ints("kernel_shape", pool.KernelHeight, pool.KernelWidth), Ints("strides", pool.StrideH, pool.StrideW),
             Ints("pads", p.Top, p.Left, p.Bottom, p.Right), Int("ceil_mode", pool.CeilMode ? 1 : 0), .. extra,
         ];
         return Node(op, pool.Name, [x], attributes);

@@ -16,6 +16,8 @@ public sealed class ActivationTests
     {
         ["ReLU"] = () => new ReLU(),
         ["ReLU6"] = () => new ReLU6(),
+        ["Clip(-1.5, 3)"] = () => new Clip(-1.5f, 3f),
+        ["Clip(-∞, 1)"] = () => new Clip(float.NegativeInfinity, 1f),
         ["LeakyReLU(0.1)"] = () => new LeakyReLU(0.1f),
         ["LeakyReLU(1.5)"] = () => new LeakyReLU(1.5f),
         ["LeakyReLU(-0.3)"] = () => new LeakyReLU(-0.3f),
@@ -29,8 +31,8 @@ public sealed class ActivationTests
 
     public static IEnumerable<object[]> Names => Activations.Keys.Select(name => new object[] { name });
 
-    /// <summary>Where some f′ jumps: 0 (ReLU-likes), ±3 and 6 (hard ones, ReLU6), ±2.5 (ONNX HardSigmoid).</summary>
-    private static readonly float[] Kinks = [-3f, -2.5f, 0f, 2.5f, 3f, 6f];
+    /// <summary>Where some f′ jumps: 0 (ReLU-likes), ±3 and 6 (hard ones, ReLU6), ±2.5 (ONNX HardSigmoid), the Clips' bounds.</summary>
+    private static readonly float[] Kinks = [-3f, -2.5f, -1.5f, 0f, 1f, 2.5f, 3f, 6f];
 
     // Batch 1 and > 1, odd sizes, lengths below / at / above one vector, and one large enough to run threaded.
     private static readonly int[][] Shapes =
@@ -144,6 +146,8 @@ public sealed class ActivationTests
     [TestMethod]
     [DataRow("ReLU", new[] { 0f, 0f, 0.5f, 2f, 7f }, new[] { 0f, 0f, 1f, 1f, 1f })]
     [DataRow("ReLU6", new[] { 0f, 0f, 0.5f, 2f, 6f }, new[] { 0f, 0f, 1f, 1f, 0f })]
+    [DataRow("Clip(-1.5, 3)", new[] { -1.5f, -1f, 0.5f, 2f, 3f }, new[] { 0f, 1f, 1f, 1f, 0f })]
+    [DataRow("Clip(-∞, 1)", new[] { -4f, -1f, 0.5f, 1f, 1f }, new[] { 1f, 1f, 1f, 0f, 0f })]
     [DataRow("LeakyReLU(0.1)", new[] { -0.4f, -0.1f, 0.5f, 2f, 7f }, new[] { 0.1f, 0.1f, 1f, 1f, 1f })]
     [DataRow("LeakyReLU(1.5)", new[] { -6f, -1.5f, 0.5f, 2f, 7f }, new[] { 1.5f, 1.5f, 1f, 1f, 1f })]
     [DataRow("LeakyReLU(-0.3)", new[] { 1.2f, 0.3f, 0.5f, 2f, 7f }, new[] { -0.3f, -0.3f, 1f, 1f, 1f })]

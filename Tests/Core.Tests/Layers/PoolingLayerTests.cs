@@ -19,6 +19,9 @@ public sealed class PoolingLayerTests
         LayerHarness.Check(new MaxPool2dLayer("pool", 3, stride: 2, padding: 1, ceilMode: true), new(2, 2, 7, 6), 0, inputMap: Spread);
         LayerHarness.Check(new MaxPool2dLayer("pool", 2, stride: 1, dilation: 2), new(1, 2, 5, 5), 0, inputMap: Spread);
         LayerHarness.Check(new MaxPool2dLayer("pool", 3, stride: 2, padding: ConvPadding.Same), new(1, 2, 6, 7), 0, inputMap: Spread);
+        LayerHarness.Check(new MaxPool2dLayer("pool", (3, 2), (2, 1), ConvPadding.Explicit(new Padding2d(1, 0, 0, 1))), new(2, 2, 7, 5), 0,
+            inputMap: Spread);
+        Assert.AreEqual(new TensorShape(1, 1, 3, 5), new MaxPool2dLayer("pool", (3, 2), (2, 1)).OutputShape(new(1, 1, 7, 6)));
     }
 
     [TestMethod]
@@ -27,6 +30,7 @@ public sealed class PoolingLayerTests
         LayerHarness.Check(new AvgPool2dLayer("pool", 2), new(2, 3, 4, 5), 0);
         LayerHarness.Check(new AvgPool2dLayer("pool", 3, stride: 2, padding: 1, ceilMode: true, countIncludePad: false),
             new(2, 2, 7, 6), 0);
+        LayerHarness.Check(new AvgPool2dLayer("pool", (1, 3), (1, 2), ceilMode: true, countIncludePad: false), new(2, 2, 3, 8), 0);
     }
 
     [TestMethod]

@@ -70,7 +70,9 @@ public sealed class OnnxExportTests
                 new MaxPool2dLayer("max", 2, 1)),
             new Sequential("c", new AvgPool2dLayer("avg_incl", 3, 2, 1, ceilMode: false, countIncludePad: true),
                 new MaxPool2dLayer("max", 2, 1)),
-            new Sequential("d", new MaxPool2dLayer("max_dil", 2, 2, 1, dilation: 2), new AvgPool2dLayer("avg_ceil", 2, 1, ceilMode: true)));
+            new Sequential("d", new MaxPool2dLayer("max_dil", 2, 2, 1, dilation: 2), new AvgPool2dLayer("avg_ceil", 2, 1, ceilMode: true)),
+            new Sequential("e", new MaxPool2dLayer("max_rect", (3, 2), (2, 1), ConvPadding.Explicit(new Padding2d(1, 0, 0, 1))),
+                new AvgPool2dLayer("avg_rect", (1, 3), (1, 2), ceilMode: true), new UpsampleLayer("up", 2), new MaxPool2dLayer("max", 4, 2, 1)));
         AssertSameOutputs(network, [3, 11, 11]);
         AssertSameOutputs(new Sequential("g", new Branches("globals", new GlobalAvgPoolLayer("gap"), new GlobalMaxPoolLayer("gmp")),
             new FlattenLayer("flat")), [4, 5, 3]);
@@ -215,7 +217,7 @@ public sealed class OnnxExportTests
     private static void AssertSameOutputs(Layer network, int[] imageShape, int opset = 13, int classes = 0, float scale = 2f,
         string because = "", bool wholeTensorScale = false)
     {
-        Randomize(network);
+        TestNetworks.Randomize(network);
         var model = new CnnModel(network, new TensorShape(imageShape), classes == 0 ? [] : Enumerable.Range(0, classes).Select(i => $"c{i}").ToArray());
         using var session = new InferenceSession(OnnxExporter.ToBytes(model, opset));
         foreach (int batch in new[] { 1, 3 })
@@ -239,26 +241,6 @@ public sealed class OnnxExportTests
             for (int i = 0; i < expected.Length; i++)
                 if (!(Math.Abs(expected[i] - actual[i]) <= Tolerance * Math.Max(1, wholeTensorScale ? largest : Math.Abs(expected[i]))))
                     Assert.Fail($"{what}: element {i} is {actual[i]} in ONNX Runtime, {expected[i]} in the core.");
-        }
-    }
-
-    private static void Randomize(Layer network)
-    {
-        Initializer.Initialize(network, seed: 5, WeightInit.HeUniform);
-        int seed = 100;
-        foreach (var p in network.AllParameters())
-        {
-            // Biases and batch-norm affine terms start at constants; give them values that matter.
-            if (p.Role is ParameterRole.Bias or ParameterRole.Normalization or ParameterRole.Slope)
-            {
-                var values = TestData.Floats(seed++, p.Value.Length, 0.5f);
-                for (int i = 0; i < values.Length; i++) p.Value.Span[i] = p.Role == ParameterRole.Bias ? values[i] : 1f + values[i];
-            }
-        }
-        foreach (var (name, buffer) in network.AllBuffers())
-        {
-            var values = TestData.Floats(seed++, buffer.Length, 0.5f);
-            for (int i = 0; i < values.Length; i++) buffer.Span[i] = name.EndsWith("running_var", StringComparison.Ordinal) ? 1f + values[i] : values[i];
         }
     }
 }

@@ -1,0 +1,190 @@
+using MLNet.Cnn.Layers;
+using MLNet.Cnn.Onnx.Proto;
+using MLNet.Cnn.Tensors;
+
+namespace MLNet.Cnn.Onnx;
+
+/// <summary>
+/// Turns the nodes of one ONNX graph into <see cref="OnnxStep"/>s, in the file's (topological) order. It knows which
+/// values are constants (initializers and Constant nodes, read while importing: weights, Clip bounds, Reshape targets)
+/// and which are int64 shape arithmetic (computed on every pass by <see cref="IntegerStep"/>s); every other value is a
+/// float tensor computed by a layer or a join.
+/// </summary>
+internal sealed class OnnxGraphImport
+{
+    private readonly ModelProto _model;
+    private readonly GraphProto _graph;
+    private readonly Dictionary<string, TensorProto> _constants = [];
+    private readonly Dictionary<string, IntTensor> _integerConstants = [];
+    private readonly HashSet<string> _integerValues = [];
+    private readonly Dictionary<string, Parameter> _initializers = [];
+    private readonly Dictionary<string, Func<float[]>> _trainedValues = [];
+    private readonly List<OnnxStep> _steps = [];
+    private readonly HashSet<string> _computed = []; // the graph input and the steps' outputs
+
+    public OnnxGraphImport(ModelProto model, int opset)
+    {
+        _model = model;
+        _graph = model.Graph;
+        Opset = opset;
+        foreach (var initializer in _graph.Initializer) AddConstant(initializer.Name, initializer);
+    }
+
+    /// <summary>The default-domain opset, which decides some defaults and whether an argument is an attribute or an input.</summary>
+    public int Opset { get; }
+
+    public OnnxNetwork Build(string? cutAt)
+    {
+        var inputs = _graph.Input.Where(i => !_constants.ContainsKey(i.Name)).Select(i => i.Name).ToArray();
+        if (inputs.Length != 1)
+            throw new NotSupportedException($"The ONNX graph has {inputs.Length} inputs ({string.Join(", ", inputs)}); only graphs with one input are supported.");
+        _computed.Add(inputs[0]);
+        for (int i = 0; i < _graph.Node.Count; i++) Import(new OnnxNodeReader(_graph.Node[i], i));
+
+        string[] outputs = cutAt is null ? _graph.Output.Select(o => o.Name).ToArray() : [Resolve(cutAt)];
+        return new OnnxNetwork(string.IsNullOrEmpty(_graph.Name) ? "onnx" : _graph.Name, inputs[0], outputs, _steps.ToArray(),
+            _integerConstants, _initializers, new OnnxWeightWriter(_model, _trainedValues));
+    }
+
+    public bool IsConstant(string value) => _constants.ContainsKey(value);
+
+    public bool IsInteger(string value) => _integerValues.Contains(value);
+
+    /// <summary>A constant's values as floats; <paramref name="node"/> and <paramref name="what"/> name it in the error when it is not a constant.</summary>
+    public float[] Floats(OnnxNodeReader node, string value, string what) => OnnxTensorData.Floats(Constant(node, value, what));
+
+    public long[] Integers(OnnxNodeReader node, string value, string what) => OnnxTensorData.Integers(Constant(node, value, what));
+
+    public int[] Dims(OnnxNodeReader node, string value, string what) => OnnxTensorData.Dims(Constant(node, value, what));
+
+    /// <summary>
+    /// Copies initializer <paramref name="value"/> into a layer's parameter, or <paramref name="values"/> derived from it,
+    /// which <paramref name="toOnnx"/> turns back into the initializer's layout when the trained network is saved.
+    /// </summary>
+    public void Load(OnnxNodeReader node, Parameter parameter, string value, float[]? values = null, Func<float[], float[]>? toOnnx = null)
+    {
+        values ??= Floats(node, value, parameter.Name);
+        if (values.Length != parameter.Value.Length)
+            throw new NotSupportedException($"ONNX node '{node.Name}' (op {node.OpType}): initializer '{value}' holds {values.Length} values; its layer expects {parameter.Value.Shape}.");
+        // One copy per layer: a weight two nodes read (tied in the source) would no longer be tied after training, so it is refused.
+        if (!_initializers.TryAdd(value, parameter))
+            throw new NotSupportedException($"ONNX node '{node.Name}' (op {node.OpType}): initializer '{value}' is also used by another node; shared weights are not supported.");
+        values.CopyTo(parameter.Value.Span);
+        _trainedValues[value] = () => toOnnx is null ? parameter.Value.ToArray() : toOnnx(parameter.Value.ToArray());
+    }
+
+    /// <summary>Copies initializer <paramref name="value"/> into a layer's state (batch-norm statistics), saved back with the network.</summary>
+    public void Load(OnnxNodeReader node, Tensor state, string value, string what)
+    {
+        var values = Floats(node, value, what);
+        if (values.Length != state.Length)
+            throw new NotSupportedException($"ONNX node '{node.Name}' (op {node.OpType}): initializer '{value}' holds {values.Length} values; its layer expects {state.Shape}.");
+        values.CopyTo(state.Span);
+        _trainedValues[value] = state.ToArray;
+    }
+
+    private TensorProto Constant(OnnxNodeReader node, string value, string what) =>
+        _constants.TryGetValue(value, out var tensor) ? tensor
+        : throw node.Unsupported(what, $"input '{value}' is computed by the graph; only a constant (initializer) is supported there");
+
+    private void Import(OnnxNodeReader node)
+    {
+        if (node.OpType == "Constant") AddConstant(node.Output, ConstantValue(node));
+        // PyTorch's exporter keeps one initializer of several with equal values (SqueezeNet's zero biases) and passes it to
+        // the others through Identity nodes: each gets its own parameter, as in the PyTorch model.
+        else if (node.OpType == "Identity" && IsConstant(node.Input(0))) AddConstant(node.Output, _constants[node.Input(0)]);
+        else if (node.OpType == "Shape" || IsInteger(node.Input(0)))
+        {
+            _integerValues.Add(node.Output);
+            Add(new IntegerStep(node.Name, Computed(node.Inputs), node.Output, OnnxIntegerOps.For(node, this)));
+        }
+        else Add(FloatStep(node));
+        node.RefuseUnread();
+    }
+
+    private OnnxStep FloatStep(OnnxNodeReader node)
+    {
+        switch (node.OpType)
+        {
+            case "Add" or "Mul" or "Sub" or "Div":
+                return Elementwise(node);
+            case "Concat":
+                if (node.Int("axis", 0) != 1) throw node.Unsupported("axis", $"axis {node.Int("axis", 0)}; only the channel axis 1 is supported for float tensors");
+                return new ConcatStep(node.Name, [.. node.Inputs], node.Output);
+            case "Reshape" or "Flatten" or "Squeeze" or "Unsqueeze" or "Transpose" or "Identity":
+                return new ViewStep(node.Name, Computed(node.Inputs), node.Output, OnnxViews.For(node, this));
+            default:
+                return new LayerStep(node.Name, node.Input(0), node.Output, OnnxLayers.Create(node, this));
+        }
+    }
+
+    /// <summary>Add or Mul of two computed tensors, or any of the four with a constant operand of one value or one per channel.</summary>
+    private OnnxStep Elementwise(OnnxNodeReader node)
+    {
+        string a = node.Input(0), b = node.Input(1);
+        bool constantA = IsConstant(a), constantB = IsConstant(b);
+        if (!constantA && !constantB)
+            return node.OpType switch
+            {
+                "Add" => new AddStep(node.Name, a, b, node.Output),
+                "Mul" => new MulStep(node.Name, a, b, node.Output),
+                _ => throw node.Unsupported("inputs", $"{node.OpType} of two computed tensors is not supported (only of a tensor and a constant)"),
+            };
+        if (constantA && (constantB || node.OpType is "Sub" or "Div"))
+            throw node.Unsupported("inputs", $"a constant first operand '{a}' is only supported for Add and Mul of a computed tensor");
+        var (x, c) = constantA ? (b, a) : (a, b);
+        var dims = Dims(node, c, "B");
+        if (dims.Count(d => d != 1) > 1)
+            throw node.Unsupported("inputs", $"constant '{c}' of shape [{string.Join(", ", dims)}]; only a scalar or one value per channel is supported");
+        return ConstantOperandStep.Create(node, x, Floats(node, c, "B"), dims);
+    }
+
+    private void Add(OnnxStep step)
+    {
+        foreach (var input in step.Inputs.Where(i => !_constants.ContainsKey(i) && !_computed.Contains(i)))
+            throw new InvalidOperationException($"ONNX node '{step.Node}' reads '{input}', which no earlier node computes; the graph is not in topological order.");
+        _steps.Add(step);
+        _computed.Add(step.Output);
+    }
+
+    /// <summary>The inputs a step reads at run time: not omitted, not constants (int64 constants are seeded into every pass).</summary>
+    private string[] Computed(IEnumerable<string> inputs) => inputs.Where(i => i != "" && !_constants.ContainsKey(i)).ToArray();
+
+    private void AddConstant(string name, TensorProto tensor)
+    {
+        _constants[name] = tensor;
+        if (!OnnxTensorData.IsInteger(tensor)) return;
+        _integerValues.Add(name);
+        _integerConstants[name] = new IntTensor(OnnxTensorData.Integers(tensor), OnnxTensorData.Dims(tensor));
+    }
+
+    private static TensorProto ConstantValue(OnnxNodeReader node)
+    {
+        if (node.Tensor("value") is { } tensor) return tensor;
+        var proto = new TensorProto { DataType = (int)TensorProto.Types.DataType.Int64 };
+        if (node.Ints("value_ints") is { } ints)
+        {
+            proto.Dims.Add(ints.Length);
+            proto.Int64Data.AddRange(ints);
+        }
+        else if (node.Has("value_int")) proto.Int64Data.Add(node.Int("value_int", 0));
+        else if (node.Has("value_float"))
+        {
+            proto.DataType = (int)TensorProto.Types.DataType.Float;
+            proto.FloatData.Add(node.Float("value_float", 0));
+        }
+        else throw node.Unsupported("value", "only 'value', 'value_int', 'value_ints' and 'value_float' constants are supported");
+        return proto;
+    }
+
+    /// <summary>The float value named <paramref name="nameOrNode"/>, or the output of the node so named.</summary>
+    private string Resolve(string nameOrNode)
+    {
+        string value = _computed.Contains(nameOrNode) ? nameOrNode
+            : _graph.Node.FirstOrDefault(n => n.Name == nameOrNode)?.Output[0]
+            ?? throw new ArgumentException($"The ONNX graph has no value or node named '{nameOrNode}' to cut at.", nameof(nameOrNode));
+        if (!_steps.Any(s => s.Output == value) || IsInteger(value))
+            throw new ArgumentException($"'{nameOrNode}' is not a float tensor computed by the ONNX graph; the network cannot be cut there.", nameof(nameOrNode));
+        return value;
+    }
+}

@@ -1,0 +1,35 @@
+using MLNet.Cnn.Onnx.Proto;
+
+namespace MLNet.Cnn.Onnx;
+
+/// <summary>
+/// Reads an ONNX model (a pretrained network, e.g. exported by PyTorch) into an <see cref="OnnxNetwork"/>: a trainable
+/// <see cref="Layers.Layer"/> built from the core's layers, for inference, fine-tuning or as a transfer-learning backbone.
+/// The graph must have one float input [N, …]; the batch may change from call to call. An op, or an attribute value, the
+/// importer cannot map gives a <see cref="NotSupportedException"/> naming the op type, the node and the attribute.
+/// </summary>
+public static class OnnxImporter
+{
+    /// <summary>
+    /// Reads the model in file <paramref name="path"/>. With <paramref name="cutAt"/> (the name of a value, or of a node,
+    /// meaning its output) the network ends there and returns that value, e.g. the features before a classifier;
+    /// the nodes that value does not depend on, and their weights, are left out. Without it the network can return
+    /// any of the graph's outputs (<see cref="OnnxNetwork.OutputName"/>, the first by default).
+    /// </summary>
+    public static OnnxNetwork Load(string path, string? cutAt = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var stream = File.OpenRead(path);
+        return Load(stream, cutAt);
+    }
+
+    /// <summary>Reads the model from a stream (left open); see <see cref="Load(string, string?)"/>.</summary>
+    public static OnnxNetwork Load(Stream stream, string? cutAt = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var model = ModelProto.Parser.ParseFrom(stream);
+        var opset = model.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")?.Version
+            ?? throw new NotSupportedException("The ONNX model imports no default-domain (ai.onnx) opset.");
+        return new OnnxGraphImport(model, (int)opset).Build(cutAt);
+    }
+}

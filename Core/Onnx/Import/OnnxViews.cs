@@ -1,0 +1,63 @@
+using MLNet.Cnn.Tensors;
+
+namespace MLNet.Cnn.Onnx;
+
+/// <summary>
+/// The output shape of the ONNX ops that reshape a float tensor without moving its values, as a function of the input
+/// shape and the pass's int64 values, for <see cref="ViewStep"/>.
+/// </summary>
+internal static class OnnxViews
+{
+    public static Func<TensorShape, OnnxValues, int[]> For(OnnxNodeReader node, OnnxGraphImport graph)
+    {
+        switch (node.OpType)
+        {
+            case "Reshape":
+            {
+                if (node.Int("allowzero", 0) != 0) throw node.Unsupported("allowzero", "1; a 0 in the target shape must copy the input's dim");
+                string target = node.Input(1);
+                return (input, values) => Reshaped(input, values.Integers(target).Values);
+            }
+            case "Flatten":
+            {
+                long axis = node.Int("axis", 1);
+                return (input, _) =>
+                {
+                    int at = (int)(axis < 0 ? axis + input.Rank : axis);
+                    return [input.Length / Math.Max(1, input.SizeFrom(at)), input.SizeFrom(at)];
+                };
+            }
+            case "Squeeze" or "Unsqueeze":
+            {
+                var reshape = OnnxAxes.SqueezeOrUnsqueeze(node, graph);
+                return (input, _) => reshape(input.Dimensions.ToArray());
+            }
+            case "Transpose":
+            {
+                var perm = node.Ints("perm");
+                return (input, _) => Transposed(node, input, perm);
+            }
+            default: // Identity
+                return (input, _) => input.Dimensions.ToArray();
+        }
+    }
+
+    // 0 copies the input's dim at that position, −1 takes what is left.
+    private static int[] Reshaped(TensorShape input, long[] target)
+    {
+        var dims = target.Select((d, i) => d == 0 ? input[i] : (int)d).ToArray();
+        int unknown = Array.IndexOf(dims, -1);
+        if (unknown >= 0) dims[unknown] = input.Length / Math.Max(1, dims.Where(d => d != -1).Aggregate(1, (a, d) => a * d));
+        return dims;
+    }
+
+    /// <summary>A transpose moves no value when the axes larger than 1 keep their order (e.g. [N, C, 1, 1] → [N, 1, 1, C]).</summary>
+    private static int[] Transposed(OnnxNodeReader node, TensorShape input, long[]? perm)
+    {
+        perm ??= Enumerable.Range(0, input.Rank).Reverse().Select(i => (long)i).ToArray();
+        var moved = perm.Where(axis => input[(int)axis] != 1).ToArray();
+        if (!moved.SequenceEqual(moved.Order()))
+            throw new NotSupportedException($"ONNX node '{node.Name}' (op Transpose): perm [{string.Join(", ", perm)}] moves values of shape {input}; only transposes that keep the order of the axes larger than 1 are supported.");
+        return perm.Select(axis => input[(int)axis]).ToArray();
+    }
+}

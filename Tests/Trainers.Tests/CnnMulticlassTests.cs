@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using MLNet.Cnn.Kernels;
 using MLNet.Cnn.Layers;
 using MLNet.Cnn.Tensors;
+using MLNet.Cnn.Tests.Shared;
 using MLNet.Cnn.Training;
 
 namespace MLNet.Cnn.Trainers.Tests;
@@ -33,10 +34,8 @@ public sealed class CnnMulticlassTests
         for (int i = 0; i < count; i++)
         {
             int label = random.Next(3);
-            var pixels = new float[Pixels];
-            for (int p = 0; p < Pixels; p++) pixels[p] = (float)random.NextDouble() * 0.5f;
-            int row = label * 3 + random.Next(2);
-            for (int c = 0; c < Side; c++) pixels[row * Side + c] += 1f;
+            var pixels = SyntheticImages.Noise(random, Pixels);
+            SyntheticImages.BrightRow(pixels, Side, label * 3 + random.Next(2));
             rows.Add(new Image { Features = pixels, Label = names[label] });
         }
         return rows;

@@ -1,3 +1,4 @@
+using MLNet.Cnn.Tests.Shared;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Cnn.Augment;
@@ -35,10 +36,9 @@ public sealed class CnnTransferTests
         var rows = new List<Image>();
         for (int i = 0; i < count; i++)
         {
-            var pixels = new float[Pixels];
-            for (int p = 0; p < Pixels; p++) pixels[p] = (float)random.NextDouble() * 0.5f;
+            var pixels = SyntheticImages.Noise(random, Pixels);
             int row = random.Next(Side);
-            for (int c = 0; c < Side; c++) pixels[row * Side + c] += 1f;
+            SyntheticImages.BrightRow(pixels, Side, row);
             rows.Add(new Image { Features = pixels, Label = row < Side / 2 ? "upper" : "lower" });
         }
         return rows;

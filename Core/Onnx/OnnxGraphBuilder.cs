@@ -12,7 +12,7 @@ namespace MLNet.Cnn.Onnx;
 /// Appends the nodes and initializers of a layer tree to an ONNX graph, for <see cref="OnnxExporter"/>; values are named
 /// after their layers and made unique by a counter.
 /// </summary>
-internal sealed class OnnxGraphBuilder(int opset)
+internal sealed partial class OnnxGraphBuilder(int opset)
 {
     private readonly HashSet<string> _names = [OnnxExporter.InputName, OnnxExporter.OutputName, OnnxExporter.FeaturesName];
     private int _counter;
@@ -58,6 +58,7 @@ internal sealed class OnnxGraphBuilder(int opset)
             PadLayer pad => Pad(pad, x),
             UpsampleLayer up => Resize(up, x, output),
             SoftmaxLayer sm => Node(sm.Log ? "LogSoftmax" : "Softmax", sm.Name, [x], Int("axis", sm.Axis)),
+            OnnxNetwork imported => Embed(imported, x),
             ChannelSlice slice => Node("Slice", slice.Name,
                 [x, Int64s($"{slice.Name}.starts", slice.Start), Int64s($"{slice.Name}.ends", slice.Start + slice.Count),
                  Int64s($"{slice.Name}.axes", 1)]),

@@ -1,3 +1,5 @@
+using MLNet.Cnn.Layers;
+using MLNet.Cnn.Models;
 using Microsoft.ML.OnnxRuntime;
 using MLNet.Cnn.Data;
 using MLNet.Cnn.Onnx;
@@ -135,6 +137,22 @@ public sealed class OnnxImportTests
         if (!FashionMnist.IsAvailable())
             Assert.Inconclusive($"Fashion-MNIST is not in {FashionMnist.DebianDirectory} (apt-get install dataset-fashion-mnist).");
         return FashionMnist.LoadTest();
+    }
+
+    /// <summary>An imported backbone under a new head exports as one graph (the imported nodes copied in, renamed).</summary>
+    [TestMethod]
+    public void AnImportedBackboneUnderANewHeadExportsToOnnx()
+    {
+        var backbone = OnnxImporter.Load(TestModels.PathOf("fmnist-resnet-small.onnx"), cutAt: "features");
+        var head = new DenseLayer("head", 64, 3);
+        Initializer.Initialize(head, seed: 2);
+        var network = new Sequential("transfer", backbone, head);
+        var model = new CnnModel(network, new TensorShape(1, 28, 28), ["a", "b", "c"]);
+        var images = new Tensor(3, 1, 28, 28);
+        var random = new Random(4);
+        foreach (ref float v in images.Span) v = (float)random.NextDouble();
+        using var session = new InferenceSession(OnnxExporter.ToBytes(model));
+        AssertClose(network.Forward(images, training: false).ToArray(), RunOnnxRuntime(session, images, OnnxExporter.OutputName).Values, "backbone + head");
     }
 
     private static (float[] Values, int[] Shape) RunOnnxRuntime(InferenceSession session, Tensor input, string output)

@@ -42,8 +42,9 @@ internal sealed class CnnTransferEstimator : CnnMulticlassEstimator
         return (options.Backbone, options.BackbonePath) switch
         {
             ({ } model, null) => new NativeBackbone(model, "in memory"),
+            (null, { } path) when path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) => new OnnxBackbone(path, options.FeatureLayer, options.BackboneNormalization),
             (null, { } path) => NativeBackbone.FromFile(path),
-            (null, null) => throw new ArgumentException($"Set {nameof(CnnTransferOptions.Backbone)} (a CnnModel) or {nameof(CnnTransferOptions.BackbonePath)} (a .cnn file).", nameof(options)),
+            (null, null) => throw new ArgumentException($"Set {nameof(CnnTransferOptions.Backbone)} (a CnnModel) or {nameof(CnnTransferOptions.BackbonePath)} (a .cnn or .onnx file).", nameof(options)),
             _ => throw new ArgumentException($"Set {nameof(CnnTransferOptions.Backbone)} or {nameof(CnnTransferOptions.BackbonePath)}, not both.", nameof(options)),
         };
     }

@@ -15,15 +15,26 @@ public sealed class CnnTransferOptions : CnnTrainerOptions
     /// <summary>The trained network to start from (it is copied, never changed). Set this or <see cref="BackbonePath"/>.</summary>
     public CnnModel? Backbone { get; init; }
 
-    /// <summary>A <c>.cnn</c> model file (<see cref="ModelFile"/>) to start from. Set this or <see cref="Backbone"/>.</summary>
+    /// <summary>
+    /// A <c>.cnn</c> model file (<see cref="ModelFile"/>) or an <c>.onnx</c> file (imported into the core; then
+    /// <see cref="FeatureLayer"/> names the ONNX value or node to cut at, e.g. "features") to start from. Set this or
+    /// <see cref="Backbone"/>.
+    /// </summary>
     public string? BackbonePath { get; init; }
 
     /// <summary>
     /// Where to cut: the name of a top-level block of the backbone (a child of its root layer, as
     /// <see cref="LayerPaths.List"/> lists it without '/'); the blocks up to and including it are kept. Null: every block
-    /// but the last (the backbone's own classifier). An unknown name gives an error that lists the blocks.
+    /// but the last (the backbone's own classifier). An unknown name gives an error that lists the blocks. For an ONNX
+    /// backbone: the value or node to take the features from (required).
     /// </summary>
     public string? FeatureLayer { get; init; }
+
+    /// <summary>
+    /// For an ONNX backbone without our normalization metadata: the per-channel (x − mean) / std its training used
+    /// (null: none — the pixels go in as they are).
+    /// </summary>
+    public Normalization? BackboneNormalization { get; init; }
 
     /// <summary>Which kept blocks train; default <see cref="TransferPolicy.Auto"/> (chosen by the training-set size).</summary>
     public TransferPolicy Policy { get; init; } = TransferPolicy.Auto;

@@ -1,0 +1,67 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Cnn.Data;
+using MLNet.Cnn.Tests.Support;
+
+namespace MLNet.Cnn.Trainers.Tests;
+
+/// <summary>The transfer trainer on a real pretrained ONNX backbone (fmnist-resnet-small, cut at "features") with 50 images per class.</summary>
+[TestClass]
+public sealed class OnnxBackboneTransferTests
+{
+    public sealed class Image
+    {
+        [VectorType(28 * 28)] public float[] Features { get; set; } = [];
+        public string Label { get; set; } = "";
+    }
+
+    private static List<Image> Rows(ImageDataset data, int perClass)
+    {
+        var taken = new int[data.ClassCount];
+        var rows = new List<Image>();
+        for (int i = 0; i < data.Count && rows.Count < perClass * data.ClassCount; i++)
+            if (taken[data.Labels[i]]++ < perClass)
+                rows.Add(new Image { Features = data.Pixels(i).ToArray(), Label = data.ClassNames[data.Labels[i]] });
+        return rows;
+    }
+
+    [TestMethod]
+    public void AHeadOnAnOnnxBackboneLearnsFromFiftyImagesPerClassAndSavesAndLoads()
+    {
+        string path = TestModels.PathOf("fmnist-resnet-small.onnx");
+        if (!FashionMnist.IsAvailable()) Assert.Inconclusive($"Fashion-MNIST is not in {FashionMnist.DebianDirectory}; apt-get install -y dataset-fashion-mnist.");
+        var ml = new MLContext(seed: 1);
+        var train = ml.Data.LoadFromEnumerable(Rows(FashionMnist.LoadTrain(), 50));
+        var test = ml.Data.LoadFromEnumerable(Rows(FashionMnist.LoadTest(), 200));
+        var log = new List<string>();
+        ml.Log += (_, e) => { lock (log) log.Add(e.Message); };
+        var model = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.MulticlassClassification.Trainers.CnnTransfer(new CnnTransferOptions
+            {
+                BackbonePath = path, FeatureLayer = "features", Epochs = 100, BatchSize = 50, LearningRate = 1e-2f,
+            }))
+            .Fit(train);
+        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
+        Assert.IsTrue(metrics.MicroAccuracy > 0.85, $"accuracy {metrics.MicroAccuracy} on 2,000 test images");
+        StringAssert.Contains(string.Join("\n", log), "FreezeAll", "500 images: Auto freezes the backbone");
+
+        var file = Path.Combine(Path.GetTempPath(), $"cnn-onnx-transfer-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.Model.Save(model, train.Schema, file);
+            var before = model.Transform(test).GetColumn<float[]>("Score").ToArray();
+            var after = new MLContext().Model.Load(file, out _).Transform(test).GetColumn<float[]>("Score").ToArray();
+            for (int i = 0; i < before.Length; i++) CollectionAssert.AreEqual(before[i], after[i], $"row {i}");
+        }
+        finally { File.Delete(file); }
+    }
+
+    [TestMethod]
+    public void AnOnnxBackboneNeedsTheValueToCutAt()
+    {
+        string path = TestModels.PathOf("fmnist-resnet-small.onnx");
+        var ml = new MLContext(seed: 1);
+        var e = Assert.ThrowsExactly<ArgumentException>(() => ml.MulticlassClassification.Trainers.CnnTransfer(new CnnTransferOptions { BackbonePath = path }));
+        StringAssert.Contains(e.Message, "logits, features");
+    }
+}

@@ -15,7 +15,9 @@ public sealed class OnnxBackboneTransferTests
         public string Label { get; set; } = "";
     }
 
-    private static List<Image> Rows(ImageDataset data, int perClass)
+    internal const string FreshProcessModel = "MLNET_CNN_FRESH_PROCESS_TRANSFER_MODEL";
+
+    internal static List<Image> Rows(ImageDataset data, int perClass)
     {
         var taken = new int[data.ClassCount];
         var rows = new List<Image>();
@@ -52,8 +54,13 @@ public sealed class OnnxBackboneTransferTests
             var before = model.Transform(test).GetColumn<float[]>("Score").ToArray();
             var after = new MLContext().Model.Load(file, out _).Transform(test).GetColumn<float[]>("Score").ToArray();
             for (int i = 0; i < before.Length; i++) CollectionAssert.AreEqual(before[i], after[i], $"row {i}");
+
+            string output = FreshProcess.RunTest(typeof(TransferModelInAFreshProcess), nameof(TransferModelInAFreshProcess.LoadsAndScores), FreshProcessModel, file);
+            var fresh = File.ReadAllLines(file + ".scores").Select(l => l.Split(' ').Select(v => BitConverter.Int32BitsToSingle(int.Parse(v))).ToArray()).ToArray();
+            Assert.AreEqual(before.Length, fresh.Length, output);
+            for (int i = 0; i < before.Length; i++) CollectionAssert.AreEqual(before[i], fresh[i], $"row {i} in a fresh process");
         }
-        finally { File.Delete(file); }
+        finally { File.Delete(file); File.Delete(file + ".scores"); }
     }
 
     [TestMethod]

@@ -32,7 +32,9 @@ public static class CnnCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
-        return new CnnTransferEstimator(CatalogContext.Of(catalog), options, CnnTransferEstimator.Backbone(options));
+        return options.BackboneOnOnnxRuntime
+            ? new OnnxRuntimeTransferEstimator(CatalogContext.Of(catalog), options)
+            : new CnnTransferEstimator(CatalogContext.Of(catalog), options, CnnTransferEstimator.Backbone(options));
     }
 
     /// <summary>

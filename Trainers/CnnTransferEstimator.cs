@@ -100,10 +100,16 @@ internal sealed class CnnTransferEstimator : CnnMulticlassEstimator
         return (new CnnModel(network, _backbone.InputShape, train.ClassNames, normalization), result);
     }
 
-    /// <summary>flatten → [dense(hidden) → ReLU] → [dropout] → dense(classes), named so as not to clash with the blocks.</summary>
     private Sequential Head(IReadOnlyList<Layer> blocks, int features, int classes)
     {
-        var o = _options;
+        string name = "head";
+        while (blocks.Any(b => b.Name == name)) name = "transfer_" + name;
+        return Head(_options, name, features, classes);
+    }
+
+    /// <summary>flatten → [dense(hidden) → ReLU] → [dropout] → dense(classes).</summary>
+    internal static Sequential Head(CnnTransferOptions o, string name, int features, int classes)
+    {
         var layers = new List<Layer> { new FlattenLayer("flatten") };
         int width = features;
         if (o.HeadHidden > 0)
@@ -114,8 +120,6 @@ internal sealed class CnnTransferEstimator : CnnMulticlassEstimator
         }
         if (o.HeadDropout > 0) layers.Add(new DropoutLayer("dropout", o.HeadDropout, o.Seed + 1));
         layers.Add(new DenseLayer("classifier", width, classes));
-        string name = "head";
-        while (blocks.Any(b => b.Name == name)) name = "transfer_" + name;
         return new Sequential(name, [.. layers]);
     }
 

@@ -36,6 +36,13 @@ public sealed class CnnTransferOptions : CnnTrainerOptions
     /// </summary>
     public Normalization? BackboneNormalization { get; init; }
 
+    /// <summary>
+    /// Run an <c>.onnx</c> backbone with ONNX Runtime (ML.NET's ApplyOnnxModel) instead of importing it — for networks
+    /// the importer cannot handle. The backbone is then frozen, <see cref="FeatureLayer"/> must be one of its graph
+    /// outputs, and its features are computed once; only the head trains.
+    /// </summary>
+    public bool BackboneOnOnnxRuntime { get; init; }
+
     /// <summary>Which kept blocks train; default <see cref="TransferPolicy.Auto"/> (chosen by the training-set size).</summary>
     public TransferPolicy Policy { get; init; } = TransferPolicy.Auto;
 

@@ -64,6 +64,48 @@ public sealed class OnnxBackboneTransferTests
     }
 
     [TestMethod]
+    public void ABackboneRunByOnnxRuntimeTrainsAHeadAndSavesAndLoads()
+    {
+        string path = TestModels.PathOf("fmnist-resnet-small.onnx");
+        if (!FashionMnist.IsAvailable()) Assert.Inconclusive($"Fashion-MNIST is not in {FashionMnist.DebianDirectory}; apt-get install -y dataset-fashion-mnist.");
+        var ml = new MLContext(seed: 1);
+        var train = ml.Data.LoadFromEnumerable(Rows(FashionMnist.LoadTrain(), 50));
+        var test = ml.Data.LoadFromEnumerable(Rows(FashionMnist.LoadTest(), 200));
+        var model = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.MulticlassClassification.Trainers.CnnTransfer(new CnnTransferOptions
+            {
+                BackbonePath = path, FeatureLayer = "features", BackboneOnOnnxRuntime = true, Epochs = 100, BatchSize = 50, LearningRate = 1e-2f,
+            }))
+            .Fit(train);
+        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
+        Assert.IsTrue(metrics.MicroAccuracy > 0.85, $"accuracy {metrics.MicroAccuracy} on 2,000 test images");
+        Assert.AreEqual(64, CnnPredictionTransformer.Find(model)!.Model.InputShape[0], "the head reads the 64 features");
+
+        var file = Path.Combine(Path.GetTempPath(), $"cnn-ort-transfer-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.Model.Save(model, train.Schema, file);
+            var before = model.Transform(test).GetColumn<float[]>("Score").ToArray();
+            var after = new MLContext().Model.Load(file, out _).Transform(test).GetColumn<float[]>("Score").ToArray();
+            for (int i = 0; i < before.Length; i++) CollectionAssert.AreEqual(before[i], after[i], $"row {i}");
+        }
+        finally { File.Delete(file); }
+    }
+
+    [TestMethod]
+    public void ABackboneRunByOnnxRuntimeStaysFrozenAndNeedsAGraphOutput()
+    {
+        string path = TestModels.PathOf("fmnist-resnet-small.onnx");
+        var ml = new MLContext(seed: 1);
+        var fineTune = Assert.ThrowsExactly<ArgumentException>(() => ml.MulticlassClassification.Trainers.CnnTransfer(new CnnTransferOptions
+            { BackbonePath = path, FeatureLayer = "features", BackboneOnOnnxRuntime = true, Policy = TransferPolicy.FineTuneAll }));
+        StringAssert.Contains(fineTune.Message, "frozen");
+        var inner = Assert.ThrowsExactly<ArgumentException>(() => ml.MulticlassClassification.Trainers.CnnTransfer(new CnnTransferOptions
+            { BackbonePath = path, FeatureLayer = "some_inner_value", BackboneOnOnnxRuntime = true }));
+        StringAssert.Contains(inner.Message, "logits, features");
+    }
+
+    [TestMethod]
     public void AnOnnxBackboneNeedsTheValueToCutAt()
     {
         string path = TestModels.PathOf("fmnist-resnet-small.onnx");

@@ -36,6 +36,21 @@ public sealed class ElasticWarpTests
     }
 
     [TestMethod]
+    [DataRow(5, 7, 3.0)]
+    [DataRow(28, 28, 4.0)]
+    [DataRow(9, 40, 0.7)]
+    [DataRow(1, 6, 2.0)]
+    public void GaussianSmoothingMatchesItsReference(int height, int width, double sigma)
+    {
+        var random = new Random(height * 100 + width);
+        var field = Enumerable.Range(0, height * width).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        var expected = (float[])field.Clone();
+        GaussianSmoothing.ApplyReference(expected, height, width, sigma);
+        GaussianSmoothing.Apply(field, height, width, sigma);
+        for (int i = 0; i < field.Length; i++) Assert.AreEqual(expected[i], field[i], 1e-5, $"element {i}");
+    }
+
+    [TestMethod]
     public void GaussianSmoothingKeepsAConstantFieldAndAveragesNoise()
     {
         var constant = Enumerable.Repeat(0.75f, 5 * 7).ToArray();

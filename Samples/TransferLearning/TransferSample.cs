@@ -9,13 +9,13 @@ using MLNet.Cnn.Training;
 
 namespace MLNet.Cnn.Samples.TransferLearning;
 
-internal sealed record TransferOptions(string? DataDirectory = null, int PretrainEpochs = 4, int Epochs = 30, int PerClass = 50,
+internal sealed record TransferOptions(string? DataDirectory = null, int PretrainEpochs = 10, int Epochs = 30, int PerClass = 50,
     string Cut = "features", int Seed = 1, string OutputDirectory = "transfer-learning-output", int? PretrainPerClass = null)
 {
     public const string Usage = """
         usage: [--data DIR] [--pretrain-epochs N] [--epochs N] [--per-class N] [--cut BLOCK] [--seed N] [--out DIR] [--pretrain-per-class N]
           --data             folder with the four Fashion-MNIST IDX files (default: /usr/share/datasets/fashion-mnist)
-          --pretrain-epochs  epochs of the backbone on classes 0–4 (default 4)
+          --pretrain-epochs  epochs of the backbone on classes 0–4 (default 10)
           --epochs           epochs of both small-data trainings, transfer and from scratch (default 30)
           --per-class        labelled training images per class of 5–9 (default 50: 250 images)
           --cut              the backbone's top-level block the transfer keeps up to (default "features": the convolutions)

@@ -3,6 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLNet.Cnn.Layers;
+using MLNet.Cnn.Onnx;
 using MLNet.Cnn.Onnx.Proto;
 
 namespace MLNet.Cnn.Trainers;
@@ -44,10 +45,7 @@ internal sealed class OnnxRuntimeTransferEstimator : IEstimator<CnnPredictionTra
         _features = checked((int)dims.Skip(1).Aggregate(1L, (size, d) => d.DimValue > 0 ? size * d.DimValue
             : throw new ArgumentException($"The output '{output.Name}' of '{path}' has an unknown size; the head needs a known feature count.", nameof(options))));
         // The backbone graph reads the trainer's pixel column and writes the feature column; nothing else is kept as output.
-        string input = graph.Input[0].Name;
-        foreach (var node in graph.Node)
-            for (int i = 0; i < node.Input.Count; i++) if (node.Input[i] == input) node.Input[i] = options.FeatureColumnName;
-        graph.Input[0].Name = options.FeatureColumnName;
+        OnnxGraphEdits.Rename(graph, graph.Input[0].Name, options.FeatureColumnName);
         graph.Node.Add(new NodeProto { OpType = "Identity", Name = FeaturesColumnName, Input = { output.Name }, Output = { FeaturesColumnName } });
         output.Name = FeaturesColumnName;
         graph.Output.Clear();

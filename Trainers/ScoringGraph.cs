@@ -28,13 +28,7 @@ internal sealed class ScoringGraph
         var graph = _proto.Graph;
         _taken = graph.Node.SelectMany(n => n.Output).Concat(graph.Initializer.Select(i => i.Name)).ToHashSet();
         CheckFree(inputColumn);
-        if (inputColumn != OnnxExporter.InputName)
-        {
-            graph.Input[0].Name = inputColumn;
-            foreach (var node in graph.Node)
-                for (int i = 0; i < node.Input.Count; i++)
-                    if (node.Input[i] == OnnxExporter.InputName) node.Input[i] = inputColumn;
-        }
+        OnnxGraphEdits.Rename(graph, OnnxExporter.InputName, inputColumn);
         FoldNormalization(graph.Input[0].Name);
         graph.Output.Clear();
     }
@@ -50,9 +44,7 @@ internal sealed class ScoringGraph
         if (n.Mean.All(m => m == 0) && n.Std.All(s => s == 1)) return;
         var graph = _proto.Graph;
         string centered = "cnn_input_centered", normalized = "cnn_input_normalized";
-        foreach (var node in graph.Node)
-            for (int i = 0; i < node.Input.Count; i++)
-                if (node.Input[i] == input) node.Input[i] = normalized;
+        OnnxGraphEdits.Redirect(graph, input, normalized);
         int channels = n.Mean.Count;
         graph.Node.Insert(0, Node("Sub", centered, [input, ChannelConstant("cnn_input_mean", n.Mean, channels)], [centered], []));
         graph.Node.Insert(1, Node("Div", normalized, [centered, ChannelConstant("cnn_input_std", n.Std, channels)], [normalized], []));
@@ -97,9 +89,7 @@ internal sealed class ScoringGraph
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(padding);
         var graph = _proto.Graph;
         string image = graph.Input[0].Name, crops = "cnn_ten_crops";
-        foreach (var node in graph.Node)
-            for (int i = 0; i < node.Input.Count; i++)
-                if (node.Input[i] == image) node.Input[i] = crops;
+        OnnxGraphEdits.Redirect(graph, image, crops);
         int h = _model.InputShape[1], w = _model.InputShape[2], k = _model.Network.OutputShape(new MLNet.Cnn.Tensors.TensorShape([1, .. _model.InputShape.Dimensions]))[1];
         var nodes = new List<NodeProto>
         {

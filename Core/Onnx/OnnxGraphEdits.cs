@@ -39,10 +39,15 @@ internal static class OnnxGraphEdits
         if (taken.Contains(to))
             throw new ArgumentException($"The name '{to}' is also the name of a value inside the network's ONNX graph; choose another name.");
         foreach (var value in graph.Input.Concat(graph.Output).Where(v => v.Name == from)) value.Name = to;
+        Redirect(graph, from, to);
         foreach (var node in graph.Node)
-        {
-            for (int i = 0; i < node.Input.Count; i++) if (node.Input[i] == from) node.Input[i] = to;
             for (int i = 0; i < node.Output.Count; i++) if (node.Output[i] == from) node.Output[i] = to;
-        }
+    }
+
+    /// <summary>Makes every node that reads <paramref name="from"/> read <paramref name="to"/> instead (to put steps in front of a value).</summary>
+    public static void Redirect(GraphProto graph, string from, string to)
+    {
+        foreach (var node in graph.Node)
+            for (int i = 0; i < node.Input.Count; i++) if (node.Input[i] == from) node.Input[i] = to;
     }
 }

@@ -20,6 +20,10 @@ public static class FashionMnist
             .All(name => Find(dir, name) is not null);
     }
 
+    /// <summary>What to tell a user when <see cref="IsAvailable"/> is false: where it looked and how to get the data.</summary>
+    public static string NotFoundMessage(string? directory = null) =>
+        $"Fashion-MNIST not found in '{directory ?? DebianDirectory}'. Install it with `sudo apt-get install -y dataset-fashion-mnist`, or pass --data DIR.";
+
     public static ImageDataset LoadTrain(string? directory = null) => Load(directory, "train");
 
     public static ImageDataset LoadTest(string? directory = null) => Load(directory, "t10k");

@@ -13,8 +13,7 @@ if (!SampleOptions.TryParse(args, out var options, out string? error))
 }
 if (!FashionMnist.IsAvailable(options.DataDirectory))
 {
-    Console.Error.WriteLine($"Fashion-MNIST not found in '{options.DataDirectory ?? FashionMnist.DebianDirectory}'. " +
-        "Install it with `sudo apt-get install -y dataset-fashion-mnist`, or pass --data DIR.");
+    Console.Error.WriteLine(FashionMnist.NotFoundMessage(options.DataDirectory));
     return 3;
 }
 

@@ -14,8 +14,7 @@ if (!SampleOptions.TryParse(args, out var options, out string? error))
 }
 if (!MLNet.Cnn.Data.FashionMnist.IsAvailable(options.DataDirectory))
 {
-    Console.Error.WriteLine($"Fashion-MNIST not found in '{options.DataDirectory ?? MLNet.Cnn.Data.FashionMnist.DebianDirectory}'. " +
-        "Install it with `sudo apt-get install -y dataset-fashion-mnist`, or pass --data DIR.");
+    Console.Error.WriteLine(MLNet.Cnn.Data.FashionMnist.NotFoundMessage(options.DataDirectory));
     return 3;
 }
 var result = FashionMnistSample.Run(options, Console.Out);

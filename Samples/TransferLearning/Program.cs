@@ -30,8 +30,7 @@ for (int i = 0; i < args.Length; i++)
 }
 if (!MLNet.Cnn.Data.FashionMnist.IsAvailable(options.DataDirectory))
 {
-    Console.Error.WriteLine($"Fashion-MNIST not found in '{options.DataDirectory ?? MLNet.Cnn.Data.FashionMnist.DebianDirectory}'. " +
-        "Install it with `sudo apt-get install -y dataset-fashion-mnist`, or pass --data DIR.");
+    Console.Error.WriteLine(MLNet.Cnn.Data.FashionMnist.NotFoundMessage(options.DataDirectory));
     return 3;
 }
 var result = TransferSample.Run(options, Console.Out);

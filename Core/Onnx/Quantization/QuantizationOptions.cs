@@ -1,0 +1,41 @@
+namespace MLNet.Cnn.Onnx.Quantization;
+
+/// <summary>How <see cref="Int8Quantizer"/> chooses activation ranges from the calibration images.</summary>
+public enum CalibrationMethod
+{
+    /// <summary>The smallest and largest value seen (onnxruntime.quantization's default): nothing saturates on the calibration set.</summary>
+    MinMax,
+
+    /// <summary>
+    /// The <see cref="QuantizationOptions.Percentile"/> of the values seen, from a histogram: rare outliers saturate so the
+    /// common values get a finer step.
+    /// </summary>
+    Percentile,
+}
+
+/// <summary>Settings of post-training int8 quantization.</summary>
+public sealed record QuantizationOptions
+{
+    public CalibrationMethod Calibration { get; init; } = CalibrationMethod.MinMax;
+
+    /// <summary>For <see cref="CalibrationMethod.Percentile"/>: the share of values (in percent) each range must hold, from each end.</summary>
+    public double Percentile { get; init; } = 99.999;
+
+    /// <summary>One weight scale per output channel (true, the usual choice for convolutions) or one per tensor.</summary>
+    public bool PerChannel { get; init; } = true;
+
+    /// <summary>Images per calibration run of ONNX Runtime.</summary>
+    public int CalibrationBatchSize { get; init; } = 32;
+
+    /// <summary>Names of ONNX nodes to leave in float (e.g. a sensitive first convolution).</summary>
+    public IReadOnlyCollection<string> ExcludedNodes { get; init; } = [];
+
+    internal void Validate()
+    {
+        if (Calibration == CalibrationMethod.Percentile && Percentile is not (> 50 and <= 100))
+            throw new ArgumentOutOfRangeException(nameof(Percentile), Percentile, "Percentile must be in (50, 100].");
+        if (CalibrationBatchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(CalibrationBatchSize), CalibrationBatchSize, "CalibrationBatchSize must be at least 1.");
+        ArgumentNullException.ThrowIfNull(ExcludedNodes);
+    }
+}

@@ -14,7 +14,8 @@ public sealed record FashionMnistResult(double MicroAccuracy, double MacroAccura
 /// <summary>
 /// Fashion-MNIST through an ML.NET pipeline: pixel vectors and label names in an IDataView → MapValueToKey → the CNN
 /// trainer → MapKeyToValue; ML.NET's evaluator, a per-class table, the confusion matrix (printed and as PNG), training
-/// curves (PNG), the model saved, reloaded and asked about a few test images.
+/// curves (PNG), the model saved, reloaded and asked about a few test images, and the network written for deployment
+/// (core model file, ONNX, int8 ONNX).
 /// </summary>
 internal static class FashionMnistSample
 {
@@ -38,7 +39,8 @@ internal static class FashionMnistSample
     public static FashionMnistResult Run(SampleOptions options, TextWriter output)
     {
         var clock = Stopwatch.StartNew();
-        var train = Rows(Data.FashionMnist.LoadTrain(options.DataDirectory), options.TrainCount);
+        var trainImages = Data.FashionMnist.LoadTrain(options.DataDirectory);
+        var train = Rows(trainImages, options.TrainCount);
         var test = Rows(Data.FashionMnist.LoadTest(options.DataDirectory), options.TestCount);
         output.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0} test images ({clock.Elapsed.TotalSeconds:F1} s)");
 
@@ -63,6 +65,7 @@ internal static class FashionMnistSample
         string modelPath = Path.Combine(directory, "fashion-mnist-cnn.zip");
         ml.Model.Save(model, trainView.Schema, modelPath);
         output.WriteLine($"wrote {modelPath} ({new FileInfo(modelPath).Length / 1024.0:F0} KiB), training-curves.png and confusion-matrix.png in {directory}");
+        DeploymentFiles.Write(cnn.Model, trainImages, directory, output);
 
         var engine = ml.Model.CreatePredictionEngine<FashionImage, Prediction>(ml.Model.Load(modelPath, out _));
         output.WriteLine("the reloaded model on the first test images:");

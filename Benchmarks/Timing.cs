@@ -33,21 +33,27 @@ internal static class Timing
     /// </summary>
     public static (double A, double B) MedianSecondsInterleaved(Action a, Action b, int calls)
     {
-        Warm(a);
-        Warm(b);
+        var seconds = MedianSecondsInterleaved(calls, a, b);
+        return (seconds[0], seconds[1]);
+    }
+
+    /// <summary>The median seconds of each action, all timed in alternating blocks as above (a×5, b×5, c×5, a×5, …).</summary>
+    public static double[] MedianSecondsInterleaved(int calls, params Action[] actions)
+    {
+        foreach (var action in actions) Warm(action);
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        var secondsA = new double[calls];
-        var secondsB = new double[calls];
+        var seconds = actions.Select(_ => new double[calls]).ToArray();
         for (int start = 0; start < calls; start += Block)
         {
             int end = Math.Min(calls, start + Block);
-            for (int i = start; i < end; i++) secondsA[i] = TimeOne(a);
-            Thread.Sleep(QuietMilliseconds);
-            for (int i = start; i < end; i++) secondsB[i] = TimeOne(b);
-            Thread.Sleep(QuietMilliseconds);
+            for (int k = 0; k < actions.Length; k++)
+            {
+                for (int i = start; i < end; i++) seconds[k][i] = TimeOne(actions[k]);
+                Thread.Sleep(QuietMilliseconds);
+            }
         }
-        return (Median(secondsA), Median(secondsB));
+        return seconds.Select(Median).ToArray();
     }
 
     private static void Warm(Action call)

@@ -67,8 +67,8 @@ internal sealed class CnnTransferEstimator : CnnMulticlassEstimator
             $"head of {head.ParameterCount:N0} parameters, {train.Count:N0} images{(validation is null ? "" : $", validating on {validation.Count:N0}")}.");
 
         var normalization = _backbone.Normalization;
-        train = Normalize(train, normalization);
-        validation = validation is null ? null : Normalize(validation, normalization);
+        train = train.Normalized(normalization);
+        validation = validation?.Normalized(normalization);
         TrainingResult result;
         if (frozen == _cut && trainerOptions.Augmentation is null && trainerOptions.BatchMixing is null)
         {
@@ -121,25 +121,6 @@ internal sealed class CnnTransferEstimator : CnnMulticlassEstimator
         if (o.HeadDropout > 0) layers.Add(new DropoutLayer("dropout", o.HeadDropout, o.Seed + 1));
         layers.Add(new DenseLayer("classifier", width, classes));
         return new Sequential(name, [.. layers]);
-    }
-
-    /// <summary>The images with (x − mean[c]) / std[c] applied (the dataset itself when the normalization is the identity).</summary>
-    internal static ImageDataset Normalize(ImageDataset data, Normalization n)
-    {
-        if (n.Mean.All(m => m == 0) && n.Std.All(s => s == 1)) return data;
-        int plane = data.Height * data.Width;
-        var pixels = new float[data.Count * data.ImageSize];
-        for (int i = 0; i < data.Count; i++)
-        {
-            var source = data.Pixels(i);
-            var target = pixels.AsSpan(i * data.ImageSize, data.ImageSize);
-            for (int c = 0; c < data.Channels; c++)
-            {
-                float mean = n.Mean[c], std = n.Std[c];
-                for (int k = c * plane; k < (c + 1) * plane; k++) target[k] = (source[k] - mean) / std;
-            }
-        }
-        return new ImageDataset(pixels, data.Labels.ToArray(), data.Channels, data.Height, data.Width, data.ClassNames);
     }
 
     /// <summary>The backbone's output for every image, in inference mode, as a dataset of [C, H, W] (or [D, 1, 1]) "images".</summary>

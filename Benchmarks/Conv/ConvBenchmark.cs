@@ -1,5 +1,8 @@
 using MLNet.Cnn.Benchmarks.Onnx;
 using MLNet.Cnn.Kernels;
+using MLNet.Cnn.Layers;
+using MLNet.Cnn.Models;
+using MLNet.Cnn.Onnx;
 using MLNet.Cnn.Tensors;
 
 namespace MLNet.Cnn.Benchmarks.Conv;
@@ -49,7 +52,7 @@ internal static class ConvBenchmark
         var gradWeight = new Tensor(g.WeightShape);
         var gradBias = new Tensor(g.BiasShape);
 
-        using var peer = new OrtConv(g, weight, bias, input, peerOutput, options.Threads);
+        using var peer = new OrtBoundSession(ConvModel(g, weight, bias), input, peerOutput, options.Threads);
         Conv2d.Forward(g, input, weight, bias, output);
         peer.Run();
         CheckAgainstPeer(shape.Name, output, peerOutput);
@@ -69,6 +72,16 @@ internal static class ConvBenchmark
             Results.Number(oursGflops / peerGflops, 3));
         results.Add(shape.Name, "forward_backward", Results.Number(Timing.GigaflopsPerSecond(3 * flops, oursBackward)), "", "");
         Console.WriteLine($"  forward: ours {ours * 1e3:F2} ms, ORT {theirs * 1e3:F2} ms; forward+backward: ours {oursBackward * 1e3:F2} ms");
+    }
+
+    /// <summary>The peer's model: the same convolution (same weights and bias) as a one-layer network exported by <see cref="OnnxExporter"/> (one Conv node).</summary>
+    private static byte[] ConvModel(Conv2dGeometry g, Tensor weight, Tensor bias)
+    {
+        var conv = new Conv2dLayer("conv", g.InChannels, g.OutChannels, g.KernelHeight, g.KernelWidth, g.StrideH, g.StrideW,
+            ConvPadding.Explicit(g.Padding), g.DilationH, g.Groups);
+        weight.Span.CopyTo(conv.Weight.Value.Span);
+        bias.Span.CopyTo(conv.Bias!.Value.Span);
+        return OnnxExporter.ToBytes(new CnnModel(conv, new TensorShape(g.InChannels, g.InHeight, g.InWidth), []));
     }
 
     /// <summary>Throws when any element differs from ORT's by more than 1e-3 relative to max(1, |ORT's|).</summary>

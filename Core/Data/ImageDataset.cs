@@ -124,6 +124,27 @@ public sealed class ImageDataset
         }
     }
 
+    /// <summary>These images with (x − mean[c]) / std[c] applied, targets kept (the dataset itself when the normalization is the identity).</summary>
+    public ImageDataset Normalized(MLNet.Cnn.Models.Normalization n)
+    {
+        if (n.Mean.All(m => m == 0) && n.Std.All(s => s == 1)) return this;
+        int plane = Height * Width;
+        var pixels = new float[Count * ImageSize];
+        for (int i = 0; i < Count; i++)
+        {
+            var source = Pixels(i);
+            var target = pixels.AsSpan(i * ImageSize, ImageSize);
+            for (int c = 0; c < Channels; c++)
+            {
+                float mean = n.Mean[c], std = n.Std[c];
+                for (int k = c * plane; k < (c + 1) * plane; k++) target[k] = (source[k] - mean) / std;
+            }
+        }
+        return _targets is null
+            ? new ImageDataset(pixels, _labels!.ToArray(), Channels, Height, Width, ClassNames)
+            : ForRegression(pixels, _targets.ToArray(), TargetCount, Channels, Height, Width);
+    }
+
     /// <summary>The images at <paramref name="indices"/>, with their targets, as a new dataset sharing nothing with this one.</summary>
     public ImageDataset Subset(ReadOnlySpan<int> indices)
     {

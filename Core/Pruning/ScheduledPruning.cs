@@ -9,8 +9,8 @@ internal sealed class ScheduledPruning(MagnitudePruner pruner, SparsitySchedule 
 {
     public double Sparsity => pruner.Sparsity;
 
-    /// <summary>Whether the masks are final once <paramref name="stepsDone"/> steps have run (the last pruning step among them).</summary>
-    public bool IsFinal(int stepsDone) => stepsDone > schedule.EndStep;
+    /// <summary>Whether the masks are final from <paramref name="step"/> on (the last pruning runs before that step's forward pass).</summary>
+    public bool IsFinalFrom(int step) => step >= schedule.EndStep;
 
     public void BeforeStep(int step)
     {

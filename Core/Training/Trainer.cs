@@ -79,6 +79,7 @@ public static class Trainer
         for (int epoch = 1; epoch <= options.Epochs && stop == StopReason.Completed; epoch++)
         {
             var epochClock = Stopwatch.StartNew();
+            int firstStep = step;
             // Not HashCode.Combine: it is seeded randomly per process, which would break run-to-run determinism.
             new Random(unchecked(options.Seed * 1_000_003 + epoch)).Shuffle(order);
             double lossSum = 0, metricSum = 0;
@@ -146,7 +147,7 @@ public static class Trainer
             options.Progress?.Report(report);
             schedule?.OnEpochEnd(epoch, check?.Loss ?? row.Loss);
 
-            if (pruning is not null && !pruning.IsFinal(step)) continue;   // see TrainerOptions.Sparsity
+            if (pruning is not null && !pruning.IsFinalFrom(firstStep)) continue;   // see TrainerOptions.Sparsity
             double monitored = check?.Loss ?? row.Loss;
             if (monitored < bestLoss)
             {

@@ -57,10 +57,11 @@ public sealed class TrainerOptions
 
     /// <summary>
     /// Prunes weights by magnitude during training on this schedule, built from the number of batches per epoch (as
-    /// <see cref="Schedule"/>), and fine-tunes with the pruned weights held at zero; null: no pruning. Until the
-    /// schedule's last pruning step has run, the loss rises by design and the weights are denser than the final masks
-    /// allow: such epochs are neither kept as the best (<see cref="RestoreBestWeights"/>) nor counted towards
-    /// <see cref="EarlyStoppingPatience"/>. Progress and results report the sparsity of the pruned weights.
+    /// <see cref="Schedule"/>), and fine-tunes with the pruned weights held at zero; null: no pruning. While the schedule
+    /// still prunes, the loss rises by design and the weights are denser than the final masks allow: an epoch counts
+    /// for <see cref="RestoreBestWeights"/> and <see cref="EarlyStoppingPatience"/> only if it ran with the final masks
+    /// from its first step (its mean training loss would otherwise flatter it). Progress and results report the
+    /// sparsity of the pruned weights.
     /// </summary>
     public Func<int, SparsitySchedule>? Sparsity { get; init; }
 

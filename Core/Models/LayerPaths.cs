@@ -36,8 +36,7 @@ public static class LayerPaths
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         var layers = List(model);
-        var byPath = layers.Where(l => l.Path == name).ToList();
-        var matches = byPath.Count > 0 ? byPath : layers.Where(l => l.Layer.Name == name).ToList();
+        var matches = Matching(layers, name, l => l.Path, l => l.Layer);
         return matches.Count switch
         {
             1 => matches[0],
@@ -47,6 +46,26 @@ public static class LayerPaths
             _ => throw new ArgumentException(
                 $"{matches.Count} layers of the network '{model.Network.Name}' are named '{name}'; name one by its path: {Describe(matches)}.", nameof(name)),
         };
+    }
+
+    /// <summary>
+    /// Every layer below the root with its path, each before its children, in the order of <see cref="List"/>; unlike
+    /// <see cref="List"/> it needs no input shape, so it takes a bare network.
+    /// </summary>
+    public static IEnumerable<(string Path, Layer Layer)> Walk(Layer network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return Below(network, "");
+
+        static IEnumerable<(string, Layer)> Below(Layer parent, string prefix) =>
+            parent.Children.SelectMany(child => Below(child, prefix + child.Name + Separator).Prepend((prefix + child.Name, child)));
+    }
+
+    /// <summary>The naming rule of <see cref="Find"/>: the layer with path <paramref name="name"/>, or else every layer with that plain name.</summary>
+    internal static List<T> Matching<T>(IReadOnlyList<T> layers, string name, Func<T, string> path, Func<T, Layer> layer)
+    {
+        var byPath = layers.Where(l => path(l) == name).ToList();
+        return byPath.Count > 0 ? byPath : layers.Where(l => layer(l).Name == name).ToList();
     }
 
     // The routing of the composite layers: a Sequential feeds each child the previous child's output; the others

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MLNet.Cnn.Data;
 using MLNet.Cnn.Layers;
+using MLNet.Cnn.Pruning;
 using MLNet.Cnn.Tensors;
 
 namespace MLNet.Cnn.Training;
@@ -14,6 +15,8 @@ namespace MLNet.Cnn.Training;
 /// the weights of the last epoch that ended with a finite loss (or to its starting weights).
 /// Training batches may be augmented (<see cref="TrainerOptions.Augmentation"/>, image by image, in parallel, each image
 /// with its own seeded draw) and then mixed (<see cref="TrainerOptions.BatchMixing"/>); validation never is.
+/// With <see cref="TrainerOptions.Sparsity"/>, weights are pruned on its schedule before the forward pass of a step, and
+/// the pruned weights and their gradients are held at zero (see <see cref="MagnitudePruner"/>).
 /// All cores are used by the kernels and the augmentation; every random draw is seeded, so runs are deterministic.
 /// </summary>
 public static class Trainer
@@ -59,6 +62,8 @@ public static class Trainer
         var order = Enumerable.Range(0, train.Count).ToArray();
         var augmenter = options.Augmentation is null ? null : new SampleAugmenter(options.Augmentation, options.AugmentTargets, options.Seed, train);
         var mixer = options.BatchMixing is null ? null : new BatchMixer(options.BatchMixing, batch, train.ClassCount, images.Shape);
+        var pruning = options.Sparsity is null ? null
+            : new ScheduledPruning(new MagnitudePruner(network, options.Pruning), options.Sparsity(batchesPerEpoch));
 
         var clock = Stopwatch.StartNew();
         var epochs = new List<EpochResult>();
@@ -74,6 +79,7 @@ public static class Trainer
         for (int epoch = 1; epoch <= options.Epochs && stop == StopReason.Completed; epoch++)
         {
             var epochClock = Stopwatch.StartNew();
+            int firstStep = step;
             // Not HashCode.Combine: it is seeded randomly per process, which would break run-to-run determinism.
             new Random(unchecked(options.Seed * 1_000_003 + epoch)).Shuffle(order);
             double lossSum = 0, metricSum = 0;
@@ -90,6 +96,7 @@ public static class Trainer
                     mixer.Mix(images, targets, new Random(SeedMix.Of(options.Seed, epoch, -1 - b)));
                     (lossTargets, metricTargets) = (mixer.SoftTargets, mixer.DominantLabels);
                 }
+                pruning?.BeforeStep(step);
                 var output = network.Forward(images, training: true);
                 // A non-finite output would make the loss throw; it is divergence, reported as such.
                 double batchLoss = float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(output.Span)) ? loss.Compute(output, lossTargets, gradient) : double.NaN;
@@ -101,6 +108,7 @@ public static class Trainer
                 }
                 metricSum += task.MetricSum(output, metricTargets);
                 network.Backward(gradient);
+                pruning?.AfterBackward();
                 if (options.GradientClipNorm is { } maxNorm && !double.IsFinite(GradientClipping.ClipByGlobalNorm(parameters, maxNorm)))
                 {
                     (stop, message) = (StopReason.Diverged, $"the gradient norm became non-finite at epoch {epoch}, batch {b + 1}; " +
@@ -109,6 +117,7 @@ public static class Trainer
                 }
                 if (schedule is not null) optimizer.LearningRate = schedule.LearningRate(step);
                 optimizer.Step();
+                pruning?.AfterStep();
                 step++;
                 lossSum += batchLoss * batch;
                 seen += batch;
@@ -131,12 +140,14 @@ public static class Trainer
             (double Loss, double Metric)? check = validation is null ? null : task.Evaluate(network, validation, loss);
             var report = Progress(epoch, batchesPerEpoch, lossSum / seen, metricSum / seen, check) with { IsEpochEnd = true };
             var row = new EpochResult(epoch, report.Loss, report.Accuracy, report.MeanAbsoluteError, report.ValidationLoss,
-                report.ValidationAccuracy, report.ValidationMeanAbsoluteError, seen / epochClock.Elapsed.TotalSeconds, epochClock.Elapsed);
+                report.ValidationAccuracy, report.ValidationMeanAbsoluteError, seen / epochClock.Elapsed.TotalSeconds, epochClock.Elapsed,
+                report.Sparsity);
             epochs.Add(row);
             lastGood = WeightSnapshot.Take(network);
             options.Progress?.Report(report);
             schedule?.OnEpochEnd(epoch, check?.Loss ?? row.Loss);
 
+            if (pruning is not null && !pruning.IsFinalFrom(firstStep)) continue;   // see TrainerOptions.Sparsity
             double monitored = check?.Loss ?? row.Loss;
             if (monitored < bestLoss)
             {
@@ -160,7 +171,7 @@ public static class Trainer
             var (validationAccuracy, validationMeanAbsoluteError) = task.Named(check?.Metric);
             return new TrainingProgress(epoch, options.Epochs, batchIndex, batchesPerEpoch, meanLoss, accuracy, meanAbsoluteError,
                 optimizer.LearningRate, rate, clock.Elapsed, remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining,
-                check?.Loss, validationAccuracy, validationMeanAbsoluteError);
+                check?.Loss, validationAccuracy, validationMeanAbsoluteError, Sparsity: pruning?.Sparsity);
         }
     }
 }

@@ -1,6 +1,7 @@
 using MLNet.Cnn.Augment;
 using MLNet.Cnn.Data;
 using MLNet.Cnn.Layers;
+using MLNet.Cnn.Pruning;
 
 namespace MLNet.Cnn.Training;
 
@@ -54,6 +55,19 @@ public sealed class TrainerOptions
     /// </summary>
     public BatchMixing? BatchMixing { get; init; }
 
+    /// <summary>
+    /// Prunes weights by magnitude during training on this schedule, built from the number of batches per epoch (as
+    /// <see cref="Schedule"/>), and fine-tunes with the pruned weights held at zero; null: no pruning. While the schedule
+    /// still prunes, the loss rises by design and the weights are denser than the final masks allow: an epoch counts
+    /// for <see cref="RestoreBestWeights"/> and <see cref="EarlyStoppingPatience"/> only if it ran with the final masks
+    /// from its first step (its mean training loss would otherwise flatter it). Progress and results report the
+    /// sparsity of the pruned weights.
+    /// </summary>
+    public Func<int, SparsitySchedule>? Sparsity { get; init; }
+
+    /// <summary>Which weights <see cref="Sparsity"/> prunes and how the threshold is taken.</summary>
+    public PruningOptions Pruning { get; init; } = new();
+
     public IProgress<TrainingProgress>? Progress { get; init; }
 
     /// <summary>Report progress every this many batches (and at every epoch end).</summary>
@@ -69,6 +83,7 @@ public sealed class TrainerOptions
             throw new ArgumentException($"EarlyStoppingPatience must be positive; {EarlyStoppingPatience} was given.", nameof(EarlyStoppingPatience));
         if (!Enum.IsDefined(AugmentTargets))
             throw new ArgumentException($"AugmentTargets {(int)AugmentTargets} is not one of None, Keypoints, Boxes.", nameof(AugmentTargets));
+        if (Pruning is null) throw new ArgumentNullException(nameof(Pruning), "Pruning must not be null; leave it out for the defaults.");
         if (ProgressInterval <= 0)
             throw new ArgumentException($"ProgressInterval must be positive; {ProgressInterval} was given.", nameof(ProgressInterval));
     }

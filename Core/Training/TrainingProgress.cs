@@ -4,14 +4,15 @@ namespace MLNet.Cnn.Training;
 /// What <see cref="Trainer"/> reports through <see cref="TrainerOptions.Progress"/>: during an epoch (running
 /// means over the epoch so far) and, with <see cref="IsEpochEnd"/>, once the epoch and its validation are done.
 /// Beside the loss, classification reports <see cref="Accuracy"/> and regression <see cref="MeanAbsoluteError"/>
-/// (mean |prediction − target| over all target values); the other one is null.
+/// (mean |prediction − target| over all target values); the other one is null. <see cref="Sparsity"/>, when training
+/// prunes, is the share of the candidate weights pruned so far.
 /// </summary>
 public sealed record TrainingProgress(
     int Epoch, int Epochs, int Batch, int BatchesPerEpoch,
     double Loss, double? Accuracy, double? MeanAbsoluteError, float LearningRate, double ImagesPerSecond,
     TimeSpan Elapsed, TimeSpan Remaining,
     double? ValidationLoss = null, double? ValidationAccuracy = null, double? ValidationMeanAbsoluteError = null,
-    bool IsEpochEnd = false)
+    bool IsEpochEnd = false, double? Sparsity = null)
 {
     public override string ToString()
     {
@@ -19,7 +20,7 @@ public sealed record TrainingProgress(
             ? $"  val_loss {vl:F4}{Metric("val_acc", ValidationAccuracy)}{Metric("val_mae", ValidationMeanAbsoluteError)}"
             : "";
         return $"epoch {Epoch}/{Epochs}  batch {Batch}/{BatchesPerEpoch}  loss {Loss:F4}{Metric("acc", Accuracy)}{Metric("mae", MeanAbsoluteError)}" +
-               $"{validation}  lr {LearningRate:G3}  {ImagesPerSecond:F0} img/s  elapsed {Format(Elapsed)}  left {Format(Remaining)}";
+               $"{validation}{Metric("sparsity", Sparsity)}  lr {LearningRate:G3}  {ImagesPerSecond:F0} img/s  elapsed {Format(Elapsed)}  left {Format(Remaining)}";
     }
 
     private static string Metric(string name, double? value) => value is { } v ? $"  {name} {v:F4}" : "";

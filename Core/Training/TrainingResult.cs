@@ -15,11 +15,12 @@ public enum StopReason
 
 /// <summary>
 /// One row per finished epoch. Classification fills the accuracies and regression the mean absolute errors (over all target
-/// values); the other pair is null, as are the validation figures without a validation set.
+/// values); the other pair is null, as are the validation figures without a validation set. <see cref="Sparsity"/> is the
+/// share of the pruned weights at the epoch's end when training prunes (<see cref="TrainerOptions.Sparsity"/>), else null.
 /// </summary>
 public sealed record EpochResult(int Epoch, double Loss, double? Accuracy, double? MeanAbsoluteError,
     double? ValidationLoss, double? ValidationAccuracy, double? ValidationMeanAbsoluteError,
-    double ImagesPerSecond, TimeSpan Duration);
+    double ImagesPerSecond, TimeSpan Duration, double? Sparsity = null);
 
 public sealed record TrainingResult(StopReason StopReason, string Message, IReadOnlyList<EpochResult> Epochs,
     int? BestEpoch, TimeSpan Duration, double ImagesPerSecond);

@@ -24,6 +24,11 @@ internal static class Hyperparameter
         value >= 0 && value < 1 ? value
             : throw new ArgumentException($"{name} must be in [0, 1); {value} was given.", name);
 
+    /// <summary><paramref name="value"/> in [0, 1) (sparsities).</summary>
+    public static double Fraction(double value, string name) =>
+        value >= 0 && value < 1 ? value
+            : throw new ArgumentException($"{name} must be in [0, 1); {value} was given.", name);
+
     /// <summary><paramref name="value"/> in (0, 1) (decay factors of schedules, percentages).</summary>
     public static float OpenFraction(float value, string name) =>
         value > 0 && value < 1 ? value

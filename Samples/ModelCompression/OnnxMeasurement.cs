@@ -17,7 +17,7 @@ internal sealed record OnnxMeasurement(string Name, long Bytes, long GzipBytes, 
     public static OnnxMeasurement Of(string name, byte[] model, ImageDataset test, int latencyRuns)
     {
         var (median, p90) = Latencies(model, test, latencyRuns);
-        return new OnnxMeasurement(name, model.Length, GzipSize(model), Accuracy(model, test), median, p90);
+        return new OnnxMeasurement(name, model.Length, GzipSize(model), AccuracyOf(model, test), median, p90);
     }
 
     public static long GzipSize(byte[] bytes)
@@ -27,7 +27,7 @@ internal sealed record OnnxMeasurement(string Name, long Bytes, long GzipBytes, 
         return compressed.Length;
     }
 
-    private static double Accuracy(byte[] model, ImageDataset test)
+    private static double AccuracyOf(byte[] model, ImageDataset test)
     {
         using var session = new InferenceSession(model);
         int correct = 0;

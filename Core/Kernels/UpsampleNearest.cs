@@ -62,8 +62,8 @@ public static unsafe class UpsampleNearest
         });
     }
 
-    /// <summary>⌊index·inSize/outSize⌋.</summary>
-    private static int Source(int index, int inSize, int outSize) => (int)((long)index * inSize / outSize);
+    /// <summary>⌊index·inSize/outSize⌋: the input row (or column) that output row (or column) <paramref name="index"/> reads.</summary>
+    internal static int Source(int index, int inSize, int outSize) => (int)((long)index * inSize / outSize);
 
     /// <summary>The source column of every output column, as ints in a pooled buffer.</summary>
     private static ScratchBuffer SourceColumns(int width, int outWidth)

@@ -21,8 +21,9 @@ namespace MLNet.Cnn.Onnx;
 /// <see cref="InputShapeKey"/>, <see cref="NormalizationMeanKey"/> and <see cref="NormalizationStdKey"/> (JSON arrays), and
 /// <see cref="NormalizationInGraphKey"/> says whether the graph applies it ("true") or expects it applied ("false").
 /// Padding that depends on the input size ("same") is resolved for the model's input size [H, W]; the exported graph
-/// is meant for that size (the batch may vary). A layer type with no ONNX mapping gives a
-/// <see cref="NotSupportedException"/> naming the layer; no graph is written then.
+/// is meant for that size (the batch may vary). A layer, or a setting of one, with no ONNX mapping (a layer type or an
+/// activation it does not know, an imported network of another opset) gives a <see cref="NotSupportedException"/> naming
+/// the layer; no graph is written then.
 /// </remarks>
 public static class OnnxExporter
 {

@@ -46,16 +46,16 @@ internal sealed partial class OnnxGraphBuilder(int opset)
                  Initializer($"{bn.Name}.running_var", bn.RunningVariance.Span, bn.Channels)], Float("epsilon", bn.Epsilon)),
             ActivationLayer act => Activation(act, x),
             PReLULayer prelu => PRelu(prelu, x, shape),
-            MaxPool2dLayer max => Pool("MaxPool", max, x, shape,
+            MaxPool2dLayer max => Pool("MaxPool", max, x, shape, output,
                 max.Dilation == 1 ? [] : [Ints("dilations", max.Dilation, max.Dilation)]),
-            AvgPool2dLayer avg => Pool("AveragePool", avg, x, shape, [Int("count_include_pad", avg.CountIncludePad ? 1 : 0)]),
+            AvgPool2dLayer avg => Pool("AveragePool", avg, x, shape, output, [Int("count_include_pad", avg.CountIncludePad ? 1 : 0)]),
             GlobalAvgPoolLayer g => Node("GlobalAveragePool", g.Name, [x]),
             GlobalMaxPoolLayer g => Node("GlobalMaxPool", g.Name, [x]),
             FlattenLayer f => Node("Flatten", f.Name, [x], Int("axis", 1)),
-            LrnLayer lrn => Node("LRN", lrn.Name, [x], Int("size", lrn.Size), Float("alpha", lrn.Alpha), Float("beta", lrn.Beta),
-                Float("bias", lrn.K)),
+            LrnLayer lrn => Lrn(lrn, x),
             ChannelShuffleLayer shuffle => Shuffle(shuffle, x, shape),
             PadLayer pad => Pad(pad, x),
+            UpsampleLayer { Mode: UpsampleMode.Nearest, Scale: null } up => NearestToSize(up, x, shape, output),
             UpsampleLayer up => Resize(up, x, output),
             SoftmaxLayer sm => Node(sm.Log ? "LogSoftmax" : "Softmax", sm.Name, [x], Int("axis", sm.Axis)),
             OnnxNetwork imported => Embed(imported, x),
@@ -148,15 +148,38 @@ internal sealed partial class OnnxGraphBuilder(int opset)
         return Node("PRelu", prelu.Name, [x, Initializer(prelu.Slope.Name, prelu.Slope.Value.Span, dims)]);
     }
 
-    private string Pool(string op, Pool2dLayer pool, string x, TensorShape shape, AttributeProto[] extra)
+    private string Pool(string op, Pool2dLayer pool, string x, TensorShape shape, TensorShape output, AttributeProto[] extra)
     {
         var p = pool.Padding.Resolve(shape[2], shape[3], pool.KernelHeight, pool.KernelWidth, pool.StrideH, pool.StrideW, pool.Dilation);
+        // Ceil mode only where it adds a window. Where the window it adds would start in the right padding, PyTorch's rule
+        // (the core's, and ONNX Runtime's kernels') drops it, leaving floor mode's windows, but ONNX's shape inference keeps
+        // it. (Should one axis keep its extra window and the other drop it, ceil mode stays, as ONNX Runtime computes it.)
+        var floorMode = Pool2dGeometry.ForInput(shape, pool.KernelHeight, pool.KernelWidth, pool.StrideH, pool.StrideW, p,
+            pool.Dilation, pool.Dilation).OutputShape;
         AttributeProto[] attributes =
         [
             Ints("kernel_shape", pool.KernelHeight, pool.KernelWidth), Ints("strides", pool.StrideH, pool.StrideW),
-            Ints("pads", p.Top, p.Left, p.Bottom, p.Right), Int("ceil_mode", pool.CeilMode ? 1 : 0), .. extra,
+            Ints("pads", p.Top, p.Left, p.Bottom, p.Right), Int("ceil_mode", output != floorMode ? 1 : 0), .. extra,
         ];
         return Node(op, pool.Name, [x], attributes);
+    }
+
+    private string Lrn(LrnLayer lrn, string x)
+    {
+        string name = lrn.Name;
+        if (lrn.Size % 2 == 1)
+            return Node("LRN", name, [x], Int("size", lrn.Size), Float("alpha", lrn.Alpha), Float("beta", lrn.Beta), Float("bias", lrn.K));
+        // ONNX Runtime's LRN takes odd sizes only (ONNX itself allows any), so an even size is written out: the window
+        // [c − ⌊(size − 1)/2⌋, c + ⌈(size − 1)/2⌉] of x², zero past the edges, is averaged by a size×1×1 AveragePool over
+        // [N, 1, C, H, W]; then y = x / (k + α·mean)^β, α·mean being α/size·Σ.
+        string axis = Int64s($"{name}.axis", 1);
+        string squares = Node("Unsqueeze", $"{name}.squares", [Node("Mul", $"{name}.square", [x, x]), axis]);
+        string mean = Node("AveragePool", $"{name}.window", [squares], Ints("kernel_shape", lrn.Size, 1, 1),
+            Ints("pads", (lrn.Size - 1) / 2, 0, 0, lrn.Size / 2, 0, 0), Int("count_include_pad", 1));
+        string scaled = Node("Mul", $"{name}.scaled", [Node("Squeeze", $"{name}.mean", [mean, axis]), Scalar($"{name}.alpha", lrn.Alpha)]);
+        string power = Node("Pow", $"{name}.power",
+            [Node("Add", $"{name}.base", [scaled, Scalar($"{name}.k", lrn.K)]), Scalar($"{name}.beta", lrn.Beta)]);
+        return Node("Div", name, [x, power]);
     }
 
     private string Shuffle(ChannelShuffleLayer shuffle, string x, TensorShape shape)
@@ -189,16 +212,31 @@ internal sealed partial class OnnxGraphBuilder(int opset)
     private string Resize(UpsampleLayer up, string x, TensorShape output)
     {
         var attributes = up.Mode == UpsampleMode.Nearest
-            // PyTorch's nearest: source index ⌊i·in/out⌋.
+            // PyTorch's nearest: source index ⌊i·in/out⌋, exact in float32 for a whole scale (see NearestToSize).
             ? new[] { String("mode", "nearest"), String("coordinate_transformation_mode", "asymmetric"), String("nearest_mode", "floor") }
-            : [String("mode", "linear"), String("coordinate_transformation_mode", up.AlignCorners ? "align_corners" : "pytorch_half_pixel")];
+            // half_pixel, not pytorch_half_pixel: that one reads index 0 for an output side of 1, where PyTorch and the
+            // core still take (0 + ½)·in/out − ½ (ONNX Runtime clamps to [0, in − 1] as the core does).
+            : [String("mode", "linear"), String("coordinate_transformation_mode", up.AlignCorners ? "align_corners" : "half_pixel")];
         if (up.Scale is int s)
             return Node("Resize", up.Name, [x, "", Floats($"{up.Name}.scales", 1f, 1f, s, s)], attributes);
-        // A fixed output size: sizes = shape(x)[0:2] ++ [Hout, Wout], so the batch stays dynamic.
+        // Bilinear to a fixed size: sizes = shape(x)[0:2] ++ [Hout, Wout], so the batch stays dynamic.
         string shapeOf = Node("Shape", $"{up.Name}.shape", [x]);
         string nc = Node("Slice", $"{up.Name}.nc", [shapeOf, Int64s($"{up.Name}.nc_starts", 0), Int64s($"{up.Name}.nc_ends", 2)]);
         string sizes = Node("Concat", $"{up.Name}.sizes", [nc, Int64s($"{up.Name}.hw", output[2], output[3])], Int("axis", 0));
         return Node("Resize", up.Name, [x, "", "", sizes], attributes);
+    }
+
+    /// <summary>
+    /// Nearest to a fixed size as two Gathers of the source rows and columns the core reads: a Resize would compute them
+    /// as i / (out/in) in float32, which falls one index short where i·in/out is whole (14 → 2 rows reads row 6, not 7, in
+    /// ONNX Runtime), while the core takes the floor exactly.
+    /// </summary>
+    private string NearestToSize(UpsampleLayer up, string x, TensorShape input, TensorShape output)
+    {
+        static long[] Sources(int inSize, int outSize) =>
+            Enumerable.Range(0, outSize).Select(i => (long)UpsampleNearest.Source(i, inSize, outSize)).ToArray();
+        string rows = Node("Gather", $"{up.Name}.rows", [x, Int64s($"{up.Name}.source_rows", Sources(input[2], output[2]))], Int("axis", 2));
+        return Node("Gather", up.Name, [rows, Int64s($"{up.Name}.source_columns", Sources(input[3], output[3]))], Int("axis", 3));
     }
 
     private string Node(string op, string name, string[] inputs, params AttributeProto[] attributes)

@@ -120,11 +120,14 @@ public sealed class OnnxImportRoundTripTests
     [TestMethod]
     public void ResizeToAConstantSize()
     {
-        // The exporter computes Resize's sizes from the input's shape; a constant sizes input is what other exporters write.
-        foreach (var network in new Layer[] { new UpsampleLayer("sized", 12, 14), new UpsampleLayer("bilinear", 3, 5, UpsampleMode.Bilinear) })
+        // The exporter writes Resize with scales, or with sizes computed from the input's shape; a constant sizes input (in
+        // place of either) is what other exporters write. Nearest by 2 from 6×7 is nearest to 12×14.
+        foreach (var network in new Layer[] { new UpsampleLayer("nearest", 2), new UpsampleLayer("bilinear", 3, 5, UpsampleMode.Bilinear) })
         {
             var model = Proto(network, [2, 6, 7]);
             var resize = model.Graph.Node.Single(n => n.OpType == "Resize");
+            while (resize.Input.Count < 4) resize.Input.Add("");
+            resize.Input[2] = "";
             var output = network.OutputShape(new TensorShape(1, 2, 6, 7));
             var sizes = new TensorProto { Name = "constant_sizes", DataType = (int)TensorProto.Types.DataType.Int64 };
             sizes.Dims.Add(4);

@@ -42,11 +42,8 @@ public sealed class OnnxFeatureExportTests
     private static float[] RunFeatures(CnnModel model, string layer, Tensor raw, out int[] shape)
     {
         using var session = new InferenceSession(OnnxExporter.FeaturesToBytes(model, layer));
-        using var value = OrtValue.CreateTensorValueFromMemory(raw.ToArray(), raw.Shape.Dimensions.ToArray().Select(d => (long)d).ToArray());
-        using var runOptions = new RunOptions();
-        using var results = session.Run(runOptions, [OnnxExporter.InputName], [value], [OnnxExporter.FeaturesName]);
-        shape = results[0].GetTensorTypeAndShape().Shape.Select(d => (int)d).ToArray();
-        return results[0].GetTensorDataAsSpan<float>().ToArray();
+        (var values, shape) = OrtRun.Output(session, raw, OnnxExporter.FeaturesName);
+        return values;
     }
 
     [TestMethod]

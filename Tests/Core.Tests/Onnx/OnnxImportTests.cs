@@ -52,7 +52,7 @@ public sealed class OnnxImportTests
         var (input, inputShape) = NpyFile.Read(TestModels.PathOf("squeezenet1_1.input.npy"));
         var images = Tensor.FromArray(input, inputShape);
         using var session = new InferenceSession(network.ToOnnxBytes());
-        AssertClose(network.Forward(images, training: false).ToArray(), RunOnnxRuntime(session, images, "logits").Values, "saved SqueezeNet");
+        AssertClose(network.Forward(images, training: false).ToArray(), OrtRun.Output(session, images, "logits").Values, "saved SqueezeNet");
     }
 
     [TestMethod]
@@ -70,7 +70,7 @@ public sealed class OnnxImportTests
             network.OutputName = output;
             var actual = network.Forward(images, training: false);
             CollectionAssert.AreEqual(network.OutputShape(images.Shape).Dimensions.ToArray(), actual.Shape.Dimensions.ToArray(), $"{output}: inferred shape");
-            var (expected, expectedShape) = RunOnnxRuntime(session, images, output);
+            var (expected, expectedShape) = OrtRun.Output(session, images, output);
             CollectionAssert.AreEqual(expectedShape, actual.Shape.Dimensions.ToArray(), $"{output}: shape");
             AssertClose(expected, actual.ToArray(), $"{output} batch {batch}");
         }
@@ -121,7 +121,7 @@ public sealed class OnnxImportTests
         // The fine-tuned weights saved back as ONNX give ONNX Runtime the network's logits.
         using var session = new InferenceSession(network.ToOnnxBytes());
         var expected = network.Forward(images, training: false).ToArray();
-        AssertClose(expected, RunOnnxRuntime(session, images, "logits").Values, "fine-tuned model saved as ONNX");
+        AssertClose(expected, OrtRun.Output(session, images, "logits").Values, "fine-tuned model saved as ONNX");
     }
 
     private static Tensor FashionMnistImages(int count)
@@ -152,15 +152,7 @@ public sealed class OnnxImportTests
         var random = new Random(4);
         foreach (ref float v in images.Span) v = (float)random.NextDouble();
         using var session = new InferenceSession(OnnxExporter.ToBytes(model));
-        AssertClose(network.Forward(images, training: false).ToArray(), RunOnnxRuntime(session, images, OnnxExporter.OutputName).Values, "backbone + head");
-    }
-
-    private static (float[] Values, int[] Shape) RunOnnxRuntime(InferenceSession session, Tensor input, string output)
-    {
-        using var value = OrtValue.CreateTensorValueFromMemory(input.ToArray(), input.Shape.Dimensions.ToArray().Select(d => (long)d).ToArray());
-        using var runOptions = new RunOptions();
-        using var results = session.Run(runOptions, ["input"], [value], [output]);
-        return (results[0].GetTensorDataAsSpan<float>().ToArray(), results[0].GetTensorTypeAndShape().Shape.Select(d => (int)d).ToArray());
+        AssertClose(network.Forward(images, training: false).ToArray(), OrtRun.Output(session, images, OnnxExporter.OutputName).Values, "backbone + head");
     }
 
     private static void AssertClose(float[] expected, float[] actual, string what)

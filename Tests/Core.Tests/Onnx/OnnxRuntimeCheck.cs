@@ -38,11 +38,7 @@ internal static class OnnxRuntimeCheck
             var expectedShape = expectedTensor.Shape.Dimensions.ToArray();
             var expected = expectedTensor.ToArray();
 
-            using var value = OrtValue.CreateTensorValueFromMemory(input.ToArray(), dims.Select(d => (long)d).ToArray());
-            using var runOptions = new RunOptions();
-            using var results = session.Run(runOptions, [OnnxExporter.InputName], [value], [OnnxExporter.OutputName]);
-            var actualShape = results[0].GetTensorTypeAndShape().Shape.Select(d => (int)d).ToArray();
-            var actual = results[0].GetTensorDataAsSpan<float>().ToArray();
+            var (actual, actualShape) = OrtRun.Output(session, input, OnnxExporter.OutputName);
 
             string what = $"{network.Name} {because} opset {opset} batch {batch}";
             CollectionAssert.AreEqual(expectedShape, actualShape, $"{what}: shape");

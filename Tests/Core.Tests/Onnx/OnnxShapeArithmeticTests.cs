@@ -28,10 +28,7 @@ public sealed class OnnxShapeArithmeticTests
 
         // Saved back, the weights return to Gemm's layout (untransposed, alpha and beta taken out again).
         using var session = new InferenceSession(network.ToOnnxBytes());
-        using var value = OrtValue.CreateTensorValueFromMemory(input.ToArray(), [batch, 2, 4, 4]);
-        using var runOptions = new RunOptions();
-        using var results = session.Run(runOptions, ["x"], [value], ["y"]);
-        var expected = results[0].GetTensorDataAsSpan<float>().ToArray();
+        var (expected, _) = OrtRun.Output(session, input, "y", inputName: "x");
         CollectionAssert.AreEqual(new[] { batch, 5 }, actual.Shape.Dimensions.ToArray());
         CollectionAssert.AreEqual(new[] { batch, 5 }, network.OutputShape(input.Shape).Dimensions.ToArray());
         for (int i = 0; i < expected.Length; i++) Assert.AreEqual(expected[i], actual.Span[i], 1e-5, $"element {i}");

@@ -29,8 +29,7 @@ internal static class ImageLoader
     /// <summary>A BGRA or RGBA bitmap of the model's size (gray in R, G and B for a 1-channel model); the caller disposes it.</summary>
     public static SKBitmap Load(byte[] encoded, string name, ModelDescription model, bool resize)
     {
-        var bitmap = (encoded.Length > 0 ? SKBitmap.Decode(encoded) : null)
-            ?? throw new ScoringError($"{name}: cannot be decoded as an image (expected png, jpg, bmp, gif or webp).");
+        var bitmap = Decode(encoded) ?? throw new ScoringError($"{name}: cannot be decoded as an image (expected png, jpg, bmp, gif or webp).");
         if (bitmap.ColorType is not (SKColorType.Bgra8888 or SKColorType.Rgba8888))
             bitmap = Replace(bitmap, bitmap.Copy(SKColorType.Bgra8888), name, "converted to 32-bit color");
         if (bitmap.Width != model.Width || bitmap.Height != model.Height)
@@ -45,6 +44,15 @@ internal static class ImageLoader
         }
         if (model.Channels == 1) bitmap = Replace(bitmap, ToGray(bitmap), name, "converted to grayscale");
         return bitmap;
+    }
+
+    /// <summary>Null when no codec recognizes the bytes (SKBitmap.Decode(byte[]) would throw instead).</summary>
+    private static SKBitmap? Decode(byte[] encoded)
+    {
+        if (encoded.Length == 0) return null;
+        using var data = SKData.CreateCopy(encoded);
+        using var codec = SKCodec.Create(data);
+        return codec is null ? null : SKBitmap.Decode(codec);
     }
 
     private static SKBitmap ToGray(SKBitmap color)

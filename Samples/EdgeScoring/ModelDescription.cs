@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MLNet.Cnn.Samples.EdgeScoring;
@@ -25,22 +27,22 @@ internal sealed record ModelDescription(
             ? value
             : throw new ScoringError($"{file}: the model has no '{key}' metadata, so it was not exported by MLNet.Cnn " +
                 "(OnnxExporter writes mlnet.cnn.class_names, .input_shape and .normalization.mean/.std/.in_graph).");
-        T Json<T>(string key, string expected)
+        T Json<T>(string key, JsonTypeInfo<T> type, string expected)
         {
             string value = Value(key);
-            try { return JsonSerializer.Deserialize<T>(value) ?? throw new JsonException(); }
+            try { return JsonSerializer.Deserialize(value, type) ?? throw new JsonException(); }
             catch (JsonException) { throw new ScoringError($"{file}: metadata '{key}' is {value}; expected {expected}."); }
         }
 
-        var classNames = Json<string[]>(ClassNamesKey, "a JSON array of class names");
-        var shape = Json<int[]>(InputShapeKey, "a JSON array [C, H, W]");
+        var classNames = Json(ClassNamesKey, MetadataJson.Default.StringArray, "a JSON array of class names");
+        var shape = Json(InputShapeKey, MetadataJson.Default.Int32Array, "a JSON array [C, H, W]");
         if (shape.Length != 3 || shape.Any(d => d <= 0))
             throw new ScoringError($"{file}: metadata '{InputShapeKey}' is {Value(InputShapeKey)}; expected [C, H, W] with positive sizes.");
         int channels = shape[0];
         if (channels is not (1 or 3))
             throw new ScoringError($"{file}: the model takes {channels}-channel images; this app feeds 1 (grayscale) or 3 (RGB) channels.");
-        var mean = Json<float[]>(MeanKey, $"a JSON array of {channels} numbers");
-        var std = Json<float[]>(StdKey, $"a JSON array of {channels} numbers");
+        var mean = Json(MeanKey, MetadataJson.Default.SingleArray, $"a JSON array of {channels} numbers");
+        var std = Json(StdKey, MetadataJson.Default.SingleArray, $"a JSON array of {channels} numbers");
         if (mean.Length != channels || std.Length != channels || std.Any(s => s == 0))
             throw new ScoringError($"{file}: metadata '{MeanKey}' {Value(MeanKey)} and '{StdKey}' {Value(StdKey)}; " +
                 $"expected {channels} numbers each (one per channel), std non-zero.");
@@ -90,3 +92,9 @@ internal sealed record ModelDescription(
         return $"[{string.Join(", ", dims)}] {value.ElementDataType.ToString().ToLowerInvariant()}";
     }
 }
+
+/// <summary>The metadata's JSON types, serialized by generated code (no reflection, so the app can be trimmed).</summary>
+[JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(int[]))]
+[JsonSerializable(typeof(float[]))]
+internal sealed partial class MetadataJson : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace MLNet.Cnn.Samples.EdgeScoring;
@@ -10,6 +11,9 @@ namespace MLNet.Cnn.Samples.EdgeScoring;
 /// </summary>
 internal sealed class PredictionWriter(TextWriter output, IReadOnlyList<string> classNames, int top, bool json)
 {
+    /// <summary>Names as they are ("&lt;stdin&gt;", accents): the lines go to a terminal or a pipe, never into HTML.</summary>
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public void Write(Prediction prediction)
     {
         var best = prediction.Top(top).ToArray();
@@ -22,7 +26,7 @@ internal sealed class PredictionWriter(TextWriter output, IReadOnlyList<string> 
     private string Json(string name, (int Class, float Probability)[] best)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, Options))
         {
             writer.WriteStartObject();
             writer.WriteString("file", name);

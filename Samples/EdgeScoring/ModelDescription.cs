@@ -64,9 +64,8 @@ internal sealed record ModelDescription(
         if (session.InputMetadata.Count != 1 || !session.InputMetadata.TryGetValue(InputName, out var input))
             throw new ScoringError($"{file}: the model's inputs are {Names(session.InputMetadata)}; expected one input '{InputName}' {expected}.");
         var dims = input.IsTensor ? input.Dimensions : [];
-        bool fits = input.IsTensor && input.ElementType == typeof(float) && dims.Length == 4
-            && dims.Skip(1).SequenceEqual(shape)
-            && dims[0] is -1 or > 0;
+        // The batch axis must be dynamic (−1): images are scored 32 at a time.
+        bool fits = input.IsTensor && input.ElementType == typeof(float) && dims.Length == 4 && dims[0] == -1 && dims.Skip(1).SequenceEqual(shape);
         if (!fits)
             throw new ScoringError($"{file}: input '{InputName}' is {Describe(input)}; expected {expected}.");
     }

@@ -54,6 +54,7 @@ public sealed class EdgeScoringRefusalTests
     [DataRow("input renamed", "the model's inputs are 'image'; expected one input 'input' [N, 1, 28, 28] float (from 'mlnet.cnn.input_shape').")]
     [DataRow("no input shape", "the model has no 'mlnet.cnn.input_shape' metadata, so it was not exported by MLNet.Cnn")]
     [DataRow("input shape not the graph's", "input 'input' is [N, 1, 28, 28] float; expected [N, 1, 32, 32] float (from 'mlnet.cnn.input_shape').")]
+    [DataRow("fixed batch of 1", "input 'input' is [1, 1, 28, 28] float; expected [N, 1, 28, 28] float (from 'mlnet.cnn.input_shape').")]
     [DataRow("three class names", "output 'logits' is [N, 4] float; expected [N, 3] float (3 class names in 'mlnet.cnn.class_names').")]
     [DataRow("class names not JSON", "metadata 'mlnet.cnn.class_names' is T-shirt, Trouser; expected a JSON array of class names.")]
     [DataRow("in_graph yes", "metadata 'mlnet.cnn.normalization.in_graph' is 'yes'; expected \"true\" or \"false\".")]
@@ -120,6 +121,7 @@ public sealed class EdgeScoringRefusalTests
             case "input renamed": OnnxGraphEdits.Rename(proto.Graph, OnnxExporter.InputName, "image"); break;
             case "no input shape": proto.MetadataProps.Remove(Entry(OnnxExporter.InputShapeKey)); break;
             case "input shape not the graph's": Entry(OnnxExporter.InputShapeKey).Value = "[1, 32, 32]"; break;
+            case "fixed batch of 1": proto.Graph.Input[0].Type.TensorType.Shape.Dim[0] = new TensorShapeProto.Types.Dimension { DimValue = 1 }; break;
             case "three class names": Entry(OnnxExporter.ClassNamesKey).Value = """["a", "b", "c"]"""; break;
             case "class names not JSON": Entry(OnnxExporter.ClassNamesKey).Value = "T-shirt, Trouser"; break;
             case "in_graph yes": Entry(OnnxExporter.NormalizationInGraphKey).Value = "yes"; break;

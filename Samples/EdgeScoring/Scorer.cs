@@ -1,0 +1,80 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace MLNet.Cnn.Samples.EdgeScoring;
+
+/// <summary>An MLNet.Cnn model in ONNX Runtime: a batch of preprocessed images in, one softmax per image out.</summary>
+internal sealed class Scorer : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly RunOptions _run = new();
+
+    private readonly string _file;
+
+    private Scorer(InferenceSession session, string file, ModelDescription model, int threads)
+    {
+        _session = session;
+        _file = file;
+        Model = model;
+        Threads = threads;
+    }
+
+    public ModelDescription Model { get; }
+
+    /// <summary>ONNX Runtime's intra-op threads (one inter-op thread: the graph is a chain).</summary>
+    public int Threads { get; }
+
+    /// <summary>Floats per image: C·H·W.</summary>
+    public int ImageLength => Model.Channels * Model.Height * Model.Width;
+
+    /// <summary>Loads and checks the model: a missing, unreadable or foreign file is a <see cref="ScoringError"/> naming it.</summary>
+    public static Scorer Open(string path, int threads)
+    {
+        if (!File.Exists(path)) throw new ScoringError($"{path}: no such model file.");
+        using var options = new SessionOptions
+        {
+            IntraOpNumThreads = threads,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
+        InferenceSession session;
+        try { session = new InferenceSession(path, options); }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ScoringError($"{path}: not a valid ONNX model (truncated or corrupt?); ONNX Runtime says: {e.Message}", e);
+        }
+        try { return new Scorer(session, path, ModelDescription.Read(session, path), threads); }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The probabilities of the first <paramref name="count"/> images in <paramref name="pixels"/> (each <see cref="ImageLength"/> floats).</summary>
+    public float[][] Score(float[] pixels, int count)
+    {
+        var shape = new long[] { count, Model.Channels, Model.Height, Model.Width };
+        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, pixels.AsMemory(0, count * ImageLength), shape);
+        using var outputs = Run(input);
+        var logits = outputs[0].GetTensorDataAsSpan<float>();
+        int classes = Model.ClassNames.Count;
+        if (logits.Length != count * classes)
+            throw new ScoringError($"{_file}: the model gave {logits.Length} logits for {count} image(s); expected {classes} per image.");
+        var probabilities = new float[count][];
+        for (int i = 0; i < count; i++) probabilities[i] = Prediction.Softmax(logits.Slice(i * classes, classes));
+        return probabilities;
+    }
+
+    private IDisposableReadOnlyCollection<OrtValue> Run(OrtValue input)
+    {
+        try { return _session.Run(_run, [ModelDescription.InputName], [input], [ModelDescription.OutputName]); }
+        catch (OnnxRuntimeException e) { throw new ScoringError($"{_file}: ONNX Runtime could not run the model: {e.Message}", e); }
+    }
+
+    public void Dispose()
+    {
+        _run.Dispose();
+        _session.Dispose();
+    }
+}

@@ -1,4 +1,3 @@
-using MLNet.Cnn.Data;
 using MLNet.Cnn.Models;
 using MLNet.Cnn.Samples.ModelCompression;
 using MLNet.Cnn.Tensors;
@@ -12,18 +11,18 @@ public sealed class ModelCompressionSampleTests
     [TestMethod]
     public void TheSampleWritesAndMeasuresFloatInt8PrunedAndPrunedInt8Models()
     {
-        if (!FashionMnist.IsAvailable())
-            Assert.Inconclusive($"Fashion-MNIST is not in {FashionMnist.DebianDirectory}; apt-get install -y dataset-fashion-mnist (CI installs it).");
+        if (!Data.FashionMnist.IsAvailable())
+            Assert.Inconclusive($"Fashion-MNIST is not in {Data.FashionMnist.DebianDirectory}; apt-get install -y dataset-fashion-mnist (CI installs it).");
         var directory = Directory.CreateTempSubdirectory("cnn-compression-sample-");
         try
         {
             // A LeNet-5 trained for one epoch on 6,000 images (≈ 80 %): enough for accuracies that mean something.
-            var train = FashionMnist.LoadTrain();
+            var train = Data.FashionMnist.LoadTrain();
             var network = LeNet5.Build();
             Initializer.Initialize(network, seed: 1, WeightInit.HeUniform);
             Trainer.Fit(network, train.Subset(Enumerable.Range(0, 6000).ToArray()), null, new TrainerOptions { Epochs = 1, BatchSize = 32 });
             string modelPath = Path.Combine(directory.FullName, "lenet5.cnn");
-            ModelFile.Save(new CnnModel(network, new TensorShape(1, 28, 28), FashionMnist.ClassNames), modelPath);
+            ModelFile.Save(new CnnModel(network, new TensorShape(1, 28, 28), Data.FashionMnist.ClassNames), modelPath);
 
             var output = new StringWriter();
             var options = new CompressionOptions(modelPath, null, directory.FullName, CalibrationImages: 200, Sparsity: 0.8, FineTuneEpochs: 1,

@@ -96,8 +96,9 @@ internal static class CompressionRun
         return images;
     }
 
+    /// <summary>"pruned 80 % + int8" → fashion-mnist.pruned-80-int8.onnx.</summary>
     private static string FileName(string variant) =>
-        "fashion-mnist." + new string(variant.Where(c => char.IsLetterOrDigit(c) || c == ' ').ToArray()).Replace(' ', '-').Replace("--", "-") + ".onnx";
+        $"fashion-mnist.{System.Text.RegularExpressions.Regex.Replace(variant.ToLowerInvariant(), "[^a-z0-9]+", "-").Trim('-')}.onnx";
 
     private static string Row(OnnxMeasurement m) => string.Create(CultureInfo.InvariantCulture,
         $"| {m.Name} | {m.Accuracy:P2} | {m.Bytes / 1024.0:F0} KiB | {m.GzipBytes / 1024.0:F0} KiB | {m.MedianMs:F3} ms | {m.P90Ms:F3} ms |");
@@ -108,7 +109,7 @@ internal static class CompressionRun
         {
             $"Fashion-MNIST test images: {results.Count} models, ONNX Runtime; latency: one image, one thread, median and 90th percentile " +
                 $"of {options.LatencyRuns:N0} runs. Int8: QDQ, per-channel weights, calibrated on {options.CalibrationImages:N0} training images. " +
-                string.Create(CultureInfo.InvariantCulture, $"Pruned: {sparsity:P1} of the prunable weights zero after {options.FineTuneEpochs} epochs of fine-tuning."),
+                string.Create(CultureInfo.InvariantCulture, $"Pruned: {options.Sparsity:P0} of the pruned layers' weights, {sparsity:P1} of all convolution and dense weights (the first and last layer stay dense), zero after {options.FineTuneEpochs} epochs of fine-tuning."),
             "",
             "| model | accuracy | file | gzip | latency (median) | latency (p90) |",
             "| --- | ---: | ---: | ---: | ---: | ---: |",

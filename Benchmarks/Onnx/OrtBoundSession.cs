@@ -17,6 +17,10 @@ internal sealed unsafe class OrtBoundSession : IDisposable
     private readonly RunOptions _runOptions = new();
     private readonly OrtValue _input, _output;
     private readonly OrtIoBinding _binding;
+    // The OrtValues hold only the tensors' addresses: these references keep the pinned arrays alive (and in place)
+    // for as long as ONNX Runtime may read or write them. Without them the GC may free a tensor the caller no longer
+    // uses while Run still writes into it (seen: heap corruption, a general protection fault inside the GC).
+    private readonly Tensor _inputTensor, _outputTensor;
 
     public OrtBoundSession(byte[] model, Tensor input, Tensor output, int threads)
     {
@@ -28,6 +32,7 @@ internal sealed unsafe class OrtBoundSession : IDisposable
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
         _session = new InferenceSession(model, _options);
+        (_inputTensor, _outputTensor) = (input, output);
         _input = Wrap(input);
         _output = Wrap(output);
         _binding = _session.CreateIoBinding();

@@ -124,6 +124,21 @@ public sealed class ImageDataset
         }
     }
 
+    /// <summary>
+    /// <paramref name="count"/> images spread evenly over the dataset (every Count / count-th, so a dataset stored class
+    /// by class or shuffled gives all classes), as one tensor [count, C, H, W]: e.g. the calibration sample of int8
+    /// quantization. All images when <paramref name="count"/> ≥ <see cref="Count"/>.
+    /// </summary>
+    public Tensor EvenlySpacedImages(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        count = Math.Min(count, Count);
+        int step = Count / count;
+        var images = new Tensor(count, Channels, Height, Width);
+        for (int i = 0; i < count; i++) Pixels(i * step).CopyTo(images.Span.Slice(i * ImageSize, ImageSize));
+        return images;
+    }
+
     /// <summary>These images with (x − mean[c]) / std[c] applied, targets kept (the dataset itself when the normalization is the identity).</summary>
     public ImageDataset Normalized(MLNet.Cnn.Models.Normalization n)
     {

@@ -2,7 +2,6 @@ using MLNet.Cnn.Data;
 using MLNet.Cnn.Models;
 using MLNet.Cnn.Onnx;
 using MLNet.Cnn.Onnx.Quantization;
-using MLNet.Cnn.Tensors;
 
 namespace MLNet.Cnn.Samples.FashionMnist;
 
@@ -21,17 +20,8 @@ internal static class DeploymentFiles
         string int8 = Path.Combine(directory, "fashion-mnist-cnn.int8.onnx");
         ModelFile.Save(model, cnn);
         OnnxExporter.Export(model, onnx);
-        File.WriteAllBytes(int8, Int8Quantizer.Quantize(model, Calibration(train)));
+        File.WriteAllBytes(int8, Int8Quantizer.Quantize(model, train.EvenlySpacedImages(CalibrationImages)));
         output.WriteLine($"for deployment: {Describe(cnn)}, {Describe(onnx)}, {Describe(int8)} (int8, calibrated on {CalibrationImages:N0} training images)");
-    }
-
-    /// <summary>Every 60th training image: a sample of all classes, as the network takes them.</summary>
-    private static Tensor Calibration(ImageDataset train)
-    {
-        int count = Math.Min(CalibrationImages, train.Count), step = train.Count / count;
-        var images = new Tensor(count, train.Channels, train.Height, train.Width);
-        train.Gather(Enumerable.Range(0, count).Select(i => i * step).ToArray(), images, new Tensor(count));
-        return images;
     }
 
     private static string Describe(string path) => $"{Path.GetFileName(path)} ({new FileInfo(path).Length / 1024.0:F0} KiB)";

@@ -4,7 +4,6 @@ using MLNet.Cnn.Models;
 using MLNet.Cnn.Onnx;
 using MLNet.Cnn.Onnx.Quantization;
 using MLNet.Cnn.Pruning;
-using MLNet.Cnn.Tensors;
 using MLNet.Cnn.Training;
 
 namespace MLNet.Cnn.Samples.ModelCompression;
@@ -24,7 +23,7 @@ internal static class CompressionRun
         var directory = Directory.CreateDirectory(options.OutputDirectory).FullName;
         output.WriteLine($"{Path.GetFileName(options.ModelPath)}: {model.Network.ParameterCount:N0} parameters; " +
             $"{train.Count:N0} training and {test.Count:N0} test images");
-        var calibration = Calibration(train, options.CalibrationImages);
+        var calibration = train.EvenlySpacedImages(options.CalibrationImages);
 
         var variants = new List<(string Name, byte[] Bytes)>
         {
@@ -86,17 +85,6 @@ internal static class CompressionRun
         return data.Normalized(model.Normalization);
     }
 
-    /// <summary>Evenly spaced training images (all classes), as one tensor [N, C, H, W].</summary>
-    private static Tensor Calibration(ImageDataset train, int count)
-    {
-        count = Math.Min(count, train.Count);
-        int step = train.Count / count;
-        var images = new Tensor(count, train.Channels, train.Height, train.Width);
-        train.Gather(Enumerable.Range(0, count).Select(i => i * step).ToArray(), images, new Tensor(count));
-        return images;
-    }
-
-    /// <summary>"pruned 80 % + int8" → fashion-mnist.pruned-80-int8.onnx.</summary>
     private static string FileName(string variant) =>
         $"fashion-mnist.{System.Text.RegularExpressions.Regex.Replace(variant.ToLowerInvariant(), "[^a-z0-9]+", "-").Trim('-')}.onnx";
 

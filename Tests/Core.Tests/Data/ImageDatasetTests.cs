@@ -77,6 +77,26 @@ public sealed class ImageDatasetTests
     }
 
     [TestMethod]
+    public void EvenlySpacedImagesTakeEveryKthImage()
+    {
+        var images = Numbered(10).EvenlySpacedImages(3); // step 10 / 3 = 3: images 0, 3, 6
+        CollectionAssert.AreEqual(new[] { 3, 1, 1, 2 }, images.Shape.Dimensions.ToArray());
+        CollectionAssert.AreEqual(new[] { 0f, -0f, 3f, -3f, 6f, -6f }, images.ToArray());
+        Assert.AreEqual(10, Numbered(10).EvenlySpacedImages(50).Shape[0], "at most every image");
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Numbered(10).EvenlySpacedImages(0));
+    }
+
+    [TestMethod]
+    public void NormalizedAppliesMeanAndStdPerChannelAndKeepsTargets()
+    {
+        var normalized = Numbered(4).Normalized(new MLNet.Cnn.Models.Normalization([1f], [2f]));
+        CollectionAssert.AreEqual(new[] { 1f, -2f }, normalized.Pixels(3).ToArray(), "(3 − 1) / 2, (−3 − 1) / 2");
+        CollectionAssert.AreEqual(new[] { 30f, 60f, 90f }, normalized.Targets(3).ToArray());
+        var identity = Numbered(4);
+        Assert.AreSame(identity, identity.Normalized(MLNet.Cnn.Models.Normalization.None(1)));
+    }
+
+    [TestMethod]
     public void SplitKeepsClassLabelsWithTheirImages()
     {
         var pixels = Enumerable.Range(0, 10).Select(i => (float)i).ToArray();

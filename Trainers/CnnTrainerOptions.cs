@@ -1,3 +1,4 @@
+using MLNet.Cnn.Pruning;
 using Microsoft.ML;
 using MLNet.Cnn.Augment;
 using MLNet.Cnn.Layers;
@@ -81,6 +82,16 @@ public abstract class CnnTrainerOptions
     /// </summary>
     public IAugmentation? Augmentation { get; init; }
 
+    /// <summary>
+    /// Prunes the weights by magnitude while training, on this schedule built from the number of batches per epoch (the
+    /// core's <c>SparsitySchedule</c>, e.g. Zhu and Gupta's gradual one); pruned weights stay zero to the end, so the
+    /// exported network holds the zeros (a file that compresses well). Null: no pruning.
+    /// </summary>
+    public Func<int, SparsitySchedule>? Sparsity { get; init; }
+
+    /// <summary>Which weights <see cref="Sparsity"/> prunes and how the threshold is taken (default: global, first and last layer dense).</summary>
+    public PruningOptions Pruning { get; init; } = new();
+
     /// <summary>Receives the trainer's progress (epoch, loss, accuracy, images/s, time left); epoch ends also go to <c>MLContext.Log</c>.</summary>
     public IProgress<TrainingProgress>? Progress { get; init; }
 
@@ -98,5 +109,6 @@ public abstract class CnnTrainerOptions
         Optimizer = Optimizer ?? (parameters => new AdamW(parameters, learningRate: LearningRate) { WeightDecay = WeightDecay }),
         Schedule = Schedule, Loss = Loss ?? defaultLoss, EarlyStoppingPatience = EarlyStoppingPatience, TimeLimit = TimeLimit,
         GradientClipNorm = GradientClipNorm, Progress = progress, ProgressInterval = ProgressInterval,
+        Sparsity = Sparsity, Pruning = Pruning,
     };
 }

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Cnn.Pruning;
 using MLNet.Cnn.Training;
 
 namespace MLNet.Cnn.Trainers.Tests;
@@ -23,6 +24,14 @@ public sealed class CnnTrainerOptionsTests
     {
         var (ml, train, keys) = Keyed(CnnMulticlassTests.Stripes(300, 1));
         var model = ml.MulticlassClassification.Trainers.Cnn(CnnMulticlassTests.SmallCnn()).Fit(train);
+        AssertScoresAreTheSoftmaxOfTheCoreNetwork(ml, model, keys);
+        CollectionAssert.AreEqual(new[] { "top", "middle", "bottom" }.OrderBy(n => CnnMulticlassTests.Stripes(300, 1).FindIndex(r => r.Label == n)).ToArray(),
+            model.Model.ClassNames.ToArray(), "class names are the label's key values in key order");
+    }
+
+    /// <summary>ML.NET's Score on 50 new images equals the softmax of the trained core network's logits within 1e-5.</summary>
+    private static void AssertScoresAreTheSoftmaxOfTheCoreNetwork(MLContext ml, CnnPredictionTransformer model, ITransformer keys)
+    {
         var test = CnnMulticlassTests.Stripes(50, 2);
         var scores = model.Transform(keys.Transform(ml.Data.LoadFromEnumerable(test))).GetColumn<float[]>("Score").ToArray();
         var logits = CnnMulticlassTests.CoreForward(model, test.Select(r => r.Features).ToArray());
@@ -31,8 +40,29 @@ public sealed class CnnTrainerOptionsTests
             double max = logits[i].Max(), sum = logits[i].Sum(l => Math.Exp(l - max));
             for (int k = 0; k < 3; k++) Assert.AreEqual(Math.Exp(logits[i][k] - max) / sum, scores[i][k], 1e-5, $"row {i}, class {k}");
         }
-        CollectionAssert.AreEqual(new[] { "top", "middle", "bottom" }.OrderBy(n => CnnMulticlassTests.Stripes(300, 1).FindIndex(r => r.Label == n)).ToArray(),
-            model.Model.ClassNames.ToArray(), "class names are the label's key values in key order");
+    }
+
+    [TestMethod]
+    public void PruningWhileTrainingLeavesTheZerosInTheScoringModel()
+    {
+        var (ml, train, keys) = Keyed(CnnMulticlassTests.Stripes(600, 1));
+        var progress = new List<TrainingProgress>();
+        var model = ml.MulticlassClassification.Trainers.Cnn(With(o => new CnnMulticlassOptions
+        {
+            Channels = o.Channels, Height = o.Height, Width = o.Width, Network = o.Network, BatchSize = 32, Epochs = 4, LearningRate = 3e-3f,
+            // One-shot after the first epoch (19 batches), then three epochs with the masks; this net's only weight layers
+            // are its first and last, so they are not kept dense here.
+            Sparsity = batches => SparsitySchedule.OneShot(0.6, step: batches),
+            Pruning = new PruningOptions { KeepFirstAndLastDense = false },
+            Progress = new CnnMulticlassTests.SynchronousProgress(progress.Add),
+        })).Fit(train);
+
+        var report = SparsityReport.Of(model.Model.Network);
+        Assert.AreEqual(0.6, report.Sparsity, 1e-3, report.ToString());
+        Assert.AreEqual(0.6, progress.Last().Sparsity!.Value, 1e-3, "progress reports the sparsity");
+        var accuracy = ml.MulticlassClassification.Evaluate(model.Transform(keys.Transform(ml.Data.LoadFromEnumerable(CnnMulticlassTests.Stripes(150, 2)))));
+        Assert.IsTrue(accuracy.MicroAccuracy > 0.85, $"accuracy {accuracy.MicroAccuracy}");
+        AssertScoresAreTheSoftmaxOfTheCoreNetwork(ml, model, keys); // the exported ONNX graph carries the zeros
     }
 
     [TestMethod]

@@ -2,7 +2,7 @@ using MLNet.Cnn.Onnx.Proto;
 
 namespace MLNet.Cnn.Onnx;
 
-/// <summary>Edits of a finished ONNX graph: dropping what its outputs do not need, renaming a value.</summary>
+/// <summary>Edits of a finished ONNX graph: dropping what its outputs do not need, renaming a value, skipping Identity nodes of constants.</summary>
 internal static class OnnxGraphEdits
 {
     /// <summary>
@@ -49,5 +49,21 @@ internal static class OnnxGraphEdits
     {
         foreach (var node in graph.Node)
             for (int i = 0; i < node.Input.Count; i++) if (node.Input[i] == from) node.Input[i] = to;
+    }
+
+    /// <summary>
+    /// Makes the readers of an Identity of an initializer read the initializer itself and drops the Identity (PyTorch's
+    /// exporter writes such Identities where it deduplicated equal weights), so weights are recognizable as constants.
+    /// An Identity whose output is a graph output stays.
+    /// </summary>
+    public static void SkipConstantIdentities(GraphProto graph)
+    {
+        var initializers = graph.Initializer.Select(i => i.Name).ToHashSet();
+        var outputs = graph.Output.Select(o => o.Name).ToHashSet();
+        foreach (var identity in graph.Node.Where(n => n.OpType == "Identity" && initializers.Contains(n.Input[0]) && !outputs.Contains(n.Output[0])).ToList())
+        {
+            Redirect(graph, identity.Output[0], identity.Input[0]);
+            graph.Node.Remove(identity);
+        }
     }
 }

@@ -8,7 +8,7 @@ namespace MLNet.Cnn.Onnx.Quantization;
 
 /// <summary>
 /// Post-training int8 quantization of an ONNX model into the QDQ format ONNX Runtime runs (and fuses into integer
-/// kernels on x64 and ARM): batch normalization is folded into the convolutions before it, activation ranges are
+/// kernels on x64 and ARM): Identity nodes of constants are skipped, batch normalization is folded into the convolutions before it, activation ranges are
 /// calibrated by running the float model in ONNX Runtime on a sample of images the user gives, weights become int8 with
 /// one scale per output channel, biases int32, activations uint8 (see <see cref="QdqPlan"/> for which nodes). Inputs,
 /// outputs and metadata stay as they were, so a scoring app need not know the model is quantized; the metadata gains
@@ -58,6 +58,7 @@ public static class Int8Quantizer
         var batches = calibrationBatches.ToList();
         CheckBatches(model.Graph, batches);
 
+        OnnxGraphEdits.SkipConstantIdentities(model.Graph);
         BatchNormFolding.Fold(model.Graph);
         var plan = QdqPlan.Of(model.Graph, options);
         var ranges = ActivationCalibration.Collect(model, plan.Values, batches, options);

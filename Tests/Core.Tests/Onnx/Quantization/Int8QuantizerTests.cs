@@ -182,6 +182,35 @@ public sealed class Int8QuantizerTests
         Assert.IsTrue(quantized.Length < 0.4 * floatBytes.Length, $"{quantized.Length} bytes against {floatBytes.Length}");
     }
 
+    /// <summary>
+    /// PyTorch's exports of SqueezeNet 1.1 (Concat of fire modules) and MobileNetV2 (depthwise convolutions, ReLU6 as
+    /// Clip, residual Adds) with random weights: the quantized graph loads in ONNX Runtime, fuses every convolution and
+    /// keeps the logits close (calibrated on the fixture's own batch, as a stand-in for typical images).
+    /// </summary>
+    [TestMethod]
+    [DataRow("squeezenet1_1", 26)]
+    [DataRow("mobilenet_v2_x0_5", 52)]
+    public void PyTorchExportsQuantizeAndStayClose(string name, int convolutions)
+    {
+        var floatBytes = File.ReadAllBytes(TestModels.PathOf($"{name}.onnx"));
+        var (pixels, shape) = NpyFile.Read(TestModels.PathOf($"{name}.input.npy"));
+        var input = Tensor.FromArray(pixels, shape);
+        var quantized = Int8Quantizer.Quantize(floatBytes, [input]);
+        var graph = ModelProto.Parser.ParseFrom(quantized).Graph;
+        Assert.AreEqual(convolutions, graph.Node.Count(n => n.OpType == "Conv"));
+        var floatConvolutions = graph.Node.Where(n => n.OpType == "Conv" && !graph.Node.Any(d => d.OpType == "DequantizeLinear" && d.Output[0] == n.Input[1]));
+        Assert.AreEqual("", string.Join(", ", floatConvolutions.Select(n => $"{n.Name} ({string.Join(", ", n.Input)})")), "every convolution's weight is int8");
+
+        var expected = OrtRun.Output(floatBytes, input);
+        var actual = OrtRun.Output(quantized, input);
+        double dot = 0, ee = 0, aa = 0;
+        for (int i = 0; i < expected.Length; i++) (dot, ee, aa) = (dot + expected[i] * actual[i], ee + expected[i] * expected[i], aa + actual[i] * actual[i]);
+        double cosine = dot / Math.Sqrt(ee * aa);
+        Console.WriteLine($"{name}: cosine similarity of the logits {cosine:F5}, {floatBytes.Length:N0} → {quantized.Length:N0} bytes");
+        Assert.IsTrue(cosine > 0.99, $"cosine similarity {cosine}");
+        Assert.IsTrue(quantized.Length < 0.4 * floatBytes.Length, $"{quantized.Length} bytes"); // int8 weights plus per-channel scales and the Q/DQ nodes
+    }
+
     private static (Tensor Images, int[] Labels) Slice(ImageDataset data, int start, int count)
     {
         var images = new Tensor(count, 1, 28, 28);

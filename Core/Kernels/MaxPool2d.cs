@@ -5,8 +5,9 @@ namespace MLNet.Cnn.Kernels;
 
 /// <summary>
 /// 2-D max pooling, the fast version of <see cref="MaxPool2dReference"/>. Planes (n, c) run in parallel; each
-/// input plane is split into stride phases (<see cref="PoolRowPhases"/>, padding = −∞) so every window tap is a
-/// vector max over a whole output row, tracking the winning index alongside.
+/// input plane is split into stride phases (<see cref="PoolRowPhases"/>, padding = −∞) so every window tap reads one
+/// contiguous run per output row; the runs of a tap are gathered for the whole plane and merged by one vector max,
+/// tracking the winning tap alongside.
 /// </summary>
 public static unsafe class MaxPool2d
 {
@@ -28,11 +29,13 @@ public static unsafe class MaxPool2d
             nint idx = (nint)indices;
             PlaneParallel.For(g.Batch * g.Channels, inPlane + outPlane * g.KernelHeight * g.KernelWidth, (start, end) =>
             {
-                using var split = ScratchPool.Rent(g.InHeight * phases.RowLength);
+                // One split plane, then one gathered tap [Hout·Wout].
+                using var scratch = ScratchPool.Rent(g.InHeight * phases.RowLength + outPlane);
+                float* split = scratch.Pointer, tap = split + g.InHeight * phases.RowLength;
                 for (int p = start; p < end; p++)
                 {
-                    phases.Split((float*)x + (long)p * inPlane, g.InHeight, float.NegativeInfinity, split.Pointer);
-                    ForwardPlane(g, phases, split.Pointer, (float*)y + (long)p * outPlane, (int*)idx + (long)p * outPlane);
+                    phases.Split((float*)x + (long)p * inPlane, g.InHeight, float.NegativeInfinity, split);
+                    ForwardPlane(g, phases, split, tap, (float*)y + (long)p * outPlane, (int*)idx + (long)p * outPlane);
                 }
             });
         }
@@ -88,22 +91,39 @@ public static unsafe class MaxPool2d
         }
     }
 
-    private static void ForwardPlane(Pool2dGeometry g, PoolRowPhases phases, float* split, float* y, int* argmax)
+    /// <summary>
+    /// One plane. Every window tap (kh, kw), in the window's row-major order, is gathered for all Hout·Wout outputs into
+    /// one contiguous run (a row whose input row is padding gets −∞) and merged into the plane's output by one vector pass
+    /// that records the tap number kh·kW + kw as the winner; the winners' tap numbers then become input-plane indices.
+    /// Whole-plane runs keep the vectors full even when output rows are narrower than a vector (7 or 14 wide).
+    /// </summary>
+    private static void ForwardPlane(Pool2dGeometry g, PoolRowPhases phases, float* split, float* tap, float* y, int* argmax)
     {
-        int outWidth = g.OutWidth;
-        for (int oh = 0; oh < g.OutHeight; oh++, y += outWidth, argmax += outWidth)
-        {
-            new Span<float>(y, outWidth).Fill(float.NegativeInfinity);
-            new Span<int>(argmax, outWidth).Fill(-1);
-            for (int kh = 0; kh < g.KernelHeight; kh++)
+        int outWidth = g.OutWidth, outputs = g.OutHeight * outWidth;
+        new Span<float>(y, outputs).Fill(float.NegativeInfinity);
+        new Span<int>(argmax, outputs).Fill(-1);
+        for (int kh = 0; kh < g.KernelHeight; kh++)
+            for (int kw = 0; kw < g.KernelWidth; kw++)
             {
-                int h = oh * g.StrideH - g.Padding.Top + kh * g.DilationH;
-                if ((uint)h >= (uint)g.InHeight) continue;
-                for (int kw = 0; kw < g.KernelWidth; kw++)
-                    MaxRun(split + h * phases.RowLength + phases.TapOffset(kw), outWidth,
-                        h * g.InWidth + kw * g.DilationW - g.Padding.Left, g.StrideW, y, argmax);
+                for (int oh = 0; oh < g.OutHeight; oh++)
+                {
+                    int h = oh * g.StrideH - g.Padding.Top + kh * g.DilationH;
+                    var row = new Span<float>(tap + oh * outWidth, outWidth);
+                    if ((uint)h >= (uint)g.InHeight) row.Fill(float.NegativeInfinity);
+                    else new ReadOnlySpan<float>(split + h * phases.RowLength + phases.TapOffset(kw), outWidth).CopyTo(row);
+                }
+                MaxRun(tap, outputs, kh * g.KernelWidth + kw, step: 0, y, argmax);
             }
-        }
+        // Tap number t of output (oh, ow) → input cell (oh·sH − padTop + kh·dH, ow·sW − padLeft + kw·dW), kh = t / kW, kw = t mod kW.
+        for (int oh = 0, o = 0; oh < g.OutHeight; oh++)
+            for (int ow = 0; ow < outWidth; ow++, o++)
+            {
+                int t = argmax[o];
+                if (t < 0) continue;
+                int h = oh * g.StrideH - g.Padding.Top + t / g.KernelWidth * g.DilationH;
+                int w = ow * g.StrideW - g.Padding.Left + t % g.KernelWidth * g.DilationW;
+                argmax[o] = h * g.InWidth + w;
+            }
     }
 
     /// <summary>

@@ -67,17 +67,19 @@ internal sealed class EdgeModel
     public CnnModel Model { get; }
     public string Path { get; }
 
-    /// <summary>Softmax of the core network's logits for the image (R alone for a gray 1-channel model), normalized as the model says.</summary>
-    public float[] CoreProbabilities(TestImage image)
+    /// <summary>The network's input [1, C, H, W] for the image (R alone for a gray 1-channel model), normalized as the model says.</summary>
+    public Tensor Input(TestImage image)
     {
         int channels = Model.InputShape[0], plane = image.Width * image.Height;
         var pixels = new float[channels * plane];
         for (int c = 0; c < channels; c++)
             for (int p = 0; p < plane; p++)
                 pixels[c * plane + p] = (image.Rgb[3 * p + c] / 255f - Model.Normalization.Mean[c]) / Model.Normalization.Std[c];
-        var logits = Model.Network.Forward(Tensor.FromArray(pixels, 1, channels, image.Height, image.Width), training: false).ToArray();
-        return Prediction.Softmax(logits);
+        return Tensor.FromArray(pixels, 1, channels, image.Height, image.Width);
     }
+
+    /// <summary>Softmax of the core network's logits for the image.</summary>
+    public float[] CoreProbabilities(TestImage image) => Prediction.Softmax(Model.Network.Forward(Input(image), training: false).ToArray());
 }
 
 /// <summary>What one run of the app printed and returned.</summary>

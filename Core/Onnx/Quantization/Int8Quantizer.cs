@@ -62,14 +62,14 @@ public static class Int8Quantizer
         BatchNormFolding.Fold(model.Graph);
         var plan = QdqPlan.Of(model.Graph, options);
         var ranges = ActivationCalibration.Collect(model, plan.Values, batches, options);
-        QdqRewriter.Apply(model.Graph, plan, ranges, options.PerChannel);
+        QdqRewriter.Apply(model.Graph, plan, ranges, options);
         model.MetadataProps.Add(new StringStringEntryProto
         {
             Key = QuantizationKey,
             Value = JsonSerializer.Serialize(new
             {
                 format = "QDQ",
-                weights = options.PerChannel ? "int8 symmetric per output channel" : "int8 symmetric per tensor",
+                weights = (options.PerChannel ? "int8 symmetric per output channel" : "int8 symmetric per tensor") + (options.ReduceRange ? ", 7-bit range" : ""),
                 activations = "uint8 asymmetric",
                 calibration = options.Calibration == CalibrationMethod.MinMax ? "min-max" : $"percentile {options.Percentile}",
                 calibrationImages = batches.Sum(b => b.Shape[0]),

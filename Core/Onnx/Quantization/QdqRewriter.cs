@@ -22,7 +22,7 @@ internal sealed class QdqRewriter
             .Concat(graph.Input.Select(i => i.Name)).ToHashSet();
     }
 
-    public static void Apply(GraphProto graph, QdqPlan plan, IReadOnlyDictionary<string, (float Min, float Max)> ranges, bool perChannel)
+    public static void Apply(GraphProto graph, QdqPlan plan, IReadOnlyDictionary<string, (float Min, float Max)> ranges, QuantizationOptions options)
     {
         var rewriter = new QdqRewriter(graph);
         foreach (var (activation, producer) in plan.FusedActivations)
@@ -30,7 +30,7 @@ internal sealed class QdqRewriter
             producer.Output[0] = activation.Output[0];
             graph.Node.Remove(activation);
         }
-        var weightNodes = plan.Nodes.Where(n => n.Value is not null).SelectMany(n => rewriter.QuantizeWeights(n.Key, n.Value!.Value, perChannel, ranges));
+        var weightNodes = plan.Nodes.Where(n => n.Value is not null).SelectMany(n => rewriter.QuantizeWeights(n.Key, n.Value!.Value, options, ranges));
         var pairs = plan.Values.ToDictionary(v => v, v => rewriter.QuantizeActivation(v, ranges));
         var dequantized = pairs.ToDictionary(p => p.Key, p => p.Value[1].Output[0]);
 
@@ -60,12 +60,13 @@ internal sealed class QdqRewriter
     }
 
     /// <summary>The weight as int8 (per output channel along <paramref name="axis"/>, or per tensor) and the bias as int32, each behind a DequantizeLinear.</summary>
-    private IEnumerable<NodeProto> QuantizeWeights(NodeProto node, int axis, bool perChannel, IReadOnlyDictionary<string, (float Min, float Max)> ranges)
+    private IEnumerable<NodeProto> QuantizeWeights(NodeProto node, int axis, QuantizationOptions options, IReadOnlyDictionary<string, (float Min, float Max)> ranges)
     {
+        bool perChannel = options.PerChannel;
         var weight = _initializers[node.Input[1]];
         var dims = weight.Dims.ToArray();
         var (values, scales) = QuantizationMath.PerChannelWeights(OnnxTensorData.Floats(weight), perChannel ? dims : [1, dims.Aggregate(1L, (a, d) => a * d)],
-            perChannel ? axis : 0);
+            perChannel ? axis : 0, options.ReduceRange ? 63 : 127);
         int? channelAxis = perChannel ? axis : null;
         long[] parameterDims = perChannel ? [scales.Length] : [];
         string w = Add(QdqTensors.Int8(Unique($"{weight.Name}.quantized"), values, dims));

@@ -22,9 +22,10 @@ internal static class QuantizationMath
 
     /// <summary>
     /// Per-channel symmetric int8 weights: <paramref name="weights"/> is [channels along <paramref name="axis"/> of
-    /// <paramref name="dims"/>]; returns the int8 values (same layout) and one scale per channel (max |w| / 127; 1 for an all-zero channel).
+    /// <paramref name="dims"/>]; returns the int8 values (same layout) in [−<paramref name="limit"/>, <paramref name="limit"/>]
+    /// and one scale per channel (max |w| / limit; 1 for an all-zero channel). The limit is 127, or 63 for a 7-bit range.
     /// </summary>
-    public static (sbyte[] Values, float[] Scales) PerChannelWeights(ReadOnlySpan<float> weights, IReadOnlyList<long> dims, int axis)
+    public static (sbyte[] Values, float[] Scales) PerChannelWeights(ReadOnlySpan<float> weights, IReadOnlyList<long> dims, int axis, int limit = 127)
     {
         // Layout [outer, channels, inner]: channel c of element i is (i / inner) % channels.
         long channels = dims[axis], inner = 1;
@@ -35,10 +36,10 @@ internal static class QuantizationMath
             long c = i / inner % channels;
             scales[c] = Math.Max(scales[c], Math.Abs(weights[i]));
         }
-        for (int c = 0; c < channels; c++) scales[c] = scales[c] == 0 ? 1f : scales[c] / 127f;
+        for (int c = 0; c < channels; c++) scales[c] = scales[c] == 0 ? 1f : scales[c] / limit;
         var values = new sbyte[weights.Length];
         for (int i = 0; i < weights.Length; i++)
-            values[i] = (sbyte)Math.Clamp(Math.Round(weights[i] / scales[i / inner % channels], MidpointRounding.ToEven), -127, 127);
+            values[i] = (sbyte)Math.Clamp(Math.Round(weights[i] / scales[i / inner % channels], MidpointRounding.ToEven), -limit, limit);
         return (values, scales);
     }
 

@@ -24,6 +24,13 @@ public sealed record QuantizationOptions
     /// <summary>One weight scale per output channel (true, the usual choice for convolutions) or one per tensor.</summary>
     public bool PerChannel { get; init; } = true;
 
+    /// <summary>
+    /// Weights in 7 bits ([−63, 63]) instead of 8. ONNX Runtime's uint8 × int8 kernel on x64 CPUs with AVX2 but without
+    /// AVX-512 VNNI / AVX-VNNI adds pairs of products in 16 bits, which can saturate with full-range weights; a 7-bit
+    /// range cannot (onnxruntime.quantization's reduce_range). Not needed on ARM or on VNNI CPUs; costs a little accuracy.
+    /// </summary>
+    public bool ReduceRange { get; init; }
+
     /// <summary>Images per calibration run of ONNX Runtime.</summary>
     public int CalibrationBatchSize { get; init; } = 32;
 

@@ -115,6 +115,22 @@ public sealed class Int8QuantizerTests
     }
 
     [TestMethod]
+    public void ReduceRangeKeepsWeightsInSevenBits()
+    {
+        var model = SmallModel();
+        var proto = ModelProto.Parser.ParseFrom(Int8Quantizer.Quantize(model, Images(1, 16), new QuantizationOptions { ReduceRange = true }));
+        var weights = proto.Graph.Initializer.Where(i => i.DataType == (int)DataType.Int8 && i.Dims.Count > 1).ToList();
+        Assert.AreEqual(3, weights.Count, "two convolutions and the dense layer");
+        foreach (var weight in weights)
+            Assert.AreEqual(63, weight.RawData.Span.ToArray().Max(b => Math.Abs((int)(sbyte)b)), weight.Name);
+        StringAssert.Contains(proto.MetadataProps.Single(p => p.Key == Int8Quantizer.QuantizationKey).Value, "7-bit range");
+        var test = Images(2, 16);
+        var expected = OrtRun.Output(OnnxExporter.ToBytes(model), test);
+        var actual = OrtRun.Output(Int8Quantizer.Quantize(model, Images(1, 96), new QuantizationOptions { ReduceRange = true }), test);
+        Assert.IsTrue(Cosine(expected, actual) > 0.99);
+    }
+
+    [TestMethod]
     public void ExcludedNodesStayFloat()
     {
         var model = SmallModel();

@@ -27,24 +27,26 @@ public sealed class QuantizationMathTests
     }
 
     [TestMethod]
-    public void PerChannelWeightsAgainstAPlainLoop()
+    [DataRow(127)]
+    [DataRow(63)] // the 7-bit range of ReduceRange
+    public void PerChannelWeightsAgainstAPlainLoop(int limit)
     {
         // A convolution weight [M = 4, C = 3, 2, 2], channels along axis 0; channel 2 all zero.
         var weights = TestData.Floats(3, 4 * 3 * 2 * 2, 0.8f);
         for (int i = 24; i < 36; i++) weights[i] = 0;
-        var (values, scales) = QuantizationMath.PerChannelWeights(weights, [4, 3, 2, 2], axis: 0);
+        var (values, scales) = QuantizationMath.PerChannelWeights(weights, [4, 3, 2, 2], axis: 0, limit);
         for (int m = 0; m < 4; m++)
         {
             double largest = 0;
             for (int i = m * 12; i < (m + 1) * 12; i++) largest = Math.Max(largest, Math.Abs(weights[i]));
-            double scale = largest == 0 ? 1 : largest / 127;
+            double scale = largest == 0 ? 1 : largest / limit;
             Assert.AreEqual(scale, scales[m], 1e-7, $"scale of channel {m}");
             for (int i = m * 12; i < (m + 1) * 12; i++)
             {
                 Assert.AreEqual((int)Math.Round(weights[i] / scale), values[i], $"weight {i}");
                 Assert.IsTrue(Math.Abs(weights[i] - values[i] * scales[m]) <= scale / 2 + 1e-7);
             }
-            if (largest > 0) Assert.AreEqual(127, values.Skip(m * 12).Take(12).Max(v => Math.Abs((int)v)), "the largest weight maps to ±127");
+            if (largest > 0) Assert.AreEqual(limit, values.Skip(m * 12).Take(12).Max(v => Math.Abs((int)v)), "the largest weight maps to ±limit");
         }
     }
 

@@ -7,7 +7,7 @@ namespace MLNet.Cnn.Kernels;
 /// 2-D max pooling, the fast version of <see cref="MaxPool2dReference"/>. Planes (n, c) run in parallel; each
 /// input plane is split into stride phases (<see cref="PoolRowPhases"/>, padding = −∞) so every window tap reads one
 /// contiguous run per output row; the runs of a tap are gathered for the whole plane and merged by one vector max,
-/// tracking the winning tap alongside.
+/// tracking the winning tap alongside. The common 2×2, stride-2 pool skips the split (<see cref="MaxPoolTwoByTwo"/>).
 /// </summary>
 public static unsafe class MaxPool2d
 {
@@ -27,6 +27,15 @@ public static unsafe class MaxPool2d
         fixed (int* indices = argmax)
         {
             nint idx = (nint)indices;
+            if (MaxPoolTwoByTwo.Applies(g))
+            {
+                PlaneParallel.For(g.Batch * g.Channels, inPlane + outPlane, (start, end) =>
+                {
+                    for (int p = start; p < end; p++)
+                        MaxPoolTwoByTwo.ForwardPlane(g, (float*)x + (long)p * inPlane, (float*)y + (long)p * outPlane, (int*)idx + (long)p * outPlane);
+                });
+                return;
+            }
             PlaneParallel.For(g.Batch * g.Channels, inPlane + outPlane * g.KernelHeight * g.KernelWidth, (start, end) =>
             {
                 // One split plane, then one gathered tap [Hout·Wout].

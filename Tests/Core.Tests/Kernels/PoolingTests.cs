@@ -24,6 +24,14 @@ public sealed class PoolingTests
         new(2, 3, 12, 40, 3, 3, 2, 2, Padding2d.Symmetric(1), ceilMode: true), // output rows wide enough for vectors
         new(1, 2, 9, 50, 2, 3, 2, 3, new Padding2d(1, 1, 0, 1), dilationW: 2),
         new(3, 5, 33, 35, 3, 3, 1, 1, Padding2d.Symmetric(1)), // large enough to be split over threads
+        // 2×2, stride 2 (MaxPoolTwoByTwo): output rows of 14 (a vector of 8 and an overlapping one), 16 from an odd width
+        // (two vectors; the last column and row are in no window), 7 (two overlapping vectors of 4), and planes split
+        // over threads.
+        new(2, 3, 28, 28, 2, 2, 2, 2),
+        new(1, 2, 15, 33, 2, 2, 2, 2),
+        new(3, 4, 14, 14, 2, 2, 2, 2),
+        new(2, 8, 64, 64, 2, 2, 2, 2),
+        new(1, 3, 11, 7, 2, 2, 2, 2), // output rows of 3: one window at a time
     ];
 
     private static IEnumerable<Pool2dGeometry> AverageGeometries => Geometries.Where(g => g.DilationH == 1 && g.DilationW == 1);

@@ -24,6 +24,11 @@ public sealed class FashionMnistSampleTests
             StringAssert.Contains(text, "img/s");
             StringAssert.Contains(text, "T-shirt/top");
             StringAssert.Contains(text, "the reloaded model");
+            // Written for deployment: the core's model file, its ONNX export, and the int8 model about a quarter of its size.
+            long Size(string file) => new FileInfo(Path.Combine(directory.FullName, file)).Length;
+            Assert.IsTrue(Size("fashion-mnist-cnn.cnn") > 100_000 && Size("fashion-mnist-cnn.onnx") > 100_000);
+            Assert.IsTrue(Size("fashion-mnist-cnn.int8.onnx") < 0.3 * Size("fashion-mnist-cnn.onnx"), text);
+            StringAssert.Contains(text, "calibrated on 1,000 training images");
         }
         finally { directory.Delete(recursive: true); }
     }

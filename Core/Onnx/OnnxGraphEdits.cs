@@ -2,7 +2,7 @@ using MLNet.Cnn.Onnx.Proto;
 
 namespace MLNet.Cnn.Onnx;
 
-/// <summary>Edits of a finished ONNX graph: dropping what its outputs do not need, renaming a value, skipping Identity nodes of constants.</summary>
+/// <summary>Edits of a finished ONNX graph: dropping what its outputs do not need, renaming a value, skipping Identity nodes of constants; counting readers.</summary>
 internal static class OnnxGraphEdits
 {
     /// <summary>
@@ -65,5 +65,15 @@ internal static class OnnxGraphEdits
             Redirect(graph, identity.Output[0], identity.Input[0]);
             graph.Node.Remove(identity);
         }
+    }
+
+    /// <summary>How many node inputs read each value (0 for a value nothing reads).</summary>
+    public static Dictionary<string, int> ReaderCounts(GraphProto graph)
+    {
+        var readers = new Dictionary<string, int>();
+        foreach (var name in graph.Node.SelectMany(n => n.Input)) readers[name] = readers.GetValueOrDefault(name) + 1;
+        foreach (var name in graph.Node.SelectMany(n => n.Output)) readers.TryAdd(name, 0);
+        foreach (var name in graph.Initializer.Select(i => i.Name)) readers.TryAdd(name, 0);
+        return readers;
     }
 }

@@ -12,7 +12,7 @@ internal static class BatchNormFolding
     public static void Fold(GraphProto graph)
     {
         var initializers = graph.Initializer.ToDictionary(i => i.Name);
-        var readers = Readers(graph);
+        var readers = OnnxGraphEdits.ReaderCounts(graph);
         var graphOutputs = graph.Output.Select(o => o.Name).ToHashSet();
         foreach (var bn in graph.Node.Where(n => n.OpType == "BatchNormalization").ToList())
         {
@@ -44,16 +44,6 @@ internal static class BatchNormFolding
         OnnxGraphEdits.Prune(graph);
 
         float[] Floats(NodeProto node, int input) => OnnxTensorData.Floats(initializers[node.Input[input]]);
-    }
-
-    /// <summary>How many node inputs read each value.</summary>
-    internal static Dictionary<string, int> Readers(GraphProto graph)
-    {
-        var readers = new Dictionary<string, int>();
-        foreach (var name in graph.Node.SelectMany(n => n.Input)) readers[name] = readers.GetValueOrDefault(name) + 1;
-        foreach (var name in graph.Node.SelectMany(n => n.Output)) readers.TryAdd(name, 0);
-        foreach (var name in graph.Initializer.Select(i => i.Name)) readers.TryAdd(name, 0);
-        return readers;
     }
 
     private static void Replace(GraphProto graph, Dictionary<string, TensorProto> initializers, TensorProto old, float[] values)

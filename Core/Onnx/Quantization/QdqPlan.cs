@@ -31,7 +31,7 @@ internal sealed class QdqPlan
         var initializers = graph.Initializer.ToDictionary(i => i.Name);
         var floats = FloatValues(graph);
         var outputs = graph.Output.Select(o => o.Name).ToHashSet();
-        var readers = BatchNormFolding.Readers(graph);
+        var readers = OnnxGraphEdits.ReaderCounts(graph);
 
         foreach (var node in graph.Node.Where(n => !options.ExcludedNodes.Contains(n.Name)))
             if (RunsInInt8(node, initializers, floats) is (true, var axis)) plan.Nodes[node] = axis;

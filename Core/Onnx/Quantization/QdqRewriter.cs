@@ -30,11 +30,11 @@ internal sealed class QdqRewriter
             producer.Output[0] = activation.Output[0];
             graph.Node.Remove(activation);
         }
-        var weightNodes = plan.Nodes.Where(n => n.Value is not null).SelectMany(n => rewriter.QuantizeWeights(n.Key, n.Value!.Value, options, ranges));
+        // Weights first, while each node still reads its float input (the bias scale needs that input's range).
+        var nodes = plan.Nodes.Where(n => n.Value is not null).SelectMany(n => rewriter.QuantizeWeights(n.Key, n.Value!.Value, options, ranges)).ToList();
         var pairs = plan.Values.ToDictionary(v => v, v => rewriter.QuantizeActivation(v, ranges));
         var dequantized = pairs.ToDictionary(p => p.Key, p => p.Value[1].Output[0]);
 
-        var nodes = weightNodes.ToList();
         nodes.AddRange(graph.Input.Where(i => pairs.ContainsKey(i.Name)).SelectMany(i => pairs[i.Name]));
         foreach (var node in graph.Node)
         {
@@ -78,7 +78,7 @@ internal sealed class QdqRewriter
 
         if (node.Input.Count < 3 || node.Input[2] == "") yield break;
         var bias = _initializers[node.Input[2]];
-        // The input's scale: its Q is planned before the weights are written, so the bias matches the int8 input exactly.
+        // The scale the input's QuantizeLinear gets (same range, same formula), so the bias matches the int8 input exactly.
         var (inputScale, _) = QuantizationMath.Activation(ranges[node.Input[0]].Min, ranges[node.Input[0]].Max);
         var (biasValues, biasScales) = QuantizationMath.Biases(OnnxTensorData.Floats(bias), inputScale, scales);
         string b = Add(QdqTensors.Int32(Unique($"{bias.Name}.quantized"), biasValues, biasValues.Length));

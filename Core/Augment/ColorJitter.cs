@@ -36,12 +36,10 @@ public sealed class ColorJitter : IAugmentation
                 case Adjustment.Brightness when Brightness > 0: ColorAdjust.Brightness(sample, Factor(Brightness, random)); break;
                 case Adjustment.Contrast when Contrast > 0: ColorAdjust.Contrast(sample, Factor(Contrast, random)); break;
                 case Adjustment.Saturation when Saturation > 0: ColorAdjust.Saturation(sample, Factor(Saturation, random)); break;
-                case Adjustment.Hue when Hue > 0: ColorAdjust.Hue(sample, Uniform(-Hue, Hue, random)); break;
+                case Adjustment.Hue when Hue > 0: ColorAdjust.Hue(sample, random.Uniform(-Hue, Hue)); break;
             }
         }
     }
 
-    private static double Factor(double magnitude, Random random) => Uniform(Math.Max(0, 1 - magnitude), 1 + magnitude, random);
-
-    private static double Uniform(double low, double high, Random random) => low + (high - low) * random.NextDouble();
+    private static double Factor(double magnitude, Random random) => random.Uniform(Math.Max(0, 1 - magnitude), 1 + magnitude);
 }

@@ -1,37 +1,43 @@
-using System.Numerics.Tensors;
+using System.Collections.Concurrent;
+using MLNet.Cnn.Kernels;
 
 namespace MLNet.Cnn.Augment;
 
 /// <summary>
 /// Separable Gaussian blur of a [H, W] field in place, over ±4σ with mirrored borders (elastic warping's smoothing of
-/// its displacement fields). <see cref="Apply"/> pads each row once and takes dot products with the kernel (rows), then
-/// adds whole mirrored rows scaled by the kernel (columns) — vectorized; <see cref="ApplyReference"/> is the plain loop in
-/// double, tested against it.
+/// its displacement fields). The blur along an axis of n values is linear, out = K·in with
+/// K[i, m] = Σ kernel[k] over the taps k whose mirrored position mirror(i + k − r) is m (the border folded into the
+/// matrix), so <see cref="Apply"/> is two small matrix products, S = K_H · F · K_Wᵀ, on the core's GEMM; the matrices
+/// are built once per (n, σ). <see cref="ApplyReference"/> is the plain loop in double, tested against it.
 /// </summary>
-internal static class GaussianSmoothing
+internal static unsafe class GaussianSmoothing
 {
+    private static readonly ConcurrentDictionary<(int Length, double Sigma), float[]> Operators = new();
+
     public static void Apply(Span<float> field, int height, int width, double sigma)
     {
         if (sigma == 0) return;
+        var alongRows = Operators.GetOrAdd((width, sigma), key => Operator(key.Length, key.Sigma));
+        var alongColumns = Operators.GetOrAdd((height, sigma), key => Operator(key.Length, key.Sigma));
+        var rows = new float[height * width];
+        fixed (float* f = field, kw = alongRows, kh = alongColumns, r = rows)
+        {
+            // rows[i, j] = Σ_m field[i, m] · K_W[j, m]: F · K_Wᵀ, K_Wᵀ's element (m, j) at kw[j·W + m].
+            Gemm.Multiply(height, width, width, f, width, 1, kw, 1, width, r, width, accumulate: false, parallel: false);
+            // field[i, j] = Σ_m K_H[i, m] · rows[m, j].
+            Gemm.Multiply(height, width, height, kh, height, 1, r, width, 1, f, width, accumulate: false, parallel: false);
+        }
+    }
+
+    /// <summary>K [n, n] of the blur along an axis of <paramref name="length"/> values, mirrored borders folded in.</summary>
+    private static float[] Operator(int length, double sigma)
+    {
         var kernel = Kernel(sigma);
         int radius = kernel.Length / 2;
-        var padded = new float[width + 2 * radius];
-        var rows = new float[height * width];
-        // Rows: rows[i, j] = Σ_k kernel[k] · field[i, mirror(j + k − r)].
-        for (int i = 0; i < height; i++)
-        {
-            var row = field.Slice(i * width, width);
-            for (int p = 0; p < padded.Length; p++) padded[p] = row[MirrorIndex.Of(p - radius, width)];
-            for (int j = 0; j < width; j++) rows[i * width + j] = TensorPrimitives.Dot(kernel, padded.AsSpan(j, kernel.Length));
-        }
-        // Columns: field[i, :] = Σ_k kernel[k] · rows[mirror(i + k − r), :].
-        for (int i = 0; i < height; i++)
-        {
-            var output = field.Slice(i * width, width);
-            output.Clear();
-            for (int k = 0; k < kernel.Length; k++)
-                TensorPrimitives.MultiplyAdd(rows.AsSpan(MirrorIndex.Of(i + k - radius, height) * width, width), kernel[k], output, output);
-        }
+        var matrix = new float[length * length];
+        for (int i = 0; i < length; i++)
+            for (int k = 0; k < kernel.Length; k++) matrix[i * length + MirrorIndex.Of(i + k - radius, length)] += kernel[k];
+        return matrix;
     }
 
     public static void ApplyReference(Span<float> field, int height, int width, double sigma)

@@ -10,7 +10,7 @@ namespace MLNet.Cnn.Kernels;
 ///   output [N, Cout, Hout, Wout], Hout = floor((H + padTop + padBottom − dH·(kH − 1) − 1) / sH) + 1.
 /// Depthwise convolution is groups = Cin (= Cout or a multiple of it).
 /// </summary>
-public sealed record Conv2dGeometry
+public sealed record Conv2dGeometry : IConvolutionGeometry
 {
     public Conv2dGeometry(int batch, int inChannels, int inHeight, int inWidth, int outChannels,
         int kernelHeight, int kernelWidth, int strideH = 1, int strideW = 1, Padding2d padding = default,

@@ -10,7 +10,7 @@ namespace MLNet.Cnn.Kernels;
 ///   output [N, Cout, Hout, Wout], Hout = (H − 1)·sH − padTop − padBottom + dH·(kH − 1) + outputPaddingH + 1.
 /// It is the adjoint of the convolution <see cref="AsConvolution"/>, whose input is this output.
 /// </summary>
-public sealed record ConvTranspose2dGeometry
+public sealed record ConvTranspose2dGeometry : IConvolutionGeometry
 {
     public ConvTranspose2dGeometry(int batch, int inChannels, int inHeight, int inWidth, int outChannels,
         int kernelHeight, int kernelWidth, int strideH = 1, int strideW = 1, Padding2d padding = default,

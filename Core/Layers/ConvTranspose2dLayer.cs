@@ -8,15 +8,24 @@ namespace MLNet.Cnn.Layers;
 /// [Cin, Cout/groups, k, k] as PyTorch stores it, optional bias [Cout]. Input [N, Cin, H, W] → output
 /// [N, Cout, (H − 1)·stride − 2·padding + dilation·(k − 1) + outputPadding + 1, likewise for W].
 /// </summary>
-public sealed class ConvTranspose2dLayer : Layer
+public sealed class ConvTranspose2dLayer : ConvolutionLayer<ConvTranspose2dGeometry>
 {
-    private readonly Parameter _weight;
-    private readonly Parameter? _bias;
-    private ConvTranspose2dGeometry? _geometry;
-    private Tensor? _input;
-
     public ConvTranspose2dLayer(string name, int inChannels, int outChannels, int kernelSize, int stride = 1,
-        int padding = 0, int outputPadding = 0, int dilation = 1, int groups = 1, bool bias = true) : base(name)
+        int padding = 0, int outputPadding = 0, int dilation = 1, int groups = 1, bool bias = true)
+        : base(name, inChannels, outChannels, dilation, groups,
+            Validated(inChannels, outChannels, kernelSize, stride, padding, outputPadding, dilation, groups), bias)
+    {
+        KernelSize = kernelSize; Stride = stride; Padding = padding; OutputPadding = outputPadding;
+    }
+
+    public int KernelSize { get; }
+    public int Stride { get; }
+    public int Padding { get; }
+    public int OutputPadding { get; }
+
+    /// <summary>The weight shape [Cin, Cout/groups, k, k] (PyTorch's), once every hyper-parameter is validated.</summary>
+    private static TensorShape Validated(int inChannels, int outChannels, int kernelSize, int stride, int padding, int outputPadding,
+        int dilation, int groups)
     {
         Require.Positive(inChannels, nameof(inChannels));
         Require.Positive(outChannels, nameof(outChannels));
@@ -31,61 +40,19 @@ public sealed class ConvTranspose2dLayer : Layer
         if (inChannels % groups != 0 || outChannels % groups != 0)
             throw new ArgumentException(
                 $"groups ({groups}) must divide inChannels ({inChannels}) and outChannels ({outChannels}).", nameof(groups));
-        InChannels = inChannels; OutChannels = outChannels; KernelSize = kernelSize; Stride = stride; Padding = padding;
-        OutputPadding = outputPadding; Dilation = dilation; Groups = groups;
-        _weight = new Parameter($"{name}.weight", new Tensor(inChannels, outChannels / groups, kernelSize, kernelSize), ParameterRole.Weight);
-        if (bias) _bias = new Parameter($"{name}.bias", new Tensor(outChannels), ParameterRole.Bias);
+        return new TensorShape(inChannels, outChannels / groups, kernelSize, kernelSize);
     }
 
-    public int InChannels { get; }
-    public int OutChannels { get; }
-    public int KernelSize { get; }
-    public int Stride { get; }
-    public int Padding { get; }
-    public int OutputPadding { get; }
-    public int Dilation { get; }
-    public int Groups { get; }
-    public bool HasBias => _bias is not null;
+    private protected override ConvTranspose2dGeometry CreateGeometry(TensorShape input) =>
+        new(input[0], InChannels, input[2], input[3], OutChannels, KernelSize, KernelSize, Stride, Stride, Padding2d.Symmetric(Padding),
+            OutputPadding, OutputPadding, Dilation, Dilation, Groups);
 
-    public Parameter Weight => _weight;
-    public Parameter? Bias => _bias;
+    private protected override void KernelForward(ConvTranspose2dGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output) =>
+        ConvTranspose2d.Forward(g, input, weight, bias, output);
 
-    public override IReadOnlyList<Parameter> Parameters => _bias is null ? [_weight] : [_weight, _bias];
+    private protected override void KernelBackwardWeights(ConvTranspose2dGeometry g, Tensor input, Tensor gradOutput, Tensor gradWeight,
+        Tensor? gradBias) => ConvTranspose2d.BackwardWeights(g, input, gradOutput, gradWeight, gradBias);
 
-    public override TensorShape OutputShape(TensorShape input) => Geometry(input).OutputShape;
-
-    public override Tensor Forward(Tensor input, bool training)
-    {
-        var g = Geometry(input.Shape);
-        var output = OutputBuffer(g.OutputShape);
-        ConvTranspose2d.Forward(g, input, _weight.Value, _bias?.Value, output);
-        _input = training ? input : null;
-        return output;
-    }
-
-    public override Tensor Backward(Tensor gradOutput)
-    {
-        var input = Saved(_input);
-        var g = Geometry(input.Shape);
-        ConvTranspose2d.BackwardWeights(g, input, gradOutput, _weight.Gradient, _bias?.Gradient);
-        var gradInput = GradInputBuffer(g.InputShape);
-        if (InputGradientNeeded) ConvTranspose2d.BackwardData(g, gradOutput, _weight.Value, gradInput);
-        return gradInput;
-    }
-
-    private ConvTranspose2dGeometry Geometry(TensorShape input)
-    {
-        if (_geometry is not null && _geometry.InputShape == input) return _geometry;
-        if (input.Rank != 4 || input[1] != InChannels) throw BadInput(input, $"[N, {InChannels}, H, W]");
-        try
-        {
-            return _geometry = new ConvTranspose2dGeometry(input[0], InChannels, input[2], input[3], OutChannels, KernelSize,
-                KernelSize, Stride, Stride, Padding2d.Symmetric(Padding), OutputPadding, OutputPadding, Dilation, Dilation,
-                Groups);
-        }
-        catch (ArgumentException e)
-        {
-            throw BadInput(input, e);
-        }
-    }
+    private protected override void KernelBackwardData(ConvTranspose2dGeometry g, Tensor gradOutput, Tensor weight, Tensor gradInput) =>
+        ConvTranspose2d.BackwardData(g, gradOutput, weight, gradInput);
 }

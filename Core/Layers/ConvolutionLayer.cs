@@ -1,0 +1,81 @@
+using MLNet.Cnn.Kernels;
+using MLNet.Cnn.Tensors;
+
+namespace MLNet.Cnn.Layers;
+
+/// <summary>
+/// What <see cref="Conv2dLayer"/> and <see cref="ConvTranspose2dLayer"/> share: a weight and an optional bias [Cout],
+/// the kernel geometry for the current input shape (cached while the shape stays the same), and forward / backward as
+/// calls of the layer's kernel — forward keeps the input when training, backward computes the weight and bias gradients
+/// and, when <see cref="Layer.InputGradientNeeded"/>, the input gradient.
+/// </summary>
+public abstract class ConvolutionLayer<TGeometry> : Layer where TGeometry : class, IConvolutionGeometry
+{
+    private readonly Parameter _weight;
+    private readonly Parameter? _bias;
+    private TGeometry? _geometry;
+    private Tensor? _input;
+
+    private protected ConvolutionLayer(string name, int inChannels, int outChannels, int dilation, int groups, TensorShape weightShape, bool bias)
+        : base(name)
+    {
+        InChannels = inChannels; OutChannels = outChannels; Dilation = dilation; Groups = groups;
+        _weight = new Parameter($"{name}.weight", new Tensor(weightShape), ParameterRole.Weight);
+        if (bias) _bias = new Parameter($"{name}.bias", new Tensor(outChannels), ParameterRole.Bias);
+    }
+
+    public int InChannels { get; }
+    public int OutChannels { get; }
+    public int Dilation { get; }
+    public int Groups { get; }
+    public bool HasBias => _bias is not null;
+
+    public Parameter Weight => _weight;
+    public Parameter? Bias => _bias;
+
+    public override IReadOnlyList<Parameter> Parameters => _bias is null ? [_weight] : [_weight, _bias];
+
+    public override TensorShape OutputShape(TensorShape input) => Geometry(input).OutputShape;
+
+    public override Tensor Forward(Tensor input, bool training)
+    {
+        var g = Geometry(input.Shape);
+        var output = OutputBuffer(g.OutputShape);
+        KernelForward(g, input, _weight.Value, _bias?.Value, output);
+        _input = training ? input : null;
+        return output;
+    }
+
+    public override Tensor Backward(Tensor gradOutput)
+    {
+        var input = Saved(_input);
+        var g = Geometry(input.Shape); // not _geometry: an OutputShape call since the forward pass may have replaced it
+        KernelBackwardWeights(g, input, gradOutput, _weight.Gradient, _bias?.Gradient);
+        var gradInput = GradInputBuffer(g.InputShape);
+        if (InputGradientNeeded) KernelBackwardData(g, gradOutput, _weight.Value, gradInput);
+        return gradInput;
+    }
+
+    /// <summary>The kernel geometry for an input [N, <see cref="InChannels"/>, H, W]; an ArgumentException if the sizes do not fit.</summary>
+    private protected abstract TGeometry CreateGeometry(TensorShape input);
+
+    private protected abstract void KernelForward(TGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output);
+
+    private protected abstract void KernelBackwardWeights(TGeometry g, Tensor input, Tensor gradOutput, Tensor gradWeight, Tensor? gradBias);
+
+    private protected abstract void KernelBackwardData(TGeometry g, Tensor gradOutput, Tensor weight, Tensor gradInput);
+
+    private TGeometry Geometry(TensorShape input)
+    {
+        if (_geometry is not null && _geometry.InputShape == input) return _geometry;
+        if (input.Rank != 4 || input[1] != InChannels) throw BadInput(input, $"[N, {InChannels}, H, W]");
+        try
+        {
+            return _geometry = CreateGeometry(input);
+        }
+        catch (ArgumentException e)
+        {
+            throw BadInput(input, e);
+        }
+    }
+}

@@ -30,7 +30,7 @@ internal static class Recipes
         var options = new TrainerOptions
         {
             Epochs = epochs, BatchSize = settings.BatchSize, Seed = sample.Seed,
-            TimeLimit = sample.Minutes is { } m ? TimeSpan.FromMinutes(m) : null, Progress = new ConsoleProgress(),
+            TimeLimit = sample.Minutes is { } m ? TimeSpan.FromMinutes(m) : null, Progress = new ProgressLines(Console.Out),
             Optimizer = ps => new AdamW(ps, learningRate: settings.MaxLearningRate) { WeightDecay = settings.WeightDecay },
             Schedule = steps => new OneCycle(settings.MaxLearningRate, epochs * steps),
             Loss = new SoftmaxCrossEntropy(labelSmoothing: settings.LabelSmoothing),
@@ -39,11 +39,5 @@ internal static class Recipes
             $"AdamW (decay {settings.WeightDecay}), one-cycle to {settings.MaxLearningRate}, label smoothing {settings.LabelSmoothing}, ") +
             $"batch {settings.BatchSize}, {epochs} epochs";
         return new Recipe(network, options, description);
-    }
-
-    /// <summary>Prints progress on the training thread, so lines come out in order.</summary>
-    private sealed class ConsoleProgress : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => Console.WriteLine(value);
     }
 }

@@ -92,16 +92,10 @@ internal static class FashionMnistSample
         Augmentation = o.Augment ? new AugmentationPipeline(new HorizontalFlip(), new RandomCrop(28, 28, padding: AugmentPadding)) : null,
         TenCropPadding = o.TenCrop ? AugmentPadding : null,
         TimeLimit = o.Minutes is { } m ? TimeSpan.FromMinutes(m) : null,
-        Progress = new ProgressPrinter(output), ProgressInterval = 200,
+        Progress = new ProgressLines(output), ProgressInterval = 200,
     };
 
     private static List<FashionImage> Rows(ImageDataset data, int? count) =>
         Enumerable.Range(0, Math.Min(count ?? data.Count, data.Count))
             .Select(i => new FashionImage { Features = data.Pixels(i).ToArray(), Label = data.ClassNames[data.Labels[i]] }).ToList();
-
-    /// <summary>Prints the trainer's progress lines (epoch, batch, loss, accuracy, images/s, time left).</summary>
-    private sealed class ProgressPrinter(TextWriter output) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => output.WriteLine(value);
-    }
 }

@@ -62,17 +62,8 @@ internal static class ImageFolderSample
             {
                 Channels = o.Channels, Height = o.Size, Width = o.Size, Epochs = o.Epochs, BatchSize = 32, Seed = o.Seed,
                 LearningRate = 2e-3f, ValidationFraction = 0.1, EarlyStoppingPatience = 4,
-                Progress = new EpochPrinter(output),
+                Progress = new ProgressLines(output, epochsOnly: true),
             }))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
-    }
-
-    /// <summary>Prints one line per epoch.</summary>
-    private sealed class EpochPrinter(TextWriter output) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value)
-        {
-            if (value.IsEpochEnd) output.WriteLine(value);
-        }
     }
 }

@@ -67,7 +67,7 @@ internal static class CompressionRun
                 int frequency = Math.Max(1, steps / 10), pruningSteps = Math.Max(1, 2 * epochs * steps / 3);
                 return new SparsitySchedule(options.Sparsity, beginStep: 0, frequency, intervals: Math.Max(1, pruningSteps / frequency));
             },
-            Progress = new ProgressPrinter(output), ProgressInterval = 300,
+            Progress = new ProgressLines(output), ProgressInterval = 300,
         };
         var result = Trainer.Fit(model.Network, train, validation: null, trainer);
         output.WriteLine($"fine-tuning: {result.StopReason}, {result.ImagesPerSecond:F0} images/s");
@@ -108,10 +108,5 @@ internal static class CompressionRun
             results.Select(m => string.Create(CultureInfo.InvariantCulture,
                 $"{m.Name},{m.Accuracy:F4},{m.Bytes},{m.GzipBytes},{m.MedianMs:F4},{m.P90Ms:F4}"))
             .Prepend("model,accuracy,bytes,gzip_bytes,latency_median_ms,latency_p90_ms"));
-    }
-
-    private sealed class ProgressPrinter(TextWriter output) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => output.WriteLine(value);
     }
 }

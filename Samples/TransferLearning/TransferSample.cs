@@ -67,7 +67,7 @@ internal static class TransferSample
             Optimizer = parameters => new AdamW(parameters, learningRate: 3e-3f) { WeightDecay = 0.05f },
             Schedule = batches => new OneCycle(3e-3f, o.PretrainEpochs * batches),
             Loss = new SoftmaxCrossEntropy(labelSmoothing: 0.1f),
-            Progress = new EpochPrinter(output),
+            Progress = new ProgressLines(output, epochsOnly: true, indent: "  "),
         });
         var backbone = new CnnModel(backboneNetwork, new TensorShape(1, 28, 28), pretrainSet.ClassNames, FashionNormalization);
         var pretrainTest = Normalize(Subset(testAll, [0, 1, 2, 3, 4], perClass: null, o.Seed));
@@ -164,12 +164,4 @@ internal static class TransferSample
 
     private static List<FashionImage> Rows(ImageDataset data) =>
         Enumerable.Range(0, data.Count).Select(i => new FashionImage { Features = data.Pixels(i).ToArray(), Label = data.ClassNames[data.Labels[i]] }).ToList();
-
-    private sealed class EpochPrinter(TextWriter output) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value)
-        {
-            if (value.IsEpochEnd) output.WriteLine($"  {value}");
-        }
-    }
 }

@@ -87,11 +87,12 @@ internal static class ActivationCalibration
     {
         string input = model.Graph.Input.Select(i => i.Name).Except(model.Graph.Initializer.Select(i => i.Name)).Single();
         using var runOptions = new RunOptions();
+        var outputs = values.ToArray();
         foreach (var batch in batches)
         {
             var shape = batch.Shape.Dimensions.ToArray().Select(d => (long)d).ToArray();
             using var value = OrtValue.CreateTensorValueFromMemory(batch.ToArray(), shape);
-            using var results = session.Run(runOptions, [input], [value], values.ToArray());
+            using var results = session.Run(runOptions, [input], [value], outputs);
             for (int i = 0; i < values.Count; i++) observe(values[i], results[i].GetTensorDataAsSpan<float>());
         }
     }

@@ -39,7 +39,9 @@ public static class Int8Quantizer
         for (int start = 0; start < seen[0]; start += options.CalibrationBatchSize)
         {
             int n = Math.Min(options.CalibrationBatchSize, seen[0] - start);
-            batches.Add(Tensor.FromArray(calibrationImages.Span.Slice(start * size, n * size).ToArray(), n, seen[1], seen[2], seen[3]));
+            var batch = new Tensor(n, seen[1], seen[2], seen[3]);
+            calibrationImages.Span.Slice(start * size, n * size).CopyTo(batch.Span);
+            batches.Add(batch);
         }
         return Quantize(OnnxExporter.ToBytes(model, opset), batches, options);
     }

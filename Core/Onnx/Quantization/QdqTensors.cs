@@ -10,7 +10,7 @@ internal static class QdqTensors
 {
     public static TensorProto Float(string name, float[] values, params long[] dims) => Raw(name, DataType.Float, MemoryMarshal.AsBytes(values.AsSpan()), dims);
 
-    public static TensorProto Int8(string name, sbyte[] values, IEnumerable<long> dims) => Raw(name, DataType.Int8, MemoryMarshal.AsBytes(values.AsSpan()), dims);
+    public static TensorProto Int8(string name, sbyte[] values, params long[] dims) => Raw(name, DataType.Int8, MemoryMarshal.AsBytes(values.AsSpan()), dims);
 
     public static TensorProto UInt8(string name, byte[] values, params long[] dims) => Raw(name, DataType.Uint8, values, dims);
 

@@ -53,7 +53,7 @@ public static class Trainer
         TrainerOptions options, int batch, int batchesPerEpoch, TensorShape outputShape, CancellationToken cancellation)
     {
         var parameters = network.AllParameters().ToArray();
-        var optimizer = options.Optimizer?.Invoke(parameters) ?? new AdamW(parameters, learningRate: 1e-3f);
+        var optimizer = options.CreateOptimizer(parameters);
         var schedule = options.Schedule?.Invoke(batchesPerEpoch);
         var loss = options.Loss ?? task.DefaultLoss();
         var images = new Tensor(batch, train.Channels, train.Height, train.Width);

@@ -5,8 +5,12 @@ using MLNet.Cnn.Pruning;
 
 namespace MLNet.Cnn.Training;
 
-/// <summary>Everything <see cref="Trainer"/> needs besides the network and the data; the defaults train a small CNN well.</summary>
-public sealed class TrainerOptions
+/// <summary>
+/// Everything <see cref="Trainer"/> needs besides the network and the data; the defaults train a small CNN well. The one
+/// declaration of the training options: the ML.NET trainers' options derive from this record, so every option here is
+/// an option of every ML.NET trainer, and the adapters hand the record itself (a <c>with</c> copy) to the core.
+/// </summary>
+public record TrainerOptions
 {
     public int Epochs { get; init; } = 10;
     public int BatchSize { get; init; } = 64;
@@ -14,8 +18,17 @@ public sealed class TrainerOptions
     /// <summary>Seeds the shuffling and the validation split: the same seed gives the same weights and metrics.</summary>
     public int Seed { get; init; } = 1;
 
-    /// <summary>Builds the optimizer over the network's parameters; default AdamW, learning rate 1e-3.</summary>
+    /// <summary>Learning rate of the default optimizer (AdamW) when <see cref="Optimizer"/> is not set.</summary>
+    public float LearningRate { get; init; } = 1e-3f;
+
+    /// <summary>Decoupled weight decay of the default optimizer (AdamW) when <see cref="Optimizer"/> is not set.</summary>
+    public float WeightDecay { get; init; } = 0.01f;
+
+    /// <summary>Builds the optimizer over the network's parameters (SGD, Adam, AdamW, RMSprop); default AdamW with <see cref="LearningRate"/> and <see cref="WeightDecay"/>.</summary>
     public Func<IReadOnlyList<Parameter>, Optimizer>? Optimizer { get; init; }
+
+    internal Optimizer CreateOptimizer(IReadOnlyList<Parameter> parameters) =>
+        Optimizer?.Invoke(parameters) ?? new AdamW(parameters, learningRate: LearningRate) { WeightDecay = WeightDecay };
 
     /// <summary>Builds the learning-rate schedule from the number of batches per epoch; default constant.</summary>
     public Func<int, LearningRateSchedule>? Schedule { get; init; }
@@ -76,6 +89,10 @@ public sealed class TrainerOptions
     internal void Validate()
     {
         if (Epochs <= 0) throw new ArgumentException($"Epochs must be positive; {Epochs} was given.", nameof(Epochs));
+        if (!(LearningRate > 0) || !float.IsFinite(LearningRate))
+            throw new ArgumentException($"LearningRate must be positive and finite; {LearningRate} was given.", nameof(LearningRate));
+        if (!(WeightDecay >= 0) || !float.IsFinite(WeightDecay))
+            throw new ArgumentException($"WeightDecay must be non-negative and finite; {WeightDecay} was given.", nameof(WeightDecay));
         if (BatchSize <= 0) throw new ArgumentException($"BatchSize must be positive; {BatchSize} was given.", nameof(BatchSize));
         if (ValidationFraction is < 0 or >= 1)
             throw new ArgumentException($"ValidationFraction must be in [0, 1); {ValidationFraction} was given.", nameof(ValidationFraction));

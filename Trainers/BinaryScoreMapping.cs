@@ -18,7 +18,7 @@ public sealed class BinaryScoreMapping : CustomMappingFactory<BinaryScoreMapping
 
     public sealed class Input
     {
-        [ColumnName(ScoringGraph.RawScoreColumnName), VectorType(1)] public float[] RawScore { get; set; } = [];
+        [ColumnName(CnnEstimator.RawScoreColumnName), VectorType(1)] public float[] RawScore { get; set; } = [];
     }
 
     public sealed class Output

@@ -3,7 +3,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLNet.Cnn.Data;
 using MLNet.Cnn.Models;
-using MLNet.Cnn.Onnx.Proto;
+using MLNet.Cnn.Onnx;
 
 namespace MLNet.Cnn.Trainers;
 
@@ -50,12 +50,9 @@ internal sealed class CnnBinaryEstimator(IHostEnvironment env, CnnBinaryOptions 
 
     private IEstimator<ITransformer> Scoring(CnnModel model, string pixelColumn)
     {
-        var graph = new ScoringGraph(model, pixelColumn);
-        // [N, 2] logits × [[−1], [1]] = [N, 1] raw score.
-        string difference = graph.Constant("cnn_binary_difference", [-1f, 1f], 2, 1);
-        var onnx = graph.Output(ScoringGraph.RawScoreColumnName, "MatMul", [ScoringGraph.Logits, difference], TensorProto.Types.DataType.Float, 1).ToBytes();
-        return Ml.Transforms.ApplyOnnxModel([ScoringGraph.RawScoreColumnName], [pixelColumn], new MemoryStream(onnx))
+        var onnx = new ScoringHead(model, pixelColumn).Margin(RawScoreColumnName).ToBytes();
+        return Ml.Transforms.ApplyOnnxModel([RawScoreColumnName], [pixelColumn], new MemoryStream(onnx))
             .Append(Ml.Transforms.CustomMapping(new BinaryScoreMapping().GetMapping(), BinaryScoreMapping.ContractName))
-            .Append(Ml.Transforms.DropColumns(ScoringGraph.RawScoreColumnName));
+            .Append(Ml.Transforms.DropColumns(RawScoreColumnName));
     }
 }

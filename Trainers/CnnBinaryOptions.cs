@@ -4,4 +4,4 @@ namespace MLNet.Cnn.Trainers;
 /// Options of <c>BinaryClassification.Trainers.Cnn</c>: the label is a Boolean column, as for ML.NET's own binary
 /// trainers; the network has two outputs (false, true) trained with softmax cross-entropy.
 /// </summary>
-public sealed class CnnBinaryOptions : CnnTrainerOptions;
+public sealed record CnnBinaryOptions : CnnTrainerOptions;

@@ -34,7 +34,7 @@ public static class CnnCatalog
         ArgumentNullException.ThrowIfNull(options);
         return options.BackboneOnOnnxRuntime
             ? new OnnxRuntimeTransferEstimator(CatalogContext.Of(catalog), options)
-            : new CnnTransferEstimator(CatalogContext.Of(catalog), options, CnnTransferEstimator.Backbone(options));
+            : new CnnTransferEstimator(CatalogContext.Of(catalog), options, CnnTransferEstimator.Transfer(options));
     }
 
     /// <summary>

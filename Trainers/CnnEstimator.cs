@@ -70,7 +70,8 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
     /// <summary>The network's output count for a dataset.</summary>
     protected abstract int Outputs(ImageDataset data);
 
-    protected virtual ILoss? DefaultLoss => null;
+    /// <summary>A one-slot raw score that a registered custom mapping turns into ML.NET's scalar columns (then dropped).</summary>
+    public const string RawScoreColumnName = "CnnRawScore";
 
     public CnnPredictionTransformer Fit(IDataView input)
     {
@@ -86,9 +87,7 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
         TrainingResult result;
         using (var channel = _env.Register(_name).Start("Training"))
         {
-            var augmentation = Augmentation(input.Schema);
-            if (augmentation is not null) channel.Info(MessageSensitivity.None, $"Augmenting training images with {Describe(augmentation)}.");
-            (model, result) = Train(train, validation, Options.ToTrainerOptions(new LogProgress(channel, Options.Progress), augmentation, DefaultLoss), channel);
+            (model, result) = Train(train, validation, CoreOptions(input.Schema, channel), channel);
             if (result.StopReason != StopReason.Completed) channel.Warning(MessageSensitivity.None, $"Training stopped early: {result.Message}");
         }
 
@@ -136,12 +135,23 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
         return (image ? ImageInput.ToPixels(Ml, o, InputShape).Append(scoring) : scoring).GetOutputSchema(inputSchema);
     }
 
-    /// <summary>The policies of the pipeline's augmentation steps (marker columns) followed by the options' own, or null.</summary>
-    private IAugmentation? Augmentation(DataViewSchema schema)
+    /// <summary>
+    /// The options the core trains with: the user's options themselves (they are the core's <see cref="TrainerOptions"/>),
+    /// with progress also written to the log, the pipeline's augmentation steps (marker annotations) put before the
+    /// options' own, and no split of the training rows when a validation set is given.
+    /// </summary>
+    internal TrainerOptions CoreOptions(DataViewSchema input, IChannel channel)
     {
-        var policies = AugmentationMarker.Find(schema).ToList();
+        var policies = AugmentationAnnotation.Find(input).ToList();
         if (Options.Augmentation is { } own) policies.Add(own);
-        return policies.Count switch { 0 => null, 1 => policies[0], _ => new AugmentationPipeline(policies) };
+        var augmentation = policies.Count switch { 0 => null, 1 => policies[0], _ => new AugmentationPipeline(policies) };
+        if (augmentation is not null) channel.Info(MessageSensitivity.None, $"Augmenting training images with {Describe(augmentation)}.");
+        return Options with
+        {
+            Progress = new LogProgress(channel, Options.Progress),
+            Augmentation = augmentation,
+            ValidationFraction = Options.ValidationSet is null ? Options.ValidationFraction : 0,
+        };
     }
 
     private static string Describe(IAugmentation augmentation) =>
@@ -192,8 +202,10 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
     private static string Columns(DataViewSchema schema) => string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => c.Name));
 
     /// <summary>Forwards progress to the user's callback and writes every epoch end to MLContext.Log.</summary>
-    private sealed class LogProgress(IChannel channel, IProgress<TrainingProgress>? user) : IProgress<TrainingProgress>
+    internal sealed class LogProgress(IChannel channel, IProgress<TrainingProgress>? user) : IProgress<TrainingProgress>
     {
+        public IProgress<TrainingProgress>? User => user;
+
         public void Report(TrainingProgress value)
         {
             if (value.IsEpochEnd) channel.Info(MessageSensitivity.None, value.ToString());

@@ -3,7 +3,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLNet.Cnn.Data;
 using MLNet.Cnn.Models;
-using MLNet.Cnn.Onnx.Proto;
+using MLNet.Cnn.Onnx;
 using MLNet.Cnn.Tensors;
 
 namespace MLNet.Cnn.Trainers;
@@ -61,16 +61,10 @@ internal class CnnMulticlassEstimator : CnnEstimator
 
     private IEstimator<ITransformer> Scoring(CnnModel model, string pixelColumn, ClassIndexToKey toKey)
     {
-        int classes = model.ClassNames.Count;
-        var graph = new ScoringGraph(model, pixelColumn);
+        var head = new ScoringHead(model, pixelColumn);
         // Score: softmax of the logits, or the probabilities averaged over ten crops; PredictedLabel: the most probable class.
-        var score = _tenCropPadding is { } padding
-            ? graph.Output(ScoreColumnName, "Identity", [graph.TenCropProbabilities(padding)], TensorProto.Types.DataType.Float, classes)
-            : graph.Output(ScoreColumnName, "Softmax", [ScoringGraph.Logits], TensorProto.Types.DataType.Float, classes, ScoringGraph.Int("axis", 1));
-        var onnx = score
-            .Output(PredictedLabelColumnName, "ArgMax", [ScoreColumnName], TensorProto.Types.DataType.Int64, null,
-                ScoringGraph.Int("axis", 1), ScoringGraph.Int("keepdims", 0))
-            .ToBytes();
+        var score = _tenCropPadding is { } padding ? head.TenCropProbabilities(ScoreColumnName, padding) : head.Probabilities(ScoreColumnName);
+        var onnx = score.ArgMax(PredictedLabelColumnName, ScoreColumnName).ToBytes();
         return Ml.Transforms.ApplyOnnxModel([ScoreColumnName, PredictedLabelColumnName], [pixelColumn], new MemoryStream(onnx))
             .Append(toKey.Estimator());
     }

@@ -3,8 +3,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLNet.Cnn.Data;
 using MLNet.Cnn.Models;
-using MLNet.Cnn.Onnx.Proto;
-using MLNet.Cnn.Tensors;
+using MLNet.Cnn.Onnx;
 
 namespace MLNet.Cnn.Trainers;
 
@@ -75,14 +74,12 @@ internal sealed class CnnRegressionEstimator(IHostEnvironment env, CnnRegression
 
     private IEstimator<ITransformer> Scoring(CnnModel model, string pixelColumn, bool scalar)
     {
-        int outputs = model.Network.OutputShape(new TensorShape([1, .. model.InputShape.Dimensions]))[1];
-        string output = scalar ? ScoringGraph.RawScoreColumnName : ScoreColumnName;
-        var onnx = new ScoringGraph(model, pixelColumn)
-            .Output(output, "Identity", [ScoringGraph.Logits], TensorProto.Types.DataType.Float, outputs).ToBytes();
+        string output = scalar ? RawScoreColumnName : ScoreColumnName;
+        var onnx = new ScoringHead(model, pixelColumn).Logits(output).ToBytes();
         var apply = Ml.Transforms.ApplyOnnxModel([output], [pixelColumn], new MemoryStream(onnx));
         return scalar
             ? apply.Append(Ml.Transforms.CustomMapping(new RegressionScoreMapping().GetMapping(), RegressionScoreMapping.ContractName))
-                .Append(Ml.Transforms.DropColumns(ScoringGraph.RawScoreColumnName))
+                .Append(Ml.Transforms.DropColumns(RawScoreColumnName))
             : apply;
     }
 }

@@ -1,4 +1,5 @@
 using MLNet.Cnn.Models;
+using MLNet.Cnn.Transfer;
 
 namespace MLNet.Cnn.Trainers;
 
@@ -7,10 +8,11 @@ namespace MLNet.Cnn.Trainers;
 /// top-level blocks, with a new head (dense to the classes, optionally one hidden ReLU layer) trained on a key label.
 /// The input geometry and normalization are the backbone's: <see cref="CnnTrainerOptions.Channels"/>,
 /// <see cref="CnnTrainerOptions.Height"/> and <see cref="CnnTrainerOptions.Width"/> are not used, and
-/// <see cref="CnnTrainerOptions.Network"/> must stay null. Epochs, optimizer, schedule, loss, validation, early stopping,
-/// augmentation and progress work as for the other CNN trainers.
+/// <see cref="CnnTrainerOptions.Network"/> must stay null. Every training option (epochs, optimizer, schedule, loss,
+/// validation, early stopping, augmentation, mixing, pruning, progress …) works as for the other CNN trainers; the
+/// transfer itself is the core's <see cref="TransferLearning"/>.
 /// </summary>
-public sealed class CnnTransferOptions : CnnTrainerOptions
+public sealed record CnnTransferOptions : CnnTrainerOptions
 {
     /// <summary>The trained network to start from (it is copied, never changed). Set this or <see cref="BackbonePath"/>.</summary>
     public CnnModel? Backbone { get; init; }
@@ -46,9 +48,6 @@ public sealed class CnnTransferOptions : CnnTrainerOptions
     /// <summary>Which kept blocks train; default <see cref="TransferPolicy.Auto"/> (chosen by the training-set size).</summary>
     public TransferPolicy Policy { get; init; } = TransferPolicy.Auto;
 
-    /// <summary>Units of a hidden dense + ReLU layer in the head (0: the head is one dense layer to the classes).</summary>
-    public int HeadHidden { get; init; }
-
-    /// <summary>Dropout before the head's last dense layer (0: none).</summary>
-    public float HeadDropout { get; init; }
+    /// <summary>The new head: by default one dense layer to the classes; optionally a hidden ReLU layer and dropout.</summary>
+    public TransferHead Head { get; init; } = new();
 }

@@ -1,10 +1,9 @@
-using Google.Protobuf;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
-using MLNet.Cnn.Layers;
 using MLNet.Cnn.Onnx;
-using MLNet.Cnn.Onnx.Proto;
+using MLNet.Cnn.Transfer;
+using MLNet.Cnn.Transforms;
 
 namespace MLNet.Cnn.Trainers;
 
@@ -21,8 +20,7 @@ internal sealed class OnnxRuntimeTransferEstimator : IEstimator<CnnPredictionTra
     private readonly MLContext _ml;
     private readonly IHostEnvironment _env;
     private readonly CnnTransferOptions _options;
-    private readonly byte[] _backbone;
-    private readonly int _features;
+    private readonly OnnxFeatureOutput _backbone;
 
     public OnnxRuntimeTransferEstimator(IHostEnvironment env, CnnTransferOptions options)
     {
@@ -33,47 +31,31 @@ internal sealed class OnnxRuntimeTransferEstimator : IEstimator<CnnPredictionTra
             : throw new ArgumentException($"{nameof(CnnTransferOptions.BackboneOnOnnxRuntime)} needs an .onnx {nameof(CnnTransferOptions.BackbonePath)}.", nameof(options));
         if (options.Policy is not null && options.Policy != TransferPolicy.Auto && options.Policy != TransferPolicy.FreezeAll)
             throw new ArgumentException($"A backbone run by ONNX Runtime stays frozen; use {nameof(TransferPolicy.FreezeAll)} (or {nameof(TransferPolicy.Auto)}).", nameof(options));
-        if (options.Augmentation is not null || options.BackboneNormalization is not null || options.Network is not null)
-            throw new ArgumentException($"{nameof(CnnTransferOptions.Augmentation)}, {nameof(CnnTransferOptions.BackboneNormalization)} and {nameof(CnnTransferOptions.Network)} " +
-                "do not apply when ONNX Runtime runs the backbone (its features are computed once, from the pixels as they are).", nameof(options));
-        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
-        var graph = model.Graph;
-        var output = graph.Output.FirstOrDefault(o => o.Name == options.FeatureLayer)
-            ?? throw new ArgumentException($"{nameof(CnnTransferOptions.FeatureLayer)} must name an output of '{path}' when ONNX Runtime runs it; " +
-                $"its outputs are: {string.Join(", ", graph.Output.Select(o => o.Name))}.", nameof(options));
-        var dims = output.Type.TensorType.Shape.Dim;
-        _features = checked((int)dims.Skip(1).Aggregate(1L, (size, d) => d.DimValue > 0 ? size * d.DimValue
-            : throw new ArgumentException($"The output '{output.Name}' of '{path}' has an unknown size; the head needs a known feature count.", nameof(options))));
-        // The backbone graph reads the trainer's pixel column and writes the feature column; nothing else is kept as output.
-        OnnxGraphEdits.Rename(graph, graph.Input[0].Name, options.FeatureColumnName);
-        graph.Node.Add(new NodeProto { OpType = "Identity", Name = FeaturesColumnName, Input = { output.Name }, Output = { FeaturesColumnName } });
-        output.Name = FeaturesColumnName;
-        graph.Output.Clear();
-        graph.Output.Add(output);
-        _backbone = model.ToByteArray();
+        if (options.Augmentation is not null || options.BatchMixing is not null || options.BackboneNormalization is not null || options.Network is not null)
+            throw new ArgumentException($"{nameof(CnnTransferOptions.Augmentation)}, {nameof(CnnTransferOptions.BatchMixing)}, {nameof(CnnTransferOptions.BackboneNormalization)} " +
+                $"and {nameof(CnnTransferOptions.Network)} do not apply when ONNX Runtime runs the backbone (its features are computed once, from the pixels as they are).", nameof(options));
+        try { _backbone = OnnxFeatureOutput.FromFile(path, options.FeatureLayer, options.FeatureColumnName, FeaturesColumnName); }
+        catch (ArgumentException e) { throw new ArgumentException($"{nameof(CnnTransferOptions.FeatureLayer)}: {e.Message}", nameof(options), e); }
     }
 
     private IEstimator<ITransformer> Backbone() =>
-        _ml.Transforms.ApplyOnnxModel([FeaturesColumnName], [_options.FeatureColumnName], new MemoryStream(_backbone));
+        _ml.Transforms.ApplyOnnxModel([FeaturesColumnName], [_options.FeatureColumnName], new MemoryStream(_backbone.Model));
 
-    private CnnMulticlassEstimator Head(ITransformer? backbone)
+    /// <summary>The multiclass trainer on the feature column, with every training option of the transfer options.</summary>
+    private CnnMulticlassEstimator Head(ITransformer? backbone) => new(_env, new CnnMulticlassOptions(_options)
     {
-        var o = _options;
-        return new CnnMulticlassEstimator(_env, new CnnMulticlassOptions
-        {
-            FeatureColumnName = FeaturesColumnName, LabelColumnName = o.LabelColumnName, Channels = _features, Height = 1, Width = 1,
-            Network = (_, _, _, classes) => CnnTransferEstimator.Head(o, "head", _features, classes),
-            Epochs = o.Epochs, BatchSize = o.BatchSize, Seed = o.Seed, LearningRate = o.LearningRate, WeightDecay = o.WeightDecay,
-            Optimizer = o.Optimizer, Schedule = o.Schedule, Loss = o.Loss, ValidationFraction = o.ValidationFraction,
-            ValidationSet = o.ValidationSet is { } v && backbone is not null ? backbone.Transform(v) : null,
-            EarlyStoppingPatience = o.EarlyStoppingPatience, TimeLimit = o.TimeLimit, GradientClipNorm = o.GradientClipNorm,
-            Progress = o.Progress, ProgressInterval = o.ProgressInterval,
-        });
-    }
+        FeatureColumnName = FeaturesColumnName, Channels = _backbone.FeatureCount, Height = 1, Width = 1,
+        Network = (_, _, _, classes) => _options.Head.Build("head", _backbone.FeatureCount, classes, _options.Seed),
+        ValidationSet = _options.ValidationSet is { } v && backbone is not null ? backbone.Transform(v) : null,
+    });
 
     public CnnPredictionTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (AugmentationAnnotation.Find(input.Schema).Count > 0)
+            throw new ArgumentException("The pipeline augments the images (mlContext.Transforms.Augment), but a backbone run by ONNX Runtime computes " +
+                "its features once, from the pixels as they are; remove the augmentation step or import the backbone into the core " +
+                $"({nameof(CnnTransferOptions.BackboneOnOnnxRuntime)} = false).", nameof(input));
         var backbone = Backbone().Fit(input);
         // The features once, in memory: the head trains for many epochs on them.
         var features = _ml.Data.Cache(backbone.Transform(input));

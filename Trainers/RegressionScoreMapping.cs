@@ -15,7 +15,7 @@ public sealed class RegressionScoreMapping : CustomMappingFactory<RegressionScor
 
     public sealed class Input
     {
-        [ColumnName(ScoringGraph.RawScoreColumnName), VectorType(1)] public float[] RawScore { get; set; } = [];
+        [ColumnName(CnnEstimator.RawScoreColumnName), VectorType(1)] public float[] RawScore { get; set; } = [];
     }
 
     public sealed class Output

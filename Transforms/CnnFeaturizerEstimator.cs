@@ -1,13 +1,14 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Cnn.Models;
+using MLNet.Cnn.Onnx;
 using MLNet.Cnn.Tensors;
 
 namespace MLNet.Cnn.Transforms;
 
 /// <summary>
 /// The activations of one layer of a trained CNN as a float vector column. It checks the pixel column and returns
-/// ML.NET's own <c>ApplyOnnxModel</c> transformer over <see cref="FeaturizerGraph"/>, which ML.NET saves and loads itself
+/// ML.NET's own <c>ApplyOnnxModel</c> transformer over the network cut after the layer (<see cref="ScoringHead.Features"/>), which ML.NET saves and loads itself
 /// (the ONNX bytes travel inside the model zip) and which is immutable, so several PredictionEngines may share it.
 /// </summary>
 internal sealed class CnnFeaturizerEstimator : IEstimator<ITransformer>
@@ -27,7 +28,7 @@ internal sealed class CnnFeaturizerEstimator : IEstimator<ITransformer>
         _inputColumnName = inputColumnName;
         _image = model.InputShape;
         // The layer name is resolved here, so a wrong one fails when the pipeline is written, not when it is fitted.
-        var onnx = FeaturizerGraph.Build(model, layerName, inputColumnName, outputColumnName);
+        var onnx = ScoringHead.Features(model, layerName, inputColumnName, outputColumnName);
         _apply = catalog.ApplyOnnxModel(outputColumnName, inputColumnName, new MemoryStream(onnx));
     }
 

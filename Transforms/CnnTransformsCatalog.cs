@@ -39,7 +39,7 @@ public static class CnnTransformsCatalog
     /// <summary>
     /// Augments the images of <paramref name="columnName"/> while a CNN trainer further down the pipeline trains: each
     /// training sample gets a fresh random draw of <paramref name="policy"/> every epoch (reproducible under the trainer's
-    /// seed), and scoring is unaffected — the fitted step only adds a marker column (see <see cref="AugmentationMarker"/>).
+    /// seed), and scoring is unaffected — the fitted step only adds a marker column whose annotation carries the policy (see <see cref="AugmentationAnnotation"/>).
     /// Build the policy from the ops of <c>MLNet.Cnn.Augment</c> (flips, crops, color jitter, PCA lighting, affine,
     /// elastic, erasing), e.g. <c>new AugmentationPipeline(new HorizontalFlip(), new RandomCrop(28, 28, padding: 2))</c>.
     /// </summary>

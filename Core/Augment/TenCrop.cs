@@ -35,21 +35,33 @@ public static class TenCrop
         if (destination.Length != Count * cropSize)
             throw new ArgumentException($"Ten {channels}×{cropHeight}×{cropWidth} crops take {Count * cropSize} values; " +
                 $"the destination has {destination.Length}.", nameof(destination));
+        var windows = Windows(height, width, cropHeight, cropWidth);
+        for (int k = 0; k < Count; k++)
+        {
+            var window = windows[k];
+            var columns = AxisGather.Run(window.Left, cropWidth);
+            // Column j of a mirrored crop is column Left + w − 1 − j of the image.
+            if (window.Mirrored) columns.AsSpan().Reverse();
+            AxisGather.Copy(image, channels, height, width, destination.Slice(k * cropSize, cropSize),
+                AxisGather.Run(window.Top, cropHeight), columns, 0f);
+        }
+    }
+
+    /// <summary>
+    /// Where the ten crops of a height × width image lie, in the order above: the region of the image each one copies
+    /// (its top-left corner; the size is cropHeight × cropWidth) and whether it is mirrored. Crop 5 + k is the mirror
+    /// image of the region that corner k takes in the mirrored image, i.e. of the region at (top, W − left − w).
+    /// The ONNX scoring graph (<c>ScoringHead</c>) cuts the same regions.
+    /// </summary>
+    public static IReadOnlyList<CropWindow> Windows(int height, int width, int cropHeight, int cropWidth)
+    {
+        Check(1, height, width, cropHeight, cropWidth);
         int bottom = height - cropHeight, right = width - cropWidth;
         int centreTop = (int)Math.Round(bottom / 2.0, MidpointRounding.ToEven);
         int centreLeft = (int)Math.Round(right / 2.0, MidpointRounding.ToEven);
-        ReadOnlySpan<(int Top, int Left)> corners = [(0, 0), (0, right), (bottom, 0), (bottom, right), (centreTop, centreLeft)];
-        for (int mirrored = 0; mirrored < 2; mirrored++)
-            for (int k = 0; k < corners.Length; k++)
-            {
-                var (top, left) = corners[k];
-                var columns = AxisGather.Run(left, cropWidth);
-                // Column j of the mirrored image is column W − 1 − j of the image.
-                if (mirrored == 1)
-                    foreach (ref int j in columns.AsSpan()) j = width - 1 - j;
-                AxisGather.Copy(image, channels, height, width, destination.Slice((mirrored * corners.Length + k) * cropSize, cropSize),
-                    AxisGather.Run(top, cropHeight), columns, 0f);
-            }
+        (int Top, int Left)[] corners = [(0, 0), (0, right), (bottom, 0), (bottom, right), (centreTop, centreLeft)];
+        return [.. corners.Select(c => new CropWindow(c.Top, c.Left, false)),
+                .. corners.Select(c => new CropWindow(c.Top, width - c.Left - cropWidth, true))];
     }
 
     /// <summary>
@@ -100,3 +112,6 @@ public static class TenCrop
             throw AugmentArguments.OutOfRange(nameof(cropWidth), cropWidth, $"at most the image width {width} (image {height}×{width})");
     }
 }
+
+/// <summary>One crop of <see cref="TenCrop"/>: the image region from (<paramref name="Top"/>, <paramref name="Left"/>), mirrored or not.</summary>
+public readonly record struct CropWindow(int Top, int Left, bool Mirrored);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Cnn.Transfer;
 using MLNet.Cnn.Data;
 using MLNet.Cnn.Models;
 using MLNet.Cnn.Tensors;
@@ -96,7 +97,7 @@ internal static class TransferSample
         // (a) transfer: the backbone frozen up to the cut, a new dense head; features are computed once.
         var transfer = Train(ml, Pipeline(ml.MulticlassClassification.Trainers.CnnTransfer(new CnnTransferOptions
         {
-            BackbonePath = backbonePath, FeatureLayer = o.Cut, Policy = TransferPolicy.FreezeAll, HeadDropout = 0.25f,
+            BackbonePath = backbonePath, FeatureLayer = o.Cut, Policy = TransferPolicy.FreezeAll, Head = new TransferHead { Dropout = 0.25f },
             Epochs = o.Epochs, BatchSize = 32, Seed = o.Seed,
             Optimizer = parameters => new AdamW(parameters, learningRate: 1e-3f) { WeightDecay = 0.05f },
         })), trainView, testView, "transfer (FreezeAll, head only)", output);

@@ -83,7 +83,7 @@ public sealed class AugmentationPipelineTests
     {
         [VectorType(64)] public float[] Features { get; set; } = [];
         public string Label { get; set; } = "";
-        [ColumnName(AugmentationMarker.Prefix + "fromanotherprocess"), VectorType(64)] public float[] Marker { get; set; } = [];
+        [ColumnName(AugmentationAnnotation.Prefix + "fromanotherprocess"), VectorType(64)] public float[] Marker { get; set; } = [];
     }
 
     [TestMethod]
@@ -93,7 +93,7 @@ public sealed class AugmentationPipelineTests
         var rows = CnnMulticlassTests.Stripes(40, 1).Select(r => new Marked { Features = r.Features, Label = r.Label, Marker = r.Features });
         var pipeline = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.MulticlassClassification.Trainers.Cnn(CnnMulticlassTests.SmallCnn()));
         var e = Assert.ThrowsExactly<InvalidOperationException>(() => pipeline.Fit(ml.Data.LoadFromEnumerable(rows)));
-        StringAssert.Contains(e.Message, AugmentationMarker.Prefix + "fromanotherprocess");
+        StringAssert.Contains(e.Message, AugmentationAnnotation.Prefix + "fromanotherprocess");
     }
 
     [TestMethod]

@@ -49,7 +49,7 @@ public sealed class CnnBinaryTests
             Assert.AreEqual(1 / (1 + Math.Exp(-score[i])), probability[i], 1e-6, $"row {i}: Probability = σ(Score)");
             Assert.AreEqual(score[i] > 0, predicted[i], $"row {i}");
         }
-        Assert.IsFalse(scored.Schema.Any(c => !c.IsHidden && c.Name == ScoringGraph.RawScoreColumnName), "the internal raw-score column is dropped");
+        Assert.IsFalse(scored.Schema.Any(c => !c.IsHidden && c.Name == CnnEstimator.RawScoreColumnName), "the internal raw-score column is dropped");
     }
 
     [TestMethod]

@@ -1,3 +1,4 @@
+using MLNet.Cnn.Transfer;
 using MLNet.Cnn.Tests.Shared;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -227,7 +228,7 @@ public sealed class CnnTransferTests
             ModelFile.Save(Pretrained.Value, backbonePath);
             var (ml, model, _, test) = Fit(new CnnTransferOptions
             {
-                BackbonePath = backbonePath, FeatureLayer = "flatten", Policy = TransferPolicy.FreezeAll, HeadHidden = 16, HeadDropout = 0.2f, Epochs = 3,
+                BackbonePath = backbonePath, FeatureLayer = "flatten", Policy = TransferPolicy.FreezeAll, Head = new TransferHead { Hidden = 16, Dropout = 0.2f }, Epochs = 3,
             });
             string path = Path.Combine(directory, "model.zip");
             ml.Model.Save(model, test.Schema, path);

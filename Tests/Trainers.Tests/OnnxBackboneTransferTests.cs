@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Cnn.Transfer;
 using MLNet.Cnn.Data;
 using MLNet.Cnn.Tests.Support;
 

@@ -5,7 +5,7 @@ using MLNet.Cnn.Onnx;
 using MLNet.Cnn.Onnx.Proto;
 using MLNet.Cnn.Tensors;
 
-namespace MLNet.Cnn.Trainers;
+namespace MLNet.Cnn.Transfer;
 
 /// <summary>
 /// A pretrained ONNX network (PyTorch's export, or ours) imported into the core and cut at the value named by
@@ -24,7 +24,7 @@ internal sealed class OnnxBackbone : TransferBackbone
         var graph = ModelProto.Parser.ParseFrom(_bytes).Graph;
         var outputs = graph.Output.Select(o => o.Name).ToArray();
         _cut = featureValue ?? throw new ArgumentException(
-            $"Name the value of the ONNX backbone '{path}' to take features from as {nameof(CnnTransferOptions.FeatureLayer)} " +
+            $"Name the value of the ONNX backbone '{path}' to take features from as FeatureLayer " +
             $"(its outputs: {string.Join(", ", outputs)}; any value or node name works).");
         var dims = graph.Input[0].Type.TensorType.Shape.Dim;
         if (dims.Count != 4 || dims.Skip(1).Any(d => d.DimValue <= 0))

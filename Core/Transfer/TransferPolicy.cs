@@ -1,8 +1,8 @@
-namespace MLNet.Cnn.Trainers;
+namespace MLNet.Cnn.Transfer;
 
 /// <summary>
-/// Which blocks of the backbone a transfer trainer trains. The blocks are the top-level blocks kept by the cut
-/// (<see cref="CnnTransferOptions.FeatureLayer"/>); the new head is always trained.
+/// Which blocks of the backbone transfer learning trains. The blocks are the top-level blocks kept by the cut
+///; the new head is always trained.
 /// <list type="bullet">
 /// <item><see cref="FreezeAll"/>: the backbone stays as it is; its features are computed once and cached (unless an
 /// augmentation must see the images every epoch), and only the head trains.</item>

@@ -1,37 +1,82 @@
 using Google.Protobuf;
+using MLNet.Cnn.Augment;
 using MLNet.Cnn.Models;
-using MLNet.Cnn.Onnx;
 using MLNet.Cnn.Onnx.Proto;
+using MLNet.Cnn.Tensors;
 
-namespace MLNet.Cnn.Trainers;
+namespace MLNet.Cnn.Onnx;
 
 /// <summary>
-/// The ONNX graph a trainer hands to ML.NET's OnnxTransformer: the exported network with its input renamed to the pixel
-/// column and, instead of the logits, the outputs the trainer asks for, each computed from the logits by a few nodes
-/// (Softmax, ArgMax, MatMul …). ML.NET reads every output as a vector column named after it.
+/// A scoring graph: the exported network with its input renamed (e.g. to the column a host such as ML.NET's
+/// OnnxTransformer feeds), its normalization folded in front of it, and, instead of the logits, the outputs asked for —
+/// class probabilities (softmax, or averaged over ten crops), the arg-max class, the raw logits, or the binary margin —
+/// each computed from the logits by a few ONNX nodes. Every output is [N] or [N, width] with a dynamic batch N.
+/// <code>
+/// byte[] onnx = new ScoringHead(model, "Features").Probabilities("Score").ArgMax("PredictedLabel", "Score").ToBytes();
+/// </code>
 /// </summary>
-internal sealed class ScoringGraph
+public sealed class ScoringHead
 {
     public const int Opset = 13;
-
-    /// <summary>A one-slot raw score that a registered custom mapping turns into ML.NET's scalar columns (then dropped).</summary>
-    public const string RawScoreColumnName = "CnnRawScore";
 
     private readonly ModelProto _proto;
     private readonly HashSet<string> _taken;
     private readonly CnnModel _model;
+    private readonly int _outputs;
 
-    public ScoringGraph(CnnModel model, string inputColumn)
+    /// <param name="inputName">The name of the graph's input, [N, C, H, W] pixels before the model's normalization.</param>
+    public ScoringHead(CnnModel model, string inputName)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(inputName);
         _model = model;
+        _outputs = model.Network.OutputShape(new TensorShape([1, .. model.InputShape.Dimensions]))[1];
         _proto = OnnxExporter.Build(model, Opset);
         var graph = _proto.Graph;
         _taken = graph.Node.SelectMany(n => n.Output).Concat(graph.Initializer.Select(i => i.Name)).ToHashSet();
-        CheckFree(inputColumn);
-        OnnxGraphEdits.Rename(graph, OnnxExporter.InputName, inputColumn);
+        CheckFree(inputName);
+        OnnxGraphEdits.Rename(graph, OnnxExporter.InputName, inputName);
         FoldNormalization(graph.Input[0].Name);
         graph.Output.Clear();
     }
+
+    /// <summary>
+    /// The graph of <see cref="OnnxExporter.FeaturesToBytes"/> — raw pixels in, the model's normalization folded in, the
+    /// activation of <paramref name="layer"/> flattened to [N, D] out — with its input and output renamed.
+    /// </summary>
+    public static byte[] Features(CnnModel model, string layer, string inputName, string outputName)
+    {
+        var proto = OnnxExporter.BuildFeatures(model, layer, Opset);
+        OnnxGraphEdits.Rename(proto.Graph, OnnxExporter.InputName, inputName);
+        OnnxGraphEdits.Rename(proto.Graph, OnnxExporter.FeaturesName, outputName);
+        return proto.ToByteArray();
+    }
+
+    /// <summary><paramref name="output"/> [N, K]: the softmax of the logits.</summary>
+    public ScoringHead Probabilities(string output) =>
+        Output(output, "Softmax", [LogitsValue], TensorProto.Types.DataType.Float, _outputs, Int("axis", 1));
+
+    /// <summary><paramref name="output"/> [N, K]: the logits as they are.</summary>
+    public ScoringHead Logits(string output) => Output(output, "Identity", [LogitsValue], TensorProto.Types.DataType.Float, _outputs);
+
+    /// <summary><paramref name="output"/> [N, 1]: logit(class 1) − logit(class 0) of a two-class network.</summary>
+    public ScoringHead Margin(string output)
+    {
+        if (_outputs != 2) throw new InvalidOperationException($"A margin needs a network with 2 outputs; '{_model.Network.Name}' has {_outputs}.");
+        // [N, 2] logits × [[−1], [1]] = [N, 1].
+        return Output(output, "MatMul", [LogitsValue, Constant("cnn_binary_difference", [-1f, 1f], 2, 1)], TensorProto.Types.DataType.Float, 1);
+    }
+
+    /// <summary><paramref name="output"/> [N] (int64): the index of the largest value of <paramref name="of"/> [N, K], an output added before.</summary>
+    public ScoringHead ArgMax(string output, string of) =>
+        Output(output, "ArgMax", [of], TensorProto.Types.DataType.Int64, null, Int("axis", 1), Int("keepdims", 0));
+
+    /// <summary>
+    /// <paramref name="output"/> [N, K]: class probabilities averaged over test-time ten crops, for a network trained on
+    /// random crops of the image zero-padded by <paramref name="padding"/> (see <see cref="TenCropProbabilitiesValue"/>).
+    /// </summary>
+    public ScoringHead TenCropProbabilities(string output, int padding) =>
+        Output(output, "Identity", [TenCropProbabilitiesValue(padding)], TensorProto.Types.DataType.Float, _outputs);
 
     /// <summary>
     /// The exported network expects normalized inputs; a model with a normalization other than the identity gets it as a
@@ -66,10 +111,10 @@ internal sealed class ScoringGraph
     }
 
     /// <summary>The network's output [N, outputs].</summary>
-    public static string Logits => OnnxExporter.OutputName;
+    private static string LogitsValue => OnnxExporter.OutputName;
 
     /// <summary>Adds a node computing <paramref name="output"/>, and makes it a graph output of shape [N] or [N, width].</summary>
-    public ScoringGraph Output(string output, string op, string[] inputs, TensorProto.Types.DataType type, int? width, params AttributeProto[] attributes)
+    private ScoringHead Output(string output, string op, string[] inputs, TensorProto.Types.DataType type, int? width, params AttributeProto[] attributes)
     {
         CheckFree(output);
         _proto.Graph.Node.Add(Node(op, output, inputs, [output], attributes));
@@ -79,45 +124,44 @@ internal sealed class ScoringGraph
     }
 
     /// <summary>
-    /// Test-time ten-crop (Krizhevsky et al. 2012), for a network trained with random crops of the image zero-padded by
-    /// <paramref name="padding"/>: the graph input [N, C, H, W] is padded to [N, C, H + 2p, W + 2p], cut into its four
-    /// corner crops and its center crop of H×W and their mirror images, which go through the network as one batch of
-    /// 10N; returns the name of the class probabilities averaged over the ten crops, [N, K].
+    /// Test-time ten-crop (Krizhevsky et al. 2012): the graph input [N, C, H, W] is padded to [N, C, H + 2p, W + 2p] and
+    /// cut into <see cref="TenCrop"/>'s ten H×W crops (the same regions, in the same order), which go through the network as
+    /// one batch of 10N; returns the name of the class probabilities averaged over each image's ten crops, [N, K].
     /// </summary>
-    public string TenCropProbabilities(int padding)
+    private string TenCropProbabilitiesValue(int padding)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(padding);
         var graph = _proto.Graph;
         string image = graph.Input[0].Name, crops = "cnn_ten_crops";
         OnnxGraphEdits.Redirect(graph, image, crops);
-        int h = _model.InputShape[1], w = _model.InputShape[2], k = _model.Network.OutputShape(new MLNet.Cnn.Tensors.TensorShape([1, .. _model.InputShape.Dimensions]))[1];
+        int h = _model.InputShape[1], w = _model.InputShape[2];
         var nodes = new List<NodeProto>
         {
             Node("Pad", "cnn_pad", [image, IntConstant("cnn_pads", [0, 0, padding, padding, 0, 0, padding, padding])], ["cnn_padded"], []),
         };
-        (long Top, long Left)[] corners = [(0, 0), (0, 2 * padding), (2 * padding, 0), (2 * padding, 2 * padding), (padding, padding)];
-        var cropNames = new List<string>();
         string axes = IntConstant("cnn_crop_axes", [2, 3]);
-        for (int c = 0; c < corners.Length; c++)
-        {
-            var (top, left) = corners[c];
-            string starts = IntConstant($"cnn_crop{c}_starts", [top, left]), ends = IntConstant($"cnn_crop{c}_ends", [top + h, left + w]);
-            nodes.Add(Node("Slice", $"cnn_crop{c}", ["cnn_padded", starts, ends, axes], [$"cnn_crop{c}"], []));
-            cropNames.Add($"cnn_crop{c}");
-        }
         // A mirror image is a Slice of the width axis with step −1, from the last column to before the first.
         string flipStarts = IntConstant("cnn_flip_starts", [-1]), flipEnds = IntConstant("cnn_flip_ends", [long.MinValue]),
             flipAxes = IntConstant("cnn_flip_axes", [3]), flipSteps = IntConstant("cnn_flip_steps", [-1]);
-        for (int c = 0; c < corners.Length; c++)
+        var windows = TenCrop.Windows(h + 2 * padding, w + 2 * padding, h, w);
+        var cropNames = new List<string>();
+        for (int c = 0; c < windows.Count; c++)
         {
-            nodes.Add(Node("Slice", $"cnn_mirror{c}", [$"cnn_crop{c}", flipStarts, flipEnds, flipAxes, flipSteps], [$"cnn_mirror{c}"], []));
-            cropNames.Add($"cnn_mirror{c}");
+            var (top, left, mirrored) = windows[c];
+            string region = $"cnn_crop{c}", starts = IntConstant($"{region}_starts", [top, left]), ends = IntConstant($"{region}_ends", [top + h, left + w]);
+            nodes.Add(Node("Slice", region, ["cnn_padded", starts, ends, axes], [region], []));
+            if (mirrored)
+            {
+                nodes.Add(Node("Slice", $"cnn_mirror{c}", [region, flipStarts, flipEnds, flipAxes, flipSteps], [$"cnn_mirror{c}"], []));
+                region = $"cnn_mirror{c}";
+            }
+            cropNames.Add(region);
         }
         nodes.Add(Node("Concat", "cnn_ten_crops", [.. cropNames], [crops], [Int("axis", 0)]));
         // The batch is crop-major: row c·N + n is crop c of image n, so [10N, K] reshapes to [10, N, K].
         for (int i = 0; i < nodes.Count; i++) graph.Node.Insert(i, nodes[i]);
-        graph.Node.Add(Node("Softmax", "cnn_crop_probabilities", [Logits], ["cnn_crop_probabilities"], [Int("axis", 1)]));
-        graph.Node.Add(Node("Reshape", "cnn_by_crop", ["cnn_crop_probabilities", IntConstant("cnn_by_crop_shape", [10, -1, k])], ["cnn_by_crop"], []));
+        graph.Node.Add(Node("Softmax", "cnn_crop_probabilities", [LogitsValue], ["cnn_crop_probabilities"], [Int("axis", 1)]));
+        graph.Node.Add(Node("Reshape", "cnn_by_crop", ["cnn_crop_probabilities", IntConstant("cnn_by_crop_shape", [TenCrop.Count, -1, _outputs])], ["cnn_by_crop"], []));
         var mean = Node("ReduceMean", "cnn_ten_crop_mean", ["cnn_by_crop"], ["cnn_ten_crop_mean"], [Int("keepdims", 0)]);
         mean.Attribute.Add(new AttributeProto { Name = "axes", Type = AttributeProto.Types.AttributeType.Ints, Ints = { 0 } });
         graph.Node.Add(mean);
@@ -136,7 +180,7 @@ internal sealed class ScoringGraph
     }
 
     /// <summary>Adds a float constant [rows, columns] and returns its name.</summary>
-    public string Constant(string name, float[] values, int rows, int columns)
+    private string Constant(string name, float[] values, int rows, int columns)
     {
         var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
         tensor.Dims.Add(rows);
@@ -147,15 +191,16 @@ internal sealed class ScoringGraph
         return name;
     }
 
+    /// <summary>The ONNX model (opset <see cref="Opset"/>) with the outputs added so far.</summary>
     public byte[] ToBytes() => _proto.ToByteArray();
 
-    public static AttributeProto Int(string name, long value) =>
+    private static AttributeProto Int(string name, long value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
     private void CheckFree(string name)
     {
         if (_taken.Contains(name))
-            throw new ArgumentException($"The column name '{name}' is also the name of a value inside the network's ONNX graph; choose another column name.");
+            throw new ArgumentException($"The name '{name}' is also the name of a value inside the network's ONNX graph; choose another column name.");
     }
 
     private static NodeProto Node(string op, string name, string[] inputs, string[] outputs, AttributeProto[] attributes)

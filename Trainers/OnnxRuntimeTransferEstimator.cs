@@ -42,7 +42,7 @@ internal sealed class OnnxRuntimeTransferEstimator : IEstimator<CnnPredictionTra
         _ml.Transforms.ApplyOnnxModel([FeaturesColumnName], [_options.FeatureColumnName], new MemoryStream(_backbone.Model));
 
     /// <summary>The multiclass trainer on the feature column, with every training option of the transfer options.</summary>
-    private CnnMulticlassEstimator Head(ITransformer? backbone) => new(_env, new CnnMulticlassOptions(_options)
+    internal CnnMulticlassEstimator Head(ITransformer? backbone) => new(_env, new CnnMulticlassOptions(_options)
     {
         FeatureColumnName = FeaturesColumnName, Channels = _backbone.FeatureCount, Height = 1, Width = 1,
         Network = (_, _, _, classes) => _options.Head.Build("head", _backbone.FeatureCount, classes, _options.Seed),

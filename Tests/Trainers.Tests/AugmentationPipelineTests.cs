@@ -53,6 +53,43 @@ public sealed class AugmentationPipelineTests
     }
 
     [TestMethod]
+    public void AFittedStepHoldsItsPolicyOnlyThroughItsOwnObjects()
+    {
+        // No process-wide registry: once the fitted step and its data are gone, so is the policy.
+        var policy = FitAStepAndDropIt();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.IsFalse(policy.IsAlive, "the policy of a fitted augmentation step outlived the step and its data");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference FitAStepAndDropIt()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(CnnMulticlassTests.Stripes(10, 1));
+        var policy = Policy();
+        var marked = ml.Transforms.Augment(policy).Fit(data).Transform(data);
+        Assert.AreSame(policy, AugmentationAnnotation.Find(marked.Schema).Single(), "the marked data carries the policy");
+        return new WeakReference(policy);
+    }
+
+    [TestMethod]
+    public void APredictionEngineScoresThroughTheStep()
+    {
+        var (ml, model, _) = Train(marker: true, option: null);
+        var engine = ml.Model.CreatePredictionEngine<CnnMulticlassTests.Image, Scored>(model);
+        var rows = CnnMulticlassTests.Stripes(20, 2);
+        var scores = Scores(ml, model);
+        for (int i = 0; i < rows.Count; i++) CollectionAssert.AreEqual(scores[i], engine.Predict(rows[i]).Score, $"row {i}");
+    }
+
+    public sealed class Scored
+    {
+        public float[] Score { get; set; } = [];
+    }
+
+    [TestMethod]
     public void TheOptionAndTheStepGiveTheSameTraining()
     {
         var (ml, byStep, _) = Train(marker: true, option: null);

@@ -22,6 +22,7 @@ internal sealed class CnnTransferEstimator : CnnMulticlassEstimator
     {
         if (options.Network is not null)
             throw new ArgumentException($"{nameof(CnnTransferOptions.Network)} must be null: the transfer trainer builds its network from the backbone.", nameof(options));
+        options.CheckGeometry(transfer.Backbone.InputShape.Dimensions.ToArray(), transfer.Backbone.Description);
         _transfer = transfer;
     }
 

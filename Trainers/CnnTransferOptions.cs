@@ -6,8 +6,9 @@ namespace MLNet.Cnn.Trainers;
 /// <summary>
 /// Options of <c>MulticlassClassification.Trainers.CnnTransfer</c>: a trained network (the backbone) cut after one of its
 /// top-level blocks, with a new head (dense to the classes, optionally one hidden ReLU layer) trained on a key label.
-/// The input geometry and normalization are the backbone's: <see cref="CnnTrainerOptions.Channels"/>,
-/// <see cref="CnnTrainerOptions.Height"/> and <see cref="CnnTrainerOptions.Width"/> are not used, and
+/// The input geometry and normalization are the backbone's: leave <see cref="CnnTrainerOptions.Channels"/>,
+/// <see cref="CnnTrainerOptions.Height"/> and <see cref="CnnTrainerOptions.Width"/> out or give the backbone's (others
+/// are refused), and
 /// <see cref="CnnTrainerOptions.Network"/> must stay null. Every training option (epochs, optimizer, schedule, loss,
 /// validation, early stopping, augmentation, mixing, pruning, progress …) works as for the other CNN trainers; the
 /// transfer itself is the core's <see cref="TransferLearning"/>.
@@ -50,4 +51,17 @@ public sealed record CnnTransferOptions : CnnTrainerOptions
 
     /// <summary>The new head: by default one dense layer to the classes; optionally a hidden ReLU layer and dropout.</summary>
     public TransferHead Head { get; init; } = new();
+
+    /// <summary>
+    /// Refuses a geometry that is neither the defaults (left out) nor the backbone's <paramref name="input"/> [C, H, W]:
+    /// the network takes the backbone's input whatever the options say.
+    /// </summary>
+    internal void CheckGeometry(IReadOnlyList<int> input, string backbone)
+    {
+        var defaults = new CnnMulticlassOptions();
+        int[] given = [Channels, Height, Width];
+        if (given.SequenceEqual([defaults.Channels, defaults.Height, defaults.Width]) || given.SequenceEqual(input)) return;
+        throw new ArgumentException($"{nameof(Channels)}, {nameof(Height)} and {nameof(Width)} are {Channels}×{Height}×{Width}, but the backbone " +
+            $"{backbone} takes {string.Join("×", input)}; leave them out (the transfer trainer takes the backbone's input) or give the backbone's.");
+    }
 }

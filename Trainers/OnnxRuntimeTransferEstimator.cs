@@ -36,6 +36,7 @@ internal sealed class OnnxRuntimeTransferEstimator : IEstimator<CnnPredictionTra
                 $"and {nameof(CnnTransferOptions.Network)} do not apply when ONNX Runtime runs the backbone (its features are computed once, from the pixels as they are).", nameof(options));
         try { _backbone = OnnxFeatureOutput.FromFile(path, options.FeatureLayer, options.FeatureColumnName, FeaturesColumnName); }
         catch (ArgumentException e) { throw new ArgumentException($"{nameof(CnnTransferOptions.FeatureLayer)}: {e.Message}", nameof(options), e); }
+        options.CheckGeometry(_backbone.InputDimensions, $"'{Path.GetFileName(path)}'");
     }
 
     private IEstimator<ITransformer> Backbone() =>

@@ -93,6 +93,17 @@ public sealed class CnnTransferTests
         data.GetColumn<VBuffer<float>>("Score").Select(v => v.DenseValues().ToArray()).ToArray();
 
     [TestMethod]
+    public void AGeometryOtherThanTheBackbonesIsRefused()
+    {
+        var ml = new MLContext(seed: 1);
+        var e = Assert.ThrowsExactly<ArgumentException>(() => ml.MulticlassClassification.Trainers.CnnTransfer(
+            Options(TransferPolicy.FreezeAll) with { Channels = 3, Height = 32, Width = 32 }));
+        StringAssert.Contains(e.Message, "3×32×32");
+        var side = Pretrained.Value.InputShape[1];
+        ml.MulticlassClassification.Trainers.CnnTransfer(Options(TransferPolicy.FreezeAll) with { Channels = 1, Height = side, Width = side });
+    }
+
+    [TestMethod]
     public void FreezeAllLeavesTheBackboneBitIdenticalAndTrainsTheHead()
     {
         var backbone = Pretrained.Value;

@@ -6,9 +6,11 @@ namespace MLNet.Cnn.Onnx;
 /// <summary>
 /// A pretrained ONNX network prepared to be run as it is (by ONNX Runtime, e.g. ML.NET's ApplyOnnxModel) as a frozen
 /// feature extractor: its input renamed to <paramref name="InputName"/>, one graph output — a copy of
-/// <paramref name="FeatureOutput"/> named <paramref name="OutputName"/> — and the number of features per image.
+/// <paramref name="FeatureOutput"/> named <paramref name="OutputName"/> — the number of features per image, and the
+/// input's dimensions after the batch (−1 where the file leaves one open).
 /// </summary>
-public sealed record OnnxFeatureOutput(byte[] Model, string InputName, string FeatureOutput, string OutputName, int FeatureCount)
+public sealed record OnnxFeatureOutput(byte[] Model, string InputName, string FeatureOutput, string OutputName, int FeatureCount,
+    IReadOnlyList<int> InputDimensions)
 {
     /// <summary>
     /// Reads the ONNX file at <paramref name="path"/>. <paramref name="featureOutput"/> must be one of its graph outputs
@@ -24,12 +26,13 @@ public sealed record OnnxFeatureOutput(byte[] Model, string InputName, string Fe
         var dims = output.Type.TensorType.Shape.Dim;
         int features = checked((int)dims.Skip(1).Aggregate(1L, (size, d) => d.DimValue > 0 ? size * d.DimValue
             : throw new ArgumentException($"The output '{output.Name}' of '{path}' has an unknown size; the head needs a known feature count.", nameof(featureOutput))));
+        int[] input = [.. graph.Input[0].Type.TensorType.Shape.Dim.Skip(1).Select(d => d.DimValue > 0 ? (int)d.DimValue : -1)];
         // The graph reads inputName and writes outputName; nothing else is kept as output.
         OnnxGraphEdits.Rename(graph, graph.Input[0].Name, inputName);
         graph.Node.Add(new NodeProto { OpType = "Identity", Name = outputName, Input = { output.Name }, Output = { outputName } });
         output.Name = outputName;
         graph.Output.Clear();
         graph.Output.Add(output);
-        return new OnnxFeatureOutput(model.ToByteArray(), inputName, featureOutput!, outputName, features);
+        return new OnnxFeatureOutput(model.ToByteArray(), inputName, featureOutput!, outputName, features, input);
     }
 }

@@ -1,9 +1,8 @@
-using MLNet.Cnn.Data;
 using MLNet.Cnn.Kernels;
 using MLNet.Cnn.Layers;
 using MLNet.Cnn.Models;
 using MLNet.Cnn.Tensors;
-using MLNet.Cnn.Tests.Support;
+using MLNet.Cnn.Tests.Training;
 using MLNet.Cnn.Training;
 using MLNet.Cnn.Transfer;
 
@@ -18,25 +17,9 @@ public sealed class TransferLearningTests
         var network = new Sequential("net",
             new Sequential("block1", new Conv2dLayer("conv", 1, 4, 3, padding: 1), new ActivationLayer("relu", new ReLU())),
             new Sequential("block2", new Conv2dLayer("conv", 4, 4, 3, padding: 1), new ActivationLayer("relu", new ReLU())),
-            new Sequential("classifier", new FlattenLayer("flatten"), new DenseLayer("fc", 4 * 8 * 8, 5)));
+            new Sequential("classifier", new FlattenLayer("flatten"), new DenseLayer("fc", 4 * 6 * 6, 5)));
         Initializer.Initialize(network, 1);
-        return new CnnModel(network, new TensorShape(1, 8, 8), ["a", "b", "c", "d", "e"], new Normalization([0.5f], [0.25f]));
-    }
-
-    /// <summary>Horizontal stripes at one of three heights: class = the stripe's row band.</summary>
-    private static ImageDataset Stripes(int count, int seed)
-    {
-        var random = new Random(seed);
-        var pixels = new float[count * 64];
-        var labels = new int[count];
-        for (int i = 0; i < count; i++)
-        {
-            labels[i] = random.Next(3);
-            int row = labels[i] * 3 + random.Next(2);
-            for (int j = 0; j < 8; j++) pixels[i * 64 + row * 8 + j] = 1f;
-            for (int p = 0; p < 64; p++) pixels[i * 64 + p] += (float)(random.NextDouble() * 0.1);
-        }
-        return new ImageDataset(pixels, labels, 1, 8, 8, ["top", "middle", "bottom"]);
+        return new CnnModel(network, new TensorShape(1, 6, 6), ["a", "b", "c", "d", "e"], new Normalization([0.5f], [0.25f]));
     }
 
     [TestMethod]
@@ -47,7 +30,7 @@ public sealed class TransferLearningTests
         var log = new List<string>();
         var transfer = new TransferLearning(TransferBackbone.FromModel(backbone), "block2", TransferPolicy.FreezeAll, new TransferHead { Hidden = 8 });
         Assert.AreEqual(2, transfer.KeptBlocks);
-        var (model, result) = transfer.Fit(Stripes(300, 1), Stripes(90, 2), new TrainerOptions { Epochs = 8, BatchSize = 30, LearningRate = 1e-2f }, log.Add);
+        var (model, result) = transfer.Fit(TrainerTests.Stripes(300, 1), TrainerTests.Stripes(90, 2), new TrainerOptions { Epochs = 8, BatchSize = 30, LearningRate = 1e-2f }, log.Add);
 
         CollectionAssert.AreEqual(before, backbone.Network.AllParameters().SelectMany(p => p.Value.ToArray()).ToArray(), "the caller's backbone is untouched");
         var kept = model.Network.Children.Take(2).SelectMany(b => b.AllParameters()).SelectMany(p => p.Value.ToArray()).ToArray();

@@ -84,8 +84,9 @@ internal sealed class TrainingRun
         if (_seen == 0) return;   // cancelled before its first batch
         var check = Evaluate();
         Report(EndOfEpoch(check));
-        _schedule?.OnEpochEnd(_epoch, check?.Loss ?? _epochs[^1].Loss);
-        EarlyStop(check?.Loss ?? _epochs[^1].Loss);
+        double monitored = check?.Loss ?? _epochs[^1].Loss;
+        _schedule?.OnEpochEnd(_epoch, monitored);
+        EarlyStop(monitored);
     }
 
     private void TrainBatch(int b)
@@ -95,26 +96,16 @@ internal sealed class TrainingRun
         Augment(b);
         var (lossTargets, metricTargets) = Mix(b);
         Prune();
-        var output = _network.Forward(_images, training: true);
+        var output = Forward();
         double loss = Loss(output, lossTargets);
-        if (!double.IsFinite(loss))
-        {
-            Stop(StopReason.Diverged, $"the loss became {loss} at epoch {_epoch}, batch {b + 1}; " +
-                "the network holds the weights of the last epoch that ended with a finite loss (try a lower learning rate)");
-            return;
-        }
+        if (!double.IsFinite(loss)) { Diverge($"the loss became {loss}", b, " (try a lower learning rate)"); return; }
         _metricSum += _task.MetricSum(output, metricTargets);
         Backward();
-        if (!Clip())
-        {
-            Stop(StopReason.Diverged, $"the gradient norm became non-finite at epoch {_epoch}, batch {b + 1}; " +
-                "the network holds the weights of the last epoch that ended with a finite loss");
-            return;
-        }
+        if (!Clip()) { Diverge("the gradient norm became non-finite", b); return; }
         Step();
         Tally(loss);
-        if ((b + 1) % _options.ProgressInterval == 0) _options.Progress?.Report(Progress(b + 1, null));
-        if (_options.TimeLimit is { } limit && _clock.Elapsed >= limit) Stop(StopReason.TimeLimit, $"the time limit of {limit} was reached in epoch {_epoch}");
+        ReportProgress(b);
+        CheckTimeLimit();
     }
 
     /// <summary>A fresh order every epoch from the seed and the epoch alone, announced to the source; the running means start over.</summary>
@@ -143,6 +134,8 @@ internal sealed class TrainingRun
         return (_mixer.SoftTargets, _mixer.DominantLabels);
     }
 
+    private Tensor Forward() => _network.Forward(_images, training: true);
+
     /// <summary>The batch's mean loss, its gradient in <see cref="_gradient"/>; NaN when the output is not finite (the loss would throw).</summary>
     private double Loss(Tensor output, Tensor targets) =>
         float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(output.Span)) ? _loss.Compute(output, targets, _gradient) : double.NaN;
@@ -170,6 +163,17 @@ internal sealed class TrainingRun
         _lossSum += loss * _batch;
         _seen += _batch;
         _imagesSeen += _batch;
+    }
+
+    /// <summary>The running means every <see cref="TrainerOptions.ProgressInterval"/> batches.</summary>
+    private void ReportProgress(int b)
+    {
+        if ((b + 1) % _options.ProgressInterval == 0) _options.Progress?.Report(Progress(b + 1, null));
+    }
+
+    private void CheckTimeLimit()
+    {
+        if (_options.TimeLimit is { } limit && _clock.Elapsed >= limit) Stop(StopReason.TimeLimit, $"the time limit of {limit} was reached in epoch {_epoch}");
     }
 
     /// <summary>The mean loss and metric of the validation source, if there is one.</summary>
@@ -203,6 +207,10 @@ internal sealed class TrainingRun
     }
 
     private void Stop(StopReason reason, string message) => (_stop, _message) = (reason, message);
+
+    /// <summary>A NaN or infinite loss or gradient: stops; the epoch's end gives the network the last good weights back.</summary>
+    private void Diverge(string what, int b, string hint = "") => Stop(StopReason.Diverged,
+        $"{what} at epoch {_epoch}, batch {b + 1}; the network holds the weights of the last epoch that ended with a finite loss{hint}");
 
     private TrainingResult Finish()
     {

@@ -11,8 +11,9 @@ namespace MLNet.Cnn.Data;
 /// What belongs to the other kind is empty: a regression dataset has no <see cref="ClassNames"/> (<see cref="ClassCount"/> 0),
 /// a classification dataset has <see cref="TargetCount"/> 0; reading <see cref="Labels"/> or <see cref="Targets"/> of the
 /// other kind throws. Batches are gathered by index into caller-owned tensors, so training allocates nothing per batch.
+/// The in-memory <see cref="IBatchSource"/>.
 /// </summary>
-public sealed class ImageDataset
+public sealed class ImageDataset : IBatchSource
 {
     private readonly float[] _pixels;
     private readonly int[]? _labels;     // classification: [count]
@@ -25,30 +26,26 @@ public sealed class ImageDataset
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(classNames);
         if (labels.Length == 0) throw new ArgumentException("The dataset is empty: no labels were given.", nameof(labels));
-        ImageSize = CheckedImageSize(channels, height, width);
-        if (pixels.Length != (long)labels.Length * ImageSize)
+        int imageSize = SampleLayout.CheckedImageSize(channels, height, width);
+        if (pixels.Length != (long)labels.Length * imageSize)
             throw new ArgumentException(
-                $"{labels.Length} images of {channels}×{height}×{width} need {(long)labels.Length * ImageSize} pixels; {pixels.Length} were given.",
+                $"{labels.Length} images of {channels}×{height}×{width} need {(long)labels.Length * imageSize} pixels; {pixels.Length} were given.",
                 nameof(pixels));
-        if (classNames.Count < 2) throw new ArgumentException($"A classifier needs at least two classes; {classNames.Count} were given.", nameof(classNames));
+        Layout = SampleLayout.Classification(channels, height, width, classNames);
         for (int i = 0; i < labels.Length; i++)
             if ((uint)labels[i] >= (uint)classNames.Count)
                 throw new ArgumentException($"Label {labels[i]} of image {i} is outside 0 … {classNames.Count - 1}.", nameof(labels));
         _pixels = pixels;
         _labels = labels;
         Count = labels.Length;
-        Channels = channels; Height = height; Width = width;
-        ClassNames = classNames;
     }
 
-    private ImageDataset(float[] pixels, float[] targets, int targetCount, int channels, int height, int width)
+    private ImageDataset(float[] pixels, float[] targets, SampleLayout layout)
     {
         _pixels = pixels;
         _targets = targets;
-        TargetCount = targetCount;
-        Channels = channels; Height = height; Width = width;
-        ImageSize = channels * height * width;
-        Count = pixels.Length / ImageSize;
+        Layout = layout;
+        Count = pixels.Length / layout.ImageSize;
     }
 
     /// <summary>
@@ -59,8 +56,8 @@ public sealed class ImageDataset
     {
         ArgumentNullException.ThrowIfNull(pixels);
         ArgumentNullException.ThrowIfNull(targets);
-        int imageSize = CheckedImageSize(channels, height, width);
-        Require.Positive(targetCount, nameof(targetCount));
+        var layout = SampleLayout.Regression(channels, height, width, targetCount);
+        int imageSize = layout.ImageSize;
         if (pixels.Length == 0) throw new ArgumentException("The dataset is empty: no pixels were given.", nameof(pixels));
         if (pixels.Length % imageSize != 0)
             throw new ArgumentException(
@@ -74,23 +71,27 @@ public sealed class ImageDataset
             if (!float.IsFinite(targets[i]))
                 throw new ArgumentException(
                     $"Target {i % targetCount} of image {i / targetCount} is {targets[i]}; regression targets must be finite.", nameof(targets));
-        return new ImageDataset(pixels, targets, targetCount, channels, height, width);
+        return new ImageDataset(pixels, targets, layout);
     }
 
     public int Count { get; }
-    public int Channels { get; }
-    public int Height { get; }
-    public int Width { get; }
-    public int ImageSize { get; }
-    public bool IsRegression => _targets is not null;
+
+    /// <summary>The image shape and the kind of targets; the properties below read it.</summary>
+    public SampleLayout Layout { get; }
+
+    public int Channels => Layout.Channels;
+    public int Height => Layout.Height;
+    public int Width => Layout.Width;
+    public int ImageSize => Layout.ImageSize;
+    public bool IsRegression => Layout.IsRegression;
 
     /// <summary>Values per image of a regression dataset (the network's output is [batch, TargetCount]); 0 for classification.</summary>
-    public int TargetCount { get; }
+    public int TargetCount => Layout.TargetCount;
 
     /// <summary>The class names of a classification dataset; empty for regression.</summary>
-    public IReadOnlyList<string> ClassNames { get; } = [];
+    public IReadOnlyList<string> ClassNames => Layout.ClassNames;
 
-    public int ClassCount => ClassNames.Count;
+    public int ClassCount => Layout.ClassCount;
 
     /// <summary>The class of every image (classification only).</summary>
     public ReadOnlySpan<int> Labels =>
@@ -107,12 +108,12 @@ public sealed class ImageDataset
         .AsSpan(index * TargetCount, TargetCount);
 
     /// <summary>The target tensor of a batch of <paramref name="count"/> images: labels [count] (class indices as floats) or targets [count, TargetCount].</summary>
-    public TensorShape TargetShape(int count) => IsRegression ? new TensorShape(count, TargetCount) : new TensorShape(count);
+    public TensorShape TargetShape(int count) => Layout.TargetShape(count);
 
     /// <summary>Copies the images and targets at <paramref name="indices"/> into images [n, C, H, W] and targets (shape <see cref="TargetShape"/>(n)).</summary>
     public void Gather(ReadOnlySpan<int> indices, Tensor images, Tensor targets)
     {
-        Require.Shape(images, new TensorShape(indices.Length, Channels, Height, Width), nameof(images));
+        Require.Shape(images, Layout.ImageShape(indices.Length), nameof(images));
         Require.Shape(targets, TargetShape(indices.Length), nameof(targets));
         var imageSpan = images.Span;
         var targetSpan = targets.Span;
@@ -170,31 +171,11 @@ public sealed class ImageDataset
     }
 
     /// <summary>A seeded, stratification-free split: the first part gets 1 − fraction of the images.</summary>
+    /// <summary>A seeded, stratification-free split (<see cref="SubsetSource.SplitIndices"/>), copied: the first part gets 1 − fraction of the images.</summary>
     public (ImageDataset Train, ImageDataset Validation) Split(double validationFraction, int seed)
     {
-        if (validationFraction is <= 0 or >= 1)
-            throw new ArgumentException($"validationFraction must be in (0, 1); {validationFraction} was given.", nameof(validationFraction));
-        var order = Enumerable.Range(0, Count).ToArray();
-        new Random(seed).Shuffle(order);
-        int validation = Math.Max(1, (int)Math.Round(Count * validationFraction));
-        return (Subset(order.AsSpan(validation)), Subset(order.AsSpan(0, validation)));
-    }
-
-    /// <summary>The same kind of targets, the same classes or target count, and the same image shape.</summary>
-    internal bool HasLayoutOf(ImageDataset other) =>
-        (IsRegression, ClassCount, TargetCount, Channels, Height, Width) ==
-        (other.IsRegression, other.ClassCount, other.TargetCount, other.Channels, other.Height, other.Width);
-
-    /// <summary>"3 classes of 1×28×28 images" or "1×8×8 images with 2 regression targets", for errors.</summary>
-    internal string Layout => IsRegression
-        ? $"{Channels}×{Height}×{Width} images with {TargetCount} regression targets"
-        : $"{ClassCount} classes of {Channels}×{Height}×{Width} images";
-
-    private static int CheckedImageSize(int channels, int height, int width)
-    {
-        if (channels <= 0 || height <= 0 || width <= 0)
-            throw new ArgumentException($"Image shape {channels}×{height}×{width} must be positive.", nameof(channels));
-        return channels * height * width;
+        var (train, validation) = SubsetSource.SplitIndices(Count, validationFraction, seed);
+        return (Subset(train), Subset(validation));
     }
 
     /// <summary>Rows <paramref name="indices"/> of <paramref name="source"/> [rows, rowLength], stacked into a new array [indices.Length, rowLength].</summary>

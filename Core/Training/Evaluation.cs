@@ -27,13 +27,13 @@ public sealed record Evaluation(double Loss, double Accuracy, int[,] ConfusionMa
         }
     }
 
-    /// <summary>Runs the network in inference mode over a classification dataset, in order, batch by batch.</summary>
-    public static Evaluation Of(Layer network, ImageDataset data, ILoss loss, int batchSize = 256)
+    /// <summary>Runs the network in inference mode over a classification dataset (or other source), in order, batch by batch.</summary>
+    public static Evaluation Of(Layer network, IBatchSource data, ILoss loss, int batchSize = 256)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (data.IsRegression)
+        if (data.Layout.IsRegression)
             throw new ArgumentException("The dataset holds regression targets; measure it with RegressionEvaluation.Of.", nameof(data));
-        var confusion = new int[data.ClassCount, data.ClassCount];
+        var confusion = new int[data.Layout.ClassCount, data.Layout.ClassCount];
         int correct = 0;
         double meanLoss = EvaluationPass.MeanLoss(network, data, loss, batchSize,
             (logits, labels) => correct += Tally(logits, labels, confusion));

@@ -4,28 +4,29 @@ using MLNet.Cnn.Tensors;
 
 namespace MLNet.Cnn.Training;
 
-/// <summary>The pass every evaluation makes: the network in inference mode over the dataset, in order, batch by batch.</summary>
+/// <summary>The pass every evaluation makes: the network in inference mode over the source, in order, batch by batch.</summary>
 internal static class EvaluationPass
 {
     /// <summary>
-    /// Calls <paramref name="visit"/> with each batch's output [n, width] and targets (<see cref="ImageDataset.TargetShape"/>(n));
+    /// Calls <paramref name="visit"/> with each batch's output [n, width] and targets (<see cref="SampleLayout.TargetShape"/>(n));
     /// returns the loss averaged over all images.
     /// </summary>
-    public static double MeanLoss(Layer network, ImageDataset data, ILoss loss, int batchSize, Action<Tensor, Tensor> visit)
+    public static double MeanLoss(Layer network, IBatchSource data, ILoss loss, int batchSize, Action<Tensor, Tensor> visit)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(loss);
         Require.Positive(batchSize, nameof(batchSize));
         double lossSum = 0;
         var indices = Enumerable.Range(0, data.Count).ToArray();
+        data.Plan(indices, batchSize);
         Tensor? images = null, targets = null, gradient = null;
         for (int start = 0; start < data.Count; start += batchSize)
         {
             int count = Math.Min(batchSize, data.Count - start);
             if (images?.Shape[0] != count)
             {
-                images = new Tensor(count, data.Channels, data.Height, data.Width);
-                targets = new Tensor(data.TargetShape(count));
+                images = new Tensor(data.Layout.ImageShape(count));
+                targets = new Tensor(data.Layout.TargetShape(count));
             }
             data.Gather(indices.AsSpan(start, count), images, targets!);
             var output = network.Forward(images, training: false);

@@ -15,26 +15,30 @@ namespace MLNet.Cnn.Training;
 /// </summary>
 public sealed record RegressionEvaluation(double Loss, double MeanAbsoluteError, double RootMeanSquaredError, double RSquared)
 {
-    /// <summary>Runs the network in inference mode over a regression dataset, in order, batch by batch.</summary>
-    public static RegressionEvaluation Of(Layer network, ImageDataset data, ILoss loss, int batchSize = 256)
+    /// <summary>Runs the network in inference mode over a regression dataset (or other source), in order, batch by batch.</summary>
+    public static RegressionEvaluation Of(Layer network, IBatchSource data, ILoss loss, int batchSize = 256)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (!data.IsRegression)
+        if (!data.Layout.IsRegression)
             throw new ArgumentException("The dataset holds class labels; measure it with Evaluation.Of.", nameof(data));
-        int targets = data.TargetCount;
+        int targets = data.Layout.TargetCount;
         var residualSquares = new double[targets];   // Σ_i (ŷ_it − y_it)² per target t
+        var values = new float[(long)data.Count * targets];   // every y, in order, for R²'s second pass
+        int read = 0;
         double absoluteSum = 0;
         double meanLoss = EvaluationPass.MeanLoss(network, data, loss, batchSize, (output, target) =>
         {
             absoluteSum += AbsoluteErrorSum(output, target);
             AddSquaredErrors(output, target, residualSquares);
+            target.Span.CopyTo(values.AsSpan(read));
+            read += target.Length;
         });
-        var totalSquares = TotalSquares(data);
+        var totalSquares = TotalSquares(values, targets);
         double rSquared = 0;
         for (int t = 0; t < targets; t++)
             rSquared += totalSquares[t] > 0 ? 1 - residualSquares[t] / totalSquares[t] : residualSquares[t] == 0 ? 1 : 0;
-        double values = (double)data.Count * targets;
-        return new RegressionEvaluation(meanLoss, absoluteSum / values, Math.Sqrt(residualSquares.Sum() / values), rSquared / targets);
+        double all = (double)data.Count * targets;
+        return new RegressionEvaluation(meanLoss, absoluteSum / all, Math.Sqrt(residualSquares.Sum() / all), rSquared / targets);
     }
 
     /// <summary>Σ|ŷ − y| over all values of output and target, both [n, T].</summary>
@@ -58,17 +62,17 @@ public sealed record RegressionEvaluation(double Loss, double MeanAbsoluteError,
         }
     }
 
-    /// <summary>Σ_i (y_it − ȳ_t)² for each target t, ȳ_t its mean over the dataset.</summary>
-    private static double[] TotalSquares(ImageDataset data)
+    /// <summary>Σ_i (y_it − ȳ_t)² for each target t of <paramref name="values"/> [n, targets], ȳ_t its mean over the n images.</summary>
+    private static double[] TotalSquares(float[] values, int targets)
     {
-        int targets = data.TargetCount;
+        int count = values.Length / targets;
         var mean = new double[targets];
-        for (int i = 0; i < data.Count; i++)
-            for (int t = 0; t < targets; t++) mean[t] += data.Targets(i)[t];
-        for (int t = 0; t < targets; t++) mean[t] /= data.Count;
+        for (int i = 0; i < count; i++)
+            for (int t = 0; t < targets; t++) mean[t] += values[i * targets + t];
+        for (int t = 0; t < targets; t++) mean[t] /= count;
         var total = new double[targets];
-        for (int i = 0; i < data.Count; i++)
-            for (int t = 0; t < targets; t++) total[t] += Math.Pow(data.Targets(i)[t] - mean[t], 2);
+        for (int i = 0; i < count; i++)
+            for (int t = 0; t < targets; t++) total[t] += Math.Pow(values[i * targets + t] - mean[t], 2);
         return total;
     }
 }

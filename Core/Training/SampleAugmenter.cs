@@ -20,7 +20,7 @@ internal sealed class SampleAugmenter
     private float[][] _coordinates = [];
     private Exception?[] _failures = [];
 
-    public SampleAugmenter(IAugmentation augmentation, AugmentTargets targets, int seed, ImageDataset data)
+    public SampleAugmenter(IAugmentation augmentation, AugmentTargets targets, int seed, SampleLayout data)
     {
         _augmentation = augmentation;
         _targets = targets;

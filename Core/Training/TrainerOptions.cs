@@ -106,7 +106,7 @@ public record TrainerOptions
     }
 
     /// <summary>The checks that need the training data: mixing needs class labels, moving targets needs coordinates.</summary>
-    internal void ValidateFor(ImageDataset train)
+    internal void ValidateFor(SampleLayout train)
     {
         if (BatchMixing is not null && train.IsRegression)
             throw new ArgumentException(

@@ -10,7 +10,7 @@ namespace MLNet.Cnn.Training;
 /// </summary>
 internal abstract class TrainingTask
 {
-    public static TrainingTask For(ImageDataset data) =>
+    public static TrainingTask For(SampleLayout data) =>
         data.IsRegression ? new Regression(data.TargetCount) : new Classification(data.ClassCount);
 
     /// <summary>Columns of the network's output [batch, OutputWidth]: one logit per class, or one value per target.</summary>
@@ -24,8 +24,8 @@ internal abstract class TrainingTask
     /// <summary>The metric summed over the batch's images; divided by the images seen it is the mean metric.</summary>
     public abstract double MetricSum(Tensor output, Tensor targets);
 
-    /// <summary>Mean loss and metric of the network over a dataset of this task, in inference mode.</summary>
-    public abstract (double Loss, double Metric) Evaluate(Layer network, ImageDataset data, ILoss loss);
+    /// <summary>Mean loss and metric of the network over a source of this task, in inference mode.</summary>
+    public abstract (double Loss, double Metric) Evaluate(Layer network, IBatchSource data, ILoss loss);
 
     /// <summary>A metric in the record fields that name it: (accuracy, null) or (null, mean absolute error).</summary>
     public abstract (double? Accuracy, double? MeanAbsoluteError) Named(double? metric);
@@ -39,7 +39,7 @@ internal abstract class TrainingTask
         // 1 for every image whose arg-max logit is its label
         public override double MetricSum(Tensor output, Tensor targets) => Evaluation.Tally(output, targets);
 
-        public override (double Loss, double Metric) Evaluate(Layer network, ImageDataset data, ILoss loss)
+        public override (double Loss, double Metric) Evaluate(Layer network, IBatchSource data, ILoss loss)
         {
             var evaluation = Evaluation.Of(network, data, loss);
             return (evaluation.Loss, evaluation.Accuracy);
@@ -58,7 +58,7 @@ internal abstract class TrainingTask
         public override double MetricSum(Tensor output, Tensor targets) =>
             RegressionEvaluation.AbsoluteErrorSum(output, targets) / targetCount;
 
-        public override (double Loss, double Metric) Evaluate(Layer network, ImageDataset data, ILoss loss)
+        public override (double Loss, double Metric) Evaluate(Layer network, IBatchSource data, ILoss loss)
         {
             var evaluation = RegressionEvaluation.Of(network, data, loss);
             return (evaluation.Loss, evaluation.MeanAbsoluteError);

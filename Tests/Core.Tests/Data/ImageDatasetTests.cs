@@ -77,6 +77,51 @@ public sealed class ImageDatasetTests
     }
 
     [TestMethod]
+    public void ASplitOfAnySourceReadsTheImagesThatTheCopyingSplitHolds()
+    {
+        var data = Numbered(20);
+        var (train, validation) = data.Split(0.25, seed: 3);
+        var (trainView, validationView) = SubsetSource.Split(data, 0.25, seed: 3);
+        foreach (var (copy, view) in new[] { (train, trainView), (validation, validationView) })
+        {
+            Assert.AreSame(data.Layout, view.Layout);
+            var indices = Enumerable.Range(0, copy.Count).Reverse().ToArray();
+            Tensor Read(IBatchSource source, out Tensor targets)
+            {
+                var images = new Tensor(source.Layout.ImageShape(indices.Length));
+                targets = new Tensor(source.Layout.TargetShape(indices.Length));
+                source.Gather(indices, images, targets);
+                return images;
+            }
+            CollectionAssert.AreEqual(Read(copy, out var copyTargets).ToArray(), Read(view, out var viewTargets).ToArray());
+            CollectionAssert.AreEqual(copyTargets.ToArray(), viewTargets.ToArray());
+        }
+        ArgumentAssert.Throws(() => SubsetSource.Split(data, 1, seed: 3), "validationFraction", "(0, 1)");
+    }
+
+    [TestMethod]
+    public void ALayoutSaysWhatASampleIs()
+    {
+        var classes = SampleLayout.Classification(3, 28, 28, ["cat", "dog"]);
+        Assert.AreEqual("2 classes of 3×28×28 images", classes.ToString());
+        Assert.AreEqual((false, 2, 0, 3 * 28 * 28), (classes.IsRegression, classes.ClassCount, classes.TargetCount, classes.ImageSize));
+        Assert.AreEqual(new TensorShape(4, 3, 28, 28), classes.ImageShape(4));
+        Assert.IsTrue(classes.Matches(SampleLayout.Classification(3, 28, 28, ["a", "b"])), "class names may differ");
+        Assert.IsFalse(classes.Matches(SampleLayout.Classification(3, 28, 28, ["a", "b", "c"])));
+        Assert.IsFalse(classes.Matches(SampleLayout.Classification(1, 28, 28, ["cat", "dog"])));
+
+        var points = SampleLayout.Regression(1, 8, 8, 4);
+        Assert.AreEqual("1×8×8 images with 4 regression targets", points.ToString());
+        Assert.AreEqual((true, 0, 4), (points.IsRegression, points.ClassCount, points.TargetCount));
+        Assert.AreEqual(new TensorShape(2, 4), points.TargetShape(2));
+        Assert.IsFalse(points.Matches(SampleLayout.Regression(1, 8, 8, 2)));
+
+        ArgumentAssert.Throws(() => SampleLayout.Classification(1, 8, 8, ["only"]), "classNames", "at least two classes");
+        ArgumentAssert.Throws(() => SampleLayout.Classification(1, 0, 8, ["a", "b"]), "channels", "1×0×8");
+        ArgumentAssert.Throws(() => SampleLayout.Regression(1, 8, 8, 0), "targetCount", "positive");
+    }
+
+    [TestMethod]
     public void EvenlySpacedImagesTakeEveryKthImage()
     {
         var images = Numbered(10).EvenlySpacedImages(3); // step 10 / 3 = 3: images 0, 3, 6

@@ -112,7 +112,7 @@ public sealed class AugmentedTrainingTests
             data.Gather(order, images, targets);
             int saved = CnnParallel.MaxDegreeOfParallelism;
             CnnParallel.MaxDegreeOfParallelism = threads;
-            try { new SampleAugmenter(new AugmentationPipeline(new ColorJitter(0.3, 0.3), new Noise()), AugmentTargets.None, 3, data).Apply(images, targets, order, epoch: 2); }
+            try { new SampleAugmenter(new AugmentationPipeline(new ColorJitter(0.3, 0.3), new Noise()), AugmentTargets.None, 3, data.Layout).Apply(images, targets, order, epoch: 2); }
             finally { CnnParallel.MaxDegreeOfParallelism = saved; }
             return images.Span.ToArray();
         }

@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using MLNet.Cnn.Data;
+using MLNet.Cnn.Layers;
+using MLNet.Cnn.Pruning;
+using MLNet.Cnn.Tensors;
+
+namespace MLNet.Cnn.Training;
+
+/// <summary>
+/// One run of <see cref="Trainer"/>: the loop of <see cref="Train"/> as named steps, one short method each, over the
+/// state of the run (fixed parts first, then what changes from batch to batch and epoch to epoch). The steps read and
+/// write that state in the order <see cref="Train"/>, <see cref="TrainEpoch"/> and <see cref="TrainBatch"/> call them.
+/// </summary>
+internal sealed class TrainingRun
+{
+    private readonly Layer _network;
+    private readonly TrainingTask _task;
+    private readonly IBatchSource _train;
+    private readonly IBatchSource? _validation;
+    private readonly TrainerOptions _options;
+    private readonly CancellationToken _cancellation;
+    private readonly int _batch, _batchesPerEpoch;
+    private readonly Parameter[] _parameters;
+    private readonly Optimizer _optimizer;
+    private readonly LearningRateSchedule? _schedule;
+    private readonly ILoss _loss;
+    private readonly Tensor _images, _targets, _gradient;
+    private readonly int[] _order;
+    private readonly SampleAugmenter? _augmenter;
+    private readonly BatchMixer? _mixer;
+    private readonly ScheduledPruning? _pruning;
+
+    // the run so far
+    private readonly Stopwatch _clock = new();
+    private readonly List<EpochResult> _epochs = [];
+    private WeightSnapshot _lastGood;
+    private WeightSnapshot? _best;
+    private int? _bestEpoch;
+    private double _bestLoss = double.PositiveInfinity;
+    private int _step, _sinceImprovement;
+    private long _imagesSeen;
+    private StopReason _stop = StopReason.Completed;
+    private string _message = "";
+
+    // the epoch under way
+    private int _epoch, _firstStep, _seen;
+    private double _lossSum, _metricSum;
+    private Stopwatch _epochClock = new();
+
+    public TrainingRun(Layer network, TrainingTask task, IBatchSource train, IBatchSource? validation, TrainerOptions options,
+        int batch, TensorShape outputShape, CancellationToken cancellation)
+    {
+        (_network, _task, _train, _validation, _options, _batch, _cancellation) = (network, task, train, validation, options, batch, cancellation);
+        _batchesPerEpoch = train.Count / batch;
+        _parameters = network.AllParameters().ToArray();
+        _optimizer = options.CreateOptimizer(_parameters);
+        _schedule = options.Schedule?.Invoke(_batchesPerEpoch);
+        _loss = options.Loss ?? task.DefaultLoss();
+        _images = new Tensor(train.Layout.ImageShape(batch));
+        _targets = new Tensor(train.Layout.TargetShape(batch));
+        _gradient = new Tensor(outputShape);
+        _order = Enumerable.Range(0, train.Count).ToArray();
+        _augmenter = options.Augmentation is null ? null : new SampleAugmenter(options.Augmentation, options.AugmentTargets, options.Seed, train.Layout);
+        _mixer = options.BatchMixing is null ? null : new BatchMixer(options.BatchMixing, batch, train.Layout.ClassCount, _images.Shape);
+        _pruning = options.Sparsity is null ? null
+            : new ScheduledPruning(new MagnitudePruner(network, options.Pruning), options.Sparsity(_batchesPerEpoch));
+        _lastGood = WeightSnapshot.Take(network);
+    }
+
+    private bool Running => _stop == StopReason.Completed;
+
+    public TrainingResult Train()
+    {
+        _clock.Start();
+        for (_epoch = 1; _epoch <= _options.Epochs && Running; _epoch++) TrainEpoch();
+        return Finish();
+    }
+
+    private void TrainEpoch()
+    {
+        Shuffle();
+        for (int b = 0; b < _batchesPerEpoch && Running; b++) TrainBatch(b);
+        if (_stop == StopReason.Diverged) { _lastGood.Restore(); return; }
+        if (_seen == 0) return;   // cancelled before its first batch
+        var check = Evaluate();
+        Report(EndOfEpoch(check));
+        double monitored = check?.Loss ?? _epochs[^1].Loss;
+        _schedule?.OnEpochEnd(_epoch, monitored);
+        EarlyStop(monitored);
+    }
+
+    private void TrainBatch(int b)
+    {
+        if (_cancellation.IsCancellationRequested) { Stop(StopReason.Cancelled, "training was cancelled"); return; }
+        ReadBatch(b);
+        Augment(b);
+        var (lossTargets, metricTargets) = Mix(b);
+        Prune();
+        var output = Forward();
+        double loss = Loss(output, lossTargets);
+        if (!double.IsFinite(loss)) { Diverge($"the loss became {loss}", b, " (try a lower learning rate)"); return; }
+        _metricSum += _task.MetricSum(output, metricTargets);
+        Backward();
+        if (!Clip()) { Diverge("the gradient norm became non-finite", b); return; }
+        Step();
+        Tally(loss);
+        ReportProgress(b);
+        CheckTimeLimit();
+    }
+
+    /// <summary>A fresh order every epoch from the seed and the epoch alone, announced to the source; the running means start over.</summary>
+    private void Shuffle()
+    {
+        (_epochClock, _firstStep, _lossSum, _metricSum, _seen) = (Stopwatch.StartNew(), _step, 0, 0, 0);
+        // Not HashCode.Combine: it is seeded randomly per process, which would break run-to-run determinism.
+        new Random(unchecked(_options.Seed * 1_000_003 + _epoch)).Shuffle(_order);
+        _train.Plan(_order.AsMemory(0, _batchesPerEpoch * _batch), _batch);
+    }
+
+    private void ReadBatch(int b) => _train.Gather(_order.AsSpan(b * _batch, _batch), _images, _targets);
+
+    /// <summary>Each image with its own draw, seeded by the run's seed, the epoch and its index in the source.</summary>
+    private void Augment(int b) => _augmenter?.Apply(_images, _targets, new ArraySegment<int>(_order, b * _batch, _batch), _epoch);
+
+    /// <summary>Pruning on its schedule (<see cref="TrainerOptions.Sparsity"/>), before the forward pass of the step.</summary>
+    private void Prune() => _pruning?.BeforeStep(_step);
+
+    /// <summary>The targets for the loss and for the metric: the batch's own, or the mixer's soft targets and dominant labels.</summary>
+    private (Tensor Loss, Tensor Metric) Mix(int b)
+    {
+        if (_mixer is null) return (_targets, _targets);
+        // seeded per batch; −1 − b keeps the stream apart from the per-image ones (dataset indices ≥ 0)
+        _mixer.Mix(_images, _targets, new Random(SeedMix.Of(_options.Seed, _epoch, -1 - b)));
+        return (_mixer.SoftTargets, _mixer.DominantLabels);
+    }
+
+    private Tensor Forward() => _network.Forward(_images, training: true);
+
+    /// <summary>The batch's mean loss, its gradient in <see cref="_gradient"/>; NaN when the output is not finite (the loss would throw).</summary>
+    private double Loss(Tensor output, Tensor targets) =>
+        float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(output.Span)) ? _loss.Compute(output, targets, _gradient) : double.NaN;
+
+    private void Backward()
+    {
+        _network.Backward(_gradient);
+        _pruning?.AfterBackward();   // pruned weights get no gradient
+    }
+
+    /// <summary>Clips the global gradient norm to <see cref="TrainerOptions.GradientClipNorm"/>; false when the norm is not finite.</summary>
+    private bool Clip() =>
+        _options.GradientClipNorm is not { } maxNorm || double.IsFinite(GradientClipping.ClipByGlobalNorm(_parameters, maxNorm));
+
+    private void Step()
+    {
+        if (_schedule is not null) _optimizer.LearningRate = _schedule.LearningRate(_step);
+        _optimizer.Step();
+        _pruning?.AfterStep();       // pruned weights stay zero
+        _step++;
+    }
+
+    private void Tally(double loss)
+    {
+        _lossSum += loss * _batch;
+        _seen += _batch;
+        _imagesSeen += _batch;
+    }
+
+    /// <summary>The running means every <see cref="TrainerOptions.ProgressInterval"/> batches.</summary>
+    private void ReportProgress(int b)
+    {
+        if ((b + 1) % _options.ProgressInterval == 0) _options.Progress?.Report(Progress(b + 1, null));
+    }
+
+    private void CheckTimeLimit()
+    {
+        if (_options.TimeLimit is { } limit && _clock.Elapsed >= limit) Stop(StopReason.TimeLimit, $"the time limit of {limit} was reached in epoch {_epoch}");
+    }
+
+    /// <summary>The mean loss and metric of the validation source, if there is one.</summary>
+    private (double Loss, double Metric)? Evaluate() => _validation is null ? null : _task.Evaluate(_network, _validation, _loss);
+
+    /// <summary>The epoch's row and report; its weights become the last good ones.</summary>
+    private TrainingProgress EndOfEpoch((double Loss, double Metric)? check)
+    {
+        var report = Progress(_batchesPerEpoch, check) with { IsEpochEnd = true };
+        _epochs.Add(new EpochResult(_epoch, report.Loss, report.Accuracy, report.MeanAbsoluteError, report.ValidationLoss,
+            report.ValidationAccuracy, report.ValidationMeanAbsoluteError, _seen / _epochClock.Elapsed.TotalSeconds, _epochClock.Elapsed,
+            report.Sparsity));
+        _lastGood = WeightSnapshot.Take(_network);
+        return report;
+    }
+
+    private void Report(TrainingProgress progress) => _options.Progress?.Report(progress);
+
+    /// <summary>
+    /// Keeps the weights of the epoch with the lowest monitored loss (validation, else training) and stops after
+    /// <see cref="TrainerOptions.EarlyStoppingPatience"/> epochs without a lower one. While pruning is still under way,
+    /// an epoch does not count (see <see cref="TrainerOptions.Sparsity"/>).
+    /// </summary>
+    private void EarlyStop(double monitored)
+    {
+        if (_pruning is not null && !_pruning.IsFinalFrom(_firstStep)) return;
+        if (monitored < _bestLoss)
+            (_bestLoss, _bestEpoch, _best, _sinceImprovement) = (monitored, _epoch, _lastGood, 0);
+        else if (_options.EarlyStoppingPatience is { } patience && ++_sinceImprovement >= patience)
+            Stop(StopReason.EarlyStopping, $"no lower validation loss for {patience} epochs after epoch {_bestEpoch}");
+    }
+
+    private void Stop(StopReason reason, string message) => (_stop, _message) = (reason, message);
+
+    /// <summary>A NaN or infinite loss or gradient: stops; the epoch's end gives the network the last good weights back.</summary>
+    private void Diverge(string what, int b, string hint = "") => Stop(StopReason.Diverged,
+        $"{what} at epoch {_epoch}, batch {b + 1}; the network holds the weights of the last epoch that ended with a finite loss{hint}");
+
+    private TrainingResult Finish()
+    {
+        if (_options.RestoreBestWeights && _best is not null && _stop != StopReason.Diverged) _best.Restore();
+        if (_stop == StopReason.Completed) _message = $"{_epochs.Count} epochs";
+        return new TrainingResult(_stop, _message, _epochs, _bestEpoch, _clock.Elapsed, _imagesSeen / _clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The running means of the epoch after <paramref name="batchIndex"/> batches, the rate, and the time left.</summary>
+    private TrainingProgress Progress(int batchIndex, (double Loss, double Metric)? check)
+    {
+        double rate = _imagesSeen / Math.Max(_clock.Elapsed.TotalSeconds, 1e-9);
+        long left = (long)(_options.Epochs - _epoch) * _batchesPerEpoch * _batch + (long)(_batchesPerEpoch - batchIndex) * _batch;
+        var remaining = TimeSpan.FromSeconds(left / Math.Max(rate, 1e-9));
+        if (_options.TimeLimit is { } limit && limit - _clock.Elapsed < remaining) remaining = limit - _clock.Elapsed;
+        var (accuracy, meanAbsoluteError) = _task.Named(_metricSum / _seen);
+        var (validationAccuracy, validationMeanAbsoluteError) = _task.Named(check?.Metric);
+        return new TrainingProgress(_epoch, _options.Epochs, batchIndex, _batchesPerEpoch, _lossSum / _seen, accuracy, meanAbsoluteError,
+            _optimizer.LearningRate, rate, _clock.Elapsed, remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining,
+            check?.Loss, validationAccuracy, validationMeanAbsoluteError, Sparsity: _pruning?.Sparsity);
+    }
+}

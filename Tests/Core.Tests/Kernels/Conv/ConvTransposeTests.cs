@@ -1,7 +1,6 @@
 using MLNet.Cnn.Kernels;
 using MLNet.Cnn.Tensors;
 using MLNet.Cnn.Tests.Support;
-using static MLNet.Cnn.Tests.Kernels.ConvolutionTests;
 
 namespace MLNet.Cnn.Tests.Kernels;
 
@@ -24,21 +23,17 @@ public sealed class ConvTransposeTests
     {
         foreach (var g in Cases())
         {
-            var (x, w, b) = (TestData.Tensor(1, Dims(g.InputShape)), TestData.Tensor(2, Dims(g.WeightShape)), TestData.Tensor(3, g.OutChannels));
-            var dy = TestData.Tensor(4, Dims(g.OutputShape));
-            var (y, dx, dw, db) = (new Tensor(g.OutputShape), new Tensor(g.InputShape), new Tensor(g.WeightShape), new Tensor(g.OutChannels));
-            ConvTranspose2d.Forward(g, x, w, b, y);
-            ConvTranspose2d.BackwardData(g, dy, w, dx);
-            ConvTranspose2d.BackwardWeights(g, x, dy, dw, db);
-
-            var (ey, edx, edw, edb) = (new double[y.Length], new double[dx.Length], new double[dw.Length], new double[db.Length]);
-            ConvTranspose2dReference.Forward<double>(g, D(x), D(w), D(b), ey);
-            ConvTranspose2dReference.BackwardData<double>(g, D(dy), D(w), edx);
-            ConvTranspose2dReference.BackwardWeights<double>(g, D(x), D(dy), edw, edb);
-            Approx.AssertClose(ey, y.Span, 1e-4, $"y {g}");
-            Approx.AssertClose(edx, dx.Span, 1e-4, $"dx {g}");
-            Approx.AssertClose(edw, dw.Span, 1e-4, $"dw {g}");
-            Approx.AssertClose(edb, db.Span, 1e-4, $"db {g}");
+            var check = new KernelCheck("ConvTranspose2d", g, seed: 1);
+            var (x, w, b) = (check.Random("x", g.InputShape), check.Random("w", g.WeightShape), check.Random("b", g.OutChannels));
+            var dy = check.Random("dy", g.OutputShape);
+            var (y, dx) = (check.Output("y", g.OutputShape), check.Output("dx", g.InputShape));
+            var (dw, db) = (check.Output("dw", g.WeightShape), check.Output("db", g.OutChannels));
+            check.FastMatchesReference(() => ConvTranspose2d.Forward(g, x.F, w.F, b.F, y.F),
+                () => ConvTranspose2dReference.Forward<double>(g, x.D, w.D, b.D, y.D), (y, 1e-4));
+            check.FastMatchesReference(() => ConvTranspose2d.BackwardData(g, dy.F, w.F, dx.F),
+                () => ConvTranspose2dReference.BackwardData<double>(g, dy.D, w.D, dx.D), (dx, 1e-4));
+            check.FastMatchesReference(() => ConvTranspose2d.BackwardWeights(g, x.F, dy.F, dw.F, db.F),
+                () => ConvTranspose2dReference.BackwardWeights<double>(g, x.D, dy.D, dw.D, db.D), (dw, 1e-4), (db, 1e-4));
         }
     }
 
@@ -46,31 +41,15 @@ public sealed class ConvTransposeTests
     public void ReferenceBackwardMatchesFiniteDifferences()
     {
         var g = new ConvTranspose2dGeometry(2, 4, 3, 4, 2, 3, 2, strideH: 2, padding: new Padding2d(1, 0, 0, 1), outputPaddingH: 1, groups: 2);
-        double[] x = D(TestData.Tensor(5, Dims(g.InputShape))), w = D(TestData.Tensor(6, Dims(g.WeightShape))), b = [0.3, -0.2];
-        double[] Forward(double[] xv, double[] wv, double[] bv)
-        {
-            var y = new double[g.OutputShape.Length];
-            ConvTranspose2dReference.Forward<double>(g, xv, wv, bv, y);
-            return y;
-        }
-        GradientCheck.AssertMatchesFiniteDifferences("dx", x, xv => Forward(xv, w, b), dy =>
-        {
-            var dx = new double[x.Length];
-            ConvTranspose2dReference.BackwardData<double>(g, dy, w, dx);
-            return dx;
-        });
-        GradientCheck.AssertMatchesFiniteDifferences("dw", w, wv => Forward(x, wv, b), dy =>
-        {
-            var dw = new double[w.Length];
-            ConvTranspose2dReference.BackwardWeights<double>(g, x, dy, dw, new double[2]);
-            return dw;
-        });
-        GradientCheck.AssertMatchesFiniteDifferences("db", b, bv => Forward(x, w, bv), dy =>
-        {
-            var db = new double[2];
-            ConvTranspose2dReference.BackwardWeights<double>(g, x, dy, new double[w.Length], db);
-            return db;
-        });
+        var check = new KernelCheck("ConvTranspose2dReference", g, seed: 5);
+        check.ReferenceMatchesFiniteDifferences(g.OutputShape.Length,
+            [check.Random("x", g.InputShape), check.Random("w", g.WeightShape), check.From("b", [0.3, -0.2])],
+            (v, y) => ConvTranspose2dReference.Forward<double>(g, v[0], v[1], v[2], y),
+            (v, dy, d) =>
+            {
+                ConvTranspose2dReference.BackwardData<double>(g, dy, v[1], d[0]);
+                ConvTranspose2dReference.BackwardWeights<double>(g, v[0], dy, d[1], d[2]);
+            });
     }
 
     [TestMethod]

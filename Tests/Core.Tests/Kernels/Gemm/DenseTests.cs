@@ -18,19 +18,12 @@ public sealed class DenseTests
         foreach (var (n, inF, outF) in Shapes)
             foreach (bool withBias in new[] { true, false })
             {
-                seed += 3;
-                var input = TestData.Tensor(seed, n, inF);
-                var weight = TestData.Tensor(seed + 1, outF, inF);
-                var bias = withBias ? TestData.Tensor(seed + 2, outF) : null;
-                var output = new Tensor(n, outF);
-                output.Span.Fill(float.NaN); // every element must be written
-
-                Dense.Forward(input, weight, bias, output);
-
-                var expected = new double[n * outF];
-                DenseReference.Forward<double>(n, inF, outF, TestData.ToDouble(input.Span), TestData.ToDouble(weight.Span),
-                    bias is null ? [] : TestData.ToDouble(bias.Span), expected);
-                Approx.AssertClose(expected, output.Span, 1e-4, $"output N={n} In={inF} Out={outF} bias={withBias}");
+                var check = new KernelCheck("Dense", $"N={n} In={inF} Out={outF} bias={withBias}", seed += 3);
+                var (x, w) = (check.Random("x", n, inF), check.Random("w", outF, inF));
+                var b = withBias ? check.Random("b", outF) : null;
+                var y = check.Output("y", n, outF);
+                check.FastMatchesReference(() => Dense.Forward(x.F, w.F, b?.F, y.F),
+                    () => DenseReference.Forward<double>(n, inF, outF, x.D, w.D, b?.D ?? [], y.D), (y, 1e-4));
             }
     }
 
@@ -41,32 +34,15 @@ public sealed class DenseTests
         foreach (var (n, inF, outF) in Shapes)
             foreach (bool withBias in new[] { true, false })
             {
-                seed += 3;
-                var input = TestData.Tensor(seed, n, inF);
-                var weight = TestData.Tensor(seed + 1, outF, inF);
-                var gradOutput = TestData.Tensor(seed + 2, n, outF);
-                var gradInput = new Tensor(n, inF);
-                var gradWeight = new Tensor(outF, inF);
-                var gradBias = withBias ? new Tensor(outF) : null;
-                // Stale values must be overwritten, not accumulated onto.
-                gradInput.Span.Fill(float.NaN);
-                gradWeight.Span.Fill(float.NaN);
-                gradBias?.Span.Fill(float.NaN);
-
-                Dense.BackwardData(gradOutput, weight, gradInput);
-                Dense.BackwardWeights(input, gradOutput, gradWeight, gradBias);
-
-                double[] x = TestData.ToDouble(input.Span), w = TestData.ToDouble(weight.Span), dy = TestData.ToDouble(gradOutput.Span);
-                var expectedInput = new double[n * inF];
-                var expectedWeight = new double[outF * inF];
-                var expectedBias = new double[withBias ? outF : 0];
-                DenseReference.BackwardData<double>(n, inF, outF, dy, w, expectedInput);
-                DenseReference.BackwardWeights<double>(n, inF, outF, x, dy, expectedWeight, expectedBias);
-
-                string what = $"N={n} In={inF} Out={outF} bias={withBias}";
-                Approx.AssertClose(expectedInput, gradInput.Span, 1e-4, "gradInput " + what);
-                Approx.AssertClose(expectedWeight, gradWeight.Span, 1e-4, "gradWeight " + what);
-                if (gradBias is not null) Approx.AssertClose(expectedBias, gradBias.Span, 1e-4, "gradBias " + what);
+                var check = new KernelCheck("Dense", $"N={n} In={inF} Out={outF} bias={withBias}", seed += 3);
+                var (x, w, dy) = (check.Random("x", n, inF), check.Random("w", outF, inF), check.Random("dy", n, outF));
+                var (dx, dw) = (check.Output("dx", n, inF), check.Output("dw", outF, inF));
+                var db = withBias ? check.Output("db", outF) : null;
+                check.FastMatchesReference(() => Dense.BackwardData(dy.F, w.F, dx.F),
+                    () => DenseReference.BackwardData<double>(n, inF, outF, dy.D, w.D, dx.D), (dx, 1e-4));
+                (KernelCheck.Operand, double)[] weightGradients = db is null ? [(dw, 1e-4)] : [(dw, 1e-4), (db, 1e-4)];
+                check.FastMatchesReference(() => Dense.BackwardWeights(x.F, dy.F, dw.F, db?.F),
+                    () => DenseReference.BackwardWeights<double>(n, inF, outF, x.D, dy.D, dw.D, db?.D ?? []), weightGradients);
             }
     }
 
@@ -75,36 +51,14 @@ public sealed class DenseTests
     {
         foreach (var (n, inF, outF) in new[] { (1, 3, 2), (4, 7, 5) })
         {
-            double[] x = TestData.ToDouble(TestData.Floats(1, n * inF));
-            double[] w = TestData.ToDouble(TestData.Floats(2, outF * inF));
-            double[] b = TestData.ToDouble(TestData.Floats(3, outF));
-            double[] Forward(double[] xs, double[] ws, double[] bs)
-            {
-                var y = new double[n * outF];
-                DenseReference.Forward<double>(n, inF, outF, xs, ws, bs, y);
-                return y;
-            }
-            string shape = $"N={n} In={inF} Out={outF}";
-
-            GradientCheck.AssertMatchesFiniteDifferences("dInput " + shape, x, xs => Forward(xs, w, b), dy =>
-            {
-                var dx = new double[n * inF];
-                DenseReference.BackwardData<double>(n, inF, outF, dy, w, dx);
-                return dx;
-            });
-            GradientCheck.AssertMatchesFiniteDifferences("dWeight " + shape, w, ws => Forward(x, ws, b), dy =>
-            {
-                var dw = new double[outF * inF];
-                DenseReference.BackwardWeights<double>(n, inF, outF, x, dy, dw, []);
-                return dw;
-            });
-            GradientCheck.AssertMatchesFiniteDifferences("dBias " + shape, b, bs => Forward(x, w, bs), dy =>
-            {
-                var dw = new double[outF * inF];
-                var db = new double[outF];
-                DenseReference.BackwardWeights<double>(n, inF, outF, x, dy, dw, db);
-                return db;
-            });
+            var check = new KernelCheck("DenseReference", $"N={n} In={inF} Out={outF}");
+            check.ReferenceMatchesFiniteDifferences(n * outF, [check.Random("x", n, inF), check.Random("w", outF, inF), check.Random("b", outF)],
+                (v, y) => DenseReference.Forward<double>(n, inF, outF, v[0], v[1], v[2], y),
+                (v, dy, d) =>
+                {
+                    DenseReference.BackwardData<double>(n, inF, outF, dy, v[1], d[0]);
+                    DenseReference.BackwardWeights<double>(n, inF, outF, v[0], dy, d[1], d[2]);
+                });
         }
     }
 

@@ -27,7 +27,7 @@ public sealed unsafe class GemmTests
                     foreach (bool parallel in new[] { false, true })
                     {
                         var check = new KernelCheck($"Gemm {kernel}",
-                            $"m={m} n={n} k={k} transA={transA} transB={transB} accumulate={accumulate} parallel={parallel}", ++seed);
+                            $"m={m} n={n} k={k} transA={transA} transB={transB} accumulate={accumulate} parallel={parallel}", seed += 3);
                         var (a, b, c) = (check.Random("a", m * k), check.Random("b", k * n), check.Random("c", m, n)); // c: read when accumulating
                         int aRow = transA ? 1 : k, aCol = transA ? m : 1, bRow = transB ? 1 : n, bCol = transB ? k : 1;
                         check.FastMatchesReference(

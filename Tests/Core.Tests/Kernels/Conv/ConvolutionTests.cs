@@ -34,29 +34,13 @@ public sealed class ConvolutionTests
     [TestMethod]
     public void ForwardMatchesReference()
     {
-        foreach (var g in Cases())
-        {
-            var check = new KernelCheck("Conv2d", g, seed: 1);
-            var (x, w, b) = (check.Random("x", g.InputShape), check.Random("w", g.WeightShape), check.Random("b", g.OutChannels));
-            var y = check.Output("y", g.OutputShape);
-            check.FastMatchesReference(() => Conv2d.Forward(g, x.F, w.F, b.F, y.F),
-                () => Conv2dReference.Forward<double>(g, x.D, w.D, b.D, y.D), (y, 1e-4));
-        }
+        foreach (var g in Cases()) ConvolutionKernel.Of(g).ForwardMatchesReference(seed: 1);
     }
 
     [TestMethod]
     public void BackwardMatchesReference()
     {
-        foreach (var g in Cases())
-        {
-            var check = new KernelCheck("Conv2d", g, seed: 4);
-            var (x, w, dy) = (check.Random("x", g.InputShape), check.Random("w", g.WeightShape), check.Random("dy", g.OutputShape));
-            var (dx, dw, db) = (check.Output("dx", g.InputShape), check.Output("dw", g.WeightShape), check.Output("db", g.OutChannels));
-            check.FastMatchesReference(() => Conv2d.BackwardData(g, dy.F, w.F, dx.F),
-                () => Conv2dReference.BackwardData<double>(g, dy.D, w.D, dx.D), (dx, 1e-4));
-            check.FastMatchesReference(() => Conv2d.BackwardWeights(g, x.F, dy.F, dw.F, db.F),
-                () => Conv2dReference.BackwardWeights<double>(g, x.D, dy.D, dw.D, db.D), (dw, 1e-4), (db, 1e-4));
-        }
+        foreach (var g in Cases()) ConvolutionKernel.Of(g).BackwardMatchesReference(seed: 4);
     }
 
     [TestMethod]
@@ -87,17 +71,7 @@ public sealed class ConvolutionTests
             new(2, 4, 5, 6, 4, 3, 2, strideH: 2, padding: new Padding2d(1, 0, 2, 1), dilationW: 2, groups: 2),
             new(1, 3, 6, 5, 6, 3, 3, padding: Padding2d.Symmetric(1), groups: 3),
         })
-        {
-            var check = new KernelCheck("Conv2dReference", g, seed: 10);
-            check.ReferenceMatchesFiniteDifferences(g.OutputShape.Length,
-                [check.Random("x", g.InputShape), check.Random("w", g.WeightShape), check.Random("b", g.OutChannels)],
-                (v, y) => Conv2dReference.Forward<double>(g, v[0], v[1], v[2], y),
-                (v, dy, d) =>
-                {
-                    Conv2dReference.BackwardData<double>(g, dy, v[1], d[0]);
-                    Conv2dReference.BackwardWeights<double>(g, v[0], dy, d[1], d[2]);
-                });
-        }
+            ConvolutionKernel.Of(g).ReferenceBackwardMatchesFiniteDifferences(seed: 10);
     }
 
     [TestMethod]

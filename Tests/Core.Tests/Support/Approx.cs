@@ -36,6 +36,31 @@ public static class Approx
             Assert.Fail($"{what}: element {index}{Coordinates(index, shape)} is {actual}, expected {expected} (tolerance {tolerance}).");
     }
 
+    /// <summary>
+    /// Equal as floats bit for bit (an expected double is rounded to float), except that a NaN equals any NaN: +0 and −0
+    /// differ, as the sign of a zero a max or a copy passes on is part of its result.
+    /// </summary>
+    public static void AssertSameFloats(ReadOnlySpan<double> expected, ReadOnlySpan<float> actual, string what, TensorShape? shape = null)
+    {
+        Assert.AreEqual(expected.Length, actual.Length, $"{what}: length");
+        for (int i = 0; i < expected.Length; i++)
+            if (!Same((float)expected[i], actual[i]))
+                Assert.Fail($"{what}: element {i}{Coordinates(i, shape)} is {Show(actual[i])}, expected {Show((float)expected[i])} (bit for bit).");
+    }
+
+    /// <summary>One value of <see cref="AssertSameFloats"/>.</summary>
+    public static void AssertSameFloat(float expected, float actual, string what)
+    {
+        if (!Same(expected, actual)) Assert.Fail($"{what}: {Show(actual)}, expected {Show(expected)}.");
+    }
+
+    private static bool Same(float expected, float actual) => float.IsNaN(expected)
+        ? float.IsNaN(actual)
+        : BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(actual);
+
+    private static string Show(float v) =>
+        v == 0 && float.IsNegative(v) ? "-0" : v.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>" at [n, c, h, w]" for a flat index into a row-major tensor of <paramref name="shape"/>; "" without one.</summary>
     private static string Coordinates(int index, TensorShape? shape)
     {

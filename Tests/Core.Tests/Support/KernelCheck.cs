@@ -12,8 +12,9 @@ namespace MLNet.Cnn.Tests.Support;
 /// writes, its float side NaN so that every element must be written (and overwritten, not accumulated into).</item>
 /// <item><see cref="FastMatchesReference"/> runs a pass of both (forward, BackwardData, BackwardWeights …) and compares
 /// each named output within its tolerance; a failure names the kernel, the output, its shape, the case and the first
-/// mismatching element (index and coordinates). Outputs of one pass are inputs of the next: the fast side's feed the
-/// fast kernel, the reference's the reference, as a forward's y feeds a backward.</item>
+/// mismatching element (index and coordinates); <see cref="FastMatchesReferenceBitwise"/> asks for equal bits.
+/// Outputs of one pass are inputs of the next: the fast side's feed the fast kernel, the reference's the reference,
+/// as a forward's y feeds a backward.</item>
 /// <item><see cref="ReferenceMatchesFiniteDifferences"/> checks the reference's backward against central finite
 /// differences of its forward (<see cref="GradientCheck"/>), one operand at a time.</item>
 /// </list>
@@ -22,6 +23,9 @@ public sealed class KernelCheck(string kernel, object shape, int seed = 1)
 {
     private readonly int _seed = seed;
     private int _nextSeed = seed;
+
+    /// <summary>What <see cref="FastMatchesReferenceBitwise"/> fills outputs with: no input or result of a kernel under test.</summary>
+    public const float Unwritten = -12345.678f;
 
     /// <summary>One operand in both precisions: <see cref="F"/> for the fast kernel, <see cref="D"/> for the reference.</summary>
     public sealed class Operand(string name, Tensor f, double[] d)
@@ -73,6 +77,21 @@ public sealed class KernelCheck(string kernel, object shape, int seed = 1)
         reference();
         foreach (var (output, tolerance) in outputs)
             Approx.AssertClose(output.D, output.F.Span, tolerance, Describe(output), output.F.Shape);
+    }
+
+    /// <summary>
+    /// As <see cref="FastMatchesReference"/>, but every output equal to the reference's bit for bit (NaN matching any NaN;
+    /// +0 and −0 distinct): for kernels that pick or copy values, such as a max with its NaN and signed-zero rules.
+    /// NaN may be a right answer here, so the outputs' float sides are first filled with <see cref="Unwritten"/> instead
+    /// (outputs only: a pass that reads and updates an operand checks it with <see cref="FastMatchesReference"/>).
+    /// </summary>
+    public void FastMatchesReferenceBitwise(Action fast, Action reference, params Operand[] outputs)
+    {
+        foreach (var output in outputs) output.F.Span.Fill(Unwritten);
+        fast();
+        reference();
+        foreach (var output in outputs)
+            Approx.AssertSameFloats(output.D, output.F.Span, Describe(output), output.F.Shape);
     }
 
     /// <summary>

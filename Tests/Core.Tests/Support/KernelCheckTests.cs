@@ -61,4 +61,30 @@ public sealed class KernelCheckTests
             check.ReferenceMatchesFiniteDifferences(7, [a, b], Forward, (v, dy, d) => Backward(v, dy, d, wrong: true)));
         StringAssert.Contains(e.Message, "Product db at [7]");
     }
+
+    [TestMethod]
+    public void BitwiseTellsSignedZerosApartAndCatchesAnOutputLeftUnwrittenWhereNaNIsExpected()
+    {
+        // A "copy" kernel whose fast version writes +0 for −0, or skips an element the reference sets to NaN.
+        void Copy(float[] values, bool flipZeros, int skipAt)
+        {
+            var check = new KernelCheck("Copy", "[4]");
+            var x = check.From("x", Tensor.FromArray(values, values.Length));
+            var y = check.Output("y", values.Length);
+            check.FastMatchesReferenceBitwise(
+                () =>
+                {
+                    for (int i = 0; i < values.Length; i++)
+                        if (i != skipAt) y.F.Span[i] = flipZeros && x.F.Span[i] == 0 ? 0f : x.F.Span[i];
+                },
+                () => x.D.CopyTo(y.D, 0), y);
+        }
+
+        float[] values = [1f, -0f, float.NaN, 0f];
+        Copy(values, flipZeros: false, skipAt: -1);
+        StringAssert.Contains(Assert.ThrowsExactly<AssertFailedException>(() => Copy(values, flipZeros: true, skipAt: -1)).Message,
+            "element 1 is 0, expected -0");
+        StringAssert.Contains(Assert.ThrowsExactly<AssertFailedException>(() => Copy(values, flipZeros: false, skipAt: 2)).Message,
+            "element 2 is -12345.678, expected NaN");
+    }
 }

@@ -11,39 +11,41 @@ public sealed class DenseTests
     private static readonly (int N, int In, int Out)[] Shapes =
         [(1, 1, 1), (1, 7, 3), (1, 300, 10), (2, 5, 33), (5, 33, 17), (9, 64, 31), (64, 257, 10), (3, 513, 65)];
 
+    /// <summary>Every shape with and without a bias, each case with its own check (and seeds from <paramref name="seed"/> on).</summary>
+    private static IEnumerable<(int N, int In, int Out, bool Bias, KernelCheck Check)> Cases(int seed)
+    {
+        foreach (var (n, inF, outF) in Shapes)
+            foreach (bool bias in new[] { true, false })
+                yield return (n, inF, outF, bias, new KernelCheck("Dense", $"N={n} In={inF} Out={outF} bias={bias}", seed += 3));
+    }
+
     [TestMethod]
     public void ForwardMatchesReference()
     {
-        int seed = 0;
-        foreach (var (n, inF, outF) in Shapes)
-            foreach (bool withBias in new[] { true, false })
-            {
-                var check = new KernelCheck("Dense", $"N={n} In={inF} Out={outF} bias={withBias}", seed += 3);
-                var (x, w) = (check.Random("x", n, inF), check.Random("w", outF, inF));
-                var b = withBias ? check.Random("b", outF) : null;
-                var y = check.Output("y", n, outF);
-                check.FastMatchesReference(() => Dense.Forward(x.F, w.F, b?.F, y.F),
-                    () => DenseReference.Forward<double>(n, inF, outF, x.D, w.D, b?.D ?? [], y.D), (y, 1e-4));
-            }
+        foreach (var (n, inF, outF, withBias, check) in Cases(seed: 0))
+        {
+            var (x, w) = (check.Random("x", n, inF), check.Random("w", outF, inF));
+            var b = withBias ? check.Random("b", outF) : null;
+            var y = check.Output("y", n, outF);
+            check.FastMatchesReference(() => Dense.Forward(x.F, w.F, b?.F, y.F),
+                () => DenseReference.Forward<double>(n, inF, outF, x.D, w.D, b?.D ?? [], y.D), (y, 1e-4));
+        }
     }
 
     [TestMethod]
     public void BackwardMatchesReference()
     {
-        int seed = 100;
-        foreach (var (n, inF, outF) in Shapes)
-            foreach (bool withBias in new[] { true, false })
-            {
-                var check = new KernelCheck("Dense", $"N={n} In={inF} Out={outF} bias={withBias}", seed += 3);
-                var (x, w, dy) = (check.Random("x", n, inF), check.Random("w", outF, inF), check.Random("dy", n, outF));
-                var (dx, dw) = (check.Output("dx", n, inF), check.Output("dw", outF, inF));
-                var db = withBias ? check.Output("db", outF) : null;
-                check.FastMatchesReference(() => Dense.BackwardData(dy.F, w.F, dx.F),
-                    () => DenseReference.BackwardData<double>(n, inF, outF, dy.D, w.D, dx.D), (dx, 1e-4));
-                (KernelCheck.Operand, double)[] weightGradients = db is null ? [(dw, 1e-4)] : [(dw, 1e-4), (db, 1e-4)];
-                check.FastMatchesReference(() => Dense.BackwardWeights(x.F, dy.F, dw.F, db?.F),
-                    () => DenseReference.BackwardWeights<double>(n, inF, outF, x.D, dy.D, dw.D, db?.D ?? []), weightGradients);
-            }
+        foreach (var (n, inF, outF, withBias, check) in Cases(seed: 100))
+        {
+            var (x, w, dy) = (check.Random("x", n, inF), check.Random("w", outF, inF), check.Random("dy", n, outF));
+            var (dx, dw) = (check.Output("dx", n, inF), check.Output("dw", outF, inF));
+            var db = withBias ? check.Output("db", outF) : null;
+            check.FastMatchesReference(() => Dense.BackwardData(dy.F, w.F, dx.F),
+                () => DenseReference.BackwardData<double>(n, inF, outF, dy.D, w.D, dx.D), (dx, 1e-4));
+            (KernelCheck.Operand, double)[] weightGradients = db is null ? [(dw, 1e-4)] : [(dw, 1e-4), (db, 1e-4)];
+            check.FastMatchesReference(() => Dense.BackwardWeights(x.F, dy.F, dw.F, db?.F),
+                () => DenseReference.BackwardWeights<double>(n, inF, outF, x.D, dy.D, dw.D, db?.D ?? []), weightGradients);
+        }
     }
 
     [TestMethod]

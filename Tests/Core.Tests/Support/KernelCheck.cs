@@ -73,6 +73,7 @@ public sealed class KernelCheck(string kernel, object shape, int seed = 1)
     /// </summary>
     public void FastMatchesReference(Action fast, Action reference, params (Operand Output, double Tolerance)[] outputs)
     {
+        Assert.IsNotEmpty(outputs, $"{kernel} at {shape}: a pass with no output to compare checks nothing.");
         fast();
         reference();
         foreach (var (output, tolerance) in outputs)
@@ -87,6 +88,7 @@ public sealed class KernelCheck(string kernel, object shape, int seed = 1)
     /// </summary>
     public void FastMatchesReferenceBitwise(Action fast, Action reference, params Operand[] outputs)
     {
+        Assert.IsNotEmpty(outputs, $"{kernel} at {shape}: a pass with no output to compare checks nothing.");
         foreach (var output in outputs) output.F.Span.Fill(Unwritten);
         fast();
         reference();

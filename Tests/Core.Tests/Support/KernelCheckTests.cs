@@ -36,6 +36,14 @@ public sealed class KernelCheckTests
     }
 
     [TestMethod]
+    public void APassWithNothingToCompareFails()
+    {
+        var check = new KernelCheck("Nothing", "case 1");
+        Assert.ThrowsExactly<AssertFailedException>(() => check.FastMatchesReference(() => { }, () => { }));
+        Assert.ThrowsExactly<AssertFailedException>(() => check.FastMatchesReferenceBitwise(() => { }, () => { }));
+    }
+
+    [TestMethod]
     public void AnOutputElementLeftUnwrittenFails()
     {
         var e = Assert.ThrowsExactly<AssertFailedException>(() => Double(new KernelCheck("Double", "case 1"), skipAt: 5));

@@ -14,9 +14,11 @@ public static class TestData
         return values;
     }
 
-    public static Tensor Tensor(int seed, params int[] dims)
+    public static Tensor Tensor(int seed, params int[] dims) => Tensor(seed, new TensorShape(dims));
+
+    public static Tensor Tensor(int seed, TensorShape shape)
     {
-        var tensor = new Tensor(dims);
+        var tensor = new Tensor(shape);
         Floats(seed, tensor.Length).CopyTo(tensor.Span);
         return tensor;
     }

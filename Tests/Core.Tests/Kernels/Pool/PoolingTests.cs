@@ -174,17 +174,8 @@ public sealed class PoolingTests
             ([-1f, -0f, -2f, 0f], -0f, 1),
         };
         foreach (var (window, max, index) in cases)
-        {
-            string what = string.Join(", ", window);
-            var (output, argmax) = MaxForward(g, Tensor.FromArray(window, 1, 1, 2, 2));
-            AssertSameFloat(max, output.Span[0], $"max of {what}");
-            Assert.AreEqual(index, argmax[0], $"argmax of {what}");
-            var expected = new double[1];
-            var expectedArgmax = new int[1];
-            MaxPool2dReference.Forward<double>(g, TestData.ToDouble(window), expected, expectedArgmax);
-            AssertSameFloat(max, (float)expected[0], $"reference max of {what}");
-            Assert.AreEqual(index, expectedArgmax[0], $"reference argmax of {what}");
-        }
+            AssertMaxOfOneWindow(string.Join(", ", window), max, index, Tensor.FromArray(window, 1, 1, 2, 2),
+                (x, y, argmax) => MaxPool2d.Forward(g, x, y, argmax), (x, y, argmax) => MaxPool2dReference.Forward<double>(g, x, y, argmax));
     }
 
     [TestMethod]
@@ -193,12 +184,12 @@ public sealed class PoolingTests
         int seed = 150;
         foreach (var g in Geometries)
         {
-            var input = WithNaNsAndZeros(TestData.Tensor(++seed, g.Batch, g.Channels, g.InHeight, g.InWidth), ++seed);
-            var (output, argmax) = MaxForward(g, input);
-            var expected = new double[output.Length];
-            var expectedArgmax = new int[output.Length];
-            MaxPool2dReference.Forward<double>(g, TestData.ToDouble(input.Span), expected, expectedArgmax);
-            for (int i = 0; i < expected.Length; i++) AssertSameFloat((float)expected[i], output.Span[i], $"max {g} at {i}");
+            var check = new KernelCheck("MaxPool2d", g, seed += 2);
+            var x = check.From("x", WithNaNsAndZeros(TestData.Tensor(seed, g.InputShape), seed + 1));
+            var y = check.Output("y", g.OutputShape);
+            var (argmax, expectedArgmax) = (UnwrittenArgmax(y.D.Length), new int[y.D.Length]);
+            check.FastMatchesReferenceBitwise(() => MaxPool2d.Forward(g, x.F, y.F, argmax),
+                () => MaxPool2dReference.Forward<double>(g, x.D, y.D, expectedArgmax), y);
             CollectionAssert.AreEqual(expectedArgmax, argmax, $"argmax {g}");
         }
     }
@@ -256,20 +247,16 @@ public sealed class PoolingTests
         int seed = 100;
         foreach (var g in Geometries)
         {
-            var input = TestData.Tensor(++seed, g.Batch, g.Channels, g.InHeight, g.InWidth);
-            var (output, argmax) = MaxForward(g, input);
-            var expected = new double[output.Length];
-            var expectedArgmax = new int[output.Length];
-            MaxPool2dReference.Forward<double>(g, TestData.ToDouble(input.Span), expected, expectedArgmax);
-            Approx.AssertClose(expected, output.Span, 0, $"max forward {g}");
+            var check = new KernelCheck("MaxPool2d", g, seed += 2);
+            var (x, dy) = (check.Random("x", g.InputShape), check.Random("dy", g.OutputShape));
+            var (y, dx) = (check.Output("y", g.OutputShape), check.Output("dx", g.InputShape));
+            var (argmax, expectedArgmax) = (UnwrittenArgmax(y.D.Length), new int[y.D.Length]);
+            check.FastMatchesReference(() => MaxPool2d.Forward(g, x.F, y.F, argmax),
+                () => MaxPool2dReference.Forward<double>(g, x.D, y.D, expectedArgmax), (y, 0));
             CollectionAssert.AreEqual(expectedArgmax, argmax, $"argmax {g}");
-
-            var gradOutput = TestData.Tensor(++seed, g.Batch, g.Channels, g.OutHeight, g.OutWidth);
-            var gradInput = TestData.Tensor(++seed, g.Batch, g.Channels, g.InHeight, g.InWidth); // overwritten
-            MaxPool2d.Backward(g, gradOutput, argmax, gradInput);
-            var expectedGrad = new double[input.Length];
-            MaxPool2dReference.Backward<double>(g, TestData.ToDouble(gradOutput.Span), expectedArgmax, expectedGrad);
-            Approx.AssertClose(expectedGrad, gradInput.Span, 1e-6, $"max backward {g}");
+            // Each side's backward routes dy through its own forward's argmax.
+            check.FastMatchesReference(() => MaxPool2d.Backward(g, dy.F, argmax, dx.F),
+                () => MaxPool2dReference.Backward<double>(g, dy.D, expectedArgmax, dx.D), (dx, 1e-6));
         }
     }
 
@@ -279,24 +266,16 @@ public sealed class PoolingTests
         int seed = 200;
         foreach (var g in Geometries.Where(g => g.InputShape.Length < 2000))
         {
+            var check = new KernelCheck("MaxPool2dReference", g, ++seed);
             // Distinct, well separated values: no window has a near tie that a finite step could flip.
-            double[] x = DistinctValues(++seed, g.InputShape.Length);
-            int outLength = g.OutputShape.Length;
-            GradientCheck.AssertMatchesFiniteDifferences($"max pool {g}", x,
-                v =>
+            check.ReferenceMatchesFiniteDifferences(g.OutputShape.Length, [check.From("x", DistinctValues(seed, g.InputShape.Length))],
+                (v, y) => MaxPool2dReference.Forward<double>(g, v[0], y, new int[y.Length]),
+                (v, dy, d) =>
                 {
-                    var y = new double[outLength];
-                    MaxPool2dReference.Forward<double>(g, v, y, new int[outLength]);
-                    return y;
-                },
-                gy =>
-                {
-                    var argmax = new int[outLength];
-                    MaxPool2dReference.Forward<double>(g, x, new double[outLength], argmax);
-                    var gx = new double[x.Length];
-                    MaxPool2dReference.Backward<double>(g, gy, argmax, gx);
-                    return gx;
-                }, seed);
+                    var argmax = new int[dy.Length];
+                    MaxPool2dReference.Forward<double>(g, v[0], new double[dy.Length], argmax);
+                    MaxPool2dReference.Backward<double>(g, dy, argmax, d[0]);
+                });
         }
     }
 
@@ -340,20 +319,13 @@ public sealed class PoolingTests
         foreach (var g in AverageGeometries)
             foreach (bool includePad in new[] { true, false })
             {
-                string what = $"{g} countIncludePad={includePad}";
-                var input = TestData.Tensor(++seed, g.Batch, g.Channels, g.InHeight, g.InWidth);
-                var output = TestData.Tensor(++seed, g.Batch, g.Channels, g.OutHeight, g.OutWidth); // overwritten
-                AvgPool2d.Forward(g, input, output, includePad);
-                var expected = new double[output.Length];
-                AvgPool2dReference.Forward<double>(g, includePad, TestData.ToDouble(input.Span), expected);
-                Approx.AssertClose(expected, output.Span, 1e-6, $"avg forward {what}");
-
-                var gradOutput = TestData.Tensor(++seed, g.Batch, g.Channels, g.OutHeight, g.OutWidth);
-                var gradInput = TestData.Tensor(++seed, g.Batch, g.Channels, g.InHeight, g.InWidth); // overwritten
-                AvgPool2d.Backward(g, gradOutput, gradInput, includePad);
-                var expectedGrad = new double[input.Length];
-                AvgPool2dReference.Backward<double>(g, includePad, TestData.ToDouble(gradOutput.Span), expectedGrad);
-                Approx.AssertClose(expectedGrad, gradInput.Span, 1e-6, $"avg backward {what}");
+                var check = new KernelCheck("AvgPool2d", $"{g} countIncludePad={includePad}", seed += 2);
+                var (x, dy) = (check.Random("x", g.InputShape), check.Random("dy", g.OutputShape));
+                var (y, dx) = (check.Output("y", g.OutputShape), check.Output("dx", g.InputShape));
+                check.FastMatchesReference(() => AvgPool2d.Forward(g, x.F, y.F, includePad),
+                    () => AvgPool2dReference.Forward<double>(g, includePad, x.D, y.D), (y, 1e-6));
+                check.FastMatchesReference(() => AvgPool2d.Backward(g, dy.F, dx.F, includePad),
+                    () => AvgPool2dReference.Backward<double>(g, includePad, dy.D, dx.D), (dx, 1e-6));
             }
     }
 
@@ -364,21 +336,10 @@ public sealed class PoolingTests
         foreach (var g in AverageGeometries.Where(g => g.InputShape.Length < 2000))
             foreach (bool includePad in new[] { true, false })
             {
-                int outLength = g.OutputShape.Length;
-                GradientCheck.AssertMatchesFiniteDifferences($"avg pool {g} countIncludePad={includePad}",
-                    TestData.ToDouble(TestData.Floats(++seed, g.InputShape.Length)),
-                    x =>
-                    {
-                        var y = new double[outLength];
-                        AvgPool2dReference.Forward<double>(g, includePad, x, y);
-                        return y;
-                    },
-                    gy =>
-                    {
-                        var gx = new double[g.InputShape.Length];
-                        AvgPool2dReference.Backward<double>(g, includePad, gy, gx);
-                        return gx;
-                    }, seed);
+                var check = new KernelCheck("AvgPool2dReference", $"{g} countIncludePad={includePad}", ++seed);
+                check.ReferenceMatchesFiniteDifferences(g.OutputShape.Length, [check.Random("x", g.InputShape)],
+                    (v, y) => AvgPool2dReference.Forward<double>(g, includePad, v[0], y),
+                    (v, dy, d) => AvgPool2dReference.Backward<double>(g, includePad, dy, d[0]));
             }
     }
 
@@ -426,16 +387,9 @@ public sealed class PoolingTests
         {
             var values = Enumerable.Range(1, length).Select(i => -(float)i).ToArray();
             foreach (var (at, value) in specials) values[at] = value;
-            string what = $"{length} values with {string.Join(", ", specials)}";
-            var output = new Tensor(1, 1, 1, 1);
-            var argmax = new int[1];
-            GlobalMaxPool.Forward(Tensor.FromArray(values, 1, 1, 1, length), output, argmax);
-            AssertSameFloat(max, output.Span[0], $"max of {what}");
-            Assert.AreEqual(index, argmax[0], $"argmax of {what}");
-            var expected = new double[1];
-            GlobalMaxPoolReference.Forward<double>(new TensorShape(1, 1, 1, length), TestData.ToDouble(values), expected, argmax);
-            AssertSameFloat(max, (float)expected[0], $"reference max of {what}");
-            Assert.AreEqual(index, argmax[0], $"reference argmax of {what}");
+            var shape = new TensorShape(1, 1, 1, length);
+            AssertMaxOfOneWindow($"{length} values with {string.Join(", ", specials)}", max, index, Tensor.FromArray(values, 1, 1, 1, length),
+                (x, y, argmax) => GlobalMaxPool.Forward(x, y, argmax), (x, y, argmax) => GlobalMaxPoolReference.Forward<double>(shape, x, y, argmax));
         }
     }
 
@@ -446,14 +400,12 @@ public sealed class PoolingTests
         foreach (var dims in GlobalShapes)
         {
             var shape = new TensorShape(dims);
-            var input = WithNaNsAndZeros(TestData.Tensor(++seed, dims), ++seed, nanRate: 0.002);
-            var output = new Tensor(dims[0], dims[1], 1, 1);
-            var argmax = new int[output.Length];
-            var expected = new double[output.Length];
-            var expectedArgmax = new int[output.Length];
-            GlobalMaxPool.Forward(input, output, argmax);
-            GlobalMaxPoolReference.Forward<double>(shape, TestData.ToDouble(input.Span), expected, expectedArgmax);
-            for (int i = 0; i < expected.Length; i++) AssertSameFloat((float)expected[i], output.Span[i], $"global max {shape} at {i}");
+            var check = new KernelCheck("GlobalMaxPool", shape, seed += 2);
+            var x = check.From("x", WithNaNsAndZeros(TestData.Tensor(seed, dims), seed + 1, nanRate: 0.002));
+            var y = check.Output("y", dims[0], dims[1], 1, 1);
+            var (argmax, expectedArgmax) = (UnwrittenArgmax(y.D.Length), new int[y.D.Length]);
+            check.FastMatchesReferenceBitwise(() => GlobalMaxPool.Forward(x.F, y.F, argmax),
+                () => GlobalMaxPoolReference.Forward<double>(shape, x.D, y.D, expectedArgmax), y);
             CollectionAssert.AreEqual(expectedArgmax, argmax, $"global max argmax {shape}");
         }
     }
@@ -465,29 +417,23 @@ public sealed class PoolingTests
         foreach (var dims in GlobalShapes)
         {
             var shape = new TensorShape(dims);
-            var input = TestData.Tensor(++seed, dims);
-            var output = new Tensor(dims[0], dims[1], 1, 1);
-            var gradOutput = TestData.Tensor(++seed, dims[0], dims[1], 1, 1);
-            var gradInput = TestData.Tensor(++seed, dims); // overwritten
-            var expected = new double[output.Length];
-            var expectedGrad = new double[input.Length];
+            var pooled = new TensorShape(dims[0], dims[1], 1, 1);
+            var average = new KernelCheck("GlobalAveragePool", shape, seed += 4);
+            var (x, dy) = (average.Random("x", shape), average.Random("dy", pooled));
+            var (y, dx) = (average.Output("y", pooled), average.Output("dx", shape));
+            average.FastMatchesReference(() => GlobalAveragePool.Forward(x.F, y.F),
+                () => GlobalAveragePoolReference.Forward<double>(shape, x.D, y.D), (y, 1e-6));
+            average.FastMatchesReference(() => GlobalAveragePool.Backward(dy.F, dx.F),
+                () => GlobalAveragePoolReference.Backward<double>(shape, dy.D, dx.D), (dx, 1e-6));
 
-            GlobalAveragePool.Forward(input, output);
-            GlobalAveragePoolReference.Forward<double>(shape, TestData.ToDouble(input.Span), expected);
-            Approx.AssertClose(expected, output.Span, 1e-6, $"global average {shape}");
-            GlobalAveragePool.Backward(gradOutput, gradInput);
-            GlobalAveragePoolReference.Backward<double>(shape, TestData.ToDouble(gradOutput.Span), expectedGrad);
-            Approx.AssertClose(expectedGrad, gradInput.Span, 1e-6, $"global average backward {shape}");
-
-            var argmax = new int[output.Length];
-            var expectedArgmax = new int[output.Length];
-            GlobalMaxPool.Forward(input, output, argmax);
-            GlobalMaxPoolReference.Forward<double>(shape, TestData.ToDouble(input.Span), expected, expectedArgmax);
-            Approx.AssertClose(expected, output.Span, 0, $"global max {shape}");
+            var max = new KernelCheck("GlobalMaxPool", shape, seed);
+            (y, dx) = (max.Output("y", pooled), max.Output("dx", shape));
+            var (argmax, expectedArgmax) = (UnwrittenArgmax(y.D.Length), new int[y.D.Length]);
+            max.FastMatchesReference(() => GlobalMaxPool.Forward(x.F, y.F, argmax),
+                () => GlobalMaxPoolReference.Forward<double>(shape, x.D, y.D, expectedArgmax), (y, 0));
             CollectionAssert.AreEqual(expectedArgmax, argmax, $"global max argmax {shape}");
-            GlobalMaxPool.Backward(gradOutput, argmax, gradInput);
-            GlobalMaxPoolReference.Backward<double>(shape, TestData.ToDouble(gradOutput.Span), expectedArgmax, expectedGrad);
-            Approx.AssertClose(expectedGrad, gradInput.Span, 0, $"global max backward {shape}");
+            max.FastMatchesReference(() => GlobalMaxPool.Backward(dy.F, argmax, dx.F),
+                () => GlobalMaxPoolReference.Backward<double>(shape, dy.D, expectedArgmax, dx.D), (dx, 0));
         }
     }
 
@@ -499,32 +445,19 @@ public sealed class PoolingTests
         {
             var shape = new TensorShape(dims);
             int planes = dims[0] * dims[1];
-            GlobalCheck("global average", TestData.ToDouble(TestData.Floats(++seed, shape.Length)),
-                (x, y) => GlobalAveragePoolReference.Forward<double>(shape, x, y),
-                (x, gy, gx) => GlobalAveragePoolReference.Backward<double>(shape, gy, gx));
-            GlobalCheck("global max", DistinctValues(++seed, shape.Length),
-                (x, y) => GlobalMaxPoolReference.Forward<double>(shape, x, y, new int[planes]),
-                (x, gy, gx) =>
+            var average = new KernelCheck("GlobalAveragePoolReference", shape, ++seed);
+            average.ReferenceMatchesFiniteDifferences(planes, [average.Random("x", shape)],
+                (v, y) => GlobalAveragePoolReference.Forward<double>(shape, v[0], y),
+                (v, dy, d) => GlobalAveragePoolReference.Backward<double>(shape, dy, d[0]));
+            var max = new KernelCheck("GlobalMaxPoolReference", shape, ++seed);
+            max.ReferenceMatchesFiniteDifferences(planes, [max.From("x", DistinctValues(seed, shape.Length))],
+                (v, y) => GlobalMaxPoolReference.Forward<double>(shape, v[0], y, new int[planes]),
+                (v, dy, d) =>
                 {
                     var argmax = new int[planes];
-                    GlobalMaxPoolReference.Forward<double>(shape, x, new double[planes], argmax);
-                    GlobalMaxPoolReference.Backward<double>(shape, gy, argmax, gx);
+                    GlobalMaxPoolReference.Forward<double>(shape, v[0], new double[planes], argmax);
+                    GlobalMaxPoolReference.Backward<double>(shape, dy, argmax, d[0]);
                 });
-
-            void GlobalCheck(string what, double[] x, Action<double[], double[]> forward, Action<double[], double[], double[]> backward) =>
-                GradientCheck.AssertMatchesFiniteDifferences($"{what} {shape}", x,
-                    v =>
-                    {
-                        var y = new double[planes];
-                        forward(v, y);
-                        return y;
-                    },
-                    gy =>
-                    {
-                        var gx = new double[x.Length];
-                        backward(x, gy, gx);
-                        return gx;
-                    }, seed);
         }
     }
 
@@ -544,8 +477,7 @@ public sealed class PoolingTests
     private static (Tensor Output, int[] Argmax) MaxForward(Pool2dGeometry g, Tensor input)
     {
         var output = TestData.Tensor(99, g.Batch, g.Channels, g.OutHeight, g.OutWidth); // overwritten
-        var argmax = new int[output.Length];
-        Array.Fill(argmax, 12345);
+        var argmax = UnwrittenArgmax(output.Length);
         MaxPool2d.Forward(g, input, output, argmax);
         return (output, argmax);
     }
@@ -565,14 +497,30 @@ public sealed class PoolingTests
         return t;
     }
 
-    /// <summary>Equal as floats, with NaN equal to NaN and +0 distinct from −0.</summary>
-    private static void AssertSameFloat(float expected, float actual, string what)
+    /// <summary>An argmax buffer holding an index no window has: every entry must be written.</summary>
+    private static int[] UnwrittenArgmax(int length)
     {
-        bool same = float.IsNaN(expected) ? float.IsNaN(actual)
-            : BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(actual);
-        if (!same) Assert.Fail($"{what}: {Show(actual)}, expected {Show(expected)}.");
+        var argmax = new int[length];
+        Array.Fill(argmax, 12345);
+        return argmax;
+    }
 
-        static string Show(float v) => v == 0 && float.IsNegative(v) ? "-0" : v.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>
+    /// The fast and the reference max of one window (a [1, 1, …] input holding it) are <paramref name="max"/>, bit for bit,
+    /// at <paramref name="index"/>.
+    /// </summary>
+    private static void AssertMaxOfOneWindow(string what, float max, int index, Tensor window, Action<Tensor, Tensor, int[]> fast,
+        Action<double[], double[], int[]> reference)
+    {
+        var (output, argmax) = (new Tensor(1, 1, 1, 1), UnwrittenArgmax(1));
+        output.Span.Fill(KernelCheck.Unwritten);
+        fast(window, output, argmax);
+        Approx.AssertSameFloat(max, output.Span[0], $"max of {what}");
+        Assert.AreEqual(index, argmax[0], $"argmax of {what}");
+        var (expected, expectedArgmax) = (new double[1], UnwrittenArgmax(1));
+        reference(TestData.ToDouble(window.Span), expected, expectedArgmax);
+        Approx.AssertSameFloat(max, (float)expected[0], $"reference max of {what}");
+        Assert.AreEqual(index, expectedArgmax[0], $"reference argmax of {what}");
     }
 
     /// <summary>A random permutation of evenly spaced values in (−1, 1): no two closer than 2/length.</summary>

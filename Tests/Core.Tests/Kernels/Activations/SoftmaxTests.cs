@@ -54,27 +54,14 @@ public sealed class SoftmaxTests
         {
             seed++;
             var (outer, classes, inner) = Geometry(shape, axis);
-            var x = TestData.Tensor(seed, shape);
-            Scale(x, 6f);
-            var y = new Tensor(shape);
-            op.Forward(x, y, axis);
-            double[] expectedY = new double[x.Length];
-            op.ReferenceForward(TestData.ToDouble(x.Span), expectedY, outer, classes, inner);
-            string what = $"{name} {x.Shape} axis {axis}";
-            Approx.AssertClose(expectedY, y.Span, 1e-5, what + " forward");
-
-            var dy = TestData.Tensor(seed + 50, shape);
-            var dx = new Tensor(shape);
-            op.Backward(y, dy, dx, axis);
-            double[] expectedDx = new double[x.Length];
-            op.ReferenceBackward(expectedY, TestData.ToDouble(dy.Span), expectedDx, outer, classes, inner);
-            Approx.AssertClose(expectedDx, dx.Span, 1e-4, what + " backward");
+            var check = new KernelCheck(name, $"{new TensorShape(shape)} axis {axis}", seed);
+            var (x, y) = (check.Random("x", new TensorShape(shape), scale: 6f), check.Output("y", shape));
+            var (dy, dx) = (check.Random("dy", shape), check.Output("dx", shape));
+            check.FastMatchesReference(() => op.Forward(x.F, y.F, axis), () => op.ReferenceForward(x.D, y.D, outer, classes, inner), (y, 1e-5));
+            // Each side's backward reads its own forward's y.
+            check.FastMatchesReference(() => op.Backward(y.F, dy.F, dx.F, axis),
+                () => op.ReferenceBackward(y.D, dy.D, dx.D, outer, classes, inner), (dx, 1e-4));
         }
-    }
-
-    private static void Scale(Tensor x, float scale)
-    {
-        foreach (ref float v in x.Span) v *= scale;
     }
 
     [TestMethod]
@@ -84,21 +71,14 @@ public sealed class SoftmaxTests
         var op = Ops[name];
         foreach (var (outer, classes, inner) in new[] { (3, 7, 1), (2, 5, 6) })
         {
-            double[] x = TestData.ToDouble(TestData.Floats(outer + classes, outer * classes * inner, 3f));
-            double[] y = new double[x.Length];
-            op.ReferenceForward(x, y, outer, classes, inner);
-            GradientCheck.AssertMatchesFiniteDifferences($"{name} [{outer}, {classes}, {inner}]", x,
-                input =>
+            var check = new KernelCheck(name + " reference", $"[{outer}, {classes}, {inner}]", outer + classes);
+            check.ReferenceMatchesFiniteDifferences(outer * classes * inner, [check.Random("x", new TensorShape(outer * classes * inner), scale: 3f)],
+                (v, y) => op.ReferenceForward(v[0], y, outer, classes, inner),
+                (v, dy, d) =>
                 {
-                    var output = new double[input.Length];
-                    op.ReferenceForward(input, output, outer, classes, inner);
-                    return output;
-                },
-                dy =>
-                {
-                    var dx = new double[x.Length];
-                    op.ReferenceBackward(y, dy, dx, outer, classes, inner);
-                    return dx;
+                    var y = new double[v[0].Length];
+                    op.ReferenceForward(v[0], y, outer, classes, inner);
+                    op.ReferenceBackward(y, dy, d[0], outer, classes, inner);
                 });
         }
     }

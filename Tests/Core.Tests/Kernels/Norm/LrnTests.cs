@@ -57,21 +57,13 @@ public sealed class LrnTests
         foreach (var (dims, size, alpha, beta, k) in Cases)
         {
             var shape = new TensorShape(dims);
-            string what = $"{shape} size={size} α={alpha} β={beta} k={k}";
-            var input = Scaled(TestData.Tensor(++seed, dims), 2f);
-            var output = TestData.Tensor(++seed, dims); // overwritten
-            Lrn.Forward(input, output, size, alpha, beta, k);
-            var x = TestData.ToDouble(input.Span);
-            var expected = new double[x.Length];
-            LrnReference.Forward<double>(shape, size, alpha, beta, k, x, expected);
-            Approx.AssertClose(expected, output.Span, 1e-5, $"forward {what}");
-
-            var gradOutput = TestData.Tensor(++seed, dims);
-            var gradInput = TestData.Tensor(++seed, dims); // overwritten
-            Lrn.Backward(input, gradOutput, gradInput, size, alpha, beta, k);
-            var expectedGrad = new double[x.Length];
-            LrnReference.Backward<double>(shape, size, alpha, beta, k, x, TestData.ToDouble(gradOutput.Span), expectedGrad);
-            Approx.AssertClose(expectedGrad, gradInput.Span, 1e-5, $"backward {what}");
+            var check = new KernelCheck("Lrn", $"{shape} size={size} α={alpha} β={beta} k={k}", seed += 2);
+            var (x, dy) = (check.Random("x", shape, scale: 2f), check.Random("dy", shape));
+            var (y, dx) = (check.Output("y", shape), check.Output("dx", shape));
+            check.FastMatchesReference(() => Lrn.Forward(x.F, y.F, size, alpha, beta, k),
+                () => LrnReference.Forward<double>(shape, size, alpha, beta, k, x.D, y.D), (y, 1e-5));
+            check.FastMatchesReference(() => Lrn.Backward(x.F, dy.F, dx.F, size, alpha, beta, k),
+                () => LrnReference.Backward<double>(shape, size, alpha, beta, k, x.D, dy.D, dx.D), (dx, 1e-5));
         }
     }
 
@@ -82,20 +74,10 @@ public sealed class LrnTests
         foreach (var (dims, size, alpha, beta, k) in Cases.Where(c => c.Dims.Aggregate(1, (a, b) => a * b) < 2000))
         {
             var shape = new TensorShape(dims);
-            var x = TestData.ToDouble(TestData.Floats(++seed, shape.Length, 2f));
-            GradientCheck.AssertMatchesFiniteDifferences($"LRN {shape} size={size}", x,
-                v =>
-                {
-                    var y = new double[v.Length];
-                    LrnReference.Forward<double>(shape, size, alpha, beta, k, v, y);
-                    return y;
-                },
-                gy =>
-                {
-                    var gx = new double[x.Length];
-                    LrnReference.Backward<double>(shape, size, alpha, beta, k, x, gy, gx);
-                    return gx;
-                }, seed);
+            var check = new KernelCheck("LrnReference", $"{shape} size={size}", ++seed);
+            check.ReferenceMatchesFiniteDifferences(shape.Length, [check.Random("x", shape, scale: 2f)],
+                (v, y) => LrnReference.Forward<double>(shape, size, alpha, beta, k, v[0], y),
+                (v, dy, d) => LrnReference.Backward<double>(shape, size, alpha, beta, k, v[0], dy, d[0]));
         }
     }
 
@@ -116,11 +98,5 @@ public sealed class LrnTests
         ArgumentAssert.Throws(() => Lrn.Forward(input, input, 5, 1e-4f, 0.75f, 1f), "output", "shares storage with input");
         ArgumentAssert.Throws(() => Lrn.Backward(input, other, other, 5, 1e-4f, 0.75f, 1f), "gradInput", "shares storage with gradOutput");
         ArgumentAssert.Throws(() => Lrn.Backward(input, other, input, 5, 1e-4f, 0.75f, 1f), "gradInput", "shares storage with input");
-    }
-
-    private static Tensor Scaled(Tensor t, float scale)
-    {
-        foreach (ref float v in t.Span) v *= scale;
-        return t;
     }
 }

@@ -45,22 +45,14 @@ public sealed class UpsampleTests
         int seed = 0;
         foreach (var (shape, outH, outW) in Cases)
         {
-            seed++;
             int planes = shape[0] * shape[1], h = shape[2], w = shape[3];
-            var x = TestData.Tensor(seed, shape);
-            var y = new Tensor(shape[0], shape[1], outH, outW);
-            mode.Forward(x, y);
-            var expected = new double[y.Length];
-            mode.ReferenceForward(TestData.ToDouble(x.Span), expected, planes, h, w, outH, outW);
-            string what = $"{name} {x.Shape} → {y.Shape}";
-            Approx.AssertClose(expected, y.Span, 1e-5, what);
-
-            var dy = TestData.Tensor(seed + 100, y.Shape.Dimensions.ToArray());
-            var dx = TestData.Tensor(seed + 200, shape); // overwritten, not accumulated into
-            mode.Backward(dy, dx);
-            var expectedDx = new double[x.Length];
-            mode.ReferenceBackward(TestData.ToDouble(dy.Span), expectedDx, planes, h, w, outH, outW);
-            Approx.AssertClose(expectedDx, dx.Span, 1e-5, what + " backward");
+            int[] outShape = [shape[0], shape[1], outH, outW];
+            var check = new KernelCheck(name, $"{new TensorShape(shape)} → {new TensorShape(outShape)}", seed += 2);
+            var (x, dy) = (check.Random("x", shape), check.Random("dy", outShape));
+            var (y, dx) = (check.Output("y", outShape), check.Output("dx", shape));
+            check.FastMatchesReference(() => mode.Forward(x.F, y.F), () => mode.ReferenceForward(x.D, y.D, planes, h, w, outH, outW), (y, 1e-5));
+            check.FastMatchesReference(() => mode.Backward(dy.F, dx.F), () => mode.ReferenceBackward(dy.D, dx.D, planes, h, w, outH, outW),
+                (dx, 1e-5));
         }
     }
 
@@ -72,20 +64,10 @@ public sealed class UpsampleTests
         foreach (var (h, w, outH, outW) in new[] { (3, 4, 7, 9), (5, 6, 3, 4) })
         {
             const int planes = 2;
-            double[] x = TestData.ToDouble(TestData.Floats(h * w, planes * h * w));
-            GradientCheck.AssertMatchesFiniteDifferences($"{name} {h}×{w} → {outH}×{outW}", x,
-                input =>
-                {
-                    var y = new double[planes * outH * outW];
-                    mode.ReferenceForward(input, y, planes, h, w, outH, outW);
-                    return y;
-                },
-                dy =>
-                {
-                    var dx = new double[x.Length];
-                    mode.ReferenceBackward(dy, dx, planes, h, w, outH, outW);
-                    return dx;
-                });
+            var check = new KernelCheck(name + " reference", $"{h}×{w} → {outH}×{outW}", h * w);
+            check.ReferenceMatchesFiniteDifferences(planes * outH * outW, [check.Random("x", planes, h, w)],
+                (v, y) => mode.ReferenceForward(v[0], y, planes, h, w, outH, outW),
+                (v, dy, d) => mode.ReferenceBackward(dy, d[0], planes, h, w, outH, outW));
         }
     }
 

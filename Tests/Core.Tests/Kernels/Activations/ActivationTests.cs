@@ -61,22 +61,17 @@ public sealed class ActivationTests
         foreach (int[] shape in Shapes)
         {
             seed++;
-            var x = Tensor.FromArray(Inputs(seed, new TensorShape(shape).Length), shape);
-            var y = new Tensor(shape);
-            activation.Forward(x, y);
-            double[] xd = TestData.ToDouble(x.Span), expectedY = new double[x.Length];
-            ActivationsReference.Forward<double>(activation, xd, expectedY);
-            Approx.AssertClose(expectedY, y.Span, 1e-5, $"{name} forward {new TensorShape(shape)}");
-
-            var dy = TestData.Tensor(seed + 100, shape);
-            var expectedDx = new double[x.Length];
-            ActivationsReference.Backward<double>(activation, xd, TestData.ToDouble(dy.Span), expectedDx);
+            var check = new KernelCheck(name, new TensorShape(shape), seed + 100);
+            var x = check.From("x", Tensor.FromArray(Inputs(seed, new TensorShape(shape).Length), shape));
+            var (y, dy) = (check.Output("y", shape), check.Random("dy", shape));
+            check.FastMatchesReference(() => activation.Forward(x.F, y.F),
+                () => ActivationsReference.Forward<double>(activation, x.D, y.D), (y, 1e-5));
             var saved = activation.BackwardUses == SavedTensor.Input ? x : y;
             foreach (var width in Widths())
             {
-                var dx = new Tensor(shape);
-                activation.Backward(saved, dy, dx, width);
-                Approx.AssertClose(expectedDx, dx.Span, 1e-5, $"{name} backward {new TensorShape(shape)} {width}");
+                var dx = check.Output($"dx {width}", shape);
+                check.FastMatchesReference(() => activation.Backward(saved.F, dy.F, dx.F, width),
+                    () => ActivationsReference.Backward<double>(activation, x.D, dy.D, dx.D), (dx, 1e-5));
             }
         }
     }
@@ -86,20 +81,10 @@ public sealed class ActivationTests
     public void ReferenceBackwardMatchesFiniteDifferences(string name)
     {
         var activation = Activations[name]();
-        double[] x = TestData.ToDouble(Inputs(7, 150));
-        GradientCheck.AssertMatchesFiniteDifferences(name, x,
-            input =>
-            {
-                var y = new double[input.Length];
-                ActivationsReference.Forward<double>(activation, input, y);
-                return y;
-            },
-            dy =>
-            {
-                var dx = new double[x.Length];
-                ActivationsReference.Backward<double>(activation, x, dy, dx);
-                return dx;
-            });
+        var check = new KernelCheck(name + " reference", "[150]");
+        check.ReferenceMatchesFiniteDifferences(150, [check.From("x", TestData.ToDouble(Inputs(7, 150)))],
+            (v, y) => ActivationsReference.Forward<double>(activation, v[0], y),
+            (v, dy, d) => ActivationsReference.Backward<double>(activation, v[0], dy, d[0]));
     }
 
     [TestMethod]
@@ -214,38 +199,29 @@ public sealed class ActivationTests
             {
                 seed++;
                 int n = shape[0], c = shape[1], plane = new TensorShape(shape).SizeFrom(2), slopes = shared ? 1 : c;
-                var x = Tensor.FromArray(Inputs(seed, n * c * plane), shape);
-                var slope = TestData.Tensor(seed + 1, slopes);
-                var dy = TestData.Tensor(seed + 2, shape);
-                var y = new Tensor(shape);
-                PReLU.Forward(x, slope, y);
-                double[] xd = TestData.ToDouble(x.Span), sd = TestData.ToDouble(slope.Span), expectedY = new double[x.Length];
-                ActivationsReference.PReLUForward<double>(xd, sd, expectedY, n, c, plane);
-                string what = $"PReLU {x.Shape} slope {slope.Shape}";
-                Approx.AssertClose(expectedY, y.Span, 1e-6, what + " forward");
+                var check = new KernelCheck("PReLU", $"{new TensorShape(shape)} slope [{slopes}]", seed + 1);
+                var x = check.From("x", Tensor.FromArray(Inputs(seed, n * c * plane), shape));
+                var (slope, dy, y) = (check.Random("slope", slopes), check.Random("dy", shape), check.Output("y", shape));
+                check.FastMatchesReference(() => PReLU.Forward(x.F, slope.F, y.F),
+                    () => ActivationsReference.PReLUForward<double>(x.D, slope.D, y.D, n, c, plane), (y, 1e-6));
 
-                var expectedDx = new double[x.Length];
-                var expectedDSlope = new double[slopes];
-                double[] dyd = TestData.ToDouble(dy.Span);
-                ActivationsReference.PReLUBackward<double>(xd, sd, dyd, expectedDx, expectedDSlope, n, c, plane);
                 // dSlope is a float sum of up to 3·1089 terms dy·x, whose rounding error scales with Σ|dy·x| (the
                 // reference run with dy → −|dy|): allow 1e-6 of that (measured ≤ 7e-8), and never more than 1e-4 of
                 // |dSlope| where the terms cancel (|dSlope| ≈ 10 against Σ|dy·x| ≈ 3000; measured ≤ 2.5e-6).
                 var magnitude = new double[slopes];
-                ActivationsReference.PReLUBackward<double>(xd, sd, dyd.Select(v => -Math.Abs(v)).ToArray(), new double[x.Length],
+                ActivationsReference.PReLUBackward<double>(x.D, slope.D, dy.D.Select(v => -Math.Abs(v)).ToArray(), new double[x.D.Length],
                     magnitude, n, c, plane);
                 foreach (var width in Widths())
                 {
-                    var dx = new Tensor(shape);
-                    var dSlope = TestData.Tensor(99, slopes); // overwritten, not accumulated into
-                    PReLU.Backward(x, slope, dy, dx, dSlope, width);
-                    Approx.AssertClose(expectedDx, dx.Span, 1e-6, $"{what} dx {width}");
+                    var (dx, dSlope) = (check.Output($"dx {width}", shape), check.Output($"dSlope {width}", slopes));
+                    check.FastMatchesReference(() => PReLU.Backward(x.F, slope.F, dy.F, dx.F, dSlope.F, width),
+                        () => ActivationsReference.PReLUBackward<double>(x.D, slope.D, dy.D, dx.D, dSlope.D, n, c, plane), (dx, 1e-6));
                     for (int k = 0; k < slopes; k++)
                     {
-                        double error = Math.Abs(dSlope.Span[k] - expectedDSlope[k]);
-                        double tolerance = Math.Min(1e-6 * Math.Max(1, magnitude[k]), 1e-4 * Math.Max(1, Math.Abs(expectedDSlope[k])));
+                        double error = Math.Abs(dSlope.F.Span[k] - dSlope.D[k]);
+                        double tolerance = Math.Min(1e-6 * Math.Max(1, magnitude[k]), 1e-4 * Math.Max(1, Math.Abs(dSlope.D[k])));
                         if (!(error <= tolerance))
-                            Assert.Fail($"{what} dSlope[{k}] {width}: {dSlope.Span[k]}, expected {expectedDSlope[k]}; " +
+                            Assert.Fail($"{check.Describe(dSlope)}: element {k} is {dSlope.F.Span[k]}, expected {dSlope.D[k]}; " +
                                 $"error {error:E2} > {tolerance:E2} (Σ|dy·x| = {magnitude[k]:G4}).");
                     }
                 }
@@ -259,22 +235,10 @@ public sealed class ActivationTests
     {
         const int n = 2, c = 3, plane = 10;
         int slopes = shared ? 1 : c, length = n * c * plane;
-        // The checked vector is x followed by the slopes, so one check covers dx and dSlope.
-        double[] packed = [.. TestData.ToDouble(Inputs(5, length)), .. TestData.ToDouble(TestData.Floats(6, slopes))];
-        GradientCheck.AssertMatchesFiniteDifferences($"PReLU shared={shared}", packed,
-            p =>
-            {
-                var y = new double[length];
-                ActivationsReference.PReLUForward<double>(p.AsSpan(0, length), p.AsSpan(length), y, n, c, plane);
-                return y;
-            },
-            dy =>
-            {
-                var grad = new double[packed.Length];
-                ActivationsReference.PReLUBackward<double>(packed.AsSpan(0, length), packed.AsSpan(length), dy,
-                    grad.AsSpan(0, length), grad.AsSpan(length), n, c, plane);
-                return grad;
-            });
+        var check = new KernelCheck("PReLU reference", $"[{n}, {c}, {plane}] slope [{slopes}]", seed: 6);
+        check.ReferenceMatchesFiniteDifferences(length, [check.From("x", TestData.ToDouble(Inputs(5, length))), check.Random("slope", slopes)],
+            (v, y) => ActivationsReference.PReLUForward<double>(v[0], v[1], y, n, c, plane),
+            (v, dy, d) => ActivationsReference.PReLUBackward<double>(v[0], v[1], dy, d[0], d[1], n, c, plane));
     }
 
     [TestMethod]

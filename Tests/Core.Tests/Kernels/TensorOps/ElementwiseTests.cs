@@ -10,16 +10,6 @@ public sealed class ElementwiseTests
 {
     private static readonly int[][] Shapes = [[1, 1, 1, 1], [1, 3, 5, 7], [2, 4, 9, 11], [3, 17], [4, 32, 28, 28]];
 
-    private static double[] Doubles(Tensor t) => TestData.ToDouble(t.Span);
-
-    /// <summary>x split at the given lengths (the inverse of packing several operands into one checked vector).</summary>
-    private static double[][] Split(double[] x, params int[] lengths)
-    {
-        var parts = new double[lengths.Length][];
-        for (int i = 0, at = 0; i < lengths.Length; at += lengths[i], i++) parts[i] = x[at..(at + lengths[i])];
-        return parts;
-    }
-
     // ---- Add ---------------------------------------------------------------------------------------------
 
     [TestMethod]
@@ -28,43 +18,22 @@ public sealed class ElementwiseTests
         int seed = 0;
         foreach (int[] shape in Shapes)
         {
-            seed++;
-            var a = TestData.Tensor(seed, shape);
-            var b = TestData.Tensor(seed + 10, shape);
-            var y = new Tensor(shape);
-            Add.Forward(a, b, y);
-            var expected = new double[a.Length];
-            ElementwiseReference.AddForward<double>(Doubles(a), Doubles(b), expected);
-            Approx.AssertClose(expected, y.Span, 1e-6, $"add {a.Shape}");
-
-            var dy = TestData.Tensor(seed + 20, shape);
-            Tensor da = new(shape), db = new(shape);
-            Add.Backward(dy, da, db);
-            double[] expectedDa = new double[a.Length], expectedDb = new double[a.Length];
-            ElementwiseReference.AddBackward<double>(Doubles(dy), expectedDa, expectedDb);
-            Approx.AssertClose(expectedDa, da.Span, 0, $"add {a.Shape} da");
-            Approx.AssertClose(expectedDb, db.Span, 0, $"add {a.Shape} db");
+            var check = new KernelCheck("Add", new TensorShape(shape), seed += 3);
+            var (a, b, dy) = (check.Random("a", shape), check.Random("b", shape), check.Random("dy", shape));
+            var (y, da, db) = (check.Output("y", shape), check.Output("da", shape), check.Output("db", shape));
+            check.FastMatchesReference(() => Add.Forward(a.F, b.F, y.F), () => ElementwiseReference.AddForward<double>(a.D, b.D, y.D), (y, 1e-6));
+            check.FastMatchesReference(() => Add.Backward(dy.F, da.F, db.F), () => ElementwiseReference.AddBackward<double>(dy.D, da.D, db.D),
+                (da, 0), (db, 0));
         }
     }
 
     [TestMethod]
     public void AddReferenceBackwardMatchesFiniteDifferences()
     {
-        const int n = 30;
-        double[] packed = TestData.ToDouble(TestData.Floats(1, 2 * n));
-        GradientCheck.AssertMatchesFiniteDifferences("add", packed,
-            p =>
-            {
-                var y = new double[n];
-                ElementwiseReference.AddForward<double>(p.AsSpan(0, n), p.AsSpan(n), y);
-                return y;
-            },
-            dy =>
-            {
-                var grad = new double[2 * n];
-                ElementwiseReference.AddBackward<double>(dy, grad.AsSpan(0, n), grad.AsSpan(n));
-                return grad;
-            });
+        var check = new KernelCheck("Add reference", "[30]");
+        check.ReferenceMatchesFiniteDifferences(30, [check.Random("a", 30), check.Random("b", 30)],
+            (v, y) => ElementwiseReference.AddForward<double>(v[0], v[1], y),
+            (v, dy, d) => ElementwiseReference.AddBackward<double>(dy, d[0], d[1]));
     }
 
     [TestMethod]
@@ -91,25 +60,15 @@ public sealed class ElementwiseTests
         int seed = 0;
         foreach (int[] shape in Shapes.Where(s => s.Length == 4 || !broadcast))
         {
-            seed++;
             int planes = shape[0] * shape[1], planeSize = new TensorShape(shape).SizeFrom(2);
             int[] bShape = broadcast ? [shape[0], shape[1], 1, 1] : shape;
-            var a = TestData.Tensor(seed, shape);
-            var b = TestData.Tensor(seed + 10, bShape);
-            var y = new Tensor(shape);
-            Mul.Forward(a, b, y);
-            var expected = new double[a.Length];
-            ElementwiseReference.MulForward<double>(Doubles(a), Doubles(b), expected, planes, planeSize);
-            string what = $"mul {a.Shape} × {b.Shape}";
-            Approx.AssertClose(expected, y.Span, 1e-6, what);
-
-            var dy = TestData.Tensor(seed + 20, shape);
-            Tensor da = new(shape), db = new(bShape);
-            Mul.Backward(a, b, dy, da, db);
-            double[] expectedDa = new double[a.Length], expectedDb = new double[b.Length];
-            ElementwiseReference.MulBackward<double>(Doubles(a), Doubles(b), Doubles(dy), expectedDa, expectedDb, planes, planeSize);
-            Approx.AssertClose(expectedDa, da.Span, 1e-6, what + " da");
-            Approx.AssertClose(expectedDb, db.Span, 1e-5, what + " db");
+            var check = new KernelCheck("Mul", $"{new TensorShape(shape)} × {new TensorShape(bShape)}", seed += 3);
+            var (a, b, dy) = (check.Random("a", shape), check.Random("b", bShape), check.Random("dy", shape));
+            var (y, da, db) = (check.Output("y", shape), check.Output("da", shape), check.Output("db", bShape));
+            check.FastMatchesReference(() => Mul.Forward(a.F, b.F, y.F),
+                () => ElementwiseReference.MulForward<double>(a.D, b.D, y.D, planes, planeSize), (y, 1e-6));
+            check.FastMatchesReference(() => Mul.Backward(a.F, b.F, dy.F, da.F, db.F),
+                () => ElementwiseReference.MulBackward<double>(a.D, b.D, dy.D, da.D, db.D, planes, planeSize), (da, 1e-6), (db, 1e-5));
         }
     }
 
@@ -119,22 +78,11 @@ public sealed class ElementwiseTests
     public void MulReferenceBackwardMatchesFiniteDifferences(bool broadcast)
     {
         const int planes = 6, planeSize = 7;
-        int aLength = planes * planeSize, bLength = broadcast ? planes : aLength;
-        double[] packed = TestData.ToDouble(TestData.Floats(2, aLength + bLength));
-        GradientCheck.AssertMatchesFiniteDifferences($"mul broadcast={broadcast}", packed,
-            p =>
-            {
-                var y = new double[aLength];
-                ElementwiseReference.MulForward<double>(p.AsSpan(0, aLength), p.AsSpan(aLength), y, planes, planeSize);
-                return y;
-            },
-            dy =>
-            {
-                var grad = new double[packed.Length];
-                ElementwiseReference.MulBackward<double>(packed.AsSpan(0, aLength), packed.AsSpan(aLength), dy,
-                    grad.AsSpan(0, aLength), grad.AsSpan(aLength), planes, planeSize);
-                return grad;
-            });
+        var check = new KernelCheck("Mul reference", $"[{planes}, {planeSize}] broadcast={broadcast}", seed: 2);
+        check.ReferenceMatchesFiniteDifferences(planes * planeSize,
+            [check.Random("a", planes * planeSize), check.Random("b", broadcast ? planes : planes * planeSize)],
+            (v, y) => ElementwiseReference.MulForward<double>(v[0], v[1], y, planes, planeSize),
+            (v, dy, d) => ElementwiseReference.MulBackward<double>(v[0], v[1], dy, d[0], d[1], planes, planeSize));
     }
 
     [TestMethod]
@@ -193,21 +141,17 @@ public sealed class ElementwiseTests
         int seed = 0;
         foreach (var (batch, channels, spatial) in ConcatCases)
         {
-            int planeSize = spatial.Aggregate(1, (p, d) => p * d), total = channels.Sum();
-            var inputs = channels.Select(c => TestData.Tensor(++seed, Dims(batch, c, spatial))).ToArray();
-            var y = new Tensor(Dims(batch, total, spatial));
-            Concat.Forward(inputs, y);
-            var expected = new double[y.Length];
-            ConcatReference.Forward(inputs.Select(Doubles).ToArray(), channels, expected, batch, planeSize);
-            string what = $"concat of {string.Join(", ", inputs.Select(t => t.Shape))}";
-            Approx.AssertClose(expected, y.Span, 0, what);
-
-            var dy = TestData.Tensor(++seed, y.Shape.Dimensions.ToArray());
-            var dInputs = inputs.Select(t => new Tensor(t.Shape)).ToArray();
-            Concat.Backward(dy, dInputs);
-            var expectedDInputs = channels.Select(c => new double[batch * c * planeSize]).ToArray();
-            ConcatReference.Backward<double>(Doubles(dy), expectedDInputs, channels, batch, planeSize);
-            for (int i = 0; i < inputs.Length; i++) Approx.AssertClose(expectedDInputs[i], dInputs[i].Span, 0, $"{what} d{i}");
+            int planeSize = spatial.Aggregate(1, (p, d) => p * d);
+            var check = new KernelCheck("Concat", string.Join(" ++ ", channels.Select(c => new TensorShape(Dims(batch, c, spatial)))), seed += 10);
+            var inputs = channels.Select((c, i) => check.Random($"x{i}", Dims(batch, c, spatial))).ToArray();
+            var dy = check.Random("dy", Dims(batch, channels.Sum(), spatial));
+            var y = check.Output("y", Dims(batch, channels.Sum(), spatial));
+            var dInputs = channels.Select((c, i) => check.Output($"dx{i}", Dims(batch, c, spatial))).ToArray();
+            check.FastMatchesReference(() => Concat.Forward([.. inputs.Select(x => x.F)], y.F),
+                () => ConcatReference.Forward([.. inputs.Select(x => x.D)], channels, y.D, batch, planeSize), (y, 0));
+            check.FastMatchesReference(() => Concat.Backward(dy.F, [.. dInputs.Select(dx => dx.F)]),
+                () => ConcatReference.Backward<double>(dy.D, [.. dInputs.Select(dx => dx.D)], channels, batch, planeSize),
+                [.. dInputs.Select(dx => (dx, 0.0))]);
         }
     }
 
@@ -216,21 +160,11 @@ public sealed class ElementwiseTests
     {
         int[] channels = [2, 3];
         const int batch = 2, planeSize = 5;
-        int[] lengths = channels.Select(c => batch * c * planeSize).ToArray();
-        double[] packed = TestData.ToDouble(TestData.Floats(4, lengths.Sum()));
-        GradientCheck.AssertMatchesFiniteDifferences("concat", packed,
-            p =>
-            {
-                var y = new double[p.Length];
-                ConcatReference.Forward(Split(p, lengths), channels, y, batch, planeSize);
-                return y;
-            },
-            dy =>
-            {
-                var grads = lengths.Select(l => new double[l]).ToArray();
-                ConcatReference.Backward<double>(dy, grads, channels, batch, planeSize);
-                return grads.SelectMany(g => g).ToArray();
-            });
+        var check = new KernelCheck("Concat reference", "[2, 2, 5] ++ [2, 3, 5]", seed: 4);
+        check.ReferenceMatchesFiniteDifferences(batch * channels.Sum() * planeSize,
+            [.. channels.Select((c, i) => check.Random($"x{i}", batch, c, planeSize))],
+            (v, y) => ConcatReference.Forward(v, channels, y, batch, planeSize),
+            (v, dy, d) => ConcatReference.Backward<double>(dy, d, channels, batch, planeSize));
     }
 
     [TestMethod]
@@ -271,26 +205,18 @@ public sealed class ElementwiseTests
         foreach (var (shape, groups) in new (int[], int)[]
                  { ([1, 1, 1, 1], 1), ([1, 6, 3, 5], 2), ([2, 6, 3, 5], 3), ([3, 12, 7, 7], 4), ([2, 8], 8), ([2, 232, 14, 14], 2) })
         {
-            seed++;
             int batch = shape[0], channels = shape[1], planeSize = new TensorShape(shape).SizeFrom(2);
-            var x = TestData.Tensor(seed, shape);
-            var y = new Tensor(shape);
-            ChannelShuffle.Forward(x, y, groups);
-            var expected = new double[x.Length];
-            ChannelShuffleReference.Forward<double>(Doubles(x), expected, batch, channels, planeSize, groups);
-            string what = $"shuffle {x.Shape} groups {groups}";
-            Approx.AssertClose(expected, y.Span, 0, what);
-
-            var dy = TestData.Tensor(seed + 100, shape);
-            var dx = new Tensor(shape);
-            ChannelShuffle.Backward(dy, dx, groups);
-            var expectedDx = new double[x.Length];
-            ChannelShuffleReference.Backward<double>(Doubles(dy), expectedDx, batch, channels, planeSize, groups);
-            Approx.AssertClose(expectedDx, dx.Span, 0, what + " backward");
+            var check = new KernelCheck("ChannelShuffle", $"{new TensorShape(shape)} groups {groups}", seed += 2);
+            var (x, dy) = (check.Random("x", shape), check.Random("dy", shape));
+            var (y, dx) = (check.Output("y", shape), check.Output("dx", shape));
+            check.FastMatchesReference(() => ChannelShuffle.Forward(x.F, y.F, groups),
+                () => ChannelShuffleReference.Forward<double>(x.D, y.D, batch, channels, planeSize, groups), (y, 0));
+            check.FastMatchesReference(() => ChannelShuffle.Backward(dy.F, dx.F, groups),
+                () => ChannelShuffleReference.Backward<double>(dy.D, dx.D, batch, channels, planeSize, groups), (dx, 0));
 
             var back = new Tensor(shape);
-            ChannelShuffle.Backward(y, back, groups);
-            CollectionAssert.AreEqual(x.ToArray(), back.ToArray(), what + ": backward of forward is the identity");
+            ChannelShuffle.Backward(y.F, back, groups);
+            CollectionAssert.AreEqual(x.F.ToArray(), back.ToArray(), $"{check.Describe(y)}: backward of forward is the identity");
         }
     }
 
@@ -298,20 +224,10 @@ public sealed class ElementwiseTests
     public void ChannelShuffleReferenceBackwardMatchesFiniteDifferences()
     {
         const int batch = 2, channels = 6, planeSize = 3, groups = 3;
-        double[] x = TestData.ToDouble(TestData.Floats(5, batch * channels * planeSize));
-        GradientCheck.AssertMatchesFiniteDifferences("channel shuffle", x,
-            input =>
-            {
-                var y = new double[input.Length];
-                ChannelShuffleReference.Forward<double>(input, y, batch, channels, planeSize, groups);
-                return y;
-            },
-            dy =>
-            {
-                var dx = new double[x.Length];
-                ChannelShuffleReference.Backward<double>(dy, dx, batch, channels, planeSize, groups);
-                return dx;
-            });
+        var check = new KernelCheck("ChannelShuffle reference", $"[{batch}, {channels}, {planeSize}] groups {groups}", seed: 5);
+        check.ReferenceMatchesFiniteDifferences(batch * channels * planeSize, [check.Random("x", batch * channels * planeSize)],
+            (v, y) => ChannelShuffleReference.Forward<double>(v[0], y, batch, channels, planeSize, groups),
+            (v, dy, d) => ChannelShuffleReference.Backward<double>(dy, d[0], batch, channels, planeSize, groups));
     }
 
     [TestMethod]

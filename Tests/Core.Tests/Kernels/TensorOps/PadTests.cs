@@ -28,20 +28,14 @@ public sealed class PadTests
                 seed++;
                 int planes = shape[0] * shape[1], height = shape[2], width = shape[3];
                 float value = seed % 2 == 0 ? 0f : 2.5f;
-                var x = TestData.Tensor(seed, shape);
-                var y = new Tensor(Pad.PaddedShape(x.Shape, padding));
-                Pad.Forward(x, y, padding, mode, value);
-                var expected = new double[y.Length];
-                PadReference.Forward<double>(TestData.ToDouble(x.Span), expected, planes, height, width, padding, mode, value);
-                string what = $"{mode} {x.Shape} {padding}";
-                Approx.AssertClose(expected, y.Span, 0, what);
-
-                var dy = TestData.Tensor(seed + 100, y.Shape.Dimensions.ToArray());
-                var dx = TestData.Tensor(seed + 200, shape); // overwritten, not accumulated into
-                Pad.Backward(dy, dx, padding, mode);
-                var expectedDx = new double[x.Length];
-                PadReference.Backward<double>(TestData.ToDouble(dy.Span), expectedDx, planes, height, width, padding, mode);
-                Approx.AssertClose(expectedDx, dx.Span, 1e-6, what + " backward");
+                var padded = Pad.PaddedShape(new TensorShape(shape), padding);
+                var check = new KernelCheck($"Pad {mode}", $"{new TensorShape(shape)} {padding}", seed * 2);
+                var (x, dy) = (check.Random("x", shape), check.Random("dy", padded));
+                var (y, dx) = (check.Output("y", padded), check.Output("dx", shape));
+                check.FastMatchesReference(() => Pad.Forward(x.F, y.F, padding, mode, value),
+                    () => PadReference.Forward<double>(x.D, y.D, planes, height, width, padding, mode, value), (y, 0));
+                check.FastMatchesReference(() => Pad.Backward(dy.F, dx.F, padding, mode),
+                    () => PadReference.Backward<double>(dy.D, dx.D, planes, height, width, padding, mode), (dx, 1e-6));
             }
     }
 
@@ -51,21 +45,10 @@ public sealed class PadTests
     {
         const int planes = 2, height = 3, width = 4;
         var padding = new Padding2d(2, 1, 1, 3);
-        double[] x = TestData.ToDouble(TestData.Floats(9, planes * height * width));
-        int outLength = planes * (height + 3) * (width + 4);
-        GradientCheck.AssertMatchesFiniteDifferences($"pad {mode}", x,
-            input =>
-            {
-                var y = new double[outLength];
-                PadReference.Forward<double>(input, y, planes, height, width, padding, mode, 1.5);
-                return y;
-            },
-            dy =>
-            {
-                var dx = new double[x.Length];
-                PadReference.Backward<double>(dy, dx, planes, height, width, padding, mode);
-                return dx;
-            });
+        var check = new KernelCheck($"Pad {mode} reference", $"[{planes}, {height}, {width}] {padding}", seed: 9);
+        check.ReferenceMatchesFiniteDifferences(planes * (height + 3) * (width + 4), [check.Random("x", planes, height, width)],
+            (v, y) => PadReference.Forward<double>(v[0], y, planes, height, width, padding, mode, 1.5),
+            (v, dy, d) => PadReference.Backward<double>(dy, d[0], planes, height, width, padding, mode));
     }
 
     [TestMethod]

@@ -16,43 +16,29 @@ public sealed class DropoutTests
                 foreach (bool training in new[] { true, false })
                 {
                     seed++;
-                    var x = TestData.Tensor(seed, shape);
-                    var y = new Tensor(shape);
-                    var mask = new Tensor(shape);
-                    Dropout.Forward(x, y, mask, p, new Random(seed), training);
-                    double[] expectedY = new double[x.Length], expectedMask = new double[x.Length];
-                    DropoutReference.Forward<double>(TestData.ToDouble(x.Span), expectedY, expectedMask, p, new Random(seed), training);
-                    string what = $"{x.Shape} p={p} training={training}";
-                    Approx.AssertClose(expectedMask, mask.Span, 1e-6, what + " mask");
-                    Approx.AssertClose(expectedY, y.Span, 1e-6, what + " y");
-
-                    var dy = TestData.Tensor(seed + 1, shape);
-                    var dx = new Tensor(shape);
-                    Dropout.Backward(dy, mask, dx);
-                    double[] expectedDx = new double[x.Length];
-                    DropoutReference.Backward<double>(TestData.ToDouble(dy.Span), expectedMask, expectedDx);
-                    Approx.AssertClose(expectedDx, dx.Span, 1e-6, what + " dx");
+                    var check = new KernelCheck("Dropout", $"{new TensorShape(shape)} p={p} training={training}", seed);
+                    var (x, dy) = (check.Random("x", shape), check.Random("dy", shape));
+                    var (y, mask, dx) = (check.Output("y", shape), check.Output("mask", shape), check.Output("dx", shape));
+                    check.FastMatchesReference(() => Dropout.Forward(x.F, y.F, mask.F, p, new Random(seed), training),
+                        () => DropoutReference.Forward<double>(x.D, y.D, mask.D, p, new Random(seed), training), (mask, 1e-6), (y, 1e-6));
+                    // Each side's backward applies its own forward's mask.
+                    check.FastMatchesReference(() => Dropout.Backward(dy.F, mask.F, dx.F),
+                        () => DropoutReference.Backward<double>(dy.D, mask.D, dx.D), (dx, 1e-6));
                 }
     }
 
     [TestMethod]
     public void ReferenceBackwardMatchesFiniteDifferences()
     {
-        double[] x = TestData.ToDouble(TestData.Floats(3, 80));
         // Reseeding in every forward call keeps the mask fixed while x moves.
-        GradientCheck.AssertMatchesFiniteDifferences("dropout", x,
-            input =>
+        var check = new KernelCheck("Dropout reference", "[80] p=0.3", seed: 3);
+        check.ReferenceMatchesFiniteDifferences(80, [check.Random("x", 80)],
+            (v, y) => DropoutReference.Forward<double>(v[0], y, new double[y.Length], 0.3f, new Random(42), training: true),
+            (v, dy, d) =>
             {
-                double[] y = new double[input.Length], mask = new double[input.Length];
-                DropoutReference.Forward<double>(input, y, mask, 0.3f, new Random(42), training: true);
-                return y;
-            },
-            dy =>
-            {
-                double[] y = new double[x.Length], mask = new double[x.Length], dx = new double[x.Length];
-                DropoutReference.Forward<double>(x, y, mask, 0.3f, new Random(42), training: true);
-                DropoutReference.Backward<double>(dy, mask, dx);
-                return dx;
+                var mask = new double[dy.Length];
+                DropoutReference.Forward<double>(v[0], new double[dy.Length], mask, 0.3f, new Random(42), training: true);
+                DropoutReference.Backward<double>(dy, mask, d[0]);
             });
     }
 

@@ -26,17 +26,18 @@ public sealed unsafe class GemmTests
                     foreach (bool accumulate in new[] { false, true })
                     foreach (bool parallel in new[] { false, true })
                     {
-                        seed++;
-                        float[] a = TestData.Floats(seed, m * k), b = TestData.Floats(seed + 1000, k * n);
-                        float[] c = TestData.Floats(seed + 2000, m * n);
+                        var check = new KernelCheck($"Gemm {kernel}",
+                            $"m={m} n={n} k={k} transA={transA} transB={transB} accumulate={accumulate} parallel={parallel}", seed += 3);
+                        var (a, b, c) = (check.Random("a", m * k), check.Random("b", k * n), check.Random("c", m, n)); // c: read when accumulating
                         int aRow = transA ? 1 : k, aCol = transA ? m : 1, bRow = transB ? 1 : n, bCol = transB ? k : 1;
-                        var expected = TestData.ToDouble(c);
-                        GemmReference.Multiply<double>(m, n, k, TestData.ToDouble(a), aRow, aCol, TestData.ToDouble(b),
-                            bRow, bCol, expected, n, accumulate);
-                        fixed (float* pa = a, pb = b, pc = c)
-                            Gemm.Multiply(kernel, m, n, k, pa, aRow, aCol, pb, bRow, bCol, pc, n, accumulate, parallel);
-                        Approx.AssertClose(expected, c, 1e-4,
-                            $"{kernel} m={m} n={n} k={k} transA={transA} transB={transB} accumulate={accumulate} parallel={parallel}");
+                        check.FastMatchesReference(
+                            () =>
+                            {
+                                fixed (float* pa = a.F.Span, pb = b.F.Span, pc = c.F.Span)
+                                    Gemm.Multiply(kernel, m, n, k, pa, aRow, aCol, pb, bRow, bCol, pc, n, accumulate, parallel);
+                            },
+                            () => GemmReference.Multiply<double>(m, n, k, a.D, aRow, aCol, b.D, bRow, bCol, c.D, n, accumulate),
+                            (c, 1e-4));
                     }
     }
 

@@ -34,42 +34,20 @@ public sealed class ConvolutionTests
     [TestMethod]
     public void ForwardMatchesReference()
     {
-        foreach (var g in Cases())
-        {
-            var (x, w, b) = (TestData.Tensor(1, Dims(g.InputShape)), TestData.Tensor(2, Dims(g.WeightShape)), TestData.Tensor(3, g.OutChannels));
-            var y = new Tensor(g.OutputShape);
-            Conv2d.Forward(g, x, w, b, y);
-            var expected = new double[y.Length];
-            Conv2dReference.Forward<double>(g, D(x), D(w), D(b), expected);
-            Approx.AssertClose(expected, y.Span, 1e-4, $"forward {g}");
-        }
+        foreach (var g in Cases()) ConvolutionKernel.Of(g).ForwardMatchesReference(seed: 1);
     }
 
     [TestMethod]
     public void BackwardMatchesReference()
     {
-        foreach (var g in Cases())
-        {
-            var (x, w, dy) = (TestData.Tensor(4, Dims(g.InputShape)), TestData.Tensor(5, Dims(g.WeightShape)), TestData.Tensor(6, Dims(g.OutputShape)));
-            var (dx, dw, db) = (new Tensor(g.InputShape), new Tensor(g.WeightShape), new Tensor(g.OutChannels));
-            dx.Span.Fill(float.NaN); // stale values must be overwritten, not accumulated
-            dw.Span.Fill(float.NaN);
-            Conv2d.BackwardData(g, dy, w, dx);
-            Conv2d.BackwardWeights(g, x, dy, dw, db);
-            var (edx, edw, edb) = (new double[dx.Length], new double[dw.Length], new double[g.OutChannels]);
-            Conv2dReference.BackwardData<double>(g, D(dy), D(w), edx);
-            Conv2dReference.BackwardWeights<double>(g, D(x), D(dy), edw, edb);
-            Approx.AssertClose(edx, dx.Span, 1e-4, $"dx {g}");
-            Approx.AssertClose(edw, dw.Span, 1e-4, $"dw {g}");
-            Approx.AssertClose(edb, db.Span, 1e-4, $"db {g}");
-        }
+        foreach (var g in Cases()) ConvolutionKernel.Of(g).BackwardMatchesReference(seed: 4);
     }
 
     [TestMethod]
     public void SerialAndParallelRunsAgree()
     {
         var g = new Conv2dGeometry(5, 6, 10, 9, 8, 3, 3, padding: Padding2d.Symmetric(1));
-        var (x, w, dy) = (TestData.Tensor(7, Dims(g.InputShape)), TestData.Tensor(8, Dims(g.WeightShape)), TestData.Tensor(9, Dims(g.OutputShape)));
+        var (x, w, dy) = (TestData.Tensor(7, g.InputShape), TestData.Tensor(8, g.WeightShape), TestData.Tensor(9, g.OutputShape));
         float[] Run()
         {
             var (y, dx, dw) = (new Tensor(g.OutputShape), new Tensor(g.InputShape), new Tensor(g.WeightShape));
@@ -93,34 +71,7 @@ public sealed class ConvolutionTests
             new(2, 4, 5, 6, 4, 3, 2, strideH: 2, padding: new Padding2d(1, 0, 2, 1), dilationW: 2, groups: 2),
             new(1, 3, 6, 5, 6, 3, 3, padding: Padding2d.Symmetric(1), groups: 3),
         })
-        {
-            double[] x = D(TestData.Tensor(10, Dims(g.InputShape))), w = D(TestData.Tensor(11, Dims(g.WeightShape)));
-            double[] b = D(TestData.Tensor(12, g.OutChannels));
-            double[] Forward(double[] xv, double[] wv, double[] bv)
-            {
-                var y = new double[g.OutputShape.Length];
-                Conv2dReference.Forward<double>(g, xv, wv, bv, y);
-                return y;
-            }
-            GradientCheck.AssertMatchesFiniteDifferences($"dx {g}", x, xv => Forward(xv, w, b), dy =>
-            {
-                var dx = new double[x.Length];
-                Conv2dReference.BackwardData<double>(g, dy, w, dx);
-                return dx;
-            });
-            GradientCheck.AssertMatchesFiniteDifferences($"dw {g}", w, wv => Forward(x, wv, b), dy =>
-            {
-                var dw = new double[w.Length];
-                Conv2dReference.BackwardWeights<double>(g, x, dy, dw, new double[b.Length]);
-                return dw;
-            });
-            GradientCheck.AssertMatchesFiniteDifferences($"db {g}", b, bv => Forward(x, w, bv), dy =>
-            {
-                var db = new double[b.Length];
-                Conv2dReference.BackwardWeights<double>(g, x, dy, new double[w.Length], db);
-                return db;
-            });
-        }
+            ConvolutionKernel.Of(g).ReferenceBackwardMatchesFiniteDifferences(seed: 10);
     }
 
     [TestMethod]
@@ -164,8 +115,4 @@ public sealed class ConvolutionTests
         ArgumentAssert.Throws(() => Conv2d.Forward(g, new Tensor(g.InputShape), w, new Tensor(5), new Tensor(g.OutputShape)), "bias", "[5]");
         ArgumentAssert.Throws(() => Conv2d.BackwardData(g, new Tensor(2, 4, 5, 5), w, new Tensor(g.InputShape)), "gradOutput", "[2, 4, 6, 6]");
     }
-
-    internal static int[] Dims(TensorShape shape) => shape.Dimensions.ToArray();
-
-    internal static double[] D(Tensor t) => TestData.ToDouble(t.Span);
 }

@@ -81,43 +81,38 @@ public sealed class BatchNormTests
         foreach (var dims in Shapes)
         {
             var shape = new TensorShape(dims);
-            int channels = dims[1];
+            var channels = new TensorShape(dims[1]);
+            var check = new KernelCheck("BatchNorm2d", shape, seed += 10);
             // Offset inputs (mean ≈ 10) so a one-pass variance would cancel.
-            var input = Offset(TestData.Tensor(++seed, dims), 10f);
-            var p = Parameters.Random(++seed, channels);
-            var r = p.ToDouble();
-            var output = TestData.Tensor(++seed, dims); // overwritten
-            BatchNorm2d.ForwardTraining(input, p.Gamma, p.Beta, p.RunningMean, p.RunningVar, Momentum, Epsilon, output, p.SaveMean, p.SaveInvStd);
-            var x = TestData.ToDouble(input.Span);
-            var y = new double[x.Length];
-            BatchNorm2dReference.ForwardTraining<double>(shape, x, r.Gamma, r.Beta, r.RunningMean, r.RunningVar, Momentum, Epsilon, y, r.SaveMean, r.SaveInvStd);
-            Approx.AssertClose(y, output.Span, 2e-5, $"training output {shape}");
-            Approx.AssertClose(r.SaveMean, p.SaveMean.Span, 1e-6, $"saved mean {shape}");
-            Approx.AssertClose(r.SaveInvStd, p.SaveInvStd.Span, 1e-5, $"saved 1/std {shape}");
-            Approx.AssertClose(r.RunningMean, p.RunningMean.Span, 1e-6, $"running mean {shape}");
-            Approx.AssertClose(r.RunningVar, p.RunningVar.Span, 1e-5, $"running var {shape}");
-
-            var gradOutput = TestData.Tensor(++seed, dims);
-            var dy = TestData.ToDouble(gradOutput.Span);
-            // Outputs start as NaN: every element must be written (gradGamma and gradBeta overwritten, not accumulated into).
-            var (gradInput, gradGamma, gradBeta) = (NaNs(dims), NaNs(channels), NaNs(channels));
-            var (dx, dGamma, dBeta) = (new double[x.Length], new double[channels], new double[channels]);
-            BatchNorm2d.BackwardTraining(input, gradOutput, p.Gamma, p.SaveMean, p.SaveInvStd, gradInput, gradGamma, gradBeta);
-            BatchNorm2dReference.BackwardTraining<double>(shape, x, dy, r.Gamma, r.SaveMean, r.SaveInvStd, dx, dGamma, dBeta);
-            Approx.AssertClose(dx, gradInput.Span, 1e-4, $"training dx {shape}");
-            Approx.AssertClose(dGamma, gradGamma.Span, 1e-4, $"training dγ {shape}");
-            Approx.AssertClose(dBeta, gradBeta.Span, 1e-5, $"training dβ {shape}");
+            var (x, dy) = (check.Random("x", shape, offset: 10f), check.Random("dy", shape));
+            var (gamma, beta) = (check.Random("γ", channels, scale: 2f), check.Random("β", channels));
+            // Read and updated by the training pass.
+            var (runningMean, runningVar) = (check.Random("running mean", channels), check.Random("running var", channels, offset: 1.5f));
+            var (y, saveMean, saveInvStd) = (check.Output("y", shape), check.Output("saved mean", channels), check.Output("saved 1/std", channels));
+            var (dx, dGamma, dBeta) = (check.Output("dx", shape), check.Output("dγ", channels), check.Output("dβ", channels));
+            check.FastMatchesReference(
+                () => BatchNorm2d.ForwardTraining(x.F, gamma.F, beta.F, runningMean.F, runningVar.F, Momentum, Epsilon, y.F, saveMean.F, saveInvStd.F),
+                () => BatchNorm2dReference.ForwardTraining<double>(shape, x.D, gamma.D, beta.D, runningMean.D, runningVar.D, Momentum, Epsilon,
+                    y.D, saveMean.D, saveInvStd.D),
+                (y, 2e-5), (saveMean, 1e-6), (saveInvStd, 1e-5), (runningMean, 1e-6), (runningVar, 1e-5));
+            check.FastMatchesReference(
+                () => BatchNorm2d.BackwardTraining(x.F, dy.F, gamma.F, saveMean.F, saveInvStd.F, dx.F, dGamma.F, dBeta.F),
+                () => BatchNorm2dReference.BackwardTraining<double>(shape, x.D, dy.D, gamma.D, saveMean.D, saveInvStd.D, dx.D, dGamma.D, dBeta.D),
+                (dx, 1e-4), (dGamma, 1e-4), (dBeta, 1e-5));
 
             // Inference, with the running statistics just updated.
-            BatchNorm2d.ForwardInference(input, p.Gamma, p.Beta, p.RunningMean, p.RunningVar, Epsilon, output);
-            BatchNorm2dReference.ForwardInference<double>(shape, x, r.Gamma, r.Beta, r.RunningMean, r.RunningVar, Epsilon, y);
-            Approx.AssertClose(y, output.Span, 2e-5, $"inference output {shape}");
-            foreach (var t in new[] { gradInput, gradGamma, gradBeta }) t.Span.Fill(float.NaN);
-            BatchNorm2d.BackwardInference(input, gradOutput, p.Gamma, p.RunningMean, p.RunningVar, Epsilon, gradInput, gradGamma, gradBeta);
-            BatchNorm2dReference.BackwardInference<double>(shape, x, dy, r.Gamma, r.RunningMean, r.RunningVar, Epsilon, dx, dGamma, dBeta);
-            Approx.AssertClose(dx, gradInput.Span, 1e-5, $"inference dx {shape}");
-            Approx.AssertClose(dGamma, gradGamma.Span, 1e-4, $"inference dγ {shape}");
-            Approx.AssertClose(dBeta, gradBeta.Span, 1e-5, $"inference dβ {shape}");
+            var (yInference, dxInference) = (check.Output("inference y", shape), check.Output("inference dx", shape));
+            var (dGammaInference, dBetaInference) = (check.Output("inference dγ", channels), check.Output("inference dβ", channels));
+            check.FastMatchesReference(
+                () => BatchNorm2d.ForwardInference(x.F, gamma.F, beta.F, runningMean.F, runningVar.F, Epsilon, yInference.F),
+                () => BatchNorm2dReference.ForwardInference<double>(shape, x.D, gamma.D, beta.D, runningMean.D, runningVar.D, Epsilon, yInference.D),
+                (yInference, 2e-5));
+            check.FastMatchesReference(
+                () => BatchNorm2d.BackwardInference(x.F, dy.F, gamma.F, runningMean.F, runningVar.F, Epsilon, dxInference.F, dGammaInference.F,
+                    dBetaInference.F),
+                () => BatchNorm2dReference.BackwardInference<double>(shape, x.D, dy.D, gamma.D, runningMean.D, runningVar.D, Epsilon, dxInference.D,
+                    dGammaInference.D, dBetaInference.D),
+                (dxInference, 1e-5), (dGammaInference, 1e-4), (dBetaInference, 1e-5));
         }
     }
 
@@ -155,51 +150,38 @@ public sealed class BatchNormTests
     [TestMethod]
     public void ReferenceBackwardMatchesFiniteDifferences()
     {
-        // The checked vector is [x, γ, β], so one check covers dx, dγ and dβ.
         int seed = 800;
         foreach (var dims in Shapes.Where(d => d[0] * d[1] * d[2] * d[3] < 2000))
         {
             var shape = new TensorShape(dims);
             int length = shape.Length, channels = dims[1];
-            var r = Parameters.Random(++seed, channels).ToDouble();
-            double[] packed = [.. TestData.ToDouble(TestData.Floats(++seed, length, 2f)), .. r.Gamma, .. r.Beta];
+            seed += 10;
+            // Both modes draw the same x, γ and β (and running statistics, used by inference only).
+            (KernelCheck, KernelCheck.Operand[], double[] RunningMean, double[] RunningVar) Draw(string mode)
+            {
+                var check = new KernelCheck($"BatchNorm2dReference {mode}", shape, seed);
+                var c = new TensorShape(channels);
+                return (check, [check.Random("x", shape, scale: 2f), check.Random("γ", c, scale: 2f), check.Random("β", c)],
+                    check.Random("running mean", c).D, check.Random("running var", c, offset: 1.5f).D);
+            }
 
-            GradientCheck.AssertMatchesFiniteDifferences($"batch norm training {shape}", packed,
-                v =>
+            var (training, operands, _, _) = Draw("training");
+            training.ReferenceMatchesFiniteDifferences(length, operands,
+                (v, y) => BatchNorm2dReference.ForwardTraining<double>(shape, v[0], v[1], v[2], new double[channels], new double[channels],
+                    0.1, 1e-5, y, new double[channels], new double[channels]),
+                (v, dy, d) =>
                 {
-                    var y = new double[length];
-                    BatchNorm2dReference.ForwardTraining<double>(shape, v.AsSpan(0, length), v.AsSpan(length, channels),
-                        v.AsSpan(length + channels), new double[channels], new double[channels], 0.1, 1e-5, y,
-                        new double[channels], new double[channels]);
-                    return y;
-                },
-                gy =>
-                {
-                    var (mean, invStd, gradient) = (new double[channels], new double[channels], new double[packed.Length]);
-                    BatchNorm2dReference.ForwardTraining<double>(shape, packed.AsSpan(0, length), packed.AsSpan(length, channels),
-                        packed.AsSpan(length + channels), new double[channels], new double[channels], 0.1, 1e-5,
-                        new double[length], mean, invStd);
-                    BatchNorm2dReference.BackwardTraining<double>(shape, packed.AsSpan(0, length), gy, packed.AsSpan(length, channels),
-                        mean, invStd, gradient.AsSpan(0, length), gradient.AsSpan(length, channels), gradient.AsSpan(length + channels));
-                    return gradient;
-                }, seed, tolerance: 1e-5);
+                    var (mean, invStd) = (new double[channels], new double[channels]);
+                    BatchNorm2dReference.ForwardTraining<double>(shape, v[0], v[1], v[2], new double[channels], new double[channels],
+                        0.1, 1e-5, new double[length], mean, invStd);
+                    BatchNorm2dReference.BackwardTraining<double>(shape, v[0], dy, v[1], mean, invStd, d[0], d[1], d[2]);
+                }, tolerance: 1e-5);
 
-            GradientCheck.AssertMatchesFiniteDifferences($"batch norm inference {shape}", packed,
-                v =>
-                {
-                    var y = new double[length];
-                    BatchNorm2dReference.ForwardInference<double>(shape, v.AsSpan(0, length), v.AsSpan(length, channels),
-                        v.AsSpan(length + channels), r.RunningMean, r.RunningVar, 1e-5, y);
-                    return y;
-                },
-                gy =>
-                {
-                    var gradient = new double[packed.Length];
-                    BatchNorm2dReference.BackwardInference<double>(shape, packed.AsSpan(0, length), gy, packed.AsSpan(length, channels),
-                        r.RunningMean, r.RunningVar, 1e-5, gradient.AsSpan(0, length), gradient.AsSpan(length, channels),
-                        gradient.AsSpan(length + channels));
-                    return gradient;
-                }, seed);
+            var (inference, same, runningMean, runningVar) = Draw("inference");
+            inference.ReferenceMatchesFiniteDifferences(length, same,
+                (v, y) => BatchNorm2dReference.ForwardInference<double>(shape, v[0], v[1], v[2], runningMean, runningVar, 1e-5, y),
+                (v, dy, d) => BatchNorm2dReference.BackwardInference<double>(shape, v[0], dy, v[1], runningMean, runningVar, 1e-5,
+                    d[0], d[1], d[2]));
         }
     }
 
@@ -230,13 +212,6 @@ public sealed class BatchNormTests
             "gradBeta", "[4]", "[3]");
     }
 
-    private static Tensor NaNs(params int[] dims)
-    {
-        var t = new Tensor(dims);
-        t.Span.Fill(float.NaN);
-        return t;
-    }
-
     private static Tensor Offset(Tensor t, float offset)
     {
         foreach (ref float v in t.Span) v += offset;
@@ -252,16 +227,6 @@ public sealed class BatchNormTests
         public Tensor RunningVar { get; } = Filled(channels, runningVar);
         public Tensor SaveMean { get; } = Filled(channels, float.NaN);
         public Tensor SaveInvStd { get; } = Filled(channels, float.NaN);
-
-        public static Parameters Random(int seed, int channels)
-        {
-            var p = new Parameters(channels, 0, 0, 0, 0);
-            TestData.Floats(seed, channels, 2f).CopyTo(p.Gamma.Span);
-            TestData.Floats(seed + 1, channels).CopyTo(p.Beta.Span);
-            TestData.Floats(seed + 2, channels).CopyTo(p.RunningMean.Span);
-            TestData.Floats(seed + 3, channels).Select(v => 1.5f + v).ToArray().CopyTo(p.RunningVar.Span);
-            return p;
-        }
 
         /// <summary>Double copies for the reference, taken before the fast kernel updates anything.</summary>
         public (double[] Gamma, double[] Beta, double[] RunningMean, double[] RunningVar, double[] SaveMean, double[] SaveInvStd) ToDouble() =>

@@ -114,7 +114,9 @@ internal sealed class OnnxGraphImport
             case "Reshape" or "Flatten" or "Squeeze" or "Unsqueeze" or "Transpose" or "Identity":
                 return new ViewStep(node.Name, Computed(node.Inputs), node.Output, OnnxViews.For(node, this));
             default:
-                return new LayerStep(node.Name, node.Input(0), node.Output, OnnxLayers.Create(node, this));
+                var kind = LayerRegistry.OfOnnxOp(node.OpType)
+                    ?? throw new NotSupportedException($"ONNX node '{node.Name}': op type '{node.OpType}' is not supported by the importer.");
+                return new LayerStep(node.Name, node.Input(0), node.Output, kind.Import(node, this));
         }
     }
 

@@ -29,7 +29,8 @@ internal static class ShapingKinds
             (name, c, _) => new ChannelSlice(name, Int(c, "start"), Int(c, "count")),
             (onnx, slice, x, _, _) => onnx.Node("Slice", slice.Name,
                 [x, onnx.Int64s($"{slice.Name}.starts", slice.Start), onnx.Int64s($"{slice.Name}.ends", slice.Start + slice.Count),
-                 onnx.Int64s($"{slice.Name}.axes", 1)])),
+                 onnx.Int64s($"{slice.Name}.axes", 1)]),
+            ["Slice"], ImportSlice),
         LayerKind.Of<PadLayer>("Pad", l => new JsonObject
             {
                 ["padding"] = Array(l.Padding.Top, l.Padding.Left, l.Padding.Bottom, l.Padding.Right), ["mode"] = l.Mode.ToString(), ["value"] = l.Value,
@@ -44,7 +45,7 @@ internal static class ShapingKinds
                 ? new UpsampleLayer(name, Int(c, "scale"), Enum.Parse<UpsampleMode>(Text(c, "mode")), Bool(c, "alignCorners"))
                 : new UpsampleLayer(name, Int(c, "outputHeight"), Int(c, "outputWidth"), Enum.Parse<UpsampleMode>(Text(c, "mode")), Bool(c, "alignCorners")),
             (onnx, up, x, shape, output) => up is { Mode: UpsampleMode.Nearest, Scale: null } ? NearestToSize(onnx, up, x, shape, output) : Resize(onnx, up, x, output),
-            ["Resize", "Upsample"], ImportResize),
+            ["Resize", "Upsample"], importStep: ImportResize),
     ];
 
     // Identity at inference; in training the core's dropout, as PyTorch's model in train mode (seeded by the node's
@@ -68,6 +69,22 @@ internal static class ShapingKinds
         string a = onnx.Node("Reshape", $"{shuffle.Name}.split", [x, onnx.Int64s($"{shuffle.Name}.split_shape", split)]);
         string b = onnx.Node("Transpose", $"{shuffle.Name}.transpose", [a], Ints("perm", perm));
         return onnx.Node("Reshape", shuffle.Name, [b, onnx.Int64s($"{shuffle.Name}.shape", merged)]);
+    }
+
+    // Channels [start, end) of [N, C, …]: starts, ends, axes [1] and steps [1] constant inputs (attributes before opset 10).
+    private static ChannelSlice ImportSlice(OnnxNodeReader node, OnnxGraphImport graph)
+    {
+        bool inputs = graph.Opset >= 10;
+        long[]? Argument(int input, string name) =>
+            !inputs ? node.Ints(name) : node.Input(input) == "" ? null : graph.Integers(node, node.Input(input), name);
+        var (starts, ends, axes, steps) = (Argument(1, "starts") ?? [], Argument(2, "ends") ?? [], Argument(3, "axes"), Argument(4, "steps"));
+        if (axes is not [1] || starts.Length != 1 || ends.Length != 1)
+            throw node.Unsupported("axes", $"[{string.Join(", ", axes ?? [])}]; only a slice of the channel axis 1 is supported");
+        if (steps is not (null or [1])) throw node.Unsupported("steps", $"[{string.Join(", ", steps)}]; only step 1 is supported");
+        if (starts[0] < 0 || ends[0] <= starts[0] || ends[0] > int.MaxValue)
+            throw node.Unsupported("ends", $"channels [{starts[0]}, {ends[0]}); only a range 0 ≤ start < end given in channels is supported " +
+                "(not one counted from the end, nor an end past the last channel, which needs the channel count)");
+        return new ChannelSlice(node.Name, (int)starts[0], (int)(ends[0] - starts[0]));
     }
 
     private static string ExportPad(OnnxGraphBuilder onnx, PadLayer pad, string x)
@@ -137,8 +154,9 @@ internal static class ShapingKinds
     }
 
     // Resize of H and W as PyTorch exports nn.Upsample / F.interpolate: nearest (asymmetric coordinates, floor) or bilinear
-    // (half-pixel or align_corners coordinates), by one whole factor (scales [1, 1, s, s]) or to a constant size [·, ·, H, W].
-    private static UpsampleLayer ImportResize(OnnxNodeReader node, OnnxGraphImport graph)
+    // (half-pixel or align_corners coordinates), by one whole factor (scales [1, 1, s, s]) or to a size [·, ·, H, W], constant
+    // or computed by the graph (from the input's shape: the batch stays dynamic).
+    private static OnnxStep ImportResize(OnnxNodeReader node, OnnxGraphImport graph)
     {
         string mode = node.String("mode", "nearest");
         string transform = node.OpType == "Upsample" ? "asymmetric" : node.String("coordinate_transformation_mode", "half_pixel");
@@ -159,14 +177,19 @@ internal static class ShapingKinds
 
         if (node.OpType == "Resize" && node.Input(3) != "")
         {
-            var sizes = graph.Integers(node, node.Input(3), "sizes");
-            if (sizes.Length != 4) throw node.Unsupported("sizes", $"{sizes.Length} values; only [N, C, H, W] is supported");
-            return new UpsampleLayer(node.Name, (int)sizes[2], (int)sizes[3], upsample, alignCorners);
+            UpsampleLayer ToSize(long[] sizes) => sizes.Length == 4
+                ? new UpsampleLayer(node.Name, (int)sizes[2], (int)sizes[3], upsample, alignCorners)
+                : throw node.Unsupported("sizes", $"{sizes.Length} values; only [N, C, H, W] is supported");
+            string sizes = node.Input(3);
+            return graph.IsConstant(sizes) ? Applied(ToSize(graph.Integers(node, sizes, "sizes")))
+                : new SizedLayerStep(node.Name, node.Input(0), sizes, node.Output, ToSize);
         }
         string scales = node.OpType == "Upsample" || graph.Opset < 11 ? node.Input(1) : node.Input(2);
         var s = graph.Floats(node, scales, "scales");
         if (s.Length != 4 || s[0] != 1f || s[1] != 1f || s[2] != s[3] || s[2] != MathF.Round(s[2]) || s[2] < 1f)
             throw node.Unsupported("scales", $"[{string.Join(", ", s)}]; only [1, 1, s, s] with a whole s ≥ 1 is supported");
-        return new UpsampleLayer(node.Name, (int)s[2], upsample, alignCorners);
+        return Applied(new UpsampleLayer(node.Name, (int)s[2], upsample, alignCorners));
+
+        LayerStep Applied(UpsampleLayer layer) => new(node.Name, node.Input(0), node.Output, layer);
     }
 }

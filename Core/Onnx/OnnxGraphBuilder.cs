@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using MLNet.Cnn.Layers;
-using MLNet.Cnn.Models;
 using MLNet.Cnn.Onnx.Proto;
 using MLNet.Cnn.Tensors;
 
@@ -43,7 +42,7 @@ internal sealed partial class OnnxGraphBuilder(int opset)
     }
 
     /// <summary>(x − mean[c]) / std[c] as a Sub and a Div node, the per-channel constants shaped [C, 1, 1] to broadcast over [N, C, H, W].</summary>
-    public string Normalize(string x, Normalization normalization)
+    public string Normalize(string x, Models.Normalization normalization)
     {
         long channels = normalization.Mean.Count;
         string centered = Node("Sub", $"{x}.centered", [x, Initializer($"{x}.mean", normalization.Mean.ToArray(), channels, 1, 1)]);

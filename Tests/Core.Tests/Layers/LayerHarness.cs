@@ -1,9 +1,5 @@
-using Microsoft.ML.OnnxRuntime;
 using MLNet.Cnn.Layers;
-using MLNet.Cnn.Models;
-using MLNet.Cnn.Onnx;
 using MLNet.Cnn.Tensors;
-using MLNet.Cnn.Tests.Onnx;
 using MLNet.Cnn.Tests.Support;
 using MLNet.Cnn.Training;
 
@@ -12,8 +8,8 @@ namespace MLNet.Cnn.Tests.Layers;
 /// <summary>
 /// The one check every layer goes through (Keras' run_layer_test, tinygrad's helper_test_op): output shape,
 /// parameter count, backward against central finite differences for the input and every parameter,
-/// one gradient step lowering a loss, and the round trips of its registration (<see cref="RoundTrips"/>: model file,
-/// ONNX Runtime, ONNX re-import). Finite differences run on the float layer with the loss summed in
+/// one gradient step lowering a loss, and the round trips of its registration (<see cref="LayerRoundTrips"/>: model
+/// file, ONNX Runtime, ONNX re-import). Finite differences run on the float layer with the loss summed in
 /// double; the step is large enough for float rounding to stay well below the tolerance. <c>inputMap</c>
 /// transforms the random inputs, e.g. to keep them away from the kinks of an activation.
 /// </summary>
@@ -57,51 +53,8 @@ public static class LayerHarness
             CheckCoordinates($"{layer}: ∂L/∂{p.Name}", p.Value, grad, Loss, step, tolerance, coordinates, random);
 
         OneStepLowersTheLoss(layer, x, seed);
-        if (noRoundTrips is null) RoundTrips(layer, x);
+        if (noRoundTrips is null) LayerRoundTrips.Check(layer, x);
         else Assert.IsFalse(input.Rank is 2 or 4, $"{layer}: an input {input} takes the round trips; leave them out only for another input ({noRoundTrips}).");
-    }
-
-    /// <summary>
-    /// What a layer's <see cref="LayerKind"/> promises, on the layer as it is (weights and batch-norm statistics included),
-    /// for input <paramref name="x"/>, [N, C, H, W] or [N, F]: the model file saves and loads it with the same description
-    /// and bit-identical outputs; its ONNX export gives its outputs in ONNX Runtime, and imported back with
-    /// <see cref="OnnxImporter"/> in the core, both within <see cref="OnnxRuntimeCheck.Tolerance"/>. A round trip named in
-    /// <paramref name="skip"/> is left out. An input [N, F] goes in as the image [F, 1, 1] through a <see cref="FlattenLayer"/>.
-    /// </summary>
-    public static void RoundTrips(Layer layer, Tensor x, RoundTrip skip = RoundTrip.None)
-    {
-        var (network, image) = x.Shape.Rank switch
-        {
-            4 => (layer, new TensorShape(x.Shape[1], x.Shape[2], x.Shape[3])),
-            2 => (new Sequential("harness", new FlattenLayer("harness.flatten"), layer), new TensorShape(x.Shape[1], 1, 1)),
-            _ => throw new ArgumentException($"{layer}: the round trips take an input [N, C, H, W] or [N, F], not {x.Shape}.", nameof(x)),
-        };
-        var model = new CnnModel(network, image, []);
-        var input = x.Reshape([x.Shape[0], .. image.Dimensions.ToArray()]);
-        float[] expected = network.Forward(input, training: false).ToArray();
-
-        if (!skip.HasFlag(RoundTrip.ModelFile))
-        {
-            using var file = new MemoryStream();
-            ModelFile.Save(model, file);
-            var loaded = ModelFile.Load(new MemoryStream(file.ToArray())).Network;
-            Assert.AreEqual(LayerCatalog.Describe(network).ToJsonString(), LayerCatalog.Describe(loaded).ToJsonString(), $"{layer}: model file entry");
-            CollectionAssert.AreEqual(expected, loaded.Forward(input, training: false).ToArray(), $"{layer}: outputs after the model file");
-        }
-        if (skip.HasFlag(RoundTrip.Onnx) && skip.HasFlag(RoundTrip.Reimport)) return;
-        var onnx = OnnxExporter.ToBytes(model);
-        if (!skip.HasFlag(RoundTrip.Onnx))
-        {
-            using var session = new InferenceSession(onnx);
-            OnnxRuntimeCheck.AssertSameOutput(session, network, input, $"{layer}: ONNX Runtime");
-        }
-        if (!skip.HasFlag(RoundTrip.Reimport))
-        {
-            var imported = OnnxImporter.Load(new MemoryStream(onnx));
-            var actual = imported.Forward(input, training: false);
-            CollectionAssert.AreEqual(network.OutputShape(input.Shape).Dimensions.ToArray(), actual.Shape.Dimensions.ToArray(), $"{layer}: shape after the re-import");
-            Approx.AssertClose(expected, actual.Span, OnnxRuntimeCheck.Tolerance, $"{layer}: outputs after the ONNX re-import");
-        }
     }
 
     private static void CheckCoordinates(string what, Tensor values, float[] analytic, Func<double> loss, double step,
@@ -152,17 +105,4 @@ public static class LayerHarness
         double after = Loss(layer.Forward(x, training: true), null);
         Assert.IsTrue(after < before, $"{layer}: one gradient step did not lower the loss ({before} → {after}).");
     }
-}
-
-/// <summary>The round trips of <see cref="LayerHarness.RoundTrips"/>.</summary>
-[Flags]
-public enum RoundTrip
-{
-    None = 0,
-    /// <summary>ModelFile.Save, then Load.</summary>
-    ModelFile = 1,
-    /// <summary>OnnxExporter, then ONNX Runtime.</summary>
-    Onnx = 2,
-    /// <summary>OnnxExporter, then OnnxImporter.</summary>
-    Reimport = 4,
 }

@@ -9,7 +9,7 @@ internal sealed partial class OnnxGraphBuilder
     /// weights, is copied in with every value renamed to a fresh name (its input becomes <paramref name="x"/>); the value it
     /// was cut at is the output. Its opset must be the one being written, so every node keeps its meaning.
     /// </summary>
-    private string Embed(OnnxNetwork imported, string x)
+    public string Embed(OnnxNetwork imported, string x)
     {
         var model = ModelProto.Parser.ParseFrom(imported.ToOnnxBytes());
         long version = model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(0).Max();

@@ -8,7 +8,8 @@ namespace MLNet.Cnn.Onnx;
 /// Turns the nodes of one ONNX graph into <see cref="OnnxStep"/>s, in the file's (topological) order. It knows which
 /// values are constants (initializers and Constant nodes, read while importing: weights, Clip bounds, Reshape targets)
 /// and which are int64 shape arithmetic (computed on every pass by <see cref="IntegerStep"/>s); every other value is a
-/// float tensor computed by a layer or a join.
+/// float tensor computed by a join (Add, Mul, Concat), a view (Reshape, Flatten, …), a Transpose or Gather that moves
+/// values, or a layer: the one whose <see cref="LayerKind"/> in <see cref="LayerRegistry"/> imports the node's op.
 /// </summary>
 internal sealed class OnnxGraphImport
 {
@@ -111,10 +112,17 @@ internal sealed class OnnxGraphImport
             case "Concat":
                 if (node.Int("axis", 0) != 1) throw node.Unsupported("axis", $"axis {node.Int("axis", 0)}; only the channel axis 1 is supported for float tensors");
                 return new ConcatStep(node.Name, [.. node.Inputs], node.Output);
+            case "Transpose" when SwapAxesStep.SwappedAxis(node.Ints("perm")) is int axis:
+                return new SwapAxesStep(node.Name, node.Input(0), node.Output, axis);
             case "Reshape" or "Flatten" or "Squeeze" or "Unsqueeze" or "Transpose" or "Identity":
                 return new ViewStep(node.Name, Computed(node.Inputs), node.Output, OnnxViews.For(node, this));
+            case "Gather":
+                return new GatherStep(node.Name, node.Input(0), node.Output, node.Int("axis", 0),
+                    new IntTensor(Integers(node, node.Input(1), "indices"), Dims(node, node.Input(1), "indices")));
             default:
-                return new LayerStep(node.Name, node.Input(0), node.Output, OnnxLayers.Create(node, this));
+                var kind = LayerRegistry.OfOnnxOp(node.OpType)
+                    ?? throw new NotSupportedException($"ONNX node '{node.Name}': op type '{node.OpType}' is not supported by the importer.");
+                return kind.Import(node, this);
         }
     }
 

@@ -57,7 +57,7 @@ internal static class OnnxViews
         perm ??= Enumerable.Range(0, input.Rank).Reverse().Select(i => (long)i).ToArray();
         var moved = perm.Where(axis => input[(int)axis] != 1).ToArray();
         if (!moved.SequenceEqual(moved.Order()))
-            throw new NotSupportedException($"ONNX node '{node.Name}' (op Transpose): perm [{string.Join(", ", perm)}] moves values of shape {input}; only transposes that keep the order of the axes larger than 1 are supported.");
+            throw new NotSupportedException($"ONNX node '{node.Name}' (op Transpose): perm [{string.Join(", ", perm)}] moves values of shape {input}; only transposes that keep the order of the axes larger than 1, or swap two neighbouring axes, are supported.");
         return perm.Select(axis => input[(int)axis]).ToArray();
     }
 }

@@ -7,15 +7,20 @@ namespace MLNet.Cnn.Tests.Layers;
 
 /// <summary>
 /// The one check every layer goes through (Keras' run_layer_test, tinygrad's helper_test_op): output shape,
-/// parameter count, backward against central finite differences for the input and every parameter, and
-/// one gradient step lowering a loss. Finite differences run on the float layer with the loss summed in
+/// parameter count, backward against central finite differences for the input and every parameter,
+/// one gradient step lowering a loss, and the round trips of its registration (<see cref="LayerRoundTrips"/>: model
+/// file, ONNX Runtime, ONNX re-import). Finite differences run on the float layer with the loss summed in
 /// double; the step is large enough for float rounding to stay well below the tolerance. <c>inputMap</c>
 /// transforms the random inputs, e.g. to keep them away from the kinks of an activation.
 /// </summary>
 public static class LayerHarness
 {
+    /// <summary>
+    /// The model's input is one image, so the round trips take an input [N, C, H, W] or [N, F] (read as [N, F, 1, 1]
+    /// through a flatten); for any other, <paramref name="noRoundTrips"/> must say why they are left out.
+    /// </summary>
     public static void Check(Layer layer, TensorShape input, long expectedParameters, int seed = 1,
-        double tolerance = 2e-2, double step = 1e-2, int coordinates = 12, Func<float, float>? inputMap = null)
+        double tolerance = 2e-2, double step = 1e-2, int coordinates = 12, Func<float, float>? inputMap = null, string? noRoundTrips = null)
     {
         Initializer.Initialize(layer, seed);
         // Some layers (batch norm with zero β, ReLU at 0) are flat somewhere; random non-zero parameters avoid it.
@@ -48,6 +53,8 @@ public static class LayerHarness
             CheckCoordinates($"{layer}: ∂L/∂{p.Name}", p.Value, grad, Loss, step, tolerance, coordinates, random);
 
         OneStepLowersTheLoss(layer, x, seed);
+        if (noRoundTrips is null) LayerRoundTrips.Check(layer, x);
+        else Assert.IsFalse(input.Rank is 2 or 4, $"{layer}: an input {input} takes the round trips; leave them out only for another input ({noRoundTrips}).");
     }
 
     private static void CheckCoordinates(string what, Tensor values, float[] analytic, Func<double> loss, double step,

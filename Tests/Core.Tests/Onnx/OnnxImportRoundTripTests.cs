@@ -52,6 +52,7 @@ public sealed class OnnxImportRoundTripTests
                 new MaxPool2dLayer("max_sq", 4, 2, 1))),
             new[] { 3, 11, 11 }],
         [Blocks(), new[] { 2, 8, 8 }],
+        [Shaping(), new[] { 2, 6, 7 }],
     ];
 
     [TestMethod]
@@ -70,11 +71,12 @@ public sealed class OnnxImportRoundTripTests
         }
     }
 
+    public static IEnumerable<object[]> GradientNetworks() => [[Blocks(), new[] { 2, 8, 8 }], [Shaping(), new[] { 2, 6, 7 }]];
+
     [TestMethod]
-    public void GradientsEqualThoseOfTheOriginalLayers()
+    [DynamicData(nameof(GradientNetworks))]
+    public void GradientsEqualThoseOfTheOriginalLayers(Layer network, int[] imageShape)
     {
-        int[] imageShape = [2, 8, 8];
-        var network = Blocks();
         var imported = RoundTrip(network, imageShape);
         var input = TestData.Tensor(3, [4, .. imageShape]);
         var output = network.Forward(input, training: true);
@@ -160,6 +162,31 @@ public sealed class OnnxImportRoundTripTests
         StringAssert.Contains(error.Message, "(op Relu)");
     }
 
+    [TestMethod]
+    public void SlicesAndTransposesBeyondTheCoresAreNamed()
+    {
+        var model = Proto(new Sequential("net", new ChannelSlice("slice", 1, 2), new ChannelShuffleLayer("shuffle", 2)), [4, 3, 3]);
+        TensorProto Constant(string name) => model.Graph.Initializer.Single(i => i.Name == name);
+        Constant("slice.ends").Int64Data[0] = long.MaxValue; // x[:, 1:], whose count needs the channel count
+        var error = Assert.ThrowsExactly<NotSupportedException>(() => Import(model));
+        StringAssert.Contains(error.Message, "'slice' (op Slice)");
+        StringAssert.Contains(error.Message, "'ends'");
+        Constant("slice.ends").Int64Data[0] = 3;
+        Constant("slice.axes").Int64Data[0] = 2;
+        error = Assert.ThrowsExactly<NotSupportedException>(() => Import(model));
+        StringAssert.Contains(error.Message, "'axes'");
+        Constant("slice.axes").Int64Data[0] = 1;
+
+        // [N, 2, 1, 3, 3] with axes 1 and 3 swapped moves values, and they are not neighbours.
+        var transpose = model.Graph.Node.Single(n => n.OpType == "Transpose").Attribute.Single(a => a.Name == "perm");
+        transpose.Ints.Clear();
+        transpose.Ints.AddRange([0, 3, 2, 1, 4]);
+        var imported = Import(model);
+        error = Assert.ThrowsExactly<NotSupportedException>(() => imported.Forward(TestData.Tensor(1, 1, 4, 3, 3), training: false));
+        StringAssert.Contains(error.Message, "(op Transpose)");
+        StringAssert.Contains(error.Message, "[0, 3, 2, 1, 4]");
+    }
+
     /// <summary>Residual joins, a projection, concatenation of branches, a squeeze-excite gate and a dense head.</summary>
     private static Sequential Blocks() => new("blocks",
         new Conv2dLayer("stem", 2, 8, 3, padding: 1),
@@ -174,6 +201,22 @@ public sealed class OnnxImportRoundTripTests
         new DenseLayer("fc", 28, 5),
         new PReLULayer("prelu"),
         new SoftmaxLayer("softmax"));
+
+    /// <summary>
+    /// ShuffleNet's channel split and shuffle (Slice; Reshape → Transpose → Reshape) and resizes to a fixed size (nearest as
+    /// two Gathers, bilinear as a Resize to sizes the graph computes from the input's shape).
+    /// </summary>
+    private static Sequential Shaping() => new("shaping",
+        new Conv2dLayer("stem", 2, 8, 3, padding: 1),
+        new Branches("split", new ChannelSlice("x1", 0, 4), new Sequential("x2", new ChannelSlice("slice", 4, 4), new Conv2dLayer("c", 4, 4, 1))),
+        new ChannelShuffleLayer("shuffle", 2),
+        new UpsampleLayer("nearest", 9, 11),
+        new Conv2dLayer("mid", 8, 6, 3, padding: 1),
+        new UpsampleLayer("bilinear", 5, 7, UpsampleMode.Bilinear),
+        new UpsampleLayer("corners", 6, 6, UpsampleMode.Bilinear, alignCorners: true),
+        new GlobalAvgPoolLayer("gap"),
+        new FlattenLayer("flat"),
+        new DenseLayer("fc", 6, 3));
 
     private static OnnxNetwork RoundTrip(Layer network, int[] imageShape) => Import(Proto(network, imageShape));
 

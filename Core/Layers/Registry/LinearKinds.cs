@@ -1,0 +1,136 @@
+using System.Text.Json.Nodes;
+using MLNet.Cnn.Onnx;
+using static MLNet.Cnn.Layers.LayerConfig;
+using static MLNet.Cnn.Onnx.OnnxGraphBuilder;
+
+namespace MLNet.Cnn.Layers;
+
+/// <summary>The layers of weights: convolution (ONNX Conv), transposed convolution (ConvTranspose) and dense (Gemm; MatMul on import).</summary>
+internal static class LinearKinds
+{
+    public static readonly LayerKind[] All =
+    [
+        LayerKind.Of<Conv2dLayer>("Conv2d", l => new JsonObject
+            {
+                ["inChannels"] = l.InChannels, ["outChannels"] = l.OutChannels, ["kernel"] = Array(l.KernelHeight, l.KernelWidth),
+                ["stride"] = Array(l.StrideH, l.StrideW), ["padding"] = Padding(l.Padding), ["dilation"] = l.Dilation,
+                ["groups"] = l.Groups, ["bias"] = l.HasBias,
+            }, (name, c, _) => new Conv2dLayer(name, Int(c, "inChannels"), Int(c, "outChannels"), Ints(c, "kernel")[0], Ints(c, "kernel")[1],
+                Ints(c, "stride")[0], Ints(c, "stride")[1], Padding(c["padding"]), Int(c, "dilation"), Int(c, "groups"), Bool(c, "bias")),
+            (onnx, conv, x, shape, _) =>
+            {
+                var p = conv.Padding.Resolve(shape[2], shape[3], conv.KernelHeight, conv.KernelWidth, conv.StrideH, conv.StrideW, conv.Dilation);
+                string[] inputs = conv.Bias is null ? [x, onnx.Weight(conv.Weight)] : [x, onnx.Weight(conv.Weight), onnx.Weight(conv.Bias)];
+                return onnx.Node("Conv", conv.Name, inputs, Ints("kernel_shape", conv.KernelHeight, conv.KernelWidth),
+                    Ints("strides", conv.StrideH, conv.StrideW), Ints("pads", p.Top, p.Left, p.Bottom, p.Right),
+                    Ints("dilations", conv.Dilation, conv.Dilation), Int("group", conv.Groups));
+            },
+            ["Conv"], ImportConv),
+        LayerKind.Of<ConvTranspose2dLayer>("ConvTranspose2d", l => new JsonObject
+            {
+                ["inChannels"] = l.InChannels, ["outChannels"] = l.OutChannels, ["kernel"] = l.KernelSize, ["stride"] = l.Stride,
+                ["padding"] = l.Padding, ["outputPadding"] = l.OutputPadding, ["dilation"] = l.Dilation, ["groups"] = l.Groups, ["bias"] = l.HasBias,
+            }, (name, c, _) => new ConvTranspose2dLayer(name, Int(c, "inChannels"), Int(c, "outChannels"), Int(c, "kernel"), Int(c, "stride"),
+                Int(c, "padding"), Int(c, "outputPadding"), Int(c, "dilation"), Int(c, "groups"), Bool(c, "bias")),
+            (onnx, deconv, x, _, _) =>
+            {
+                string[] inputs = deconv.Bias is null ? [x, onnx.Weight(deconv.Weight)] : [x, onnx.Weight(deconv.Weight), onnx.Weight(deconv.Bias)];
+                int p = deconv.Padding, op = deconv.OutputPadding;
+                return onnx.Node("ConvTranspose", deconv.Name, inputs, Ints("kernel_shape", deconv.KernelSize, deconv.KernelSize),
+                    Ints("strides", deconv.Stride, deconv.Stride), Ints("pads", p, p, p, p), Ints("output_padding", op, op),
+                    Ints("dilations", deconv.Dilation, deconv.Dilation), Int("group", deconv.Groups));
+            },
+            ["ConvTranspose"], ImportConvTranspose),
+        LayerKind.Of<DenseLayer>("Dense", l => new JsonObject { ["inFeatures"] = l.InFeatures, ["outFeatures"] = l.OutFeatures, ["bias"] = l.HasBias },
+            (name, c, _) => new DenseLayer(name, Int(c, "inFeatures"), Int(c, "outFeatures"), Bool(c, "bias")),
+            (onnx, dense, x, _, _) => onnx.Node("Gemm", dense.Name,
+                dense.Bias is null ? [x, onnx.Weight(dense.Weight)] : [x, onnx.Weight(dense.Weight), onnx.Weight(dense.Bias)], Int("transB", 1)),
+            ["Gemm", "MatMul"], (node, graph) => node.OpType == "Gemm" ? ImportGemm(node, graph) : ImportMatMul(node, graph)),
+    ];
+
+    // W [M, C/group, kH, kW], B [M]
+    private static Conv2dLayer ImportConv(OnnxNodeReader node, OnnxGraphImport graph)
+    {
+        var w = graph.Dims(node, node.Input(1), "W");
+        if (w.Length != 4) throw node.Unsupported("W", $"a {w.Length - 2}-D convolution; only 2-D is supported");
+        int groups = (int)node.Int("group", 1);
+        var window = OnnxWindow.Read(node, w[2], w[3]);
+        var layer = new Conv2dLayer(node.Name, w[1] * groups, w[0], w[2], w[3], window.StrideH, window.StrideW, window.Padding,
+            window.Dilation(node), groups, bias: node.Input(2) != "");
+        LoadWeightAndBias(node, graph, layer.Weight, layer.Bias);
+        return layer;
+    }
+
+    // W [C, M/group, k, k], B [M]; square kernel, one stride, the same padding on every side.
+    private static ConvTranspose2dLayer ImportConvTranspose(OnnxNodeReader node, OnnxGraphImport graph)
+    {
+        var w = graph.Dims(node, node.Input(1), "W");
+        if (w.Length != 4) throw node.Unsupported("W", $"a {w.Length - 2}-D transposed convolution; only 2-D is supported");
+        if (node.Has("output_shape")) throw node.Unsupported("output_shape", "give pads and output_padding instead");
+        int groups = (int)node.Int("group", 1);
+        var window = OnnxWindow.Read(node, w[2], w[3]);
+        if (window.Same) throw node.Unsupported("auto_pad", "SAME_UPPER for a transposed convolution");
+        var (kernel, stride) = window.Square(node);
+        var p = window.Pads;
+        if (p.Top != p.Left || p.Top != p.Bottom || p.Top != p.Right) throw node.Unsupported("pads", $"{p}; only the same padding on every side is supported");
+        var outputPadding = node.Ints("output_padding") ?? [0, 0];
+        if (outputPadding.Length != 2 || outputPadding[0] != outputPadding[1])
+            throw node.Unsupported("output_padding", $"[{string.Join(", ", outputPadding)}]; only one value for both axes is supported");
+        var layer = new ConvTranspose2dLayer(node.Name, w[0], w[1] * groups, kernel, stride, p.Top, (int)outputPadding[0],
+            window.Dilation(node), groups, bias: node.Input(2) != "");
+        LoadWeightAndBias(node, graph, layer.Weight, layer.Bias);
+        return layer;
+    }
+
+    // y = alpha·A·B′ + beta·C, B′ = B [M, K] with transB, else Bᵀ of B [K, M]; C [M] or [1, M]. alpha and beta are folded
+    // into the weight and the bias.
+    private static DenseLayer ImportGemm(OnnxNodeReader node, OnnxGraphImport graph)
+    {
+        if (node.Int("transA", 0) != 0) throw node.Unsupported("transA", "1; only A [N, K] is supported");
+        float alpha = node.Float("alpha", 1f), beta = node.Float("beta", 1f);
+        var b = graph.Dims(node, node.Input(1), "B");
+        if (b.Length != 2) throw node.Unsupported("B", $"a weight of rank {b.Length}; Gemm takes a matrix");
+        bool transB = node.Int("transB", 0) != 0;
+        var weight = graph.Floats(node, node.Input(1), "B");
+        if (!transB) weight = Transpose(weight, b[0], b[1]);
+        int outFeatures = transB ? b[0] : b[1], inFeatures = transB ? b[1] : b[0];
+        var layer = new DenseLayer(node.Name, inFeatures, outFeatures, bias: node.Input(2) != "");
+        if (alpha == 0f) throw node.Unsupported("alpha", "0 (the product would not be trainable)");
+        graph.Load(node, layer.Weight, node.Input(1), weight.Select(v => v * alpha).ToArray(),
+            trained => transB ? trained.Select(v => v / alpha).ToArray() : Transpose(trained.Select(v => v / alpha).ToArray(), b[1], b[0]));
+        if (layer.Bias is not null)
+        {
+            if (beta == 0f) throw node.Unsupported("beta", "0 (the bias would not be trainable)");
+            var bias = graph.Floats(node, node.Input(2), "C");
+            if (bias.Length != outFeatures) throw node.Unsupported("C", $"{bias.Length} values; only a bias of [{outFeatures}] or [1, {outFeatures}] is supported");
+            graph.Load(node, layer.Bias, node.Input(2), bias.Select(v => v * beta).ToArray(), trained => trained.Select(v => v / beta).ToArray());
+        }
+        return layer;
+    }
+
+    // A [N, K] · B [K, M] with a constant B: a dense layer with weight Bᵀ and no bias.
+    private static DenseLayer ImportMatMul(OnnxNodeReader node, OnnxGraphImport graph)
+    {
+        var b = graph.Dims(node, node.Input(1), "B");
+        if (b.Length != 2) throw node.Unsupported("B", $"a weight of rank {b.Length}; only a constant matrix is supported");
+        var layer = new DenseLayer(node.Name, b[0], b[1], bias: false);
+        graph.Load(node, layer.Weight, node.Input(1), Transpose(graph.Floats(node, node.Input(1), "B"), b[0], b[1]),
+            trained => Transpose(trained, b[1], b[0]));
+        return layer;
+    }
+
+    private static void LoadWeightAndBias(OnnxNodeReader node, OnnxGraphImport graph, Parameter weight, Parameter? bias)
+    {
+        graph.Load(node, weight, node.Input(1));
+        if (bias is not null) graph.Load(node, bias, node.Input(2));
+    }
+
+    // b [rows, cols] → [cols, rows]
+    private static float[] Transpose(float[] b, int rows, int cols)
+    {
+        var t = new float[b.Length];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++) t[c * rows + r] = b[r * cols + c];
+        return t;
+    }
+}

@@ -6,7 +6,7 @@ using Microsoft.ML.OnnxRuntime;
 namespace MLNet.Cnn.Samples.EdgeScoring;
 
 /// <summary>
-/// What an MLNet.Cnn export promises (Core/Onnx/OnnxExporter.cs), read from a loaded model and checked: one input
+/// What an MLNet.Cnn export promises (Core/Onnx/Export/OnnxExporter.cs), read from a loaded model and checked: one input
 /// "input", float [N, C, H, W]; an output "logits" [N, K]; and metadata_props giving the K class names, the input shape
 /// [C, H, W] and the per-channel normalization (x − mean) / std, with whether the graph applies it itself. Anything else
 /// is refused with the key or shape that is missing or unexpected. An int8 (QDQ) export has the same inputs, outputs and

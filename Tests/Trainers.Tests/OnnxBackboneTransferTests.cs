@@ -106,6 +106,31 @@ public sealed class OnnxBackboneTransferTests
         StringAssert.Contains(inner.Message, "logits, features");
     }
 
+    public sealed class ImagePath
+    {
+        public string Path { get; set; } = "";
+        public string Label { get; set; } = "";
+    }
+
+    [TestMethod]
+    public void ABackboneRunByOnnxRuntimeRefusesAnImageColumnByName()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"cnn-ort-image-{Guid.NewGuid():N}.png");
+        try
+        {
+            using (var picture = Microsoft.ML.Data.MLImage.CreateFromPixels(28, 28, Microsoft.ML.Data.MLPixelFormat.Bgra32, new byte[28 * 28 * 4])) picture.Save(file);
+            var ml = new MLContext(seed: 1);
+            var rows = ml.Data.LoadFromEnumerable(new[] { new ImagePath { Path = file, Label = "a" }, new ImagePath { Path = file, Label = "b" } });
+            var images = ml.Transforms.LoadImages("Features", null, "Path").Append(ml.Transforms.Conversion.MapValueToKey("Label")).Fit(rows).Transform(rows);
+            var trainer = ml.MulticlassClassification.Trainers.CnnTransfer(new CnnTransferOptions
+                { BackbonePath = TestModels.PathOf("fmnist-resnet-small.onnx"), FeatureLayer = "features", BackboneOnOnnxRuntime = true });
+            var e = Assert.ThrowsExactly<ArgumentException>(() => trainer.Fit(images));
+            StringAssert.Contains(e.Message, "'Features' is an image");
+            StringAssert.Contains(e.Message, "1×28×28");
+        }
+        finally { File.Delete(file); }
+    }
+
     [TestMethod]
     public void AnOnnxBackboneNeedsTheValueToCutAt()
     {

@@ -32,7 +32,12 @@ public static class Trainer
     /// every source can be split, and an <see cref="ImageDataset"/> gives the same split as <see cref="ImageDataset.Split"/>.
     /// </summary>
     public static TrainingResult Fit(Layer network, IBatchSource train, IBatchSource? validation, TrainerOptions options,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default) =>
+        Fit(network, train, validation, options, TimeProvider.System, cancellation);
+
+    /// <summary>As the public overload, with the clock of the time limit and the reported rates given (tests give a fake one).</summary>
+    internal static TrainingResult Fit(Layer network, IBatchSource train, IBatchSource? validation, TrainerOptions options,
+        TimeProvider time, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(train);
@@ -60,7 +65,7 @@ public static class Trainer
         // Nothing uses the gradient with respect to the images: the first layer may skip it (restored afterwards).
         bool inputGradientNeeded = network.InputGradientNeeded;
         network.InputGradientNeeded = false;
-        try { return new TrainingRun(network, task, train, validation, options, batch, outputShape, cancellation).Train(); }
+        try { return new TrainingRun(network, task, train, validation, options, batch, outputShape, cancellation, time).Train(); }
         finally { network.InputGradientNeeded = inputGradientNeeded; }
     }
 }

@@ -30,8 +30,12 @@ public record TrainerOptions
     internal Optimizer CreateOptimizer(IReadOnlyList<Parameter> parameters) =>
         Optimizer?.Invoke(parameters) ?? new AdamW(parameters, learningRate: LearningRate) { WeightDecay = WeightDecay };
 
-    /// <summary>Builds the learning-rate schedule from the number of batches per epoch; default constant.</summary>
-    public Func<int, LearningRateSchedule>? Schedule { get; init; }
+    /// <summary>
+    /// Builds the learning-rate schedule over the run's <see cref="TrainingPlan"/>, e.g.
+    /// <c>plan => new OneCycle(3e-3f, plan.TotalSteps)</c>; default constant. With <see cref="TimeLimit"/> it may be called
+    /// a second time, early in the run, with the plan that fits the limit (see <see cref="TrainingPlan"/>).
+    /// </summary>
+    public Func<TrainingPlan, LearningRateSchedule>? Schedule { get; init; }
 
     /// <summary>Default: softmax cross-entropy on class indices for classification, mean squared error for regression.</summary>
     public ILoss? Loss { get; init; }
@@ -45,7 +49,12 @@ public record TrainerOptions
     /// <summary>At the end, go back to the weights of the epoch with the lowest validation loss.</summary>
     public bool RestoreBestWeights { get; init; } = true;
 
-    /// <summary>Stop once this much time has passed (checked after every batch).</summary>
+    /// <summary>
+    /// Stop once this much time has passed (checked after every batch). The schedule is laid out over the steps that fit:
+    /// after the first steps the loop measures the step time and, if <see cref="Epochs"/> would take longer, plans fewer
+    /// steps (<see cref="TrainingPlan"/>), rebuilds <see cref="Schedule"/> over them and stops at the last one. Which step
+    /// that is depends on the machine's speed, so a time-limited run is not reproducible to the bit.
+    /// </summary>
     public TimeSpan? TimeLimit { get; init; }
 
     /// <summary>Clip the global gradient norm to this value (null: no clipping).</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MLNet.Cnn.Data;
 using MLNet.Cnn.Layers;
 using MLNet.Cnn.Pruning;
@@ -22,7 +21,9 @@ internal sealed class TrainingRun
     private readonly int _batch, _batchesPerEpoch;
     private readonly Parameter[] _parameters;
     private readonly Optimizer _optimizer;
-    private readonly LearningRateSchedule? _schedule;
+    private LearningRateSchedule? _schedule;
+    private TrainingPlan _plan;
+    private long _measureStart;
     private readonly ILoss _loss;
     private readonly Tensor _images, _targets, _gradient;
     private readonly int[] _order;
@@ -31,7 +32,8 @@ internal sealed class TrainingRun
     private readonly ScheduledPruning? _pruning;
 
     // the run so far
-    private readonly Stopwatch _clock = new();
+    private readonly TimeProvider _time;
+    private long _start;
     private readonly List<EpochResult> _epochs = [];
     private WeightSnapshot _lastGood;
     private WeightSnapshot? _best;
@@ -45,16 +47,17 @@ internal sealed class TrainingRun
     // the epoch under way
     private int _epoch, _firstStep, _seen;
     private double _lossSum, _metricSum;
-    private Stopwatch _epochClock = new();
+    private long _epochStart;
 
     public TrainingRun(Layer network, TrainingTask task, IBatchSource train, IBatchSource? validation, TrainerOptions options,
-        int batch, TensorShape outputShape, CancellationToken cancellation)
+        int batch, TensorShape outputShape, CancellationToken cancellation, TimeProvider time)
     {
-        (_network, _task, _train, _validation, _options, _batch, _cancellation) = (network, task, train, validation, options, batch, cancellation);
+        (_network, _task, _train, _validation, _options, _batch, _cancellation, _time) = (network, task, train, validation, options, batch, cancellation, time);
         _batchesPerEpoch = train.Count / batch;
+        _plan = new TrainingPlan(_batchesPerEpoch, checked(options.Epochs * _batchesPerEpoch));
         _parameters = network.AllParameters().ToArray();
         _optimizer = options.CreateOptimizer(_parameters);
-        _schedule = options.Schedule?.Invoke(_batchesPerEpoch);
+        _schedule = options.Schedule?.Invoke(_plan);
         _loss = options.Loss ?? task.DefaultLoss();
         _images = new Tensor(train.Layout.ImageShape(batch));
         _targets = new Tensor(train.Layout.TargetShape(batch));
@@ -69,9 +72,11 @@ internal sealed class TrainingRun
 
     private bool Running => _stop == StopReason.Completed;
 
+    private TimeSpan Elapsed => _time.GetElapsedTime(_start);
+
     public TrainingResult Train()
     {
-        _clock.Start();
+        _start = _time.GetTimestamp();
         for (_epoch = 1; _epoch <= _options.Epochs && Running; _epoch++) TrainEpoch();
         return Finish();
     }
@@ -105,13 +110,14 @@ internal sealed class TrainingRun
         Step();
         Tally(loss);
         ReportProgress(b);
+        PlanForTimeLimit();
         CheckTimeLimit();
     }
 
     /// <summary>A fresh order every epoch from the seed and the epoch alone, announced to the source; the running means start over.</summary>
     private void Shuffle()
     {
-        (_epochClock, _firstStep, _lossSum, _metricSum, _seen) = (Stopwatch.StartNew(), _step, 0, 0, 0);
+        (_epochStart, _firstStep, _lossSum, _metricSum, _seen) = (_time.GetTimestamp(), _step, 0, 0, 0);
         // Not HashCode.Combine: it is seeded randomly per process, which would break run-to-run determinism.
         new Random(unchecked(_options.Seed * 1_000_003 + _epoch)).Shuffle(_order);
         _train.Plan(_order.AsMemory(0, _batchesPerEpoch * _batch), _batch);
@@ -171,9 +177,30 @@ internal sealed class TrainingRun
         if ((b + 1) % _options.ProgressInterval == 0) _options.Progress?.Report(Progress(b + 1, null));
     }
 
+    /// <summary>
+    /// With a time limit: after <see cref="TimeBudget.WarmUpSteps"/> steps, times the next ones and, if the planned steps
+    /// would not fit, plans the steps that do (<see cref="TimeBudget"/>) and rebuilds the schedule over them.
+    /// </summary>
+    private void PlanForTimeLimit()
+    {
+        if (_options.TimeLimit is not { } limit || _plan.TimeLimited) return;
+        int measured = TimeBudget.MeasuredSteps(_batchesPerEpoch);
+        if (_step == TimeBudget.WarmUpSteps) _measureStart = _time.GetTimestamp();
+        if (_step != TimeBudget.WarmUpSteps + measured) return;
+        double secondsPerStep = _time.GetElapsedTime(_measureStart).TotalSeconds / measured;
+        int total = TimeBudget.TotalSteps(limit, Elapsed, secondsPerStep, _step, _plan.TotalSteps, _batchesPerEpoch, _validation?.Count ?? 0, _batch);
+        if (total >= _plan.TotalSteps) return;
+        _plan = _plan with { TotalSteps = total, TimeLimited = true };
+        _schedule = _options.Schedule?.Invoke(_plan);
+    }
+
     private void CheckTimeLimit()
     {
-        if (_options.TimeLimit is { } limit && _clock.Elapsed >= limit) Stop(StopReason.TimeLimit, $"the time limit of {limit} was reached in epoch {_epoch}");
+        if (_options.TimeLimit is not { } limit) return;
+        if (_plan.TimeLimited && _step >= _plan.TotalSteps)
+            Stop(StopReason.TimeLimit, $"the {_plan.TotalSteps} steps that fit in the time limit of {limit} are done, in epoch {_epoch}");
+        else if (Elapsed >= limit)
+            Stop(StopReason.TimeLimit, $"the time limit of {limit} was reached in epoch {_epoch}");
     }
 
     /// <summary>The mean loss and metric of the validation source, if there is one.</summary>
@@ -184,7 +211,7 @@ internal sealed class TrainingRun
     {
         var report = Progress(_batchesPerEpoch, check) with { IsEpochEnd = true };
         _epochs.Add(new EpochResult(_epoch, report.Loss, report.Accuracy, report.MeanAbsoluteError, report.ValidationLoss,
-            report.ValidationAccuracy, report.ValidationMeanAbsoluteError, _seen / _epochClock.Elapsed.TotalSeconds, _epochClock.Elapsed,
+            report.ValidationAccuracy, report.ValidationMeanAbsoluteError, _seen / _time.GetElapsedTime(_epochStart).TotalSeconds, _time.GetElapsedTime(_epochStart),
             report.Sparsity));
         _lastGood = WeightSnapshot.Take(_network);
         return report;
@@ -216,20 +243,20 @@ internal sealed class TrainingRun
     {
         if (_options.RestoreBestWeights && _best is not null && _stop != StopReason.Diverged) _best.Restore();
         if (_stop == StopReason.Completed) _message = $"{_epochs.Count} epochs";
-        return new TrainingResult(_stop, _message, _epochs, _bestEpoch, _clock.Elapsed, _imagesSeen / _clock.Elapsed.TotalSeconds);
+        return new TrainingResult(_stop, _message, _epochs, _bestEpoch, Elapsed, _imagesSeen / Elapsed.TotalSeconds);
     }
 
     /// <summary>The running means of the epoch after <paramref name="batchIndex"/> batches, the rate, and the time left.</summary>
     private TrainingProgress Progress(int batchIndex, (double Loss, double Metric)? check)
     {
-        double rate = _imagesSeen / Math.Max(_clock.Elapsed.TotalSeconds, 1e-9);
-        long left = (long)(_options.Epochs - _epoch) * _batchesPerEpoch * _batch + (long)(_batchesPerEpoch - batchIndex) * _batch;
+        double rate = _imagesSeen / Math.Max(Elapsed.TotalSeconds, 1e-9);
+        long left = (long)(_plan.TotalSteps - _step) * _batch;
         var remaining = TimeSpan.FromSeconds(left / Math.Max(rate, 1e-9));
-        if (_options.TimeLimit is { } limit && limit - _clock.Elapsed < remaining) remaining = limit - _clock.Elapsed;
+        if (_options.TimeLimit is { } limit && limit - Elapsed < remaining) remaining = limit - Elapsed;
         var (accuracy, meanAbsoluteError) = _task.Named(_metricSum / _seen);
         var (validationAccuracy, validationMeanAbsoluteError) = _task.Named(check?.Metric);
-        return new TrainingProgress(_epoch, _options.Epochs, batchIndex, _batchesPerEpoch, _lossSum / _seen, accuracy, meanAbsoluteError,
-            _optimizer.LearningRate, rate, _clock.Elapsed, remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining,
+        return new TrainingProgress(_epoch, _plan.Epochs, batchIndex, _batchesPerEpoch, _lossSum / _seen, accuracy, meanAbsoluteError,
+            _optimizer.LearningRate, rate, Elapsed, remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining,
             check?.Loss, validationAccuracy, validationMeanAbsoluteError, Sparsity: _pruning?.Sparsity);
     }
 }

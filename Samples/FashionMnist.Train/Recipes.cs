@@ -32,7 +32,7 @@ internal static class Recipes
             Epochs = epochs, BatchSize = settings.BatchSize, Seed = sample.Seed,
             TimeLimit = sample.Minutes is { } m ? TimeSpan.FromMinutes(m) : null, Progress = new ProgressLines(Console.Out),
             Optimizer = ps => new AdamW(ps, learningRate: settings.MaxLearningRate) { WeightDecay = settings.WeightDecay },
-            Schedule = steps => new OneCycle(settings.MaxLearningRate, epochs * steps),
+            Schedule = plan => new OneCycle(settings.MaxLearningRate, plan.TotalSteps),
             Loss = new SoftmaxCrossEntropy(labelSmoothing: settings.LabelSmoothing),
         };
         string description = FormattableString.Invariant(

@@ -86,7 +86,7 @@ internal static class FashionMnistSample
         Channels = 1, Height = 28, Width = 28, Epochs = o.Epochs, BatchSize = 64, Seed = o.Seed,
         Network = (c, h, w, k) => SmallVgg.Build(c, h, w, k, seed: o.Seed),
         Optimizer = parameters => new AdamW(parameters, learningRate: 3e-3f) { WeightDecay = 0.05f },
-        Schedule = batchesPerEpoch => new OneCycle(3e-3f, o.Epochs * batchesPerEpoch),
+        Schedule = plan => new OneCycle(3e-3f, plan.TotalSteps),
         Loss = new SoftmaxCrossEntropy(labelSmoothing: 0.1f),
         ValidationFraction = o.ValidationFraction,
         Augmentation = o.Augment ? new AugmentationPipeline(new HorizontalFlip(), new RandomCrop(28, 28, padding: AugmentPadding)) : null,

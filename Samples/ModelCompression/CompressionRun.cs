@@ -60,7 +60,7 @@ internal static class CompressionRun
         {
             Epochs = epochs, BatchSize = 64, Seed = options.Seed,
             Optimizer = ps => new AdamW(ps, learningRate: 3e-4f) { WeightDecay = 0.05f },
-            Schedule = steps => new CosineAnnealing(3e-4f, epochs * steps),
+            Schedule = plan => new CosineAnnealing(3e-4f, plan.TotalSteps),
             Loss = new SoftmaxCrossEntropy(labelSmoothing: 0.1f),
             Sparsity = steps =>
             {

@@ -66,7 +66,7 @@ internal static class TransferSample
         {
             Epochs = o.PretrainEpochs, BatchSize = 64, Seed = o.Seed,
             Optimizer = parameters => new AdamW(parameters, learningRate: 3e-3f) { WeightDecay = 0.05f },
-            Schedule = batches => new OneCycle(3e-3f, o.PretrainEpochs * batches),
+            Schedule = plan => new OneCycle(3e-3f, plan.TotalSteps),
             Loss = new SoftmaxCrossEntropy(labelSmoothing: 0.1f),
             Progress = new ProgressLines(output, epochsOnly: true, indent: "  "),
         });
@@ -108,7 +108,7 @@ internal static class TransferSample
             Channels = 1, Height = 28, Width = 28, Epochs = o.Epochs, BatchSize = 32, Seed = o.Seed,
             Network = (c, h, w, k) => SmallVgg.Build(c, h, w, k, seed: o.Seed),
             Optimizer = parameters => new AdamW(parameters, learningRate: 3e-3f) { WeightDecay = 0.05f },
-            Schedule = batches => new OneCycle(3e-3f, o.Epochs * batches),
+            Schedule = plan => new OneCycle(3e-3f, plan.TotalSteps),
             Loss = new SoftmaxCrossEntropy(labelSmoothing: 0.1f),
         })), trainView, testView, "from scratch (SmallVgg)", output);
 

@@ -29,7 +29,7 @@ public sealed class TrainingOptionsReachTheCoreTests
         [nameof(TrainerOptions.LearningRate)] = 0.123f,
         [nameof(TrainerOptions.WeightDecay)] = 0.0456f,
         [nameof(TrainerOptions.Optimizer)] = (Func<IReadOnlyList<Parameter>, Optimizer>)(ps => new Sgd(ps, 0.1f)),
-        [nameof(TrainerOptions.Schedule)] = (Func<int, LearningRateSchedule>)(steps => new OneCycle(0.1f, 10 * steps)),
+        [nameof(TrainerOptions.Schedule)] = (Func<TrainingPlan, LearningRateSchedule>)(plan => new OneCycle(0.1f, plan.TotalSteps)),
         [nameof(TrainerOptions.Loss)] = new SmoothL1(),
         [nameof(TrainerOptions.ValidationFraction)] = 0.25,
         [nameof(TrainerOptions.EarlyStoppingPatience)] = 4,

@@ -45,7 +45,7 @@ public sealed class OnnxTransferEvidenceTests
         Trainer.Fit(scratch, few, null, new TrainerOptions
         {
             Epochs = 30, BatchSize = 50, Seed = 1, Optimizer = ps => new AdamW(ps, learningRate: 3e-3f) { WeightDecay = 0.05f },
-            Schedule = steps => new OneCycle(3e-3f, 30 * steps),
+            Schedule = plan => new OneCycle(3e-3f, plan.TotalSteps),
         });
         double fromScratch = Evaluation.Of(scratch, test, new SoftmaxCrossEntropy()).Accuracy;
         double scratchSeconds = clock.Elapsed.TotalSeconds;

@@ -69,7 +69,7 @@ public sealed class TrainingFingerprintTests
             Epochs = 5, BatchSize = 28, Seed = 11, ValidationFraction = 0.2, ProgressInterval = 3, Progress = reports,
             Augmentation = new AugmentationPipeline(new HorizontalFlip(), new ColorJitter(0.2, 0.2)),
             BatchMixing = new CutMix(alpha: 1), GradientClipNorm = 1f, EarlyStoppingPatience = 3,
-            Schedule = batches => new CosineAnnealing(3e-3f, 5 * batches),
+            Schedule = plan => new CosineAnnealing(3e-3f, plan.TotalSteps),
             Sparsity = batches => new SparsitySchedule(0.5, beginStep: 0, frequency: batches, intervals: 2),
         }, StopReason.Completed),
         // classification: SGD with momentum until early stopping, best weights restored, Mixup, a plateau schedule

@@ -3,19 +3,25 @@ using MLNet.Cnn.Benchmarks.Adapter;
 using MLNet.Cnn.Benchmarks.Augment;
 using MLNet.Cnn.Benchmarks.Conv;
 using MLNet.Cnn.Benchmarks.Deploy;
+using MLNet.Cnn.Benchmarks.Networks;
 
-// dotnet run -c Release --project Benchmarks -- <conv|gemm|adapter|augment|deploy> [name filter] [--calls N] [--threads N]
+// dotnet run -c Release --project Benchmarks -- <conv|gemm|adapter|augment|deploy|networks> [name filter] [--calls N] [--threads N]
 const string Usage = """
-    usage: <conv|gemm|adapter|augment|deploy> [name-filter] [--calls N] [--threads N]
+    usage: <conv|gemm|adapter|augment|deploy|networks> [name-filter] [--calls N] [--threads N]
       conv     Conv2d forward beside ONNX Runtime, and our forward+backward; writes Benchmarks/results/conv.csv
       gemm     our GEMM alone on square and conv-like sizes
       adapter  LeNet-5 on Fashion-MNIST trained by the core loop and by the ML.NET pipeline; writes Benchmarks/results/adapter.csv
       augment  one SmallVgg epoch on Fashion-MNIST without and with augmentation (per-image ops, mixup); writes Benchmarks/results/augment.csv
       deploy   inference of whole networks (batch 1 and 64): core forward, ONNX Runtime float and int8; writes Benchmarks/results/deploy.threadsN.csv
-      name-filter  run only the shapes whose name contains this text
-      --calls N    timed calls per measurement (default 30; warm-up: at least 3 calls and 1.5 s)
-      --threads N  threads for both our kernels and ONNX Runtime (default 2)
+      networks whole networks (LeNet-5 … ResNet-50, EfficientNet-B0): core training and inference images/s beside PyTorch
+               (child process) and ONNX Runtime, peak memory, parameter counts; writes Benchmarks/results/networks.csv
+      name-filter  run only the shapes or networks whose name contains this text
+      --calls N    timed calls (training steps for networks) per measurement (default 30; warm-up: at least 3 calls and 1.5 s)
+      --threads N  threads for our kernels, ONNX Runtime and PyTorch (default 2)
     """;
+
+// The child process `networks` starts to train one network with the core; it speaks a line protocol on stdin/stdout.
+if (args.FirstOrDefault() == TrainingWorker.Command) return TrainingWorker.Serve(args[1..]);
 
 Action<BenchmarkOptions>? run = args.FirstOrDefault() switch
 {
@@ -24,6 +30,7 @@ Action<BenchmarkOptions>? run = args.FirstOrDefault() switch
     "adapter" => AdapterBenchmark.Run,
     "augment" => AugmentBenchmark.Run,
     "deploy" => DeployBenchmark.Run,
+    "networks" => NetworkBenchmark.Run,
     _ => null,
 };
 if (run is null)

@@ -18,6 +18,16 @@ internal sealed class Results(params string[] columns)
     /// <summary>Formats a number for both the table and the CSV: invariant culture, fixed decimals.</summary>
     public static string Number(double value, int decimals = 2) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// The CSV file of a run: "<paramref name="command"/>.csv" for a run over every case (the committed evidence), with the
+    /// name filter (letters, digits, '_' and '-' kept) and <paramref name="suffix"/> inserted when given: "conv.resnet.csv".
+    /// </summary>
+    public static string CsvName(string command, string? filter, string? suffix = null)
+    {
+        string? cleaned = filter is null ? null : string.Concat(filter.Select(c => char.IsLetterOrDigit(c) || c is '_' or '-' ? c : '_'));
+        return string.Join('.', new[] { command, cleaned, suffix, "csv" }.OfType<string>());
+    }
+
     public void Print()
     {
         var widths = columns.Select((c, i) => _rows.Select(r => r[i].Length).Append(c.Length).Max()).ToArray();

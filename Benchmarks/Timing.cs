@@ -38,29 +38,50 @@ internal static class Timing
     }
 
     /// <summary>The median seconds of each action, all timed in alternating blocks as above (a×5, b×5, c×5, a×5, …).</summary>
-    public static double[] MedianSecondsInterleaved(int calls, params Action[] actions)
+    public static double[] MedianSecondsInterleaved(int calls, params Action[] actions) =>
+        MedianSecondsInterleaved(calls, actions.Select(Timed).ToArray());
+
+    /// <summary>
+    /// One side of an interleaved measurement: runs <paramref name="calls"/> calls and returns the wall seconds of each.
+    /// A side in this process is <see cref="Timed"/>(action); a side in a child process (PyTorch, the core's training
+    /// worker) runs the calls there and reports the times it measured itself, so no pipe round trip is counted.
+    /// </summary>
+    public delegate double[] TimedBlock(int calls);
+
+    /// <summary>The side that runs <paramref name="call"/> in this process, timed call by call with a Stopwatch.</summary>
+    public static TimedBlock Timed(Action call) => calls =>
     {
-        foreach (var action in actions) Warm(action);
+        var seconds = new double[calls];
+        for (int i = 0; i < calls; i++) seconds[i] = TimeOne(call);
+        return seconds;
+    };
+
+    /// <summary>The median seconds of each side, warmed up one by one, then timed in alternating blocks as above.</summary>
+    public static double[] MedianSecondsInterleaved(int calls, params TimedBlock[] sides)
+    {
+        foreach (var side in sides) Warm(side);
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        var seconds = actions.Select(_ => new double[calls]).ToArray();
+        var seconds = sides.Select(_ => new double[calls]).ToArray();
         for (int start = 0; start < calls; start += Block)
         {
             int end = Math.Min(calls, start + Block);
-            for (int k = 0; k < actions.Length; k++)
+            for (int k = 0; k < sides.Length; k++)
             {
-                for (int i = start; i < end; i++) seconds[k][i] = TimeOne(actions[k]);
+                sides[k](end - start).CopyTo(seconds[k], start);
                 Thread.Sleep(QuietMilliseconds);
             }
         }
         return seconds.Select(Median).ToArray();
     }
 
-    private static void Warm(Action call)
+    private static void Warm(Action call) => Warm(Timed(call));
+
+    private static void Warm(TimedBlock side)
     {
         long warmupStart = Stopwatch.GetTimestamp();
         for (int i = 0; i < BenchmarkOptions.WarmupCalls || Stopwatch.GetElapsedTime(warmupStart).TotalSeconds < WarmupSeconds; i++)
-            call();
+            side(1);
     }
 
     private static double TimeOne(Action call)

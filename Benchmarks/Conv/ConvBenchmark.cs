@@ -33,7 +33,7 @@ internal static class ConvBenchmark
         Console.WriteLine();
         results.Print();
         // Only a run over every shape replaces the committed evidence; a filtered run gets its own file.
-        string file = options.Filter is null ? "conv.csv" : $"conv.{Sanitize(options.Filter)}.csv";
+        string file = Results.CsvName("conv", options.Filter);
         Console.WriteLine($"\nwritten {results.WriteCsv(file)}");
     }
 
@@ -42,12 +42,12 @@ internal static class ConvBenchmark
         var g = shape.Geometry;
         var random = new Random(42);
         // Weights scaled by 1/√fan-in keep outputs O(1), so the relative check below is meaningful.
-        var input = RandomTensor(random, g.InputShape, 1f);
-        var weight = RandomTensor(random, g.WeightShape, 1f / MathF.Sqrt(g.PatchSize));
-        var bias = RandomTensor(random, g.BiasShape, 0.1f);
+        var input = RandomTensors.Uniform(random, g.InputShape, -1f, 1f);
+        var weight = RandomTensors.Uniform(random, g.WeightShape, -1f / MathF.Sqrt(g.PatchSize), 1f / MathF.Sqrt(g.PatchSize));
+        var bias = RandomTensors.Uniform(random, g.BiasShape, -0.1f, 0.1f);
         var output = new Tensor(g.OutputShape);
         var peerOutput = new Tensor(g.OutputShape);
-        var gradOutput = RandomTensor(random, g.OutputShape, 1f);
+        var gradOutput = RandomTensors.Uniform(random, g.OutputShape, -1f, 1f);
         var gradInput = new Tensor(g.InputShape);
         var gradWeight = new Tensor(g.WeightShape);
         var gradBias = new Tensor(g.BiasShape);
@@ -55,7 +55,7 @@ internal static class ConvBenchmark
         using var peer = new OrtBoundSession(ConvModel(g, weight, bias), input, peerOutput, options.Threads);
         Conv2d.Forward(g, input, weight, bias, output);
         peer.Run();
-        CheckAgainstPeer(shape.Name, output, peerOutput);
+        PeerCheck.Outputs(shape.Name, output, peerOutput, Tolerance);
 
         double flops = g.ForwardFlops;
         var (ours, theirs) = Timing.MedianSecondsInterleaved(() => Conv2d.Forward(g, input, weight, bias, output), peer.Run,
@@ -83,31 +83,4 @@ internal static class ConvBenchmark
         bias.Span.CopyTo(conv.Bias!.Value.Span);
         return OnnxExporter.ToBytes(new CnnModel(conv, new TensorShape(g.InChannels, g.InHeight, g.InWidth), []));
     }
-
-    /// <summary>Throws when any element differs from ORT's by more than 1e-3 relative to max(1, |ORT's|).</summary>
-    private static void CheckAgainstPeer(string name, Tensor ours, Tensor peer)
-    {
-        ReadOnlySpan<float> a = ours.Span, b = peer.Span;
-        double maxAbs = 0, maxRelative = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            double diff = Math.Abs((double)a[i] - b[i]);
-            maxAbs = Math.Max(maxAbs, diff);
-            maxRelative = Math.Max(maxRelative, double.IsNaN(diff) ? double.PositiveInfinity : diff / Math.Max(1.0, Math.Abs(b[i])));
-        }
-        Console.WriteLine($"  check vs ORT: max |ours − ORT| = {maxAbs:0.00e0} (relative {maxRelative:0.00e0})");
-        if (!(maxRelative <= Tolerance))
-            throw new InvalidOperationException(
-                $"{name}: our forward differs from ONNX Runtime's by {maxRelative:E2} relative (max abs {maxAbs:E2}); tolerance {Tolerance:E0}.");
-    }
-
-    private static Tensor RandomTensor(Random random, TensorShape shape, float scale)
-    {
-        var tensor = new Tensor(shape);
-        foreach (ref float v in tensor.Span) v = (float)(random.NextDouble() * 2 - 1) * scale;
-        return tensor;
-    }
-
-    private static string Sanitize(string text) =>
-        string.Concat(text.Select(c => char.IsLetterOrDigit(c) || c is '_' or '-' ? c : '_'));
 }

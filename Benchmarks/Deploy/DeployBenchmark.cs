@@ -31,7 +31,7 @@ internal static class DeployBenchmark
                 Measure(name, build(), image, batch, options, results);
         Console.WriteLine();
         results.Print();
-        string file = options.Filter is null ? $"deploy.threads{options.Threads}.csv" : $"deploy.{options.Filter}.threads{options.Threads}.csv";
+        string file = Results.CsvName("deploy", options.Filter, $"threads{options.Threads}");
         Console.WriteLine($"\nwritten {results.WriteCsv(file)}");
     }
 
@@ -40,10 +40,8 @@ internal static class DeployBenchmark
         Initializer.Initialize(network, seed: 1, WeightInit.HeUniform);
         var model = new CnnModel(network, new TensorShape(image), Enumerable.Range(0, 10).Select(i => $"class{i}").ToArray());
         var random = new Random(3);
-        var input = new Tensor([batch, .. image]);
-        foreach (ref float v in input.Span) v = (float)random.NextDouble();
-        var calibration = new Tensor([64, .. image]);
-        foreach (ref float v in calibration.Span) v = (float)random.NextDouble();
+        var input = RandomTensors.Uniform(random, new TensorShape([batch, .. image]));
+        var calibration = RandomTensors.Uniform(random, new TensorShape([64, .. image]));
 
         var output = network.Forward(input, training: false);
         var floatOutput = new Tensor(output.Shape);

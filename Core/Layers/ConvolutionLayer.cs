@@ -46,6 +46,16 @@ public abstract class ConvolutionLayer<TGeometry> : Layer where TGeometry : clas
         return output;
     }
 
+    /// <summary>The inference forward pass with other weights (e.g. batch norm folded in, see <see cref="ConvBatchNormFolding"/>).</summary>
+    internal Tensor ForwardInference(Tensor input, Tensor weight, Tensor? bias)
+    {
+        var g = Geometry(input.Shape);
+        var output = OutputBuffer(g.OutputShape);
+        KernelForward(g, input, weight, bias, output);
+        _input = null;
+        return output;
+    }
+
     public override Tensor Backward(Tensor gradOutput)
     {
         var input = Saved(_input);

@@ -2,10 +2,16 @@ using MLNet.Cnn.Tensors;
 
 namespace MLNet.Cnn.Layers;
 
-/// <summary>Layers applied one after the other; backward runs them in reverse.</summary>
+/// <summary>
+/// Layers applied one after the other; backward runs them in reverse. At inference a convolution followed by batch
+/// norm runs as one convolution with the normalization folded in (<see cref="ConvBatchNormFolding"/>).
+/// </summary>
 public sealed class Sequential : Layer
 {
     private readonly Layer[] _layers;
+
+    /// <summary>Per position: the folding of the layer there with the next one, when they are a conv → batch-norm pair.</summary>
+    private readonly ConvBatchNormFolding?[] _folded;
 
     public Sequential(string name, params Layer[] layers) : base(name)
     {
@@ -15,6 +21,7 @@ public sealed class Sequential : Layer
         if (duplicate is not null)
             throw new ArgumentException($"Sequential '{name}' has two layers named '{duplicate.Key}'.", nameof(layers));
         _layers = layers;
+        _folded = [.. layers.Select((layer, i) => i + 1 < layers.Length ? ConvBatchNormFolding.For(layer, layers[i + 1]) : null)];
     }
 
     public override IReadOnlyList<Layer> Children => _layers;
@@ -33,7 +40,16 @@ public sealed class Sequential : Layer
 
     public override Tensor Forward(Tensor input, bool training)
     {
-        foreach (var layer in _layers) input = layer.Forward(input, training);
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            if (!training && _folded[i] is { } folded)
+            {
+                input = folded.Forward(input);
+                i++;   // the batch norm after the convolution is folded into it
+            }
+            else
+                input = _layers[i].Forward(input, training);
+        }
         return input;
     }
 

@@ -67,6 +67,28 @@ public static unsafe class BatchNorm2d
         Normalize(layout, input, gamma, beta, runningMean.Pointer, invStd.Pointer, output);
     }
 
+    /// <summary>
+    /// Folds inference-mode batch norm into the convolution before it: with a = γ/√(running var + ε) per output channel m,
+    /// w′[m, ·] = a·w[m, ·] and b′[m] = a·(b[m] − running mean[m]) + β[m], so conv(x; w′, b′) = BN(conv(x; w, b)).
+    /// weight [Cout, K] (any K), bias [Cout] or empty (none: zeros), gamma, beta, runningMean, runningVar [Cout] →
+    /// foldedWeight [Cout, K], foldedBias [Cout]; a folded tensor may be its source (each element is read before it is written).
+    /// </summary>
+    public static void Fold(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
+        ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar, float epsilon, Span<float> foldedWeight, Span<float> foldedBias)
+    {
+        int channels = gamma.Length, perChannel = weight.Length / Math.Max(channels, 1);
+        if (channels == 0 || perChannel * channels != weight.Length || foldedWeight.Length != weight.Length || foldedBias.Length != channels
+            || beta.Length != channels || runningMean.Length != channels || runningVar.Length != channels || (bias.Length != 0 && bias.Length != channels))
+            throw new ArgumentException($"Folding batch norm of {channels} channels into a weight of {weight.Length} values (bias {bias.Length}): " +
+                "the weight must be [channels, K] and every per-channel tensor [channels].");
+        for (int m = 0; m < channels; m++)
+        {
+            double a = gamma[m] / Math.Sqrt(runningVar[m] + (double)epsilon);
+            for (int i = m * perChannel; i < (m + 1) * perChannel; i++) foldedWeight[i] = (float)(a * weight[i]);
+            foldedBias[m] = (float)(a * ((bias.Length == 0 ? 0 : bias[m]) - runningMean[m]) + beta[m]);
+        }
+    }
+
     // input, gradOutput [N, C, H, W]; gamma, saveMean, saveInvStd [C] (from ForwardTraining)
     // → gradInput [N, C, H, W], gradGamma, gradBeta [C] (all overwritten). With x̂ = (x − μ)·invStd:
     //   gradBeta = Σ dy, gradGamma = Σ dy·x̂, gradInput = γ·invStd·(dy − gradBeta/M − x̂·gradGamma/M).

@@ -1,3 +1,4 @@
+using MLNet.Cnn.Kernels;
 using MLNet.Cnn.Onnx.Proto;
 
 namespace MLNet.Cnn.Onnx.Quantization;
@@ -25,13 +26,7 @@ internal static class BatchNormFolding
             var (gamma, beta, mean, variance) = (Floats(bn, 1), Floats(bn, 2), Floats(bn, 3), Floats(bn, 4));
             float epsilon = bn.Attribute.FirstOrDefault(a => a.Name == "epsilon")?.F ?? 1e-5f;
             var bias = conv.Input.Count > 2 && conv.Input[2] != "" ? OnnxTensorData.Floats(initializers[conv.Input[2]]) : new float[gamma.Length];
-            int perChannel = w.Length / gamma.Length;
-            for (int m = 0; m < gamma.Length; m++)
-            {
-                double a = gamma[m] / Math.Sqrt(variance[m] + (double)epsilon);
-                for (int i = m * perChannel; i < (m + 1) * perChannel; i++) w[i] = (float)(a * w[i]);
-                bias[m] = (float)(a * (bias[m] - mean[m]) + beta[m]);
-            }
+            BatchNorm2d.Fold(w, bias, gamma, beta, mean, variance, epsilon, w, bias);
             Replace(graph, initializers, weight, w);
             string biasName = conv.Input.Count > 2 && conv.Input[2] != "" ? conv.Input[2] : $"{conv.Output[0]}.folded_bias";
             if (initializers.TryGetValue(biasName, out var oldBias)) Replace(graph, initializers, oldBias, bias);

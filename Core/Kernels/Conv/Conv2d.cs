@@ -6,15 +6,38 @@ namespace MLNet.Cnn.Kernels;
 /// 2-D convolution (cross-correlation, PyTorch/ONNX semantics; <see cref="Conv2dReference"/> is the
 /// specification). Which kernel runs:
 ///   depthwise (groups = Cin)               → <see cref="DepthwiseConv2d"/>, direct, all three passes;
-///   forward and weight gradient            → <see cref="ImplicitGemmConv"/>, any stride, dilation, groups;
+///   small maps, batch > 1 (<see cref="FoldsBatch"/>) → <see cref="BatchFoldedConv"/>, all three passes: one GEMM
+///                                            per group over a chunk of images side by side;
+///   forward and weight gradient            → <see cref="ImplicitGemmConv"/>, per image, any stride, dilation, groups;
 ///   input gradient, stride 1, Cin/G ≥ 4     → the forward implicit GEMM with the kernel turned by 180°;
-///   input gradient otherwise               → GEMM wᵀ·dy into columns, scattered back by <see cref="Col2Im"/>.
+///   input gradient otherwise               → <see cref="BatchFoldedConv"/>: GEMM wᵀ·dy into columns, scattered back by col2im.
 /// Shapes: x [N, Cin, H, W], w [Cout, Cin/G, kH, kW], b [Cout], y [N, Cout, Hout, Wout].
 /// </summary>
 public static unsafe class Conv2d
 {
     /// <summary>The turned-kernel input gradient needs this many input channels per group to fill a GEMM tile's rows.</summary>
     private const int MinChannelsForTurnedKernel = 4;
+
+    /// <summary>
+    /// The batch is folded into the GEMM when one image's output has fewer positions (Hout·Wout) than this many
+    /// micro-kernel tile widths NR (32 floats on AVX-512, 16 on AVX2, 4 portable). The per-image implicit GEMM
+    /// computes Hout rows of Wq ≥ Wout grid columns rounded up to whole NR-wide tiles, and passes the whole
+    /// weight matrix through the cache once per image: with under four tiles of real outputs (a 7×7 map is
+    /// 49 of 64 computed columns on AVX-512, 2×2 is 4 of 32) the tiles are largely padding and the weight
+    /// traffic is paid for a few columns, while im2col plus one wide GEMM per chunk of images is cheap there.
+    /// Fixed by the shape (never by a timing), so the same inputs take the same path and give the same bits.
+    /// </summary>
+    internal const int FoldBelowTilesPerImage = 4;
+
+    /// <summary>Tests pin the choice (true: every non-depthwise shape folds the batch; false: none does) to run every case through both paths; null: the rule.</summary>
+    internal static bool? FoldBatchOverride { get; set; }
+
+    /// <summary>
+    /// Whether <see cref="Forward"/>, <see cref="BackwardData"/> and <see cref="BackwardWeights"/> run <see cref="BatchFoldedConv"/>:
+    /// batch > 1, not depthwise, and Hout·Wout &lt; <see cref="FoldBelowTilesPerImage"/>·NR.
+    /// </summary>
+    internal static bool FoldsBatch(Conv2dGeometry g) => !g.IsDepthwise && (FoldBatchOverride ??
+        (g.Batch > 1 && g.OutHeight * g.OutWidth < FoldBelowTilesPerImage * Gemm.TileSize(Gemm.DefaultKernel).Nr));
 
     /// <summary>y = conv(x, w) + b. x [N, Cin, H, W], w [Cout, Cin/G, kH, kW], b [Cout] or null → y [N, Cout, Hout, Wout].</summary>
     public static void Forward(Conv2dGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output)
@@ -30,7 +53,10 @@ public static unsafe class Conv2d
             return;
         }
 
-        ImplicitGemmConv.Forward(g, input.Pointer, weight.Pointer, bias is null ? null : bias.Pointer, output.Pointer);
+        if (FoldsBatch(g))
+            BatchFoldedConv.Forward(g, input.Pointer, weight.Pointer, bias is null ? null : bias.Pointer, output.Pointer);
+        else
+            ImplicitGemmConv.Forward(g, input.Pointer, weight.Pointer, bias is null ? null : bias.Pointer, output.Pointer);
     }
 
     /// <summary>dx = convᵀ(dy, w). dy [N, Cout, Hout, Wout], w [Cout, Cin/G, kH, kW] → dx [N, Cin, H, W].</summary>
@@ -46,14 +72,14 @@ public static unsafe class Conv2d
             return;
         }
 
-        if (g.InChannelsPerGroup >= MinChannelsForTurnedKernel && g.StrideOneAdjoint() is { } adjoint)
+        if (!FoldsBatch(g) && g.InChannelsPerGroup >= MinChannelsForTurnedKernel && g.StrideOneAdjoint() is { } adjoint)
         {
             using var turned = ScratchPool.Rent(g.WeightShape.Length);
             TurnKernel(g, weight.Pointer, turned.Pointer);
             ImplicitGemmConv.Forward(adjoint, gradOutput.Pointer, turned.Pointer, null, gradInput.Pointer);
             return;
         }
-        Col2Im.BackwardData(g, gradOutput.Pointer, weight.Pointer, gradInput.Pointer);
+        BatchFoldedConv.BackwardData(g, gradOutput.Pointer, weight.Pointer, gradInput.Pointer);
     }
 
     /// <summary>
@@ -74,7 +100,10 @@ public static unsafe class Conv2d
             return;
         }
 
-        ImplicitGemmConv.BackwardWeights(g, input.Pointer, gradOutput.Pointer, gradWeight.Pointer);
+        if (FoldsBatch(g))
+            BatchFoldedConv.BackwardWeights(g, input.Pointer, gradOutput.Pointer, gradWeight.Pointer);
+        else
+            ImplicitGemmConv.BackwardWeights(g, input.Pointer, gradOutput.Pointer, gradWeight.Pointer);
     }
 
     /// <summary>

@@ -3,26 +3,67 @@ using MLNet.Cnn.Tensors;
 namespace MLNet.Cnn.Kernels;
 
 /// <summary>
-/// How a convolution over a batch is cut into work: images are grouped into chunks whose column matrices
-/// are ~<see cref="TargetColumns"/> wide (small feature maps are batched side by side so the GEMM has a
-/// wide N), chunks are dealt round-robin to <see cref="Slots"/> worker slots. With fewer chunks than
-/// threads (e.g. batch 1) the slots run serially and the GEMM itself is parallel instead.
+/// How a convolution over a batch is cut into work. <see cref="PerImage"/>: one image at a time (the implicit
+/// GEMM). <see cref="For"/> and <see cref="Sequential"/>: chunks of images whose column matrices sit side by side
+/// in one GEMM (<see cref="BatchFoldedConv"/>), as wide as <see cref="ColumnBufferBytes"/> allows. Chunks are either
+/// dealt round-robin to <see cref="Slots"/> worker slots, each running its GEMMs serially, or run one after the
+/// other with the GEMM itself parallel (<see cref="ParallelGemm"/>).
 /// </summary>
 internal readonly record struct ConvWorkPlan(int ImagesPerChunk, int Chunks, int Slots, bool ParallelGemm)
 {
+    /// <summary>Chunks dealt to slots aim at this many columns: wider adds little to a GEMM's speed.</summary>
     private const int TargetColumns = 2048;
 
-    public static ConvWorkPlan For(int batch, int columnsPerImage)
+    /// <summary>
+    /// A chunk gets a thread of its own only when it is at least this many columns wide (8 AVX-512 tiles); a
+    /// narrower one would bring back the nearly empty GEMM that folding the batch is meant to avoid, so the
+    /// batch then stays in few wide chunks and the threads split each GEMM instead.
+    /// </summary>
+    private const int MinColumnsPerSlot = 256;
+
+    /// <summary>
+    /// What the column buffers of one chunk may take (im2col matrix plus the GEMM's other wide operand):
+    /// 4 MiB, about what one core has of L2 + its share of L3 on current x86 parts (Zen 4/5: 1 MiB L2 + 4 MiB
+    /// L3 per core; Sapphire Rapids: 2 MiB L2 + ~2 MiB L3), so a chunk's columns are still cached when its
+    /// result is scattered back; wider chunks only save re-packing the weights once more per chunk.
+    /// Settable so tests can force chunks of one or two images.
+    /// </summary>
+    internal static long ColumnBufferBytes { get; set; } = DefaultColumnBufferBytes;
+
+    internal const long DefaultColumnBufferBytes = 4L << 20;
+
+    /// <summary>Images per chunk whose buffers of bufferRows × (images·columnsPerImage) floats fit <see cref="ColumnBufferBytes"/> (at least 1).</summary>
+    public static int ImagesWithinBudget(int batch, int columnsPerImage, int bufferRows) =>
+        (int)Math.Clamp(ColumnBufferBytes / sizeof(float) / Math.Max(1L, (long)bufferRows * columnsPerImage), 1, batch);
+
+    /// <summary>
+    /// Chunks for forward or input-gradient GEMMs (whose results do not depend on how the batch is cut): one
+    /// or more chunks per thread when each is at least <see cref="MinColumnsPerSlot"/> wide, else
+    /// <see cref="Sequential"/> chunks with a parallel GEMM.
+    /// </summary>
+    public static ConvWorkPlan For(int batch, int columnsPerImage, int bufferRows)
     {
         int threads = CnnParallel.Threads;
         long totalColumns = (long)batch * columnsPerImage;
-        int wanted = (int)Math.Min(batch, Math.Max(threads, (totalColumns + TargetColumns - 1) / TargetColumns));
-        wanted = Math.Min(batch, (wanted + threads - 1) / threads * threads);
-        int perChunk = (batch + wanted - 1) / wanted;
-        int chunks = (batch + perChunk - 1) / perChunk;
-        return chunks >= threads && threads > 1
-            ? new ConvWorkPlan(perChunk, chunks, threads, ParallelGemm: false)
-            : new ConvWorkPlan(perChunk, chunks, 1, ParallelGemm: threads > 1);
+        if (threads > 1 && batch >= threads && totalColumns / threads >= MinColumnsPerSlot)
+        {
+            int wanted = (int)Math.Min(batch, Math.Max(threads, (totalColumns + TargetColumns - 1) / TargetColumns));
+            wanted = Math.Min(batch, (wanted + threads - 1) / threads * threads);
+            int perChunk = Math.Min((batch + wanted - 1) / wanted, ImagesWithinBudget(batch, columnsPerImage, bufferRows));
+            int chunks = (batch + perChunk - 1) / perChunk;
+            if (chunks >= threads) return new ConvWorkPlan(perChunk, chunks, threads, ParallelGemm: false);
+        }
+        return Sequential(batch, columnsPerImage, bufferRows);
+    }
+
+    /// <summary>
+    /// Chunks of <see cref="ImagesWithinBudget"/> images, one after the other, the GEMM parallel: the cut depends
+    /// on the shape alone, never on the thread count, so a sum over the chunks (the weight gradient) has one order.
+    /// </summary>
+    public static ConvWorkPlan Sequential(int batch, int columnsPerImage, int bufferRows)
+    {
+        int perChunk = ImagesWithinBudget(batch, columnsPerImage, bufferRows);
+        return new ConvWorkPlan(perChunk, (batch + perChunk - 1) / perChunk, 1, ParallelGemm: CnnParallel.Threads > 1);
     }
 
     /// <summary>One image per chunk; the GEMM goes parallel when the batch is smaller than the thread count.</summary>
@@ -46,5 +87,12 @@ internal readonly record struct ConvWorkPlan(int ImagesPerChunk, int Chunks, int
                 body(slot, first, Math.Min(plan.ImagesPerChunk, batch - first));
             }
         });
+    }
+
+    /// <summary>body(i) for i &lt; count: over the threads when the chunks run one after the other, else inline (the slots are already parallel).</summary>
+    public void ForImages(int count, Action<int> body)
+    {
+        if (ParallelGemm) CnnParallel.For(count, body);
+        else for (int i = 0; i < count; i++) body(i);
     }
 }

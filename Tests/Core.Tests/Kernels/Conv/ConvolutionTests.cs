@@ -4,7 +4,7 @@ using MLNet.Cnn.Tests.Support;
 
 namespace MLNet.Cnn.Tests.Kernels;
 
-/// <summary>Conv2d (GEMM, 1×1 and depthwise paths) against <see cref="Conv2dReference"/>, and the reference against finite differences.</summary>
+/// <summary>Conv2d (implicit GEMM, batch-folded GEMM, 1×1 and depthwise paths) against <see cref="Conv2dReference"/>, and the reference against finite differences.</summary>
 [TestClass]
 public sealed class ConvolutionTests
 {
@@ -30,6 +30,86 @@ public sealed class ConvolutionTests
         new(3, 9, 10, 11, 12, 3, 3, strideH: 2, strideW: 2, padding: Padding2d.Symmetric(1)),   // strided: col2im input gradient
         new(2, 3, 23, 21, 16, 7, 7, strideH: 2, strideW: 2, padding: Padding2d.Symmetric(3)),  // stem-like, stride phases
     ];
+
+    /// <summary>Late-stage shapes for the batch-folded path: small maps, batches that split into chunks, groups, 1×1.</summary>
+    public static IEnumerable<Conv2dGeometry> SmallMapCases() =>
+    [
+        new(5, 16, 2, 2, 12, 3, 3, padding: Padding2d.Symmetric(1)),                           // ResNet's last stage: 2×2, chunks 2 + 2 + 1
+        new(4, 12, 4, 4, 8, 3, 3, padding: Padding2d.Symmetric(1), groups: 2),                 // grouped
+        new(3, 8, 7, 7, 16, 1, 1),                                                             // 1×1 on 7×7: planes side by side
+        new(3, 10, 7, 7, 6, 1, 1, strideH: 2, strideW: 2),                                     // strided 1×1 (downsampling shortcut)
+        new(3, 6, 5, 6, 4, 3, 3, strideH: 2, strideW: 1, padding: new Padding2d(2, 0, 1, 1), dilationH: 1, dilationW: 2, groups: 2),
+        new(6, 4, 3, 5, 6, 2, 3, padding: new Padding2d(1, 0, 0, 2)),                          // odd kernel, asymmetric padding
+        new(1, 8, 3, 3, 8, 3, 3, padding: Padding2d.Symmetric(1)),                             // batch 1: one chunk, read in place
+        new(4, 3, 17, 16, 5, 3, 3, padding: Padding2d.Symmetric(1)),                           // wide enough for a chunk per thread
+    ];
+
+    [TestMethod]
+    public void EveryPathMatchesReference()
+    {
+        foreach (var g in Cases().Concat(SmallMapCases()))
+            foreach (var (name, fold, imagesPerChunk) in ConvPath.All)
+                using (ConvPath.Pin(g, fold, imagesPerChunk))
+                {
+                    var kernel = ConvolutionKernel.Of(g) with { Name = $"Conv2d ({name})" };
+                    kernel.ForwardMatchesReference(seed: 1);
+                    kernel.BackwardMatchesReference(seed: 4);
+                }
+    }
+
+    [TestMethod]
+    public void BatchFoldedPathGivesTheSameBitsOnOneThreadAndMany()
+    {
+        foreach (var g in SmallMapCases())
+            using (ConvPath.Pin(g, fold: true, imagesPerChunk: 2))
+            {
+                var (x, w, b, dy) = (TestData.Tensor(7, g.InputShape), TestData.Tensor(8, g.WeightShape), TestData.Tensor(9, g.BiasShape),
+                    TestData.Tensor(10, g.OutputShape));
+                float[] Run()
+                {
+                    var (y, dx, dw) = (new Tensor(g.OutputShape), new Tensor(g.InputShape), new Tensor(g.WeightShape));
+                    Conv2d.Forward(g, x, w, b, y);
+                    Conv2d.BackwardData(g, dy, w, dx);
+                    Conv2d.BackwardWeights(g, x, dy, dw, null);
+                    return [.. y.Span, .. dx.Span, .. dw.Span];
+                }
+                float[] parallel = Run();
+                int saved = CnnParallel.MaxDegreeOfParallelism;
+                CnnParallel.MaxDegreeOfParallelism = 1;
+                try { Approx.AssertSameFloats(TestData.ToDouble(parallel), Run(), $"one thread vs many at {g}"); }
+                finally { CnnParallel.MaxDegreeOfParallelism = saved; }
+            }
+    }
+
+    [TestMethod]
+    public void DispatchFoldsTheBatchForSmallMapsOnly()
+    {
+        var native = Gemm.DefaultKernel;
+        try
+        {
+            foreach (var family in Enum.GetValues<GemmKernel>().Where(k => k <= Gemm.NativeKernel))
+            {
+                Gemm.DefaultKernel = family;
+                int nr = Gemm.TileSize(family).Nr;
+                string at = $" with the {family} micro-kernel (NR = {nr})";
+                // ResNet-18's last stage on 64×64 inputs (2×2 maps), batch 32: folded.
+                Assert.IsTrue(Conv2d.FoldsBatch(new Conv2dGeometry(32, 512, 2, 2, 512, 3, 3, padding: Padding2d.Symmetric(1))), "2×2" + at);
+                // The same layer on one image: nothing to fold.
+                Assert.IsFalse(Conv2d.FoldsBatch(new Conv2dGeometry(1, 512, 2, 2, 512, 3, 3, padding: Padding2d.Symmetric(1))), "batch 1" + at);
+                // ResNet's first stage (56×56): per image.
+                Assert.IsFalse(Conv2d.FoldsBatch(new Conv2dGeometry(32, 64, 56, 56, 64, 3, 3, padding: Padding2d.Symmetric(1))), "56×56" + at);
+                // Depthwise stays on its direct kernel, however small the map.
+                Assert.IsFalse(Conv2d.FoldsBatch(new Conv2dGeometry(32, 64, 2, 2, 64, 3, 3, padding: Padding2d.Symmetric(1), groups: 64)), "depthwise" + at);
+                // The threshold itself: fewer than FoldBelowTilesPerImage·NR output positions per image, whatever the kernel or channels.
+                int limit = Conv2d.FoldBelowTilesPerImage * nr;
+                Assert.IsTrue(Conv2d.FoldsBatch(new Conv2dGeometry(2, 4, 1, limit - 1, 4, 1, 1)), $"{limit - 1} outputs" + at);
+                Assert.IsFalse(Conv2d.FoldsBatch(new Conv2dGeometry(2, 4, 1, limit, 4, 1, 1)), $"{limit} outputs" + at);
+                Assert.IsTrue(Conv2d.FoldsBatch(new Conv2dGeometry(2, 4, 1, 2 * limit - 3, 4, 1, 1, strideW: 2)),
+                    "strided: the output size counts, not the input's" + at);
+            }
+        }
+        finally { Gemm.DefaultKernel = native; }
+    }
 
     [TestMethod]
     public void ForwardMatchesReference()

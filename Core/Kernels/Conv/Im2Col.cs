@@ -12,6 +12,9 @@ namespace MLNet.Cnn.Kernels;
 /// </summary>
 internal static unsafe class Im2Col
 {
+    /// <summary>Rows at least this long are copied or added by a vectorized call; shorter ones by a plain loop (same bits).</summary>
+    private const int WideRow = 16;
+
     /// <summary>col [Cg·kH·kW, P] (row stride ld) = im2col of x [Cg, H, W]; a 1×1 stride-1 kernel just copies the planes.</summary>
     public static void Gather(Conv2dGeometry g, float* x, float* col, int ld)
     {
@@ -34,16 +37,17 @@ internal static unsafe class Im2Col
                         int ih = oh * g.StrideH - g.Padding.Top + kh * g.DilationH;
                         if (ih < 0 || ih >= g.InHeight)
                         {
-                            new Span<float>(row, wo).Clear();
+                            for (int ow = 0; ow < wo; ow++) row[ow] = 0f;
                             continue;
                         }
                         float* src = x + ((long)c * g.InHeight + ih) * g.InWidth + colOffset;
-                        new Span<float>(row, lo).Clear();
-                        new Span<float>(row + hi, wo - hi).Clear();
-                        if (g.StrideW == 1)
+                        for (int ow = 0; ow < lo; ow++) row[ow] = 0f;
+                        // Rows of late stages are a few floats: a plain loop, no call per row.
+                        if (g.StrideW == 1 && hi - lo >= WideRow)
                             Unsafe.CopyBlockUnaligned(row + lo, src + lo, (uint)((hi - lo) * sizeof(float)));
                         else
                             for (int ow = lo; ow < hi; ow++) row[ow] = src[ow * g.StrideW];
+                        for (int ow = hi; ow < wo; ow++) row[ow] = 0f;
                     }
                 }
     }
@@ -64,7 +68,7 @@ internal static unsafe class Im2Col
                         int ih = oh * g.StrideH - g.Padding.Top + kh * g.DilationH;
                         if (ih < 0 || ih >= g.InHeight) continue;
                         float* dst = dx + ((long)c * g.InHeight + ih) * g.InWidth + colOffset;
-                        if (g.StrideW == 1)
+                        if (g.StrideW == 1 && hi - lo >= WideRow)
                             VectorMath.Add(row + lo, dst + lo, hi - lo);
                         else
                             for (int ow = lo; ow < hi; ow++) dst[ow * g.StrideW] += row[ow];
@@ -90,9 +94,16 @@ internal static unsafe class Im2Col
         for (int i = 0; i < count; i++)
             for (int r = 0; r < rows; r++)
             {
-                float* d = dst + i * imageStride + (long)r * cols;
-                Unsafe.CopyBlockUnaligned(d, src + (long)r * ld + i * cols, (uint)(cols * sizeof(float)));
-                if (bias != null) VectorMath.Add(bias[r], d, cols);
+                float* d = dst + i * imageStride + (long)r * cols, s = src + (long)r * ld + i * cols;
+                if (cols >= WideRow)
+                {
+                    Unsafe.CopyBlockUnaligned(d, s, (uint)(cols * sizeof(float)));
+                    if (bias != null) VectorMath.Add(bias[r], d, cols);
+                }
+                else if (bias != null)
+                    for (int j = 0; j < cols; j++) d[j] = s[j] + bias[r];
+                else
+                    for (int j = 0; j < cols; j++) d[j] = s[j];
             }
     }
 }

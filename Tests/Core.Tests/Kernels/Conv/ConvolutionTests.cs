@@ -82,30 +82,37 @@ public sealed class ConvolutionTests
     }
 
     [TestMethod]
-    public void DispatchFoldsTheBatchForSmallMapsOnly()
+    public void DispatchFoldsTheBatchWhenTheImageGemmHasFewColumnsForItsRows()
     {
+        static Conv2dGeometry Conv3x3(int batch, int channels, int size, int outChannels = 0, int stride = 1, int groups = 1) =>
+            new(batch, channels, size, size, outChannels == 0 ? channels : outChannels, 3, 3, stride, stride, Padding2d.Symmetric(1), groups: groups);
         var native = Gemm.DefaultKernel;
         try
         {
+            // The same answers with every micro-kernel family: the tile width is not part of the rule.
             foreach (var family in Enum.GetValues<GemmKernel>().Where(k => k <= Gemm.NativeKernel))
             {
                 Gemm.DefaultKernel = family;
-                int nr = Gemm.TileSize(family).Nr;
-                string at = $" with the {family} micro-kernel (NR = {nr})";
-                // ResNet-18's last stage on 64×64 inputs (2×2 maps), batch 32: folded.
-                Assert.IsTrue(Conv2d.FoldsBatch(new Conv2dGeometry(32, 512, 2, 2, 512, 3, 3, padding: Padding2d.Symmetric(1))), "2×2" + at);
-                // The same layer on one image: nothing to fold.
-                Assert.IsFalse(Conv2d.FoldsBatch(new Conv2dGeometry(1, 512, 2, 2, 512, 3, 3, padding: Padding2d.Symmetric(1))), "batch 1" + at);
-                // ResNet's first stage (56×56): per image.
-                Assert.IsFalse(Conv2d.FoldsBatch(new Conv2dGeometry(32, 64, 56, 56, 64, 3, 3, padding: Padding2d.Symmetric(1))), "56×56" + at);
-                // Depthwise stays on its direct kernel, however small the map.
-                Assert.IsFalse(Conv2d.FoldsBatch(new Conv2dGeometry(32, 64, 2, 2, 64, 3, 3, padding: Padding2d.Symmetric(1), groups: 64)), "depthwise" + at);
-                // The threshold itself: fewer than FoldBelowTilesPerImage·NR output positions per image, whatever the kernel or channels.
-                int limit = Conv2d.FoldBelowTilesPerImage * nr;
-                Assert.IsTrue(Conv2d.FoldsBatch(new Conv2dGeometry(2, 4, 1, limit - 1, 4, 1, 1)), $"{limit - 1} outputs" + at);
-                Assert.IsFalse(Conv2d.FoldsBatch(new Conv2dGeometry(2, 4, 1, limit, 4, 1, 1)), $"{limit} outputs" + at);
-                Assert.IsTrue(Conv2d.FoldsBatch(new Conv2dGeometry(2, 4, 1, 2 * limit - 3, 4, 1, 1, strideW: 2)),
-                    "strided: the output size counts, not the input's" + at);
+                string with = $" with the {family} micro-kernel";
+                // Folded: ResNet-18's last stage on 64×64 inputs (2×2·9 = 36 < 512), its stride-2 entry, its 4×4 stage
+                // (144 < 256), ResNet-50's last 3×3 (7×7·9 = 441 < 512) and a 1×1 expansion on 7×7 (49 < 1024).
+                Assert.IsTrue(Conv2d.FoldsBatch(Conv3x3(32, 512, 2)), "ResNet-18 2×2" + with);
+                Assert.IsTrue(Conv2d.FoldsBatch(Conv3x3(32, 256, 4, outChannels: 512, stride: 2)), "ResNet-18 stride 2, 4×4 → 2×2" + with);
+                Assert.IsTrue(Conv2d.FoldsBatch(Conv3x3(32, 256, 4)), "ResNet-18 4×4" + with);
+                Assert.IsTrue(Conv2d.FoldsBatch(Conv3x3(8, 512, 7)), "ResNet-50 7×7 3×3" + with);
+                Assert.IsTrue(Conv2d.FoldsBatch(new Conv2dGeometry(8, 256, 7, 7, 1024, 1, 1)), "1×1 on 7×7" + with);
+                // Per image: one image, large maps, few channels for the map (a small network's 64 channels on 7×7,
+                // 256 on 7×7 with 3×3), channels split into groups, and depthwise (its own direct kernel).
+                Assert.IsFalse(Conv2d.FoldsBatch(Conv3x3(1, 512, 2)), "batch 1" + with);
+                Assert.IsFalse(Conv2d.FoldsBatch(Conv3x3(32, 64, 56)), "56×56" + with);
+                Assert.IsFalse(Conv2d.FoldsBatch(Conv3x3(64, 64, 7)), "64 channels on 7×7" + with);
+                Assert.IsFalse(Conv2d.FoldsBatch(Conv3x3(32, 256, 7)), "256 channels on 7×7" + with);
+                Assert.IsFalse(Conv2d.FoldsBatch(Conv3x3(32, 512, 2, groups: 32)), "16 output channels per group" + with);
+                Assert.IsFalse(Conv2d.FoldsBatch(Conv3x3(32, 64, 2, groups: 64)), "depthwise" + with);
+                // The threshold: Hout·Wout·kH·kW < FoldBatchRatio·Cout/G, here 2×2·9 = 36.
+                int edge = 36 * Conv2d.FoldBatchRatio;
+                Assert.IsFalse(Conv2d.FoldsBatch(Conv3x3(2, 8, 2, outChannels: edge)), $"Cout = {edge}" + with);
+                Assert.IsTrue(Conv2d.FoldsBatch(Conv3x3(2, 8, 2, outChannels: edge + 1)), $"Cout = {edge + 1}" + with);
             }
         }
         finally { Gemm.DefaultKernel = native; }

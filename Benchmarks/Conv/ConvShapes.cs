@@ -32,27 +32,28 @@ internal static class ConvShapes
     ];
 
     /// <summary>
-    /// Small maps for <c>convpaths</c> (batch folded into the GEMM or not): the late stages above, and probes
-    /// around the folding threshold (3×3 and 1×1 on 4×4 to 14×14 maps).
+    /// Small maps for <c>convpaths</c> (batch folded into the GEMM or per image): the late stages above, and probes
+    /// around the rule's threshold (3×3 and 1×1 on 4×4 to 28×28 maps, 64 to 512 channels).
     /// </summary>
     public static readonly ConvShape[] SmallMaps =
     [
-        //  name              N  Cin    H    W  Cout  k  s  p  groups
-        new("resnet18_l4_2x2", 32, 512,   2,   2,  512, 3, 1, 1,   1),
-        new("resnet18_l4_4x4", 32, 512,   4,   4,  512, 3, 1, 1,   1),
-        new("resnet18_l4_down",32, 256,   4,   4,  512, 3, 2, 1,   1),  // stride 2, 4×4 → 2×2
-        new("resnet50_l4_7x7",  8, 512,   7,   7,  512, 3, 1, 1,   1),
-        new("pointwise_7x7",    8, 256,   7,   7, 1024, 1, 1, 0,   1),
-        new("probe_3x3_8x8",   16, 256,   8,   8,  256, 3, 1, 1,   1),
-        new("probe_3x3_10x10", 16, 256,  10,  10,  256, 3, 1, 1,   1),
-        new("probe_3x3_14x14", 16, 256,  14,  14,  256, 3, 1, 1,   1),
-        new("probe_1x1_4x4",   32, 512,   4,   4,  512, 1, 1, 0,   1),
-        new("probe_1x1_14x14", 16, 256,  14,  14,  256, 1, 1, 0,   1),
-        new("probe_1x1_20x20", 16, 128,  20,  20,  256, 1, 1, 0,   1),
-        new("probe_1x1_28x28", 16, 128,  28,  28,  256, 1, 1, 0,   1),
-        new("probe_3x3_7x7_c64",64,  64,   7,   7,   64, 3, 1, 1,   1),  // few channels: a small network's last stage
-        new("probe_3x3_7x7_c256",16, 256,  7,   7,  256, 3, 1, 1,   1),
-        new("probe_3x3_8x8_c512",16, 512,  8,   8,  512, 3, 1, 1,   1),
-        new("probe_1x1_16x16", 16, 256,  16,  16,  256, 1, 1, 0,   1),
+        //  name                  N  Cin    H    W  Cout  k  s  p  groups
+        new("resnet18_l4_2x2",   32, 512,   2,   2,  512, 3, 1, 1,   1),
+        new("resnet18_l4_down",  32, 256,   4,   4,  512, 3, 2, 1,   1),  // stride 2, 4×4 → 2×2
+        new("resnet18_l3_4x4",   32, 256,   4,   4,  256, 3, 1, 1,   1),
+        new("resnet50_l4_7x7",    8, 512,   7,   7,  512, 3, 1, 1,   1),
+        new("pointwise_7x7",      8, 256,   7,   7, 1024, 1, 1, 0,   1),
+        new("3x3_4x4_c512",      32, 512,   4,   4,  512, 3, 1, 1,   1),
+        new("3x3_7x7_c64",       64,  64,   7,   7,   64, 3, 1, 1,   1),  // a small network's last stage
+        new("3x3_7x7_c256",      16, 256,   7,   7,  256, 3, 1, 1,   1),
+        new("3x3_8x8_c256",      16, 256,   8,   8,  256, 3, 1, 1,   1),
+        new("3x3_8x8_c512",      16, 512,   8,   8,  512, 3, 1, 1,   1),
+        new("3x3_10x10_c256",    16, 256,  10,  10,  256, 3, 1, 1,   1),
+        new("3x3_14x14_c256",    16, 256,  14,  14,  256, 3, 1, 1,   1),
+        new("1x1_4x4_c512",      32, 512,   4,   4,  512, 1, 1, 0,   1),
+        new("1x1_14x14_c256",    16, 256,  14,  14,  256, 1, 1, 0,   1),
+        new("1x1_16x16_c256",    16, 256,  16,  16,  256, 1, 1, 0,   1),
+        new("1x1_20x20_c256",    16, 128,  20,  20,  256, 1, 1, 0,   1),
+        new("1x1_28x28_c256",    16, 128,  28,  28,  256, 1, 1, 0,   1),
     ];
 }

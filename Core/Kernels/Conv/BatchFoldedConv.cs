@@ -12,9 +12,9 @@ namespace MLNet.Cnn.Kernels;
 ///   input gradient:   dcols  [Kg, ld] = w_gᵀ [Kg, Mg] · dy_cols [Mg, ld], scattered onto dx by col2im
 ///   weight gradient:  dw_g   [Mg, Kg] = Σ_chunks dy_cols [Mg, ld] · colsᵀ [ld, Kg]
 /// cols is the chunk's im2col (<see cref="Im2Col.Gather"/>; for a 1×1 stride-1 kernel just its planes side by
-/// side), dy_cols the output gradient's planes side by side. A chunk of one image reads x or dy, and writes y or
-/// (1×1) dx, in place. Chunks hold as many images as <see cref="ConvWorkPlan.ColumnBufferBytes"/> allows; the
-/// weights (w_g, w_gᵀ) are packed once per call for all of them.
+/// side), dy_cols the output gradient's planes side by side; each product is one <see cref="Gemm.Multiply"/>.
+/// A chunk of one image reads x or dy, and writes y or (1×1) dx, in place. Chunks hold as many images as
+/// <see cref="ConvWorkPlan.ColumnBufferBytes"/> allows.
 /// Every output element gets the same arithmetic however the batch is cut into chunks and the GEMM into
 /// threads, except the weight gradient's sum over chunks, whose cut depends on the shape alone: all three
 /// passes give the same bits whatever the thread count.
@@ -27,13 +27,9 @@ internal static unsafe class BatchFoldedConv
         int p = g.OutHeight * g.OutWidth, mg = g.OutChannelsPerGroup, kg = g.PatchSize, cg = g.InChannelsPerGroup;
         long inPlane = (long)g.InHeight * g.InWidth, inImage = g.InChannels * inPlane, outImage = (long)g.OutChannels * p;
         var plan = ConvWorkPlan.For(g.Batch, p, kg + mg);
-        // The weights of every group, packed once for all chunks: w_g as the GEMM's A.
-        var kernel = Gemm.DefaultKernel;
-        int packedLength = Gemm.PackedALength(kernel, mg, kg);
-        using var packedWeights = ScratchPool.Rent(g.Groups * packedLength);
-        for (int group = 0; group < g.Groups; group++)
-            Gemm.PackA(mg, kg, Gemm.TileSize(kernel).Mr, weight + (long)group * mg * kg, kg, 1, packedWeights.Pointer + (long)group * packedLength);
-        nint x = (nint)input, w = (nint)packedWeights.Pointer, b = (nint)bias, y = (nint)output;
+        using var taps = ScratchPool.Rent(Im2Col.TapTableLength(g));
+        Im2Col.FillTapTable(g, (int*)taps.Pointer);
+        nint x = (nint)input, w = (nint)weight, b = (nint)bias, y = (nint)output, table = (nint)taps.Pointer;
         plan.Run(g.Batch, (_, first, count) =>
         {
             int ld = count * p;
@@ -49,11 +45,11 @@ internal static unsafe class BatchFoldedConv
                 if (colMatrix != xGroup)
                 {
                     nint xg = (nint)xGroup, cm = (nint)colMatrix;
-                    plan.ForImages(count, i => Im2Col.Gather(g, (float*)xg + i * inImage, (float*)cm + i * p, ld));
+                    plan.ForImages(count, i => Im2Col.Gather(g, (int*)table, (float*)xg + i * inImage, (float*)cm + i * p, ld));
                 }
                 // y_cols [mg, ld] = w_g [mg, kg] · cols [kg, ld]; for one image y_cols is y itself.
                 float* c = direct ? yGroup : product.Pointer;
-                Gemm.MultiplyPackedA(kernel, mg, ld, kg, (float*)w + (long)group * packedLength, colMatrix, ld, 1, c, ld,
+                Gemm.Multiply(mg, ld, kg, (float*)w + (long)group * mg * kg, kg, 1, colMatrix, ld, 1, c, ld,
                     accumulate: false, plan.ParallelGemm);
                 if (direct)
                 {
@@ -72,13 +68,7 @@ internal static unsafe class BatchFoldedConv
         int p = g.OutHeight * g.OutWidth, mg = g.OutChannelsPerGroup, kg = g.PatchSize, cg = g.InChannelsPerGroup;
         long inPlane = (long)g.InHeight * g.InWidth, inImage = g.InChannels * inPlane, outImage = (long)g.OutChannels * p;
         var plan = ConvWorkPlan.For(g.Batch, p, kg + mg);
-        // w_gᵀ of every group, packed once for all chunks as the GEMM's A.
-        var kernel = Gemm.DefaultKernel;
-        int packedLength = Gemm.PackedALength(kernel, kg, mg);
-        using var packedWeights = ScratchPool.Rent(g.Groups * packedLength);
-        for (int group = 0; group < g.Groups; group++)
-            Gemm.PackA(kg, mg, Gemm.TileSize(kernel).Mr, weight + (long)group * mg * kg, 1, kg, packedWeights.Pointer + (long)group * packedLength);
-        nint dy = (nint)gradOutput, w = (nint)packedWeights.Pointer, dx = (nint)gradInput;
+        nint dy = (nint)gradOutput, w = (nint)weight, dx = (nint)gradInput;
         plan.Run(g.Batch, (_, first, count) =>
         {
             int ld = count * p;
@@ -99,7 +89,7 @@ internal static unsafe class BatchFoldedConv
                 }
                 // dcols [kg, ld] = w_gᵀ [kg, mg] · dy_cols [mg, ld]; for 1×1 on one image dcols is dx itself.
                 float* c = g.IsPointwise && direct ? dxGroup : colGrad.Pointer;
-                Gemm.MultiplyPackedA(kernel, kg, ld, mg, (float*)w + (long)group * packedLength, dyCols, ld, 1, c, ld,
+                Gemm.Multiply(kg, ld, mg, (float*)w + (long)group * mg * kg, 1, kg, dyCols, ld, 1, c, ld,
                     accumulate: false, plan.ParallelGemm);
                 if (g.IsPointwise)
                 {
@@ -123,9 +113,11 @@ internal static unsafe class BatchFoldedConv
         var plan = ConvWorkPlan.Sequential(g.Batch, p, kg + mg);
         int maxColumns = plan.ImagesPerChunk * p;
         bool chunked = plan.ImagesPerChunk > 1;
+        using var taps = ScratchPool.Rent(Im2Col.TapTableLength(g));
+        Im2Col.FillTapTable(g, (int*)taps.Pointer);
         using var cols = g.IsPointwise && !chunked ? default : ScratchPool.Rent(kg * maxColumns);
         using var gathered = chunked ? ScratchPool.Rent(mg * maxColumns) : default;
-        nint x = (nint)input, dy = (nint)gradOutput, dw = (nint)gradWeight;
+        nint x = (nint)input, dy = (nint)gradOutput, dw = (nint)gradWeight, table = (nint)taps.Pointer;
         nint colBuffer = g.IsPointwise && !chunked ? 0 : (nint)cols.Pointer, dyBuffer = chunked ? (nint)gathered.Pointer : 0;
         plan.Run(g.Batch, (_, first, count) =>
         {
@@ -139,7 +131,7 @@ internal static unsafe class BatchFoldedConv
                 if (colMatrix != xGroup)
                 {
                     nint xg = (nint)xGroup;
-                    plan.ForImages(count, i => Im2Col.Gather(g, (float*)xg + i * inImage, (float*)colBuffer + i * p, ld));
+                    plan.ForImages(count, i => Im2Col.Gather(g, (int*)table, (float*)xg + i * inImage, (float*)colBuffer + i * p, ld));
                 }
                 float* dyCols = dyGroup;
                 if (!direct)

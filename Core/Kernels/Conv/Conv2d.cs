@@ -21,19 +21,20 @@ public static unsafe class Conv2d
     /// <summary>
     /// The batch is folded into the GEMM (<see cref="BatchFoldedConv"/>) when one image's output positions times
     /// kernel taps, Hout·Wout·kH·kW, are fewer than this many times its output channels per group, Cout/G: when
-    /// the per-image GEMM [Cout/G × Cg·kH·kW]·[Cg·kH·kW × Hout·Wout] has few columns against its rows. Per image,
+    /// the per-image GEMM [Cout/G × Cg·kH·kW]·[Cg·kH·kW × Hout·Wout] has few columns for its rows. Per image,
     /// the implicit GEMM then computes mostly the padding of its NR-wide tiles (a 2×2 output is 4 of 32 computed
-    /// columns on AVX-512, 7×7 is 49 of 64) and passes all the weights (Cout/G rows) through the cache for those
-    /// few columns, and its weight gradient re-reads dW per image; the folded path pays instead for writing and
-    /// packing the im2col matrix, kH·kW floats per output position and input channel, whatever Cout/G is.
-    /// Measured on 2 cores (Zen 5, AVX-512 and AVX2 kernels, forward + both gradients): folding wins 2–8× on
-    /// ResNet-18's 2×2 and 4×4 layers (512 channels), ≈ 1.4× on ResNet-50's 7×7 3×3 layer (441 &lt; 512) and
-    /// on 1×1 layers of 7×7 and 14×14 maps, and loses 15–50 % on 64- and 256-channel 3×3 layers of 7×7 maps
-    /// (441 ≥ 64, 256) and on 8×8 – 14×14 maps with 256 channels. The crossover did not move with the tile width
-    /// NR (16 on AVX2, 32 on AVX-512), so NR is not in the rule. Fixed by the shape (never by a timing at run
-    /// time), so the same inputs always take the same path and give the same bits.
+    /// columns on AVX-512, 7×7 is 49 of 64), handles all the weights (Cout/G rows) for those few columns, and its
+    /// weight gradient re-reads dW per image; the folded path pays instead for writing and packing the im2col
+    /// matrix, kH·kW floats per output position and input channel, whatever Cout/G is.
+    /// Measured on 2 cores (Zen 5, AVX-512 kernel; forward + both gradients, see <c>Benchmarks -- convpaths</c>):
+    /// folding is 2–7× faster on ResNet-18's 2×2 and 4×4 layers (36, 144 ≪ 512), 2× on ResNet-50's last 3×3
+    /// (441 vs 512) and 2–2.5× on 1×1 layers of 4×4 and 7×7 maps; ±10 % around the threshold (8×8 with 256 or
+    /// 512 channels, 3×3 on 7×7 with 256, 1×1 on 14×14–20×20 with 256); 1.5–2× slower on 64 channels on 7×7
+    /// (441 vs 64) and on 10×10 – 14×14 maps with 256. The AVX2 kernel (NR = 16) put the crossover at about the
+    /// same place, so NR is not part of the rule. Fixed by the shape, never by a timing at run time: the same
+    /// inputs always take the same path and give the same bits.
     /// </summary>
-    internal const int FoldBatchRatio = 1;
+    internal const double FoldBatchRatio = 1.5;
 
     /// <summary>Tests pin the choice (true: every non-depthwise shape folds the batch; false: none does) to run every case through both paths; null: the rule.</summary>
     internal static bool? FoldBatchOverride { get; set; }
@@ -43,7 +44,7 @@ public static unsafe class Conv2d
     /// not depthwise, batch > 1 and Hout·Wout·kH·kW &lt; <see cref="FoldBatchRatio"/>·Cout/G.
     /// </summary>
     internal static bool FoldsBatch(Conv2dGeometry g) => !g.IsDepthwise && (FoldBatchOverride ??
-        (g.Batch > 1 && (long)g.OutHeight * g.OutWidth * g.KernelHeight * g.KernelWidth < (long)FoldBatchRatio * g.OutChannelsPerGroup));
+        (g.Batch > 1 && (double)g.OutHeight * g.OutWidth * g.KernelHeight * g.KernelWidth < FoldBatchRatio * g.OutChannelsPerGroup));
 
     /// <summary>y = conv(x, w) + b. x [N, Cin, H, W], w [Cout, Cin/G, kH, kW], b [Cout] or null → y [N, Cout, Hout, Wout].</summary>
     public static void Forward(Conv2dGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output)

@@ -15,10 +15,32 @@ internal static unsafe class Im2Col
     /// <summary>Rows at least this long are copied or added by a vectorized call; shorter ones by a plain loop (same bits).</summary>
     private const int WideRow = 16;
 
-    /// <summary>col [Cg·kH·kW, P] (row stride ld) = im2col of x [Cg, H, W]; a 1×1 stride-1 kernel just copies the planes.</summary>
-    public static void Gather(Conv2dGeometry g, float* x, float* col, int ld)
+    /// <summary>Ints of <see cref="FillTapTable"/>'s table: kH·kW·P (at least 1).</summary>
+    public static int TapTableLength(Conv2dGeometry g) => Math.Max(1, g.KernelHeight * g.KernelWidth * g.OutHeight * g.OutWidth);
+
+    /// <summary>
+    /// table[t·P + j] for tap t = kh·kW + kw and output j = oh·Wout + ow: where that column entry reads within an
+    /// input plane, ih·W + iw, or −1 in the padding. The same for every channel and image, so it is built once per call.
+    /// </summary>
+    public static void FillTapTable(Conv2dGeometry g, int* table)
     {
-        int wo = g.OutWidth, inPlane = g.InHeight * g.InWidth;
+        for (int kh = 0; kh < g.KernelHeight; kh++)
+            for (int kw = 0; kw < g.KernelWidth; kw++)
+                for (int oh = 0; oh < g.OutHeight; oh++)
+                    for (int ow = 0; ow < g.OutWidth; ow++)
+                    {
+                        int ih = oh * g.StrideH - g.Padding.Top + kh * g.DilationH, iw = ow * g.StrideW - g.Padding.Left + kw * g.DilationW;
+                        *table++ = ih >= 0 && ih < g.InHeight && iw >= 0 && iw < g.InWidth ? ih * g.InWidth + iw : -1;
+                    }
+    }
+
+    /// <summary>
+    /// col [Cg·kH·kW, P] (row stride ld) = im2col of x [Cg, H, W], read through <see cref="FillTapTable"/>'s table
+    /// (one tight loop per row however small the map); a 1×1 stride-1 kernel just copies the planes.
+    /// </summary>
+    public static void Gather(Conv2dGeometry g, int* table, float* x, float* col, int ld)
+    {
+        int p = g.OutHeight * g.OutWidth, taps = g.KernelHeight * g.KernelWidth, inPlane = g.InHeight * g.InWidth;
         if (g.IsPointwise)
         {
             for (int c = 0; c < g.InChannelsPerGroup; c++)
@@ -26,30 +48,19 @@ internal static unsafe class Im2Col
             return;
         }
         for (int c = 0; c < g.InChannelsPerGroup; c++)
-            for (int kh = 0; kh < g.KernelHeight; kh++)
-                for (int kw = 0; kw < g.KernelWidth; kw++)
+        {
+            float* plane = x + (long)c * inPlane;
+            for (int t = 0; t < taps; t++)
+            {
+                float* row = col + ((long)c * taps + t) * ld;
+                int* source = table + t * p;
+                for (int j = 0; j < p; j++)
                 {
-                    float* row = col + (long)((c * g.KernelHeight + kh) * g.KernelWidth + kw) * ld;
-                    int colOffset = kw * g.DilationW - g.Padding.Left;
-                    var (lo, hi) = ConvTaps.ValidOutputs(colOffset, g.StrideW, g.InWidth, wo);
-                    for (int oh = 0; oh < g.OutHeight; oh++, row += wo)
-                    {
-                        int ih = oh * g.StrideH - g.Padding.Top + kh * g.DilationH;
-                        if (ih < 0 || ih >= g.InHeight)
-                        {
-                            for (int ow = 0; ow < wo; ow++) row[ow] = 0f;
-                            continue;
-                        }
-                        float* src = x + ((long)c * g.InHeight + ih) * g.InWidth + colOffset;
-                        for (int ow = 0; ow < lo; ow++) row[ow] = 0f;
-                        // Rows of late stages are a few floats: a plain loop, no call per row.
-                        if (g.StrideW == 1 && hi - lo >= WideRow)
-                            Unsafe.CopyBlockUnaligned(row + lo, src + lo, (uint)((hi - lo) * sizeof(float)));
-                        else
-                            for (int ow = lo; ow < hi; ow++) row[ow] = src[ow * g.StrideW];
-                        for (int ow = hi; ow < wo; ow++) row[ow] = 0f;
-                    }
+                    int at = source[j];
+                    row[j] = at >= 0 ? plane[at] : 0f;
                 }
+            }
+        }
     }
 
     /// <summary>dx [Cg, H, W] += col2im of col [Cg·kH·kW, P] (row stride ld): the adjoint of <see cref="Gather"/>.</summary>

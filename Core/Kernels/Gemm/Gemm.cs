@@ -39,26 +39,7 @@ internal static unsafe class Gemm
     public static void Multiply(GemmKernel kernel, int m, int n, int k,
         float* a, int aRowStride, int aColStride,
         float* b, int bRowStride, int bColStride,
-        float* c, int ldc, bool accumulate, bool parallel = true) =>
-        Multiply(kernel, m, n, k, a, aRowStride, aColStride, packedA: null, b, bRowStride, bColStride, c, ldc, accumulate, parallel);
-
-    /// <summary>
-    /// C (=|+=) A·B with A packed beforehand over the whole K by <see cref="PackA"/> (for <paramref name="kernel"/>'s
-    /// MR: panels [⌈m/MR⌉][k][MR]): for several products with one A, such as a convolution's weights against
-    /// chunks of a batch, which then pack it once instead of once per product and thread.
-    /// </summary>
-    public static void MultiplyPackedA(GemmKernel kernel, int m, int n, int k, float* packedA,
-        float* b, int bRowStride, int bColStride,
-        float* c, int ldc, bool accumulate, bool parallel = true) =>
-        Multiply(kernel, m, n, k, null, 0, 0, packedA, b, bRowStride, bColStride, c, ldc, accumulate, parallel);
-
-    /// <summary>Floats that <see cref="PackA"/> writes for an m × k matrix: ⌈m/MR⌉ panels of k·MR.</summary>
-    public static int PackedALength(GemmKernel kernel, int m, int k) => RoundUp(m, TileSize(kernel).Mr) * k;
-
-    private static void Multiply(GemmKernel kernel, int m, int n, int k,
-        float* a, int aRowStride, int aColStride, float* packedA,
-        float* b, int bRowStride, int bColStride,
-        float* c, int ldc, bool accumulate, bool parallel)
+        float* c, int ldc, bool accumulate, bool parallel = true)
     {
         if (m <= 0 || n <= 0) return;
         if (k <= 0)
@@ -80,28 +61,27 @@ internal static unsafe class Gemm
             int slices = Math.Min(threads, units);
             if (slices > 1)
             {
-                nint pa = (nint)a, ppa = (nint)packedA, pb = (nint)b, pc = (nint)c;
+                nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
                 CnnParallel.For(slices, s =>
                 {
                     int start = (int)((long)units * s / slices), end = (int)((long)units * (s + 1) / slices);
                     if (splitColumns)
                     {
                         int j0 = start * nr, j1 = Math.Min(end * nr, n);
-                        MultiplySerial(kernel, m, j1 - j0, k, (float*)pa, aRowStride, aColStride, (float*)ppa,
+                        MultiplySerial(kernel, m, j1 - j0, k, (float*)pa, aRowStride, aColStride,
                             (float*)pb + (long)j0 * bColStride, bRowStride, bColStride, (float*)pc + j0, ldc, accumulate);
                     }
                     else
                     {
                         int i0 = start * mr, i1 = Math.Min(end * mr, m);
                         MultiplySerial(kernel, i1 - i0, n, k, (float*)pa + (long)i0 * aRowStride, aRowStride, aColStride,
-                            ppa == 0 ? null : (float*)ppa + (long)i0 * k,
                             (float*)pb, bRowStride, bColStride, (float*)pc + (long)i0 * ldc, ldc, accumulate);
                     }
                 });
                 return;
             }
         }
-        MultiplySerial(kernel, m, n, k, a, aRowStride, aColStride, packedA, b, bRowStride, bColStride, c, ldc, accumulate);
+        MultiplySerial(kernel, m, n, k, a, aRowStride, aColStride, b, bRowStride, bColStride, c, ldc, accumulate);
     }
 
     internal static (int Mr, int Nr) TileSize(GemmKernel kernel) => kernel switch
@@ -111,9 +91,8 @@ internal static unsafe class Gemm
         _ => (4, 4),
     };
 
-    /// <summary>The blocked product on one thread; A is packed here block by block unless <paramref name="packedA"/> holds it whole.</summary>
     private static void MultiplySerial(GemmKernel kernel, int m, int n, int k,
-        float* a, int aRowStride, int aColStride, float* packedA,
+        float* a, int aRowStride, int aColStride,
         float* b, int bRowStride, int bColStride,
         float* c, int ldc, bool accumulate)
     {
@@ -122,7 +101,7 @@ internal static unsafe class Gemm
         int mcBlock = MC / mr * mr;
         int kcMax = Math.Min(k, KC), ncMax = Math.Min(RoundUp(n, nr), NC), mcMax = Math.Min(RoundUp(m, mr), mcBlock);
         using var packedB = ScratchPool.Rent(kcMax * ncMax);
-        using var packedBlock = packedA == null ? ScratchPool.Rent(kcMax * mcMax) : default;
+        using var packedA = ScratchPool.Rent(kcMax * mcMax);
         float* tile = stackalloc float[TileScratchLength];
 
         for (int j0 = 0; j0 < n; j0 += NC)
@@ -136,15 +115,8 @@ internal static unsafe class Gemm
                 for (int i0 = 0; i0 < m; i0 += mcBlock)
                 {
                     int mc = Math.Min(mcBlock, m - i0);
-                    // Panel i of the block: kc·MR floats, the next one kc·MR (packed here) or k·MR (packed whole) further.
-                    float* aBlock = packedA + (long)i0 * k + (long)p0 * mr;
-                    long panelStride = k;
-                    if (packedA == null)
-                    {
-                        aBlock = packedBlock.Pointer;
-                        panelStride = kc;
-                        PackA(mc, kc, mr, a + (long)i0 * aRowStride + (long)p0 * aColStride, aRowStride, aColStride, aBlock);
-                    }
+                    PackA(mc, kc, mr, a + (long)i0 * aRowStride + (long)p0 * aColStride, aRowStride, aColStride,
+                        packedA.Pointer);
                     for (int j = 0; j < nc; j += nr)
                     {
                         int nrValid = Math.Min(nr, nc - j);
@@ -152,7 +124,7 @@ internal static unsafe class Gemm
                         for (int i = 0; i < mc; i += mr)
                         {
                             int mrValid = Math.Min(mr, mc - i);
-                            float* aPanel = aBlock + i * panelStride;
+                            float* aPanel = packedA.Pointer + (long)i * kc;
                             Tile(kernel, kc, aPanel, new PackedRows(bPanel, nr), c + (long)(i0 + i) * ldc + j0 + j, ldc,
                                 mrValid, nrValid, addToC, tile);
                         }

@@ -94,11 +94,13 @@ public sealed class ConvolutionTests
             {
                 Gemm.DefaultKernel = family;
                 string with = $" with the {family} micro-kernel";
-                // Folded: ResNet-18's last stage on 64×64 inputs (2×2·9 = 36 < 512), its stride-2 entry, its 4×4 stage
-                // (144 < 256), ResNet-50's last 3×3 (7×7·9 = 441 < 512) and a 1×1 expansion on 7×7 (49 < 1024).
+                // Folded: ResNet-18's last stage on 64×64 inputs (2×2·9 = 36 against 512 channels), its stride-2 entry, its
+                // 4×4 stage (144 vs 256), the last stage on 128×128 inputs (576 vs 512), ResNet-50's last 3×3 (7×7·9 = 441
+                // vs 512) and a 1×1 expansion on 7×7 (49 vs 1024).
                 Assert.IsTrue(Conv2d.FoldsBatch(Conv3x3(32, 512, 2)), "ResNet-18 2×2" + with);
                 Assert.IsTrue(Conv2d.FoldsBatch(Conv3x3(32, 256, 4, outChannels: 512, stride: 2)), "ResNet-18 stride 2, 4×4 → 2×2" + with);
                 Assert.IsTrue(Conv2d.FoldsBatch(Conv3x3(32, 256, 4)), "ResNet-18 4×4" + with);
+                Assert.IsTrue(Conv2d.FoldsBatch(Conv3x3(32, 512, 8)), "ResNet-18 8×8, 512 channels" + with);
                 Assert.IsTrue(Conv2d.FoldsBatch(Conv3x3(8, 512, 7)), "ResNet-50 7×7 3×3" + with);
                 Assert.IsTrue(Conv2d.FoldsBatch(new Conv2dGeometry(8, 256, 7, 7, 1024, 1, 1)), "1×1 on 7×7" + with);
                 // Per image: one image, large maps, few channels for the map (a small network's 64 channels on 7×7,
@@ -110,7 +112,7 @@ public sealed class ConvolutionTests
                 Assert.IsFalse(Conv2d.FoldsBatch(Conv3x3(32, 512, 2, groups: 32)), "16 output channels per group" + with);
                 Assert.IsFalse(Conv2d.FoldsBatch(Conv3x3(32, 64, 2, groups: 64)), "depthwise" + with);
                 // The threshold: Hout·Wout·kH·kW < FoldBatchRatio·Cout/G, here 2×2·9 = 36.
-                int edge = 36 * Conv2d.FoldBatchRatio;
+                int edge = (int)Math.Floor(36 / Conv2d.FoldBatchRatio);
                 Assert.IsFalse(Conv2d.FoldsBatch(Conv3x3(2, 8, 2, outChannels: edge)), $"Cout = {edge}" + with);
                 Assert.IsTrue(Conv2d.FoldsBatch(Conv3x3(2, 8, 2, outChannels: edge + 1)), $"Cout = {edge + 1}" + with);
             }

@@ -26,13 +26,14 @@ public static unsafe class Conv2d
     /// columns on AVX-512, 7×7 is 49 of 64), handles all the weights (Cout/G rows) for those few columns, and its
     /// weight gradient re-reads dW per image; the folded path pays instead for writing and packing the im2col
     /// matrix, kH·kW floats per output position and input channel, whatever Cout/G is.
-    /// Measured on 2 cores (Zen 5, AVX-512 kernel; forward + both gradients, see <c>Benchmarks -- convpaths</c>):
-    /// folding is 2–7× faster on ResNet-18's 2×2 and 4×4 layers (36, 144 ≪ 512), 2× on ResNet-50's last 3×3
-    /// (441 vs 512) and 2–2.5× on 1×1 layers of 4×4 and 7×7 maps; ±10 % around the threshold (8×8 with 256 or
-    /// 512 channels, 3×3 on 7×7 with 256, 1×1 on 14×14–20×20 with 256); 1.5–2× slower on 64 channels on 7×7
-    /// (441 vs 64) and on 10×10 – 14×14 maps with 256. The AVX2 kernel (NR = 16) put the crossover at about the
-    /// same place, so NR is not part of the rule. Fixed by the shape, never by a timing at run time: the same
-    /// inputs always take the same path and give the same bits.
+    /// Measured per pass on 2 busy cores (AVX-512 kernel, <c>Benchmarks -- convpaths</c>, docs/performance.md):
+    /// folding is 4–12× faster on ResNet-18's last stage (2×2, 512 channels: 36 vs 512), 1.1–3.8× on 4×4 maps with
+    /// 256 and 512 channels, 1.2–3.7× on ResNet-50's last 3×3 (7×7: 441 vs 512) and 1.5–3.4× on 1×1 layers of
+    /// 4×4 and 7×7 maps; near the threshold (8×8 with 256 or 512 channels, 7×7 with 256, 1×1 on 14×14–28×28) the
+    /// passes split both ways by up to ±40 %; 64 channels on 7×7 (441 vs 64) and 256 on 10×10–14×14 maps are
+    /// slower folded, by up to 2.3×. The AVX2 kernel (NR = 16) put the crossover at about the same place, so the tile
+    /// width is not part of the rule. Fixed by the shape, never by a timing at run time: the same inputs always
+    /// take the same path and give the same bits.
     /// </summary>
     internal const double FoldBatchRatio = 1.5;
 

@@ -31,9 +31,9 @@ public static unsafe class Conv2d
     /// 256 and 512 channels, 1.2–3.7× on ResNet-50's last 3×3 (7×7: 441 vs 512) and 1.5–3.4× on 1×1 layers of
     /// 4×4 and 7×7 maps; near the threshold (8×8 with 256 or 512 channels, 7×7 with 256, 1×1 on 14×14–28×28) the
     /// passes split both ways by up to ±40 %; 64 channels on 7×7 (441 vs 64) and 256 on 10×10–14×14 maps are
-    /// slower folded, by up to 2.3×. The AVX2 kernel (NR = 16) put the crossover at about the same place, so the tile
-    /// width is not part of the rule. Fixed by the shape, never by a timing at run time: the same inputs always
-    /// take the same path and give the same bits.
+    /// slower folded, by up to 2.3×. The AVX2 kernel (NR = 16) put the crossover at about the same place, so the
+    /// tile width is not part of the rule. Fixed by the shape, never by a timing at run time: the same inputs
+    /// always take the same path and give the same bits.
     /// </summary>
     internal const double FoldBatchRatio = 1.5;
 

@@ -15,17 +15,17 @@ internal readonly record struct ConvWorkPlan(int ImagesPerChunk, int Chunks, int
     private const int TargetColumns = 2048;
 
     /// <summary>
-    /// A chunk gets a thread of its own only when it is at least this many columns wide: each slot streams all
-    /// the packed weights through its core for each of its chunks, where threads splitting one GEMM share that
-    /// traffic; for narrow chunks (small maps with hundreds of channels) it would outweigh the multiply-adds.
+    /// A chunk gets a thread of its own only when it is at least this many columns wide: each slot's GEMM packs
+    /// all the weights again for each of its chunks, where threads splitting one GEMM pack a share each; for
+    /// narrow chunks (small maps with hundreds of channels) that packing would outweigh the multiply-adds.
     /// </summary>
     private const int MinColumnsPerSlot = 1024;
 
     /// <summary>
     /// What the column buffers of one chunk may take (the im2col matrix and the GEMM's other wide operand),
-    /// 8 MiB: each chunk streams the packed weights (9.4 MB for a 512-channel 3×3 layer) through the cache once
-    /// more, and on those layers 2–4 MiB chunks were 10–20 % slower than 8 MiB ones, 16–64 MiB no faster.
-    /// Settable so tests can force chunks of one or two images.
+    /// 8 MiB: the GEMM of each chunk packs the weights (9.4 MB for a 512-channel 3×3 layer) once more, so the
+    /// budget trades memory for packing. On those layers 2–4 MiB chunks were 10–30 % slower than 8 MiB ones,
+    /// 16–64 MiB 0–20 % faster. Settable so tests can force chunks of one or two images.
     /// </summary>
     internal static long ColumnBufferBytes { get; set; } = DefaultColumnBufferBytes;
 
@@ -57,8 +57,9 @@ internal readonly record struct ConvWorkPlan(int ImagesPerChunk, int Chunks, int
     }
 
     /// <summary>
-    /// As few chunks as <see cref="ImagesWithinBudget"/> allows, of equal size but the last, one after the other, the GEMM parallel: the cut depends
-    /// on the shape alone, never on the thread count, so a sum over the chunks (the weight gradient) has one order.
+    /// As few chunks as <see cref="ImagesWithinBudget"/> allows, of equal size but the last, one after the other,
+    /// the GEMM parallel: the cut depends on the shape alone, never on the thread count, so a sum over the chunks
+    /// (the weight gradient) has one order.
     /// </summary>
     public static ConvWorkPlan Sequential(int batch, int columnsPerImage, int bufferRows)
     {

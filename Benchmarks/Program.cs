@@ -5,10 +5,11 @@ using MLNet.Cnn.Benchmarks.Conv;
 using MLNet.Cnn.Benchmarks.Deploy;
 using MLNet.Cnn.Benchmarks.Networks;
 
-// dotnet run -c Release --project Benchmarks -- <conv|gemm|adapter|augment|deploy|networks> [name filter] [--calls N] [--threads N]
+// dotnet run -c Release --project Benchmarks -- <conv|convpaths|gemm|adapter|augment|deploy|networks> [name filter] [--calls N] [--threads N]
 const string Usage = """
-    usage: <conv|gemm|adapter|augment|deploy|networks> [name-filter] [--calls N] [--threads N]
+    usage: <conv|convpaths|gemm|adapter|augment|deploy|networks> [name-filter] [--calls N] [--threads N]
       conv     Conv2d forward beside ONNX Runtime, and our forward+backward; writes Benchmarks/results/conv.csv
+      convpaths  Conv2d's three passes on small maps, batch folded into the GEMM vs per image; writes Benchmarks/results/convpaths.csv
       gemm     our GEMM alone on square and conv-like sizes
       adapter  LeNet-5 on Fashion-MNIST trained by the core loop and by the ML.NET pipeline; writes Benchmarks/results/adapter.csv
       augment  one SmallVgg epoch on Fashion-MNIST without and with augmentation (per-image ops, mixup); writes Benchmarks/results/augment.csv
@@ -26,6 +27,7 @@ if (args.FirstOrDefault() == TrainingWorker.Command) return TrainingWorker.Serve
 Action<BenchmarkOptions>? run = args.FirstOrDefault() switch
 {
     "conv" => ConvBenchmark.Run,
+    "convpaths" => ConvPathBenchmark.Run,
     "gemm" => GemmBenchmark.Run,
     "adapter" => AdapterBenchmark.Run,
     "augment" => AugmentBenchmark.Run,

@@ -15,7 +15,7 @@ internal sealed record ConvShape(string Name, int Batch, int InChannels, int Hei
 
 internal static class ConvShapes
 {
-    /// <summary>LeNet-5, ResNet-50 stages and stem, and the 1×1 / depthwise layers of mobile networks.</summary>
+    /// <summary>LeNet-5, ResNet-50 stages and stem, the 1×1 / depthwise layers of mobile networks, and late stages on small maps.</summary>
     public static readonly ConvShape[] All =
     [
         //  name              N  Cin    H    W  Cout  k  s  p  groups
@@ -26,5 +26,34 @@ internal static class ConvShapes
         new("resnet_stem",    8,   3, 224, 224,   64, 7, 2, 3,   1),
         new("pointwise_1x1", 16, 128,  28,  28,  256, 1, 1, 0,   1),
         new("depthwise_3x3", 16, 128,  56,  56,  128, 3, 1, 1, 128),
+        new("resnet18_l4_2x2", 32, 512,   2,   2,  512, 3, 1, 1,   1),  // ResNet-18 on 64×64 inputs, last stage
+        new("resnet50_l4_7x7",  8, 512,   7,   7,  512, 3, 1, 1,   1),  // ResNet-50 on 224×224, last stage
+        new("pointwise_7x7",    8, 256,   7,   7, 1024, 1, 1, 0,   1),  // 1×1 expansion on a 7×7 map
+    ];
+
+    /// <summary>
+    /// Small maps for <c>convpaths</c> (batch folded into the GEMM or per image): the late stages above, and probes
+    /// around the rule's threshold (3×3 and 1×1 on 4×4 to 28×28 maps, 64 to 512 channels).
+    /// </summary>
+    public static readonly ConvShape[] SmallMaps =
+    [
+        //  name                  N  Cin    H    W  Cout  k  s  p  groups
+        new("resnet18_l4_2x2",   32, 512,   2,   2,  512, 3, 1, 1,   1),
+        new("resnet18_l4_down",  32, 256,   4,   4,  512, 3, 2, 1,   1),  // stride 2, 4×4 → 2×2
+        new("resnet18_l3_4x4",   32, 256,   4,   4,  256, 3, 1, 1,   1),
+        new("resnet50_l4_7x7",    8, 512,   7,   7,  512, 3, 1, 1,   1),
+        new("pointwise_7x7",      8, 256,   7,   7, 1024, 1, 1, 0,   1),
+        new("3x3_4x4_c512",      32, 512,   4,   4,  512, 3, 1, 1,   1),
+        new("3x3_7x7_c64",       64,  64,   7,   7,   64, 3, 1, 1,   1),  // a small network's last stage
+        new("3x3_7x7_c256",      16, 256,   7,   7,  256, 3, 1, 1,   1),
+        new("3x3_8x8_c256",      16, 256,   8,   8,  256, 3, 1, 1,   1),
+        new("3x3_8x8_c512",      16, 512,   8,   8,  512, 3, 1, 1,   1),
+        new("3x3_10x10_c256",    16, 256,  10,  10,  256, 3, 1, 1,   1),
+        new("3x3_14x14_c256",    16, 256,  14,  14,  256, 3, 1, 1,   1),
+        new("1x1_4x4_c512",      32, 512,   4,   4,  512, 1, 1, 0,   1),
+        new("1x1_14x14_c256",    16, 256,  14,  14,  256, 1, 1, 0,   1),
+        new("1x1_16x16_c256",    16, 256,  16,  16,  256, 1, 1, 0,   1),
+        new("1x1_20x20_c256",    16, 128,  20,  20,  256, 1, 1, 0,   1),
+        new("1x1_28x28_c256",    16, 128,  28,  28,  256, 1, 1, 0,   1),
     ];
 }

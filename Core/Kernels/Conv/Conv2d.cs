@@ -6,15 +6,46 @@ namespace MLNet.Cnn.Kernels;
 /// 2-D convolution (cross-correlation, PyTorch/ONNX semantics; <see cref="Conv2dReference"/> is the
 /// specification). Which kernel runs:
 ///   depthwise (groups = Cin)               → <see cref="DepthwiseConv2d"/>, direct, all three passes;
-///   forward and weight gradient            → <see cref="ImplicitGemmConv"/>, any stride, dilation, groups;
+///   small maps, many channels, batch > 1 (<see cref="FoldsBatch"/>) → <see cref="BatchFoldedConv"/>, all three
+///                                            passes: one GEMM per group over a chunk of images side by side;
+///   forward and weight gradient            → <see cref="ImplicitGemmConv"/>, per image, any stride, dilation, groups;
 ///   input gradient, stride 1, Cin/G ≥ 4     → the forward implicit GEMM with the kernel turned by 180°;
-///   input gradient otherwise               → GEMM wᵀ·dy into columns, scattered back by <see cref="Col2Im"/>.
+///   input gradient otherwise               → <see cref="BatchFoldedConv"/>: GEMM wᵀ·dy into columns, scattered back by col2im.
 /// Shapes: x [N, Cin, H, W], w [Cout, Cin/G, kH, kW], b [Cout], y [N, Cout, Hout, Wout].
 /// </summary>
 public static unsafe class Conv2d
 {
     /// <summary>The turned-kernel input gradient needs this many input channels per group to fill a GEMM tile's rows.</summary>
     private const int MinChannelsForTurnedKernel = 4;
+
+    /// <summary>
+    /// The batch is folded into the GEMM (<see cref="BatchFoldedConv"/>) when one image's output positions times
+    /// kernel taps, Hout·Wout·kH·kW, are fewer than this many times its output channels per group, Cout/G: when
+    /// the per-image GEMM [Cout/G × Cg·kH·kW]·[Cg·kH·kW × Hout·Wout] has few columns for its rows. Per image,
+    /// the implicit GEMM then computes mostly the padding of its NR-wide tiles (a 2×2 output is 4 of 32 computed
+    /// columns on AVX-512, 7×7 is 49 of 64), handles all the weights (Cout/G rows) for those few columns, and its
+    /// weight gradient re-reads dW per image; the folded path pays instead for writing and packing the im2col
+    /// matrix, kH·kW floats per output position and input channel, whatever Cout/G is.
+    /// Measured per pass on 2 busy cores (AVX-512 kernel, <c>Benchmarks -- convpaths</c>, docs/performance.md):
+    /// folding is 4–12× faster on ResNet-18's last stage (2×2, 512 channels: 36 vs 512), 1.1–3.8× on 4×4 maps with
+    /// 256 and 512 channels, 1.2–3.7× on ResNet-50's last 3×3 (7×7: 441 vs 512) and 1.5–3.4× on 1×1 layers of
+    /// 4×4 and 7×7 maps; near the threshold (8×8 with 256 or 512 channels, 7×7 with 256, 1×1 on 14×14–28×28) the
+    /// passes split both ways by up to ±40 %; 64 channels on 7×7 (441 vs 64) and 256 on 10×10–14×14 maps are
+    /// slower folded, by up to 2.3×. The AVX2 kernel (NR = 16) put the crossover at about the same place, so the
+    /// tile width is not part of the rule. Fixed by the shape, never by a timing at run time: the same inputs
+    /// always take the same path and give the same bits.
+    /// </summary>
+    internal const double FoldBatchRatio = 1.5;
+
+    /// <summary>Tests pin the choice (true: every non-depthwise shape folds the batch; false: none does) to run every case through both paths; null: the rule.</summary>
+    internal static bool? FoldBatchOverride { get; set; }
+
+    /// <summary>
+    /// Whether <see cref="Forward"/>, <see cref="BackwardData"/> and <see cref="BackwardWeights"/> run <see cref="BatchFoldedConv"/>:
+    /// not depthwise, batch > 1 and Hout·Wout·kH·kW &lt; <see cref="FoldBatchRatio"/>·Cout/G.
+    /// </summary>
+    internal static bool FoldsBatch(Conv2dGeometry g) => !g.IsDepthwise && (FoldBatchOverride ??
+        (g.Batch > 1 && (double)g.OutHeight * g.OutWidth * g.KernelHeight * g.KernelWidth < FoldBatchRatio * g.OutChannelsPerGroup));
 
     /// <summary>y = conv(x, w) + b. x [N, Cin, H, W], w [Cout, Cin/G, kH, kW], b [Cout] or null → y [N, Cout, Hout, Wout].</summary>
     public static void Forward(Conv2dGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output)
@@ -30,7 +61,10 @@ public static unsafe class Conv2d
             return;
         }
 
-        ImplicitGemmConv.Forward(g, input.Pointer, weight.Pointer, bias is null ? null : bias.Pointer, output.Pointer);
+        if (FoldsBatch(g))
+            BatchFoldedConv.Forward(g, input.Pointer, weight.Pointer, bias is null ? null : bias.Pointer, output.Pointer);
+        else
+            ImplicitGemmConv.Forward(g, input.Pointer, weight.Pointer, bias is null ? null : bias.Pointer, output.Pointer);
     }
 
     /// <summary>dx = convᵀ(dy, w). dy [N, Cout, Hout, Wout], w [Cout, Cin/G, kH, kW] → dx [N, Cin, H, W].</summary>
@@ -46,14 +80,14 @@ public static unsafe class Conv2d
             return;
         }
 
-        if (g.InChannelsPerGroup >= MinChannelsForTurnedKernel && g.StrideOneAdjoint() is { } adjoint)
+        if (!FoldsBatch(g) && g.InChannelsPerGroup >= MinChannelsForTurnedKernel && g.StrideOneAdjoint() is { } adjoint)
         {
             using var turned = ScratchPool.Rent(g.WeightShape.Length);
             TurnKernel(g, weight.Pointer, turned.Pointer);
             ImplicitGemmConv.Forward(adjoint, gradOutput.Pointer, turned.Pointer, null, gradInput.Pointer);
             return;
         }
-        Col2Im.BackwardData(g, gradOutput.Pointer, weight.Pointer, gradInput.Pointer);
+        BatchFoldedConv.BackwardData(g, gradOutput.Pointer, weight.Pointer, gradInput.Pointer);
     }
 
     /// <summary>
@@ -74,7 +108,10 @@ public static unsafe class Conv2d
             return;
         }
 
-        ImplicitGemmConv.BackwardWeights(g, input.Pointer, gradOutput.Pointer, gradWeight.Pointer);
+        if (FoldsBatch(g))
+            BatchFoldedConv.BackwardWeights(g, input.Pointer, gradOutput.Pointer, gradWeight.Pointer);
+        else
+            ImplicitGemmConv.BackwardWeights(g, input.Pointer, gradOutput.Pointer, gradWeight.Pointer);
     }
 
     /// <summary>

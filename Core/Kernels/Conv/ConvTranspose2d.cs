@@ -5,7 +5,9 @@ namespace MLNet.Cnn.Kernels;
 /// <summary>
 /// Transposed convolution as the backward-data pass of <see cref="Conv2d"/> (no second implementation):
 /// forward = Conv2d.BackwardData, backward-data = Conv2d.Forward, backward-weights = Conv2d.BackwardWeights
-/// with input and output gradient swapped. <see cref="ConvTranspose2dReference"/> is the specification.
+/// with input and output gradient swapped, each taking the path <see cref="Conv2d"/> picks for
+/// <see cref="ConvTranspose2dGeometry.AsConvolution"/> (small maps with many channels fold the batch into one GEMM).
+/// <see cref="ConvTranspose2dReference"/> is the specification.
 /// Shapes: x [N, Cin, H, W], w [Cin, Cout/G, kH, kW], b [Cout], y [N, Cout, Hout, Wout].
 /// </summary>
 public static class ConvTranspose2d

@@ -28,6 +28,28 @@ public sealed class ConvTransposeTests
         }
     }
 
+    /// <summary>
+    /// The cases above, a decoder's first up-sampling from a 2×2 map and a stride-1 3×3 on a 3×3 map (whose forward
+    /// is otherwise the turned-kernel implicit GEMM), through each path of the convolution underneath.
+    /// </summary>
+    [TestMethod]
+    public void EveryPathMatchesReference()
+    {
+        ConvTranspose2dGeometry[] smallMaps =
+        [
+            new(4, 16, 2, 2, 8, 2, 2, strideH: 2, strideW: 2),
+            new(5, 12, 3, 3, 8, 3, 3, padding: Padding2d.Symmetric(1)),
+        ];
+        foreach (var g in Cases().Concat(smallMaps))
+            foreach (var (name, fold, imagesPerChunk) in ConvPath.All)
+                using (ConvPath.Pin(g.AsConvolution, fold, imagesPerChunk))
+                {
+                    var kernel = ConvolutionKernel.Of(g) with { Name = $"ConvTranspose2d ({name})" };
+                    kernel.ForwardMatchesReference(seed: 1);
+                    kernel.BackwardMatchesReference(seed: 4);
+                }
+    }
+
     [TestMethod]
     public void ReferenceBackwardMatchesFiniteDifferences() =>
         ConvolutionKernel.Of(new ConvTranspose2dGeometry(2, 4, 3, 4, 2, 3, 2, strideH: 2, padding: new Padding2d(1, 0, 0, 1), outputPaddingH: 1,

@@ -4,7 +4,7 @@ using MLNet.Cnn.Tests.Support;
 
 namespace MLNet.Cnn.Tests.Kernels;
 
-/// <summary>Conv2d (GEMM, 1×1 and depthwise paths) against <see cref="Conv2dReference"/>, and the reference against finite differences.</summary>
+/// <summary>Conv2d (implicit GEMM, batch-folded GEMM, 1×1 and depthwise paths) against <see cref="Conv2dReference"/>, and the reference against finite differences.</summary>
 [TestClass]
 public sealed class ConvolutionTests
 {
@@ -30,6 +30,108 @@ public sealed class ConvolutionTests
         new(3, 9, 10, 11, 12, 3, 3, strideH: 2, strideW: 2, padding: Padding2d.Symmetric(1)),   // strided: col2im input gradient
         new(2, 3, 23, 21, 16, 7, 7, strideH: 2, strideW: 2, padding: Padding2d.Symmetric(3)),  // stem-like, stride phases
     ];
+
+    /// <summary>Late-stage shapes for the batch-folded path: small maps, batches that split into chunks, groups, 1×1.</summary>
+    public static IEnumerable<Conv2dGeometry> SmallMapCases() =>
+    [
+        new(5, 16, 2, 2, 12, 3, 3, padding: Padding2d.Symmetric(1)),                           // ResNet's last stage: 2×2, chunks 2 + 2 + 1
+        new(4, 12, 4, 4, 8, 3, 3, padding: Padding2d.Symmetric(1), groups: 2),                 // grouped
+        new(3, 8, 7, 7, 16, 1, 1),                                                             // 1×1 on 7×7: planes side by side
+        new(3, 10, 7, 7, 6, 1, 1, strideH: 2, strideW: 2),                                     // strided 1×1 (downsampling shortcut)
+        new(3, 6, 5, 6, 4, 3, 3, strideH: 2, strideW: 1, padding: new Padding2d(2, 0, 1, 1), dilationH: 1, dilationW: 2, groups: 2),
+        new(6, 4, 3, 5, 6, 2, 3, padding: new Padding2d(1, 0, 0, 2)),                          // odd kernel, asymmetric padding
+        new(1, 8, 3, 3, 8, 3, 3, padding: Padding2d.Symmetric(1)),                             // batch 1: one chunk, read in place
+        new(4, 3, 24, 23, 5, 3, 3, padding: Padding2d.Symmetric(1)),                           // chunks of 1,104 columns: one per thread
+    ];
+
+    [TestMethod]
+    public void EveryPathMatchesReference()
+    {
+        foreach (var g in Cases().Concat(SmallMapCases()))
+            foreach (var (name, fold, imagesPerChunk) in ConvPath.All)
+                using (ConvPath.Pin(g, fold, imagesPerChunk))
+                {
+                    var kernel = ConvolutionKernel.Of(g) with { Name = $"Conv2d ({name})" };
+                    kernel.ForwardMatchesReference(seed: 1);
+                    kernel.BackwardMatchesReference(seed: 4);
+                }
+    }
+
+    /// <summary>
+    /// The batch-folded path gives the same bits on one thread and on many (all three passes), and its forward and
+    /// input gradient the same bits however the batch is cut into chunks (the weight gradient's chunk sums depend
+    /// on the cut, which depends on the shape alone).
+    /// </summary>
+    [TestMethod]
+    public void BatchFoldedPathGivesTheSameBitsOnAnyThreadCount()
+    {
+        foreach (var g in SmallMapCases())
+        {
+            var (x, w, b, dy) = (TestData.Tensor(7, g.InputShape), TestData.Tensor(8, g.WeightShape), TestData.Tensor(9, g.BiasShape),
+                TestData.Tensor(10, g.OutputShape));
+            (float[] YAndDx, float[] Dw) Run(int threads, int imagesPerChunk)
+            {
+                int saved = CnnParallel.MaxDegreeOfParallelism;
+                CnnParallel.MaxDegreeOfParallelism = threads;
+                try
+                {
+                    using var path = ConvPath.Pin(g, fold: true, imagesPerChunk);
+                    var (y, dx, dw) = (new Tensor(g.OutputShape), new Tensor(g.InputShape), new Tensor(g.WeightShape));
+                    Conv2d.Forward(g, x, w, b, y);
+                    Conv2d.BackwardData(g, dy, w, dx);
+                    Conv2d.BackwardWeights(g, x, dy, dw, null);
+                    return ([.. y.Span, .. dx.Span], dw.ToArray());
+                }
+                finally { CnnParallel.MaxDegreeOfParallelism = saved; }
+            }
+            int many = Environment.ProcessorCount;
+            var (yAndDx, dw) = Run(many, imagesPerChunk: 2);
+            var (serialYAndDx, serialDw) = Run(1, imagesPerChunk: 2);
+            Approx.AssertSameFloats(TestData.ToDouble(yAndDx), serialYAndDx, $"y and dx, one thread vs {many}, at {g}");
+            Approx.AssertSameFloats(TestData.ToDouble(dw), serialDw, $"dw, one thread vs {many}, at {g}");
+            Approx.AssertSameFloats(TestData.ToDouble(yAndDx), Run(many, imagesPerChunk: 0).YAndDx,
+                $"y and dx, chunks of two images vs the whole batch, at {g}");
+        }
+    }
+
+    [TestMethod]
+    public void DispatchFoldsTheBatchWhenTheImageGemmHasFewColumnsForItsRows()
+    {
+        static Conv2dGeometry Conv3x3(int batch, int channels, int size, int outChannels = 0, int stride = 1, int groups = 1) =>
+            new(batch, channels, size, size, outChannels == 0 ? channels : outChannels, 3, 3, stride, stride, Padding2d.Symmetric(1), groups: groups);
+        var native = Gemm.DefaultKernel;
+        try
+        {
+            // The same answers with every micro-kernel family: the tile width is not part of the rule.
+            foreach (var family in Enum.GetValues<GemmKernel>().Where(k => k <= Gemm.NativeKernel))
+            {
+                Gemm.DefaultKernel = family;
+                string with = $" with the {family} micro-kernel";
+                // Folded: ResNet-18's last stage on 64×64 inputs (2×2·9 = 36 against 512 channels), its stride-2 entry, its
+                // 4×4 stage (144 vs 256), the last stage on 128×128 inputs (576 vs 512), ResNet-50's last 3×3 (7×7·9 = 441
+                // vs 512) and a 1×1 expansion on 7×7 (49 vs 1024).
+                Assert.IsTrue(Conv2d.FoldsBatch(Conv3x3(32, 512, 2)), "ResNet-18 2×2" + with);
+                Assert.IsTrue(Conv2d.FoldsBatch(Conv3x3(32, 256, 4, outChannels: 512, stride: 2)), "ResNet-18 stride 2, 4×4 → 2×2" + with);
+                Assert.IsTrue(Conv2d.FoldsBatch(Conv3x3(32, 256, 4)), "ResNet-18 4×4" + with);
+                Assert.IsTrue(Conv2d.FoldsBatch(Conv3x3(32, 512, 8)), "ResNet-18 8×8, 512 channels" + with);
+                Assert.IsTrue(Conv2d.FoldsBatch(Conv3x3(8, 512, 7)), "ResNet-50 7×7 3×3" + with);
+                Assert.IsTrue(Conv2d.FoldsBatch(new Conv2dGeometry(8, 256, 7, 7, 1024, 1, 1)), "1×1 on 7×7" + with);
+                // Per image: one image, large maps, few channels for the map (a small network's 64 channels on 7×7,
+                // 256 on 7×7 with 3×3), channels split into groups, and depthwise (its own direct kernel).
+                Assert.IsFalse(Conv2d.FoldsBatch(Conv3x3(1, 512, 2)), "batch 1" + with);
+                Assert.IsFalse(Conv2d.FoldsBatch(Conv3x3(32, 64, 56)), "56×56" + with);
+                Assert.IsFalse(Conv2d.FoldsBatch(Conv3x3(64, 64, 7)), "64 channels on 7×7" + with);
+                Assert.IsFalse(Conv2d.FoldsBatch(Conv3x3(32, 256, 7)), "256 channels on 7×7" + with);
+                Assert.IsFalse(Conv2d.FoldsBatch(Conv3x3(32, 512, 2, groups: 32)), "16 output channels per group" + with);
+                Assert.IsFalse(Conv2d.FoldsBatch(Conv3x3(32, 64, 2, groups: 64)), "depthwise" + with);
+                // The threshold: Hout·Wout·kH·kW < FoldBatchRatio·Cout/G, here 2×2·9 = 36.
+                int edge = (int)Math.Floor(36 / Conv2d.FoldBatchRatio);
+                Assert.IsFalse(Conv2d.FoldsBatch(Conv3x3(2, 8, 2, outChannels: edge)), $"Cout = {edge}" + with);
+                Assert.IsTrue(Conv2d.FoldsBatch(Conv3x3(2, 8, 2, outChannels: edge + 1)), $"Cout = {edge + 1}" + with);
+            }
+        }
+        finally { Gemm.DefaultKernel = native; }
+    }
 
     [TestMethod]
     public void ForwardMatchesReference()

@@ -5,7 +5,8 @@ namespace MLNet.Cnn.Tests.Kernels;
 /// <summary>
 /// Runs the convolution tests again with every narrower GEMM micro-kernel family this CPU can run, and the
 /// depthwise kernel at 256 bits, so the AVX2 (6×16 tiles) and portable (4×4) paths are checked on an
-/// AVX-512 machine too.
+/// AVX-512 machine too: the dispatch as the rule picks it, and every case through each path (batch folded,
+/// in one chunk and in chunks of two images, and per image).
 /// </summary>
 [TestClass]
 public sealed class KernelFamilyTests
@@ -24,7 +25,9 @@ public sealed class KernelFamilyTests
                 var tests = new ConvolutionTests();
                 tests.ForwardMatchesReference();
                 tests.BackwardMatchesReference();
+                tests.EveryPathMatchesReference();
                 new ConvTransposeTests().ForwardAndBackwardMatchReference();
+                new ConvTransposeTests().EveryPathMatchesReference();
             }
         }
         finally

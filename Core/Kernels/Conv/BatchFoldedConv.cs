@@ -1,0 +1,148 @@
+using MLNet.Cnn.Tensors;
+
+namespace MLNet.Cnn.Kernels;
+
+/// <summary>
+/// Convolution as one GEMM per group whose columns span a chunk of images side by side: the batch folded into
+/// the GEMM's N. For the late stages of ResNet / MobileNet (2×2–7×7 maps, hundreds of channels) the per-image
+/// GEMM of <see cref="ImplicitGemmConv"/> has only a handful of columns, mostly padding of its micro-tiles, and
+/// streams the whole weight matrix once per image; here it sees n·Hout·Wout columns and the weights once per chunk.
+/// With Kg = Cg·kH·kW (Cg = Cin/G), Mg = Cout/G, P = Hout·Wout and a chunk of n images, ld = n·P:
+///   forward:          y_cols [Mg, ld] = w_g [Mg, Kg] · cols [Kg, ld], scattered to y [N, Cout, Hout, Wout] (+ b)
+///   input gradient:   dcols  [Kg, ld] = w_gᵀ [Kg, Mg] · dy_cols [Mg, ld], scattered onto dx by col2im
+///   weight gradient:  dw_g   [Mg, Kg] = Σ_chunks dy_cols [Mg, ld] · colsᵀ [ld, Kg]
+/// cols is the chunk's im2col (<see cref="Im2Col.Gather"/>; for a 1×1 stride-1 kernel just its planes side by
+/// side), dy_cols the output gradient's planes side by side; each product is one <see cref="Gemm.Multiply"/>.
+/// A chunk of one image reads x or dy, and writes y or (1×1) dx, in place. Chunks hold as many images as
+/// <see cref="ConvWorkPlan.ColumnBufferBytes"/> allows.
+/// Every output element gets the same arithmetic however the batch is cut into chunks and the GEMM into
+/// threads, except the weight gradient's sum over chunks, whose cut depends on the shape alone: all three
+/// passes give the same bits whatever the thread count.
+/// </summary>
+internal static unsafe class BatchFoldedConv
+{
+    /// <summary>y [N, Cout, Hout, Wout] = conv(x [N, Cin, H, W], w [Cout, Cin/G, kH, kW]) + b (b may be null).</summary>
+    public static void Forward(Conv2dGeometry g, float* input, float* weight, float* bias, float* output)
+    {
+        int p = g.OutHeight * g.OutWidth, mg = g.OutChannelsPerGroup, kg = g.PatchSize, cg = g.InChannelsPerGroup;
+        long inPlane = (long)g.InHeight * g.InWidth, inImage = g.InChannels * inPlane, outImage = (long)g.OutChannels * p;
+        var plan = ConvWorkPlan.For(g.Batch, p, kg + mg);
+        using var taps = ScratchPool.Rent(Im2Col.TapTableLength(g));
+        Im2Col.FillTapTable(g, (int*)taps.Pointer);
+        nint x = (nint)input, w = (nint)weight, b = (nint)bias, y = (nint)output, table = (nint)taps.Pointer;
+        plan.Run(g.Batch, (_, first, count) =>
+        {
+            int ld = count * p;
+            bool direct = count == 1;
+            using var cols = g.IsPointwise && direct ? default : ScratchPool.Rent(kg * ld);
+            using var product = direct ? default : ScratchPool.Rent(mg * ld);
+            for (int group = 0; group < g.Groups; group++)
+            {
+                float* xGroup = (float*)x + first * inImage + group * cg * inPlane;
+                float* yGroup = (float*)y + first * outImage + (long)group * mg * p;
+                float* bGroup = bias == null ? null : (float*)b + group * mg;
+                float* colMatrix = g.IsPointwise && direct ? xGroup : cols.Pointer;
+                if (colMatrix != xGroup)
+                {
+                    nint xg = (nint)xGroup, cm = (nint)colMatrix;
+                    plan.ForImages(count, i => Im2Col.Gather(g, (int*)table, (float*)xg + i * inImage, (float*)cm + i * p, ld));
+                }
+                // y_cols [mg, ld] = w_g [mg, kg] · cols [kg, ld]; for one image y_cols is y itself.
+                float* c = direct ? yGroup : product.Pointer;
+                Gemm.Multiply(mg, ld, kg, (float*)w + (long)group * mg * kg, kg, 1, colMatrix, ld, 1, c, ld,
+                    accumulate: false, plan.ParallelGemm);
+                if (direct)
+                {
+                    if (bGroup != null)
+                        for (int co = 0; co < mg; co++) VectorMath.Add(bGroup[co], yGroup + (long)co * p, p);
+                }
+                else
+                    Im2Col.ColumnsToImages(c, ld, mg, p, count, bGroup, yGroup, outImage);
+            }
+        });
+    }
+
+    /// <summary>dx [N, Cin, H, W] = convᵀ(dy [N, Cout, Hout, Wout], w [Cout, Cin/G, kH, kW]).</summary>
+    public static void BackwardData(Conv2dGeometry g, float* gradOutput, float* weight, float* gradInput)
+    {
+        int p = g.OutHeight * g.OutWidth, mg = g.OutChannelsPerGroup, kg = g.PatchSize, cg = g.InChannelsPerGroup;
+        long inPlane = (long)g.InHeight * g.InWidth, inImage = g.InChannels * inPlane, outImage = (long)g.OutChannels * p;
+        var plan = ConvWorkPlan.For(g.Batch, p, kg + mg);
+        nint dy = (nint)gradOutput, w = (nint)weight, dx = (nint)gradInput;
+        plan.Run(g.Batch, (_, first, count) =>
+        {
+            int ld = count * p;
+            bool direct = count == 1;
+            using var gathered = direct ? default : ScratchPool.Rent(mg * ld);
+            using var colGrad = g.IsPointwise && direct ? default : ScratchPool.Rent(kg * ld);
+            // col2im adds into dx; a 1×1 stride-1 kernel's columns are dx's planes and are copied instead.
+            if (!g.IsPointwise) new Span<float>((float*)dx + first * inImage, checked((int)(count * inImage))).Clear();
+            for (int group = 0; group < g.Groups; group++)
+            {
+                float* dyGroup = (float*)dy + first * outImage + (long)group * mg * p;
+                float* dxGroup = (float*)dx + first * inImage + group * cg * inPlane;
+                float* dyCols = dyGroup;
+                if (!direct)
+                {
+                    dyCols = gathered.Pointer;
+                    Im2Col.ImagesToColumns(dyGroup, outImage, mg, p, count, dyCols, ld);
+                }
+                // dcols [kg, ld] = w_gᵀ [kg, mg] · dy_cols [mg, ld]; for 1×1 on one image dcols is dx itself.
+                float* c = g.IsPointwise && direct ? dxGroup : colGrad.Pointer;
+                Gemm.Multiply(kg, ld, mg, (float*)w + (long)group * mg * kg, 1, kg, dyCols, ld, 1, c, ld,
+                    accumulate: false, plan.ParallelGemm);
+                if (g.IsPointwise)
+                {
+                    if (!direct) Im2Col.ColumnsToImages(c, ld, cg, p, count, null, dxGroup, inImage);
+                    continue;
+                }
+                nint cm = (nint)c, dxg = (nint)dxGroup;
+                plan.ForImages(count, i => Im2Col.Scatter(g, (float*)cm + i * p, ld, (float*)dxg + i * inImage));
+            }
+        });
+    }
+
+    /// <summary>
+    /// dw [Cout, Cin/G, kH, kW] = Σ_{n, oh, ow} dy · x at the tap (overwritten). x [N, Cin, H, W], dy [N, Cout, Hout, Wout].
+    /// The chunks run one after the other, each adding its GEMM into dw (<see cref="ConvWorkPlan.Sequential"/>).
+    /// </summary>
+    public static void BackwardWeights(Conv2dGeometry g, float* input, float* gradOutput, float* gradWeight)
+    {
+        int p = g.OutHeight * g.OutWidth, mg = g.OutChannelsPerGroup, kg = g.PatchSize, cg = g.InChannelsPerGroup;
+        long inPlane = (long)g.InHeight * g.InWidth, inImage = g.InChannels * inPlane, outImage = (long)g.OutChannels * p;
+        var plan = ConvWorkPlan.Sequential(g.Batch, p, kg + mg);
+        int maxColumns = plan.ImagesPerChunk * p;
+        bool chunked = plan.ImagesPerChunk > 1;
+        using var taps = ScratchPool.Rent(Im2Col.TapTableLength(g));
+        Im2Col.FillTapTable(g, (int*)taps.Pointer);
+        using var cols = g.IsPointwise && !chunked ? default : ScratchPool.Rent(kg * maxColumns);
+        using var gathered = chunked ? ScratchPool.Rent(mg * maxColumns) : default;
+        nint x = (nint)input, dy = (nint)gradOutput, dw = (nint)gradWeight, table = (nint)taps.Pointer;
+        nint colBuffer = g.IsPointwise && !chunked ? 0 : (nint)cols.Pointer, dyBuffer = chunked ? (nint)gathered.Pointer : 0;
+        plan.Run(g.Batch, (_, first, count) =>
+        {
+            int ld = count * p;
+            bool direct = count == 1;
+            for (int group = 0; group < g.Groups; group++)
+            {
+                float* xGroup = (float*)x + first * inImage + group * cg * inPlane;
+                float* dyGroup = (float*)dy + first * outImage + (long)group * mg * p;
+                float* colMatrix = g.IsPointwise && direct ? xGroup : (float*)colBuffer;
+                if (colMatrix != xGroup)
+                {
+                    nint xg = (nint)xGroup;
+                    plan.ForImages(count, i => Im2Col.Gather(g, (int*)table, (float*)xg + i * inImage, (float*)colBuffer + i * p, ld));
+                }
+                float* dyCols = dyGroup;
+                if (!direct)
+                {
+                    dyCols = (float*)dyBuffer;
+                    Im2Col.ImagesToColumns(dyGroup, outImage, mg, p, count, dyCols, ld);
+                }
+                // dw_g [mg, kg] (+)= dy_cols [mg, ld] · colsᵀ [ld, kg]
+                Gemm.Multiply(mg, kg, ld, dyCols, ld, 1, colMatrix, 1, ld, (float*)dw + (long)group * mg * kg, kg,
+                    accumulate: first > 0, plan.ParallelGemm);
+            }
+        });
+    }
+}

@@ -178,15 +178,15 @@ internal sealed class TrainingRun
     }
 
     /// <summary>
-    /// With a time limit: after <see cref="TimeBudget.WarmUpSteps"/> steps, times the next ones and, if the planned steps
+    /// With a time limit: after <see cref="TimeBudget.WarmUpSteps"/>, times the next steps and, if the planned steps
     /// would not fit, plans the steps that do (<see cref="TimeBudget"/>) and rebuilds the schedule over them.
     /// </summary>
     private void PlanForTimeLimit()
     {
         if (_options.TimeLimit is not { } limit || _plan.TimeLimited) return;
-        int measured = TimeBudget.MeasuredSteps(_batchesPerEpoch);
-        if (_step == TimeBudget.WarmUpSteps) _measureStart = _time.GetTimestamp();
-        if (_step != TimeBudget.WarmUpSteps + measured) return;
+        int warmUp = TimeBudget.WarmUpSteps(_batchesPerEpoch), measured = TimeBudget.MeasuredSteps(_batchesPerEpoch);
+        if (_step == warmUp) _measureStart = _time.GetTimestamp();
+        if (_step != warmUp + measured) return;
         double secondsPerStep = _time.GetElapsedTime(_measureStart).TotalSeconds / measured;
         int total = TimeBudget.TotalSteps(limit, Elapsed, secondsPerStep, _step, _plan.TotalSteps, _batchesPerEpoch, _validation?.Count ?? 0, _batch);
         if (total >= _plan.TotalSteps) return;

@@ -71,8 +71,8 @@ public sealed record CpuFacts(string Model, int LogicalCores, int VectorBits, in
         if (maxLeaf >= 4 && FromCacheLeaf(i => Leaf(4, i)) is { } intel) return intel;
         if ((uint)maxExtended >= 0x8000001D && FromCacheLeaf(i => Leaf(unchecked((int)0x8000001D), i)) is { } amd) return amd;
         if ((uint)maxExtended < 0x80000006) return null;
-        return FromLegacyAmdLeaves(X86Base.CpuId(unchecked((int)0x80000005), 0).Ecx,
-            X86Base.CpuId(unchecked((int)0x80000006), 0).Ecx, X86Base.CpuId(unchecked((int)0x80000006), 0).Edx);
+        var (_, _, ecx6, edx6) = X86Base.CpuId(unchecked((int)0x80000006), 0);
+        return FromLegacyAmdLeaves(X86Base.CpuId(unchecked((int)0x80000005), 0).Ecx, ecx6, edx6);
     }
 
     private static Caches? LinuxCaches()

@@ -22,7 +22,7 @@ internal sealed class NativeBackbone : TransferBackbone
         var children = LayerPaths.List(model).Where(l => !l.Path.Contains(LayerPaths.Separator)).ToList();
         Blocks = model.Network.Children.Count > 0
             ? children
-            : [new LayerInfo(model.Network.Name, model.Network, RemoveBatch(model.Network.OutputShape(new TensorShape([1, .. model.InputShape.Dimensions]))))];
+            : [WholeBlock(model.Network.Name, model.Network, model.InputShape)];
     }
 
         public override string Description { get; }
@@ -37,6 +37,4 @@ internal sealed class NativeBackbone : TransferBackbone
         var copy = ModelFile.Load(new MemoryStream(_file), Description).Network;
         return copy.Children.Count > 0 ? copy.Children.Take(count).ToList() : [copy];
     }
-
-    private static TensorShape RemoveBatch(TensorShape shape) => new(shape.Dimensions[1..].ToArray());
 }

@@ -21,7 +21,8 @@ internal sealed class OnnxBackbone : TransferBackbone
     public OnnxBackbone(string path, string? featureValue, Normalization? normalization)
     {
         _bytes = File.ReadAllBytes(path);
-        var graph = ModelProto.Parser.ParseFrom(_bytes).Graph;
+        var model = ModelProto.Parser.ParseFrom(_bytes);
+        var graph = model.Graph;
         var outputs = graph.Output.Select(o => o.Name).ToArray();
         _cut = featureValue ?? throw new ArgumentException(
             $"Name the value of the ONNX backbone '{path}' to take features from as FeatureLayer " +
@@ -31,10 +32,10 @@ internal sealed class OnnxBackbone : TransferBackbone
             throw new ArgumentException($"The ONNX backbone '{path}' takes '{graph.Input[0].Name}' of shape [{string.Join(", ", dims.Select(d => d.DimValue > 0 ? d.DimValue.ToString() : d.DimParam))}]; " +
                 "expected images [N, C, H, W] with known C, H and W.");
         InputShape = new TensorShape(dims.Skip(1).Select(d => (int)d.DimValue).ToArray());
-        Normalization = Metadata(ModelProto.Parser.ParseFrom(_bytes)) ?? normalization ?? Normalization.None(InputShape[0]);
+        Normalization = Metadata(model) ?? normalization ?? Normalization.None(InputShape[0]);
         Description = $"'{Path.GetFileName(path)}' (ONNX, input {InputShape}, cut at '{_cut}')";
         var network = Import();
-        Blocks = [new LayerInfo(_cut, network, RemoveBatch(network.OutputShape(new TensorShape([1, .. InputShape.Dimensions]))))];
+        Blocks = [WholeBlock(_cut, network, InputShape)];
     }
 
     public override string Description { get; }
@@ -58,6 +59,4 @@ internal sealed class OnnxBackbone : TransferBackbone
         bool inGraph = model.MetadataProps.Any(p => p.Key == OnnxExporter.NormalizationInGraphKey && p.Value == "true");
         return !inGraph && Read(OnnxExporter.NormalizationMeanKey) is { } mean && Read(OnnxExporter.NormalizationStdKey) is { } std ? new Normalization(mean, std) : null;
     }
-
-    private static TensorShape RemoveBatch(TensorShape shape) => new(shape.Dimensions[1..].ToArray());
 }

@@ -68,5 +68,9 @@ public abstract class TransferBackbone
     }
 
     private string Choices() => string.Join(", ", Blocks);
+
+    /// <summary>A block that is all of <paramref name="layer"/>, with its output shape for one image of shape <paramref name="input"/> [C, H, W].</summary>
+    private protected static LayerInfo WholeBlock(string path, Layer layer, TensorShape input) =>
+        new(path, layer, new TensorShape(layer.OutputShape(new TensorShape([1, .. input.Dimensions])).Dimensions[1..].ToArray()));
 }
 

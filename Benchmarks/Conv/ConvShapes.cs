@@ -29,6 +29,10 @@ internal static class ConvShapes
         new("resnet18_l4_2x2", 32, 512,   2,   2,  512, 3, 1, 1,   1),  // ResNet-18 on 64×64 inputs, last stage
         new("resnet50_l4_7x7",  8, 512,   7,   7,  512, 3, 1, 1,   1),  // ResNet-50 on 224×224, last stage
         new("pointwise_7x7",    8, 256,   7,   7, 1024, 1, 1, 0,   1),  // 1×1 expansion on a 7×7 map
+        new("mbv2_dw_16x16",   32, 144,  16,  16,  144, 3, 1, 1, 144),  // MobileNetV2 on 64×64 inputs: small-map depthwise
+        new("mbv2_dw_s2",      32, 144,  16,  16,  144, 3, 2, 1, 144),  // its stride-2 depthwise
+        new("mbv2_pw_16x16",   32,  24,  16,  16,  144, 1, 1, 0,   1),  // its 1×1 expansion
+        new("effnet_dw5x5",     8, 240,  28,  28,  240, 5, 1, 2, 240),  // EfficientNet-B0 on 224×224: 5×5 depthwise
     ];
 
     /// <summary>

@@ -41,17 +41,20 @@ public abstract class ConvolutionLayer<TGeometry> : Layer where TGeometry : clas
     {
         var g = Geometry(input.Shape);
         var output = OutputBuffer(g.OutputShape);
-        KernelForward(g, input, _weight.Value, _bias?.Value, output);
+        KernelForward(g, input, _weight.Value, _bias?.Value, output, activation: null);
         _input = training ? input : null;
         return output;
     }
 
-    /// <summary>The inference forward pass with other weights (e.g. batch norm folded in, see <see cref="ConvBatchNormFolding"/>).</summary>
-    internal Tensor ForwardInference(Tensor input, Tensor weight, Tensor? bias)
+    /// <summary>
+    /// The inference forward pass with other weights (batch norm folded in) and the activation after the layer applied by
+    /// the kernel (null: none), see <see cref="FusedConvolution"/>.
+    /// </summary>
+    internal Tensor ForwardInference(Tensor input, Tensor weight, Tensor? bias, Activation? activation)
     {
         var g = Geometry(input.Shape);
         var output = OutputBuffer(g.OutputShape);
-        KernelForward(g, input, weight, bias, output);
+        KernelForward(g, input, weight, bias, output, activation);
         _input = null;
         return output;
     }
@@ -69,7 +72,8 @@ public abstract class ConvolutionLayer<TGeometry> : Layer where TGeometry : clas
     /// <summary>The kernel geometry for an input [N, <see cref="InChannels"/>, H, W]; an ArgumentException if the sizes do not fit.</summary>
     private protected abstract TGeometry CreateGeometry(TensorShape input);
 
-    private protected abstract void KernelForward(TGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output);
+    /// <summary>y = f(conv(x, w) + b), f = <paramref name="activation"/> or none.</summary>
+    private protected abstract void KernelForward(TGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output, Activation? activation);
 
     private protected abstract void KernelBackwardWeights(TGeometry g, Tensor input, Tensor gradOutput, Tensor gradWeight, Tensor? gradBias);
 

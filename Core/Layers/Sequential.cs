@@ -4,14 +4,15 @@ namespace MLNet.Cnn.Layers;
 
 /// <summary>
 /// Layers applied one after the other; backward runs them in reverse. At inference a convolution followed by batch
-/// norm runs as one convolution with the normalization folded in (<see cref="ConvBatchNormFolding"/>).
+/// norm, an activation or both runs as one convolution with the normalization folded in and the activation applied by
+/// its kernel (<see cref="FusedConvolution"/>).
 /// </summary>
 public sealed class Sequential : Layer
 {
     private readonly Layer[] _layers;
 
-    /// <summary>Per position: the folding of the layer there with the next one, when they are a conv → batch-norm pair.</summary>
-    private readonly ConvBatchNormFolding?[] _folded;
+    /// <summary>Per position: the inference fusion of the convolution there with the layers after it, if any.</summary>
+    private readonly FusedConvolution?[] _fused;
 
     public Sequential(string name, params Layer[] layers) : base(name)
     {
@@ -21,7 +22,7 @@ public sealed class Sequential : Layer
         if (duplicate is not null)
             throw new ArgumentException($"Sequential '{name}' has two layers named '{duplicate.Key}'.", nameof(layers));
         _layers = layers;
-        _folded = [.. layers.Select((layer, i) => i + 1 < layers.Length ? ConvBatchNormFolding.For(layer, layers[i + 1]) : null)];
+        _fused = [.. layers.Select((_, i) => FusedConvolution.At(layers, i))];
     }
 
     public override IReadOnlyList<Layer> Children => _layers;
@@ -42,10 +43,10 @@ public sealed class Sequential : Layer
     {
         for (int i = 0; i < _layers.Length; i++)
         {
-            if (!training && _folded[i] is { } folded)
+            if (!training && _fused[i] is { } fused)
             {
-                input = folded.Forward(input);
-                i++;   // the batch norm after the convolution is folded into it
+                input = fused.Forward(input);
+                i += fused.Length - 1;   // the batch norm and activation after the convolution ran inside it
             }
             else
                 input = _layers[i].Forward(input, training);

@@ -65,6 +65,23 @@ public abstract unsafe class Activation
         });
     }
 
+    /// <summary>
+    /// v = f(v) in place, on the calling thread: the epilogue of a kernel that has just written v (a convolution's output
+    /// rows, still in cache). Each stretch is copied to the stack first, since <see cref="ForwardTile"/> may not overlap.
+    /// </summary>
+    internal void ForwardInPlace(float* values, long count)
+    {
+        const int Stretch = 512;
+        float* copy = stackalloc float[Stretch];
+        for (long i = 0; i < count; i += Stretch)
+        {
+            int n = (int)Math.Min(Stretch, count - i);
+            var source = new Span<float>(copy, n);
+            new ReadOnlySpan<float>(values + i, n).CopyTo(source);
+            ForwardTile(source, new Span<float>(values + i, n));
+        }
+    }
+
     /// <summary>y = f(x) over one tile; y does not overlap x.</summary>
     private protected abstract void ForwardTile(ReadOnlySpan<float> x, Span<float> y);
 

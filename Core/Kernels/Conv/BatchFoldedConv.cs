@@ -22,7 +22,7 @@ namespace MLNet.Cnn.Kernels;
 internal static unsafe class BatchFoldedConv
 {
     /// <summary>y [N, Cout, Hout, Wout] = conv(x [N, Cin, H, W], w [Cout, Cin/G, kH, kW]) + b (b may be null).</summary>
-    public static void Forward(Conv2dGeometry g, float* input, float* weight, float* bias, float* output)
+    public static void Forward(Conv2dGeometry g, float* input, float* weight, float* bias, float* output, Activation? activation = null)
     {
         int p = g.OutHeight * g.OutWidth, mg = g.OutChannelsPerGroup, kg = g.PatchSize, cg = g.InChannelsPerGroup;
         long inPlane = (long)g.InHeight * g.InWidth, inImage = g.InChannels * inPlane, outImage = (long)g.OutChannels * p;
@@ -58,6 +58,8 @@ internal static unsafe class BatchFoldedConv
                 }
                 else
                     Im2Col.ColumnsToImages(c, ld, mg, p, count, bGroup, yGroup, outImage);
+                if (activation is not null)
+                    for (int i = 0; i < count; i++) activation.ForwardInPlace(yGroup + i * outImage, (long)mg * p);
             }
         });
     }

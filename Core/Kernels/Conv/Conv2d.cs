@@ -48,7 +48,15 @@ public static unsafe class Conv2d
         (g.Batch > 1 && (double)g.OutHeight * g.OutWidth * g.KernelHeight * g.KernelWidth < FoldBatchRatio * g.OutChannelsPerGroup));
 
     /// <summary>y = conv(x, w) + b. x [N, Cin, H, W], w [Cout, Cin/G, kH, kW], b [Cout] or null → y [N, Cout, Hout, Wout].</summary>
-    public static void Forward(Conv2dGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output)
+    public static void Forward(Conv2dGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output) =>
+        Forward(g, input, weight, bias, output, activation: null);
+
+    /// <summary>
+    /// y = f(conv(x, w) + b): the activation f (null: none) applied by the kernel to each piece of output it has just
+    /// written (an image, a chunk of images or a row of a channel block), while it is still in cache — the inference
+    /// fusion of a convolution with the activation after it (<see cref="Layers.FusedConvolution"/>).
+    /// </summary>
+    internal static void Forward(Conv2dGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output, Activation? activation)
     {
         ArgumentNullException.ThrowIfNull(g);
         Require.Shape(input, g.InputShape, nameof(input));
@@ -57,14 +65,14 @@ public static unsafe class Conv2d
         Require.Shape(output, g.OutputShape, nameof(output));
         if (g.IsDepthwise)
         {
-            DepthwiseConv2d.Forward(g, input, weight, bias, output);
+            DepthwiseConv2d.Forward(g, input, weight, bias, output, activation);
             return;
         }
 
         if (FoldsBatch(g))
-            BatchFoldedConv.Forward(g, input.Pointer, weight.Pointer, bias is null ? null : bias.Pointer, output.Pointer);
+            BatchFoldedConv.Forward(g, input.Pointer, weight.Pointer, bias is null ? null : bias.Pointer, output.Pointer, activation);
         else
-            ImplicitGemmConv.Forward(g, input.Pointer, weight.Pointer, bias is null ? null : bias.Pointer, output.Pointer);
+            ImplicitGemmConv.Forward(g, input.Pointer, weight.Pointer, bias is null ? null : bias.Pointer, output.Pointer, activation);
     }
 
     /// <summary>dx = convᵀ(dy, w). dy [N, Cout, Hout, Wout], w [Cout, Cin/G, kH, kW] → dx [N, Cin, H, W].</summary>

@@ -6,14 +6,23 @@ namespace MLNet.Cnn.Kernels;
 /// Direct depthwise convolution (groups = Cin, Cout = m·Cin): every output plane is one input plane
 /// convolved with its own kH×kW filter, which GEMM would waste its tiles on.
 /// Shapes: x [N, C, H, W], w [C·m, 1, kH, kW], y [N, C·m, Hout, Wout]; output channel oc reads input channel oc / m.
-/// Stride-1 planes use a register-blocked kernel (one vector of outputs, all taps before one store);
-/// other strides a scalar one. Called by <see cref="Conv2d"/>, which validates the shapes.
+/// One filter per channel (m = 1, every MobileNet and EfficientNet layer) runs <see cref="DepthwiseChannelBlocked"/>,
+/// channels in the vector lanes. Channel multipliers m > 1 run plane by plane here: stride-1 planes with a
+/// register-blocked kernel (one vector of outputs, all taps before one store), other strides a scalar one.
+/// Called by <see cref="Conv2d"/>, which validates the shapes.
 /// </summary>
 internal static unsafe class DepthwiseConv2d
 {
     /// <summary>y [N, C·m, Hout, Wout] = depthwise(x [N, C, H, W], w [C·m, 1, kH, kW]) + b.</summary>
-    public static void Forward(Conv2dGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output)
+    public static void Forward(Conv2dGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output, Activation? activation)
     {
+        if (UsesChannelBlocks(g))
+        {
+            float* biasValues = bias is null ? null : bias.Pointer;
+            if (Width == VectorWidth.Bits512) DepthwiseChannelBlocked.Forward<Float512>(g, input.Pointer, weight.Pointer, biasValues, output.Pointer, activation);
+            else DepthwiseChannelBlocked.Forward<Float256>(g, input.Pointer, weight.Pointer, biasValues, output.Pointer, activation);
+            return;
+        }
         int multiplier = g.OutChannels / g.InChannels, taps = g.KernelHeight * g.KernelWidth;
         int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
         nint x = (nint)input.Pointer, w = (nint)weight.Pointer, y = (nint)output.Pointer;
@@ -25,7 +34,9 @@ internal static unsafe class DepthwiseConv2d
                 int n = plane / g.OutChannels, oc = plane % g.OutChannels;
                 float* xPlane = (float*)x + ((long)n * g.InChannels + oc / multiplier) * inPlane;
                 float biasValue = b == 0 ? 0f : ((float*)b)[oc];
-                Plane(g, xPlane, (float*)w + (long)oc * taps, biasValue, (float*)y + (long)plane * outPlane);
+                float* yPlane = (float*)y + (long)plane * outPlane;
+                Plane(g, xPlane, (float*)w + (long)oc * taps, biasValue, yPlane);
+                activation?.ForwardInPlace(yPlane, outPlane);
             }
         });
     }
@@ -33,6 +44,12 @@ internal static unsafe class DepthwiseConv2d
     /// <summary>dx [N, C, H, W] from dy [N, C·m, Hout, Wout] and w [C·m, 1, kH, kW].</summary>
     public static void BackwardData(Conv2dGeometry g, Tensor gradOutput, Tensor weight, Tensor gradInput)
     {
+        if (UsesChannelBlocks(g))
+        {
+            if (Width == VectorWidth.Bits512) DepthwiseChannelBlocked.BackwardData<Float512>(g, gradOutput.Pointer, weight.Pointer, gradInput.Pointer);
+            else DepthwiseChannelBlocked.BackwardData<Float256>(g, gradOutput.Pointer, weight.Pointer, gradInput.Pointer);
+            return;
+        }
         int multiplier = g.OutChannels / g.InChannels, taps = g.KernelHeight * g.KernelWidth;
         int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
         // For stride 1, dx is a stride-1 depthwise convolution of dy with the kernel turned by 180° and
@@ -69,6 +86,12 @@ internal static unsafe class DepthwiseConv2d
     /// <summary>dw [C·m, 1, kH, kW] = Σ_{n, oh, ow} dy[n, oc, oh, ow] · x at each tap.</summary>
     public static void BackwardWeights(Conv2dGeometry g, Tensor input, Tensor gradOutput, Tensor gradWeight)
     {
+        if (UsesChannelBlocks(g))
+        {
+            if (Width == VectorWidth.Bits512) DepthwiseChannelBlocked.BackwardWeights<Float512>(g, input.Pointer, gradOutput.Pointer, gradWeight.Pointer);
+            else DepthwiseChannelBlocked.BackwardWeights<Float256>(g, input.Pointer, gradOutput.Pointer, gradWeight.Pointer);
+            return;
+        }
         int multiplier = g.OutChannels / g.InChannels, taps = g.KernelHeight * g.KernelWidth;
         int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
         nint x = (nint)input.Pointer, dy = (nint)gradOutput.Pointer, dw = (nint)gradWeight.Pointer;
@@ -98,8 +121,13 @@ internal static unsafe class DepthwiseConv2d
         });
     }
 
-    /// <summary>The vector width of the stride-1 kernel: the widest the CPU runs natively; tests pin 256 too.</summary>
+    /// <summary>The vector width of both kernels: the widest the CPU runs natively; tests pin 256 too.</summary>
     internal static VectorWidth Width { get; set; } = VectorLoop.DefaultWidth;
+
+    /// <summary>Tests pin false to run one-filter-per-channel cases through the per-plane kernel as well.</summary>
+    internal static bool ChannelBlocks { get; set; } = true;
+
+    private static bool UsesChannelBlocks(Conv2dGeometry g) => ChannelBlocks && g.OutChannels == g.InChannels;
 
     /// <summary>One output plane: y[oh, ow] (+)= bias + Σ_{kh, kw} w[kh, kw] · x[oh·sH − pT + kh·dH, ow·sW − pL + kw·dW].</summary>
     private static void Plane(Conv2dGeometry g, float* x, float* w, float bias, float* y, bool accumulate = false)

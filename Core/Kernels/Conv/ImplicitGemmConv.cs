@@ -18,7 +18,7 @@ internal static unsafe class ImplicitGemmConv
     private const int KC = 256;
 
         /// <summary>y [N, Cout, Hout, Wout] = conv(x [N, Cin, H, W], w [Cout, Cin/G, kH, kW]) + b (b may be null).</summary>
-    public static void Forward(Conv2dGeometry g, float* input, float* weight, float* bias, float* output)
+    public static void Forward(Conv2dGeometry g, float* input, float* weight, float* bias, float* output, Activation? activation = null)
     {
         var kernel = Gemm.DefaultKernel;
         var (mr, nr) = Gemm.TileSize(kernel);
@@ -63,7 +63,9 @@ internal static unsafe class ImplicitGemmConv
                 }
                 else
                     GroupWindows(0, windows);
-                CompactRows(g, c, gridPadded, wq, (float*)b, (float*)y + (long)image * g.OutChannels * g.OutHeight * g.OutWidth);
+                long outImage = (long)g.OutChannels * g.OutHeight * g.OutWidth;
+                CompactRows(g, c, gridPadded, wq, (float*)b, (float*)y + image * outImage);
+                activation?.ForwardInPlace((float*)y + image * outImage, outImage);
             }
         });
     }
@@ -171,44 +173,13 @@ internal static unsafe class ImplicitGemmConv
         int k = 0;
         if (mr == 8 && rowsValid == 8 && Avx.IsSupported)
             for (; k + 8 <= kc; k += 8)
-                Transpose8x8(x + k, offsets, dst + k * 8);
+                Transpose.Block8x8(x + k, offsets, dst + k * 8, 8);
         for (int r = 0; r < mr; r++)
         {
             float* d = dst + r;
             float* src = x + offsets[r];
             for (int j = k; j < kc; j++) d[j * mr] = r < rowsValid ? src[j] : 0f;
         }
-    }
-
-    /// <summary>
-    /// dst[k·8 + r] = (x + offsets[r])[k] for r, k &lt; 8: eight rows of eight floats turned into eight
-    /// columns with the classic unpack / shuffle / 128-bit-lane permute sequence.
-    /// </summary>
-    private static void Transpose8x8(float* x, int* offsets, float* dst)
-    {
-        var r0 = Avx.LoadVector256(x + offsets[0]); var r1 = Avx.LoadVector256(x + offsets[1]);
-        var r2 = Avx.LoadVector256(x + offsets[2]); var r3 = Avx.LoadVector256(x + offsets[3]);
-        var r4 = Avx.LoadVector256(x + offsets[4]); var r5 = Avx.LoadVector256(x + offsets[5]);
-        var r6 = Avx.LoadVector256(x + offsets[6]); var r7 = Avx.LoadVector256(x + offsets[7]);
-        // Pairs of rows interleaved: t0 = r0[0] r1[0] r0[1] r1[1] | r0[4] r1[4] r0[5] r1[5], …
-        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
-        var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
-        var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
-        var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
-        // Quads: u0 = column 0 of rows 0–3 | column 4 of rows 0–3, …
-        var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);
-        var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
-        var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
-        var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
-        // Join the 128-bit halves: column k of rows 0–3 with column k of rows 4–7.
-        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
-        Avx.Store(dst + 8, Avx.Permute2x128(u1, u5, 0x20));
-        Avx.Store(dst + 16, Avx.Permute2x128(u2, u6, 0x20));
-        Avx.Store(dst + 24, Avx.Permute2x128(u3, u7, 0x20));
-        Avx.Store(dst + 32, Avx.Permute2x128(u0, u4, 0x31));
-        Avx.Store(dst + 40, Avx.Permute2x128(u1, u5, 0x31));
-        Avx.Store(dst + 48, Avx.Permute2x128(u2, u6, 0x31));
-        Avx.Store(dst + 56, Avx.Permute2x128(u3, u7, 0x31));
     }
 
     /// <summary>

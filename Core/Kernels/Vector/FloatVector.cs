@@ -16,6 +16,8 @@ internal unsafe interface IFloatVector<TSelf> where TSelf : struct, IFloatVector
     /// <summary>a·b + c, fused.</summary>
     static abstract TSelf MultiplyAdd(TSelf a, TSelf b, TSelf c);
 
+    static abstract TSelf Add(TSelf a, TSelf b);
+
     void Store(float* destination);
 }
 
@@ -26,6 +28,7 @@ internal readonly unsafe struct Float512(Vector512<float> value) : IFloatVector<
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Float512 Broadcast(float value) => new(Vector512.Create(value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512 MultiplyAdd(Float512 a, Float512 b, Float512 c) => new(Vector512.FusedMultiplyAdd(a._value, b._value, c._value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Float512 Add(Float512 a, Float512 b) => new(a._value + b._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(float* destination) => _value.Store(destination);
     private readonly Vector512<float> _value = value;
 }
@@ -37,6 +40,7 @@ internal readonly unsafe struct Float256(Vector256<float> value) : IFloatVector<
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Float256 Broadcast(float value) => new(Vector256.Create(value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256 MultiplyAdd(Float256 a, Float256 b, Float256 c) => new(Vector256.FusedMultiplyAdd(a._value, b._value, c._value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Float256 Add(Float256 a, Float256 b) => new(a._value + b._value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(float* destination) => _value.Store(destination);
     private readonly Vector256<float> _value = value;
 }

@@ -44,6 +44,65 @@ public sealed class ConvolutionTests
         new(4, 3, 24, 23, 5, 3, 3, padding: Padding2d.Symmetric(1)),                           // chunks of 1,104 columns: one per thread
     ];
 
+    /// <summary>
+    /// Depthwise shapes of MobileNet and EfficientNet for the channel-blocked kernel: channel counts that are not a multiple
+    /// of a vector (a full block and a part one at 16 and at 8 lanes), stride 2, 5×5, 2×2 maps, dilation, padding larger
+    /// than half the kernel and rows the taps never reach.
+    /// </summary>
+    public static IEnumerable<Conv2dGeometry> DepthwiseCases() =>
+    [
+        new(2, 21, 9, 10, 21, 3, 3, padding: Padding2d.Symmetric(1), groups: 21),
+        new(3, 20, 7, 8, 20, 3, 3, strideH: 2, strideW: 2, padding: new Padding2d(0, 1, 1, 0), groups: 20),
+        new(2, 17, 6, 6, 17, 5, 5, padding: Padding2d.Symmetric(2), groups: 17),
+        new(4, 16, 2, 2, 16, 3, 3, padding: Padding2d.Symmetric(1), groups: 16),
+        new(1, 18, 11, 9, 18, 3, 3, dilationH: 2, dilationW: 2, padding: Padding2d.Symmetric(2), groups: 18),
+        new(2, 5, 4, 5, 5, 3, 3, padding: new Padding2d(0, 2, 1, 3), groups: 5),
+        new(2, 9, 8, 9, 9, 3, 3, strideH: 3, strideW: 2, groups: 9),
+    ];
+
+    /// <summary>Every one-filter-per-channel case through the channel-blocked kernel and through the per-plane one.</summary>
+    [TestMethod]
+    public void BothDepthwiseKernelsMatchReference()
+    {
+        bool saved = DepthwiseConv2d.ChannelBlocks;
+        try
+        {
+            foreach (var g in Cases().Where(c => c.IsDepthwise && c.OutChannels == c.InChannels).Concat(DepthwiseCases()))
+                foreach (bool blocks in new[] { true, false })
+                {
+                    DepthwiseConv2d.ChannelBlocks = blocks;
+                    var kernel = ConvolutionKernel.Of(g) with { Name = blocks ? "depthwise, channel-blocked" : "depthwise, per plane" };
+                    kernel.ForwardMatchesReference(seed: 2);
+                    kernel.BackwardMatchesReference(seed: 5);
+                }
+        }
+        finally { DepthwiseConv2d.ChannelBlocks = saved; }
+    }
+
+    /// <summary>Forward with an activation applied by the kernel equals forward, then the activation as its own pass, on every path.</summary>
+    [TestMethod]
+    public void ActivationEpilogueMatchesASeparatePass()
+    {
+        bool savedBlocks = DepthwiseConv2d.ChannelBlocks;
+        try
+        {
+            foreach (var g in Cases().Concat(SmallMapCases()).Concat(DepthwiseCases()))
+                foreach (var (name, fold, imagesPerChunk) in ConvPath.All)
+                    foreach (bool blocks in new[] { true, false })
+                        using (ConvPath.Pin(g, fold, imagesPerChunk))
+                        {
+                            DepthwiseConv2d.ChannelBlocks = blocks;
+                            var (x, w, b) = (TestData.Tensor(3, g.InputShape), TestData.Tensor(4, g.WeightShape), TestData.Tensor(5, g.BiasShape));
+                            var (y, separate, fused) = (new Tensor(g.OutputShape), new Tensor(g.OutputShape), new Tensor(g.OutputShape));
+                            Conv2d.Forward(g, x, w, b, y);
+                            new SiLU().Forward(y, separate);
+                            Conv2d.Forward(g, x, w, b, fused, new SiLU());
+                            Approx.AssertClose(separate.Span, fused.Span, 1e-6, $"SiLU epilogue ({name}, channel blocks {blocks}) at {g}");
+                        }
+        }
+        finally { DepthwiseConv2d.ChannelBlocks = savedBlocks; }
+    }
+
     [TestMethod]
     public void EveryPathMatchesReference()
     {

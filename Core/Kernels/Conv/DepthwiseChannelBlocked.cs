@@ -1,0 +1,190 @@
+using MLNet.Cnn.Tensors;
+
+namespace MLNet.Cnn.Kernels;
+
+/// <summary>
+/// Depthwise convolution with one filter per channel (groups = Cin = Cout) and the channels in the vector lanes,
+/// the layout ONNX Runtime's depthwise kernel uses: a block of L channels (L = 16 at 512 bits, 8 at 256) of one image
+/// is copied into a zero-padded channels-last buffer P [Hp, Wp, L], and every output position is then
+/// y[oh, ow, :] = b + Σ_{kh, kw} w[kh, kw, :] ⊙ P[oh·sH + kh·dH, ow·sW + kw·dW, :], one vector FMA per tap with no
+/// border test, whatever the stride, dilation or map size (MobileNet's and EfficientNet's 2×2–16×16 maps and their
+/// stride-2 layers, where the per-plane kernel of <see cref="DepthwiseConv2d"/> is mostly scalar). The copy in and out
+/// is a transpose of the block, one read and one write per value. The input gradient scatters
+/// dP[oh·sH + kh·dH, ow·sW + kw·dW, :] += w[kh, kw, :] ⊙ dy[oh, ow, :] in the same layout; the weight gradient sums
+/// P ⊙ dy per tap, image by image in batch order (so the same bits on any number of threads).
+/// Shapes: x [N, C, H, W], w [C, 1, kH, kW], b [C], y [N, C, Hout, Wout]. Called by <see cref="DepthwiseConv2d"/>.
+/// </summary>
+internal static unsafe class DepthwiseChannelBlocked
+{
+    public static void Forward<TVector>(Conv2dGeometry g, float* x, float* w, float* bias, float* y, Activation? activation)
+        where TVector : struct, IFloatVector<TVector>
+    {
+        var layout = new ChannelBlockLayout(g, TVector.Count);
+        nint xs = (nint)x, ws = (nint)w, bs = (nint)bias, ys = (nint)y;
+        PlaneParallel.For(g.Batch * layout.Blocks, layout.WorkPerBlock, (first, end) =>
+        {
+            using var padded = ScratchPool.Rent(layout.PaddedLength);
+            using var row = ScratchPool.Rent(g.OutWidth * layout.Lanes);
+            using var weights = ScratchPool.Rent(layout.WeightLength);
+            using var biases = ScratchPool.Rent(layout.Lanes);
+            padded.Span.Clear();   // the border stays zero: every block writes the same interior
+            for (int item = first; item < end; item++)
+            {
+                var (n, block) = (item / layout.Blocks, item % layout.Blocks);
+                int c0 = block * layout.Lanes, count = layout.ChannelsIn(block);
+                layout.PackWeights((float*)ws, c0, count, weights.Pointer);
+                biases.Span.Clear();
+                if (bs != 0) new ReadOnlySpan<float>((float*)bs + c0, count).CopyTo(biases.Span);
+                layout.Gather((float*)xs + ((long)n * g.InChannels + c0) * layout.InPlane, count, padded.Pointer);
+                for (int oh = 0; oh < g.OutHeight; oh++)
+                {
+                    ForwardRow<TVector>(g, layout, padded.Pointer, weights.Pointer, biases.Pointer, oh, row.Pointer);
+                    activation?.ForwardInPlace(row.Pointer, (long)g.OutWidth * layout.Lanes);
+                    layout.ScatterOutputRow(row.Pointer, count, (float*)ys + ((long)n * g.OutChannels + c0) * layout.OutPlane + oh * g.OutWidth);
+                }
+            }
+        });
+    }
+
+    public static void BackwardData<TVector>(Conv2dGeometry g, float* dy, float* w, float* dx)
+        where TVector : struct, IFloatVector<TVector>
+    {
+        var layout = new ChannelBlockLayout(g, TVector.Count);
+        nint dys = (nint)dy, ws = (nint)w, dxs = (nint)dx;
+        PlaneParallel.For(g.Batch * layout.Blocks, layout.WorkPerBlock, (first, end) =>
+        {
+            using var padded = ScratchPool.Rent(layout.PaddedLength);
+            using var grad = ScratchPool.Rent(layout.OutputLength);
+            using var weights = ScratchPool.Rent(layout.WeightLength);
+            for (int item = first; item < end; item++)
+            {
+                var (n, block) = (item / layout.Blocks, item % layout.Blocks);
+                int c0 = block * layout.Lanes, count = layout.ChannelsIn(block);
+                layout.PackWeights((float*)ws, c0, count, weights.Pointer);
+                layout.GatherOutput((float*)dys + ((long)n * g.OutChannels + c0) * layout.OutPlane, count, grad.Pointer);
+                padded.Span.Clear();
+                ScatterTaps<TVector>(g, layout, grad.Pointer, weights.Pointer, padded.Pointer);
+                layout.ScatterInput(padded.Pointer, count, (float*)dxs + ((long)n * g.InChannels + c0) * layout.InPlane);
+            }
+        });
+    }
+
+    public static void BackwardWeights<TVector>(Conv2dGeometry g, float* x, float* dy, float* dw)
+        where TVector : struct, IFloatVector<TVector>
+    {
+        var layout = new ChannelBlockLayout(g, TVector.Count);
+        nint xs = (nint)x, dys = (nint)dy, dws = (nint)dw;
+        PlaneParallel.For(layout.Blocks, g.Batch * layout.WorkPerBlock, (first, end) =>
+        {
+            using var padded = ScratchPool.Rent(layout.PaddedLength);
+            using var grad = ScratchPool.Rent(layout.OutputLength);
+            using var imageSums = ScratchPool.Rent(layout.WeightLength);
+            var totals = new double[layout.WeightLength];
+            padded.Span.Clear();
+            for (int block = first; block < end; block++)
+            {
+                int c0 = block * layout.Lanes, count = layout.ChannelsIn(block);
+                Array.Clear(totals);
+                for (int n = 0; n < g.Batch; n++)
+                {
+                    layout.Gather((float*)xs + ((long)n * g.InChannels + c0) * layout.InPlane, count, padded.Pointer);
+                    layout.GatherOutput((float*)dys + ((long)n * g.OutChannels + c0) * layout.OutPlane, count, grad.Pointer);
+                    TapSums<TVector>(g, layout, padded.Pointer, grad.Pointer, imageSums.Pointer);
+                    for (int i = 0; i < totals.Length; i++) totals[i] += imageSums.Pointer[i];
+                }
+                // totals [taps, L] → dw [C, 1, kH, kW]
+                for (int c = 0; c < count; c++)
+                    for (int t = 0; t < layout.Taps; t++)
+                        ((float*)dws)[(long)(c0 + c) * layout.Taps + t] = (float)totals[t * layout.Lanes + c];
+            }
+        });
+    }
+
+    /// <summary>row[ow, :] = b + Σ taps w[tap, :] ⊙ P[oh·sH + kh·dH, ow·sW + kw·dW, :], four outputs at a time so each weight vector is loaded once per four FMAs.</summary>
+    private static void ForwardRow<TVector>(Conv2dGeometry g, ChannelBlockLayout layout, float* padded, float* weights, float* bias, int oh, float* row)
+        where TVector : struct, IFloatVector<TVector>
+    {
+        int lanes = layout.Lanes, step = g.StrideW * lanes, wo = g.OutWidth;
+        var b = TVector.Load(bias);
+        int ow = 0;
+        for (; ow + 4 <= wo; ow += 4)
+        {
+            TVector a0 = b, a1 = b, a2 = b, a3 = b;
+            for (int kh = 0; kh < g.KernelHeight; kh++)
+            {
+                float* source = padded + ((long)(oh * g.StrideH + kh * g.DilationH) * layout.PaddedWidth + ow * g.StrideW) * lanes;
+                float* tapWeights = weights + kh * g.KernelWidth * lanes;
+                for (int kw = 0; kw < g.KernelWidth; kw++)
+                {
+                    var weight = TVector.Load(tapWeights + kw * lanes);
+                    float* p = source + kw * g.DilationW * lanes;
+                    a0 = TVector.MultiplyAdd(weight, TVector.Load(p), a0);
+                    a1 = TVector.MultiplyAdd(weight, TVector.Load(p + step), a1);
+                    a2 = TVector.MultiplyAdd(weight, TVector.Load(p + 2 * step), a2);
+                    a3 = TVector.MultiplyAdd(weight, TVector.Load(p + 3 * step), a3);
+                }
+            }
+            a0.Store(row + ow * lanes);
+            a1.Store(row + (ow + 1) * lanes);
+            a2.Store(row + (ow + 2) * lanes);
+            a3.Store(row + (ow + 3) * lanes);
+        }
+        for (; ow < wo; ow++)
+        {
+            var a = b;
+            for (int kh = 0; kh < g.KernelHeight; kh++)
+            {
+                float* source = padded + ((long)(oh * g.StrideH + kh * g.DilationH) * layout.PaddedWidth + ow * g.StrideW) * lanes;
+                for (int kw = 0; kw < g.KernelWidth; kw++)
+                    a = TVector.MultiplyAdd(TVector.Load(weights + (kh * g.KernelWidth + kw) * lanes), TVector.Load(source + kw * g.DilationW * lanes), a);
+            }
+            a.Store(row + ow * lanes);
+        }
+    }
+
+    /// <summary>dP[oh·sH + kh·dH, ow·sW + kw·dW, :] += w[tap, :] ⊙ dy[oh, ow, :] over every output and tap.</summary>
+    private static void ScatterTaps<TVector>(Conv2dGeometry g, ChannelBlockLayout layout, float* grad, float* weights, float* padded)
+        where TVector : struct, IFloatVector<TVector>
+    {
+        int lanes = layout.Lanes;
+        for (int oh = 0; oh < g.OutHeight; oh++)
+            for (int ow = 0; ow < g.OutWidth; ow++)
+            {
+                var dyValue = TVector.Load(grad + ((long)oh * g.OutWidth + ow) * lanes);
+                for (int kh = 0; kh < g.KernelHeight; kh++)
+                {
+                    float* target = padded + ((long)(oh * g.StrideH + kh * g.DilationH) * layout.PaddedWidth + ow * g.StrideW) * lanes;
+                    for (int kw = 0; kw < g.KernelWidth; kw++)
+                    {
+                        float* p = target + kw * g.DilationW * lanes;
+                        TVector.MultiplyAdd(TVector.Load(weights + (kh * g.KernelWidth + kw) * lanes), dyValue, TVector.Load(p)).Store(p);
+                    }
+                }
+            }
+    }
+
+    /// <summary>sums[tap, :] = Σ_{oh, ow} P[oh·sH + kh·dH, ow·sW + kw·dW, :] ⊙ dy[oh, ow, :] for one image (two accumulators per tap).</summary>
+    private static void TapSums<TVector>(Conv2dGeometry g, ChannelBlockLayout layout, float* padded, float* grad, float* sums)
+        where TVector : struct, IFloatVector<TVector>
+    {
+        int lanes = layout.Lanes, step = g.StrideW * lanes, wo = g.OutWidth;
+        for (int kh = 0; kh < g.KernelHeight; kh++)
+            for (int kw = 0; kw < g.KernelWidth; kw++)
+            {
+                TVector even = TVector.Broadcast(0f), odd = even;
+                for (int oh = 0; oh < g.OutHeight; oh++)
+                {
+                    float* p = padded + ((long)(oh * g.StrideH + kh * g.DilationH) * layout.PaddedWidth + kw * g.DilationW) * lanes;
+                    float* d = grad + (long)oh * wo * lanes;
+                    int ow = 0;
+                    for (; ow + 2 <= wo; ow += 2)
+                    {
+                        even = TVector.MultiplyAdd(TVector.Load(p + ow * step), TVector.Load(d + ow * lanes), even);
+                        odd = TVector.MultiplyAdd(TVector.Load(p + (ow + 1) * step), TVector.Load(d + (ow + 1) * lanes), odd);
+                    }
+                    if (ow < wo) even = TVector.MultiplyAdd(TVector.Load(p + ow * step), TVector.Load(d + ow * lanes), even);
+                }
+                TVector.Add(even, odd).Store(sums + (kh * g.KernelWidth + kw) * lanes);
+            }
+    }
+}

@@ -1,0 +1,55 @@
+using MLNet.Cnn.Kernels;
+using MLNet.Cnn.Tensors;
+
+namespace MLNet.Cnn.Layers;
+
+/// <summary>
+/// A convolution with the batch norm and the activation that follow it, run at inference as one kernel call:
+/// conv → [batch norm of its channels] → [point-wise activation], the pattern of every ResNet, MobileNet and EfficientNet
+/// block. The batch norm is folded into the weights and bias (<see cref="BatchNorm2d.Fold"/>: w′ = a·w,
+/// b′ = a·(b − μ) + β, a = γ/√(σ² + ε)), recomputed on every call (Cout·K multiplications, small beside the
+/// convolution) so it always follows the current weights and running statistics; the activation is applied by the
+/// convolution kernel to each piece of output it has just written, while that is still in cache. One pass over the
+/// output instead of three, and no batch-norm or activation output buffers. <see cref="Sequential"/> uses it when not
+/// training; the result equals the layers' one by one within float rounding.
+/// </summary>
+internal sealed class FusedConvolution
+{
+    private readonly Conv2dLayer _conv;
+    private readonly BatchNorm2dLayer? _norm;
+    private readonly Activation? _activation;
+    private readonly Tensor? _weight, _bias;
+
+    private FusedConvolution(Conv2dLayer conv, BatchNorm2dLayer? norm, Activation? activation)
+    {
+        (_conv, _norm, _activation) = (conv, norm, activation);
+        if (norm is null) return;
+        _weight = new Tensor(conv.Weight.Value.Shape);
+        _bias = new Tensor(conv.OutChannels);
+    }
+
+    /// <summary>How many layers from the convolution on this fusion replaces (2 or 3).</summary>
+    public int Length => 1 + (_norm is null ? 0 : 1) + (_activation is null ? 0 : 1);
+
+    /// <summary>
+    /// The fusion of the layers from <paramref name="start"/> on, when they are a convolution followed by a batch norm
+    /// of its channels, an activation, or both in that order; null otherwise.
+    /// </summary>
+    public static FusedConvolution? At(IReadOnlyList<Layer> layers, int start)
+    {
+        if (layers[start] is not Conv2dLayer conv) return null;
+        int next = start + 1;
+        var norm = next < layers.Count && layers[next] is BatchNorm2dLayer bn && bn.Channels == conv.OutChannels ? bn : null;
+        if (norm is not null) next++;
+        var activation = next < layers.Count && layers[next] is ActivationLayer act ? act.Activation : null;
+        return norm is null && activation is null ? null : new(conv, norm, activation);
+    }
+
+    public Tensor Forward(Tensor input)
+    {
+        if (_norm is null) return _conv.ForwardInference(input, _conv.Weight.Value, _conv.Bias?.Value, _activation);
+        BatchNorm2d.Fold(_conv.Weight.Value.Span, _conv.Bias is { } b ? b.Value.Span : [], _norm.Gamma.Value.Span, _norm.Beta.Value.Span,
+            _norm.RunningMean.Span, _norm.RunningVariance.Span, _norm.Epsilon, _weight!.Span, _bias!.Span);
+        return _conv.ForwardInference(input, _weight, _bias, _activation);
+    }
+}

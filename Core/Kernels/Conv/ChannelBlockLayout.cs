@@ -39,6 +39,14 @@ internal sealed unsafe class ChannelBlockLayout
     public int InputColumns { get; }
 
     public int PaddedLength => PaddedHeight * PaddedWidth * Lanes;
+
+    /// <summary>
+    /// Rows narrower than an 8-wide transpose block (MobileNet's 2×2–7×7 maps) go through a staging block [H·W, L]: the
+    /// whole plane is one contiguous row on the planes' side, so it transposes in 8×8 blocks, then its rows are copied.
+    /// </summary>
+    private bool Staged => _g.InWidth < 8;
+
+    public int StagingLength => Staged ? InPlane * Lanes : 1;
     public int OutputLength => OutPlane * Lanes;
     public int WeightLength => Taps * Lanes;
 
@@ -57,25 +65,45 @@ internal sealed unsafe class ChannelBlockLayout
     }
 
     /// <summary>P[pT + ih, pL + iw, c] = x[c, ih, iw] for the <paramref name="count"/> planes from <paramref name="x"/>; the border is left as it is (zero).</summary>
-    public void Gather(float* x, int count, float* padded) =>
-        ToChannelsLast(x, InPlane, _g.InWidth, InputRows, InputColumns, count,
-            padded + ((long)_g.Padding.Top * PaddedWidth + _g.Padding.Left) * Lanes, PaddedWidth);
+    public void Gather(float* x, int count, float* padded, float* staging)
+    {
+        float* interior = padded + ((long)_g.Padding.Top * PaddedWidth + _g.Padding.Left) * Lanes;
+        if (!Staged)
+        {
+            ToChannelsLast(x, InPlane, _g.InWidth, InputRows, InputColumns, count, interior, PaddedWidth);
+            return;
+        }
+        ToChannelsLast(x, InPlane, InPlane, 1, InPlane, count, staging, InPlane);
+        for (int r = 0; r < InputRows; r++)
+            new ReadOnlySpan<float>(staging + (long)r * _g.InWidth * Lanes, InputColumns * Lanes)
+                .CopyTo(new Span<float>(interior + (long)r * PaddedWidth * Lanes, InputColumns * Lanes));
+    }
 
-    /// <summary>block[oh, ow, c] = dy[c, oh, ow] for the <paramref name="count"/> planes from <paramref name="dy"/>.</summary>
+    /// <summary>block[oh, ow, c] = dy[c, oh, ow] for the <paramref name="count"/> planes from <paramref name="dy"/> (each plane one contiguous row).</summary>
     public void GatherOutput(float* dy, int count, float* block) =>
-        ToChannelsLast(dy, OutPlane, _g.OutWidth, _g.OutHeight, _g.OutWidth, count, block, _g.OutWidth);
+        ToChannelsLast(dy, OutPlane, OutPlane, 1, OutPlane, count, block, OutPlane);
 
-    /// <summary>y[c, ow] = row[ow, c]: one output row of a block back to the <paramref name="count"/> planes from <paramref name="y"/>.</summary>
-    public void ScatterOutputRow(float* row, int count, float* y) =>
-        FromChannelsLast(row, _g.OutWidth, 1, _g.OutWidth, count, y, OutPlane, _g.OutWidth);
+    /// <summary>y[c, oh, ow] = block[oh, ow, c]: an output block back to the <paramref name="count"/> planes from <paramref name="y"/>.</summary>
+    public void ScatterOutput(float* block, int count, float* y) =>
+        FromChannelsLast(block, OutPlane, 1, OutPlane, count, y, OutPlane, OutPlane);
 
     /// <summary>dx[c, ih, iw] = dP[pT + ih, pL + iw, c]; inputs no tap reaches get 0.</summary>
-    public void ScatterInput(float* padded, int count, float* dx)
+    public void ScatterInput(float* padded, int count, float* dx, float* staging)
     {
-        if (InputRows < _g.InHeight || InputColumns < _g.InWidth)
-            for (int c = 0; c < count; c++) new Span<float>(dx + (long)c * InPlane, InPlane).Clear();
-        FromChannelsLast(padded + ((long)_g.Padding.Top * PaddedWidth + _g.Padding.Left) * Lanes, PaddedWidth, InputRows, InputColumns,
-            count, dx, InPlane, _g.InWidth);
+        float* interior = padded + ((long)_g.Padding.Top * PaddedWidth + _g.Padding.Left) * Lanes;
+        bool partial = InputRows < _g.InHeight || InputColumns < _g.InWidth;
+        if (!Staged)
+        {
+            if (partial)
+                for (int c = 0; c < count; c++) new Span<float>(dx + (long)c * InPlane, InPlane).Clear();
+            FromChannelsLast(interior, PaddedWidth, InputRows, InputColumns, count, dx, InPlane, _g.InWidth);
+            return;
+        }
+        if (partial) new Span<float>(staging, InPlane * Lanes).Clear();
+        for (int r = 0; r < InputRows; r++)
+            new ReadOnlySpan<float>(interior + (long)r * PaddedWidth * Lanes, InputColumns * Lanes)
+                .CopyTo(new Span<float>(staging + (long)r * _g.InWidth * Lanes, InputColumns * Lanes));
+        FromChannelsLast(staging, InPlane, 1, InPlane, count, dx, InPlane, InPlane);
     }
 
     /// <summary>

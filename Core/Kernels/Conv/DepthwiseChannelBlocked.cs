@@ -20,28 +20,37 @@ internal static unsafe class DepthwiseChannelBlocked
         where TVector : struct, IFloatVector<TVector>
     {
         var layout = new ChannelBlockLayout(g, TVector.Count);
-        nint xs = (nint)x, ws = (nint)w, bs = (nint)bias, ys = (nint)y;
+        bool threeByThree = g.KernelHeight == 3 && g.KernelWidth == 3 && g.DilationW == 1;
+        // Weights [blocks][taps, L] and biases [blocks][L], packed once for the whole batch.
+        using var packed = ScratchPool.Rent(layout.Blocks * (layout.WeightLength + layout.Lanes));
+        float* biases = packed.Pointer + layout.Blocks * layout.WeightLength;
+        for (int block = 0; block < layout.Blocks; block++)
+        {
+            int c0 = block * layout.Lanes, count = layout.ChannelsIn(block);
+            layout.PackWeights(w, c0, count, packed.Pointer + block * layout.WeightLength);
+            for (int c = 0; c < layout.Lanes; c++) biases[block * layout.Lanes + c] = bias != null && c < count ? bias[c0 + c] : 0f;
+        }
+        nint xs = (nint)x, ys = (nint)y, ws = (nint)packed.Pointer, bs = (nint)biases;
         PlaneParallel.For(g.Batch * layout.Blocks, layout.WorkPerBlock, (first, end) =>
         {
             using var padded = ScratchPool.Rent(layout.PaddedLength);
-            using var row = ScratchPool.Rent(g.OutWidth * layout.Lanes);
-            using var weights = ScratchPool.Rent(layout.WeightLength);
-            using var biases = ScratchPool.Rent(layout.Lanes);
+            using var staging = ScratchPool.Rent(layout.StagingLength);
+            using var outputs = ScratchPool.Rent(layout.OutputLength);
             padded.Span.Clear();   // the border stays zero: every block writes the same interior
             for (int item = first; item < end; item++)
             {
                 var (n, block) = (item / layout.Blocks, item % layout.Blocks);
                 int c0 = block * layout.Lanes, count = layout.ChannelsIn(block);
-                layout.PackWeights((float*)ws, c0, count, weights.Pointer);
-                biases.Span.Clear();
-                if (bs != 0) new ReadOnlySpan<float>((float*)bs + c0, count).CopyTo(biases.Span);
-                layout.Gather((float*)xs + ((long)n * g.InChannels + c0) * layout.InPlane, count, padded.Pointer);
+                float* weights = (float*)ws + block * layout.WeightLength, blockBias = (float*)bs + block * layout.Lanes;
+                layout.Gather((float*)xs + ((long)n * g.InChannels + c0) * layout.InPlane, count, padded.Pointer, staging.Pointer);
                 for (int oh = 0; oh < g.OutHeight; oh++)
                 {
-                    ForwardRow<TVector>(g, layout, padded.Pointer, weights.Pointer, biases.Pointer, oh, row.Pointer);
-                    activation?.ForwardInPlace(row.Pointer, (long)g.OutWidth * layout.Lanes);
-                    layout.ScatterOutputRow(row.Pointer, count, (float*)ys + ((long)n * g.OutChannels + c0) * layout.OutPlane + oh * g.OutWidth);
+                    float* row = outputs.Pointer + (long)oh * g.OutWidth * layout.Lanes;
+                    if (threeByThree) ForwardRow3x3<TVector>(g, layout, padded.Pointer, weights, blockBias, oh, row);
+                    else ForwardRow<TVector>(g, layout, padded.Pointer, weights, blockBias, oh, row);
                 }
+                activation?.ForwardInPlace(outputs.Pointer, layout.OutputLength);
+                layout.ScatterOutput(outputs.Pointer, count, (float*)ys + ((long)n * g.OutChannels + c0) * layout.OutPlane);
             }
         });
     }
@@ -54,6 +63,7 @@ internal static unsafe class DepthwiseChannelBlocked
         PlaneParallel.For(g.Batch * layout.Blocks, layout.WorkPerBlock, (first, end) =>
         {
             using var padded = ScratchPool.Rent(layout.PaddedLength);
+            using var staging = ScratchPool.Rent(layout.StagingLength);
             using var grad = ScratchPool.Rent(layout.OutputLength);
             using var weights = ScratchPool.Rent(layout.WeightLength);
             for (int item = first; item < end; item++)
@@ -64,7 +74,7 @@ internal static unsafe class DepthwiseChannelBlocked
                 layout.GatherOutput((float*)dys + ((long)n * g.OutChannels + c0) * layout.OutPlane, count, grad.Pointer);
                 padded.Span.Clear();
                 ScatterTaps<TVector>(g, layout, grad.Pointer, weights.Pointer, padded.Pointer);
-                layout.ScatterInput(padded.Pointer, count, (float*)dxs + ((long)n * g.InChannels + c0) * layout.InPlane);
+                layout.ScatterInput(padded.Pointer, count, (float*)dxs + ((long)n * g.InChannels + c0) * layout.InPlane, staging.Pointer);
             }
         });
     }
@@ -77,6 +87,7 @@ internal static unsafe class DepthwiseChannelBlocked
         PlaneParallel.For(layout.Blocks, g.Batch * layout.WorkPerBlock, (first, end) =>
         {
             using var padded = ScratchPool.Rent(layout.PaddedLength);
+            using var staging = ScratchPool.Rent(layout.StagingLength);
             using var grad = ScratchPool.Rent(layout.OutputLength);
             using var imageSums = ScratchPool.Rent(layout.WeightLength);
             var totals = new double[layout.WeightLength];
@@ -87,7 +98,7 @@ internal static unsafe class DepthwiseChannelBlocked
                 Array.Clear(totals);
                 for (int n = 0; n < g.Batch; n++)
                 {
-                    layout.Gather((float*)xs + ((long)n * g.InChannels + c0) * layout.InPlane, count, padded.Pointer);
+                    layout.Gather((float*)xs + ((long)n * g.InChannels + c0) * layout.InPlane, count, padded.Pointer, staging.Pointer);
                     layout.GatherOutput((float*)dys + ((long)n * g.OutChannels + c0) * layout.OutPlane, count, grad.Pointer);
                     TapSums<TVector>(g, layout, padded.Pointer, grad.Pointer, imageSums.Pointer);
                     for (int i = 0; i < totals.Length; i++) totals[i] += imageSums.Pointer[i];
@@ -138,6 +149,54 @@ internal static unsafe class DepthwiseChannelBlocked
                 for (int kw = 0; kw < g.KernelWidth; kw++)
                     a = TVector.MultiplyAdd(TVector.Load(weights + (kh * g.KernelWidth + kw) * lanes), TVector.Load(source + kw * g.DilationW * lanes), a);
             }
+            a.Store(row + ow * lanes);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ForwardRow{TVector}"/> for the 3×3 kernels of MobileNet and EfficientNet (column dilation 1): the nine
+    /// weight vectors stay in registers for the whole row, four outputs at a time share each loaded input vector's row.
+    /// </summary>
+    private static void ForwardRow3x3<TVector>(Conv2dGeometry g, ChannelBlockLayout layout, float* padded, float* weights, float* bias, int oh, float* row)
+        where TVector : struct, IFloatVector<TVector>
+    {
+        int lanes = layout.Lanes, step = g.StrideW * lanes, wo = g.OutWidth;
+        long rowPitch = (long)g.DilationH * layout.PaddedWidth * lanes;
+        TVector w00 = TVector.Load(weights), w01 = TVector.Load(weights + lanes), w02 = TVector.Load(weights + 2 * lanes);
+        TVector w10 = TVector.Load(weights + 3 * lanes), w11 = TVector.Load(weights + 4 * lanes), w12 = TVector.Load(weights + 5 * lanes);
+        TVector w20 = TVector.Load(weights + 6 * lanes), w21 = TVector.Load(weights + 7 * lanes), w22 = TVector.Load(weights + 8 * lanes);
+        var b = TVector.Load(bias);
+        float* top = padded + (long)oh * g.StrideH * layout.PaddedWidth * lanes;
+        int ow = 0;
+        for (; ow + 2 <= wo; ow += 2)
+        {
+            float* p0 = top + ow * step, p1 = p0 + rowPitch, p2 = p1 + rowPitch;
+            float* q0 = p0 + step, q1 = p1 + step, q2 = p2 + step;
+            var a = TVector.MultiplyAdd(w00, TVector.Load(p0), b);
+            var c = TVector.MultiplyAdd(w00, TVector.Load(q0), b);
+            a = TVector.MultiplyAdd(w01, TVector.Load(p0 + lanes), a); c = TVector.MultiplyAdd(w01, TVector.Load(q0 + lanes), c);
+            a = TVector.MultiplyAdd(w02, TVector.Load(p0 + 2 * lanes), a); c = TVector.MultiplyAdd(w02, TVector.Load(q0 + 2 * lanes), c);
+            a = TVector.MultiplyAdd(w10, TVector.Load(p1), a); c = TVector.MultiplyAdd(w10, TVector.Load(q1), c);
+            a = TVector.MultiplyAdd(w11, TVector.Load(p1 + lanes), a); c = TVector.MultiplyAdd(w11, TVector.Load(q1 + lanes), c);
+            a = TVector.MultiplyAdd(w12, TVector.Load(p1 + 2 * lanes), a); c = TVector.MultiplyAdd(w12, TVector.Load(q1 + 2 * lanes), c);
+            a = TVector.MultiplyAdd(w20, TVector.Load(p2), a); c = TVector.MultiplyAdd(w20, TVector.Load(q2), c);
+            a = TVector.MultiplyAdd(w21, TVector.Load(p2 + lanes), a); c = TVector.MultiplyAdd(w21, TVector.Load(q2 + lanes), c);
+            a = TVector.MultiplyAdd(w22, TVector.Load(p2 + 2 * lanes), a); c = TVector.MultiplyAdd(w22, TVector.Load(q2 + 2 * lanes), c);
+            a.Store(row + ow * lanes);
+            c.Store(row + (ow + 1) * lanes);
+        }
+        if (ow < wo)
+        {
+            float* p0 = top + ow * step, p1 = p0 + rowPitch, p2 = p1 + rowPitch;
+            var a = TVector.MultiplyAdd(w00, TVector.Load(p0), b);
+            a = TVector.MultiplyAdd(w01, TVector.Load(p0 + lanes), a);
+            a = TVector.MultiplyAdd(w02, TVector.Load(p0 + 2 * lanes), a);
+            a = TVector.MultiplyAdd(w10, TVector.Load(p1), a);
+            a = TVector.MultiplyAdd(w11, TVector.Load(p1 + lanes), a);
+            a = TVector.MultiplyAdd(w12, TVector.Load(p1 + 2 * lanes), a);
+            a = TVector.MultiplyAdd(w20, TVector.Load(p2), a);
+            a = TVector.MultiplyAdd(w21, TVector.Load(p2 + lanes), a);
+            a = TVector.MultiplyAdd(w22, TVector.Load(p2 + 2 * lanes), a);
             a.Store(row + ow * lanes);
         }
     }

@@ -36,16 +36,20 @@ internal static unsafe class ImplicitGemmConv
         int* offsets = (int*)offsetBuffer.Pointer;
         layout.FillOffsets(offsets);
 
+        // When the grid is the output plane itself (no discarded columns, a whole number of windows: 1×1 stride-1 layers
+        // on 8×8, 16×16, 56×56 maps …) the GEMM writes y directly, with no product buffer to compact.
+        bool direct = wq == g.OutWidth && grid == gridPadded;
+        long outImage = (long)g.OutChannels * g.OutHeight * g.OutWidth;
         var plan = ConvWorkPlan.PerImage(g.Batch);
         nint x = (nint)input, y = (nint)output, b = (nint)bias, packed = (nint)packedWeights.Pointer, offs = (nint)offsets;
         plan.Run(g.Batch, (_, first, count) =>
         {
             using var padded = ScratchPool.Rent(layout.Length);
-            using var product = ScratchPool.Rent(g.OutChannels * gridPadded);
+            using var product = direct ? default : ScratchPool.Rent(g.OutChannels * gridPadded);
             for (int image = first; image < first + count; image++)
             {
                 layout.Fill((float*)x + (long)image * g.InChannels * g.InHeight * g.InWidth, padded.Pointer);
-                float* xp = padded.Pointer, c = product.Pointer;
+                float* xp = padded.Pointer, yImage = (float*)y + image * outImage, c = direct ? yImage : product.Pointer;
                 void GroupWindows(int w0, int w1)
                 {
                     for (int group = 0; group < g.Groups; group++)
@@ -63,9 +67,11 @@ internal static unsafe class ImplicitGemmConv
                 }
                 else
                     GroupWindows(0, windows);
-                long outImage = (long)g.OutChannels * g.OutHeight * g.OutWidth;
-                CompactRows(g, c, gridPadded, wq, (float*)b, (float*)y + image * outImage);
-                activation?.ForwardInPlace((float*)y + image * outImage, outImage);
+                if (direct)
+                    AddBias(g, (float*)b, yImage);
+                else
+                    CompactRows(g, c, gridPadded, wq, (float*)b, yImage);
+                activation?.ForwardInPlace(yImage, outImage);
             }
         });
     }
@@ -202,6 +208,14 @@ internal static unsafe class ImplicitGemmConv
                         Math.Min(mr, mg - i), nr, accumulate: p0 > 0, tile);
             }
         }
+    }
+
+    /// <summary>y[co, :, :] += b[co] for one image (nothing when b is null).</summary>
+    private static void AddBias(Conv2dGeometry g, float* bias, float* y)
+    {
+        if (bias == null) return;
+        int plane = g.OutHeight * g.OutWidth;
+        for (int co = 0; co < g.OutChannels; co++) VectorMath.Add(bias[co], y + (long)co * plane, plane);
     }
 
     /// <summary>Grid rows [Cout, Hout·Wp] (row stride ld) → y [Cout, Hout, Wout], dropping columns ≥ Wout, adding b.</summary>

@@ -29,6 +29,9 @@ public sealed class ConvolutionTests
         new(2, 8, 9, 8, 4, 3, 3, dilationH: 2, dilationW: 2, padding: new Padding2d(1, 3, 2, 0)), // turned kernel, dilated
         new(3, 9, 10, 11, 12, 3, 3, strideH: 2, strideW: 2, padding: Padding2d.Symmetric(1)),   // strided: col2im input gradient
         new(2, 3, 23, 21, 16, 7, 7, strideH: 2, strideW: 2, padding: Padding2d.Symmetric(3)),  // stem-like, stride phases
+        new(2, 5, 8, 4, 9, 1, 1),                                                              // 1×1, 32 outputs: the GEMM writes y
+        new(2, 6, 4, 8, 4, 1, 1, groups: 2),                                                   // the same, grouped
+        new(2, 4, 10, 16, 6, 3, 1, padding: new Padding2d(1, 0, 1, 0)),                        // 3×1: no discarded columns either
     ];
 
     /// <summary>Late-stage shapes for the batch-folded path: small maps, batches that split into chunks, groups, 1×1.</summary>

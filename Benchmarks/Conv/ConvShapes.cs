@@ -33,6 +33,10 @@ internal static class ConvShapes
         new("mbv2_dw_s2",      32, 144,  16,  16,  144, 3, 2, 1, 144),  // its stride-2 depthwise
         new("mbv2_pw_16x16",   32,  24,  16,  16,  144, 1, 1, 0,   1),  // its 1×1 expansion
         new("effnet_dw5x5",     8, 240,  28,  28,  240, 5, 1, 2, 240),  // EfficientNet-B0 on 224×224: 5×5 depthwise
+        new("small_resnet_28x28", 64, 16, 28,  28,   16, 3, 1, 1,   1),  // the Fashion-MNIST ResNet's three stages
+        new("small_resnet_14x14", 64, 32, 14,  14,   32, 3, 1, 1,   1),
+        new("small_resnet_7x7",   64, 64,  7,   7,   64, 3, 1, 1,   1),
+        new("resnet18_l3_4x4",    32, 256,  4,   4,  256, 3, 1, 1,   1),  // ResNet-18 on 64×64 inputs, third stage
     ];
 
     /// <summary>

@@ -4,7 +4,7 @@ using MLNet.Cnn.Tensors;
 namespace MLNet.Cnn.Layers;
 
 /// <summary>
-/// Max pooling (torch.nn.MaxPool2d): each output is the maximum of its window, padding counting as −∞. The
+/// Max pooling (torch.nn.MaxPool2d): each output is the maximum of its window, padding counting as −∞. In training the
 /// winning cell of every window (argmax) is kept, and backward sends each output gradient to it.
 /// </summary>
 public sealed class MaxPool2dLayer : Pool2dLayer
@@ -23,9 +23,14 @@ public sealed class MaxPool2dLayer : Pool2dLayer
     {
         var g = Geometry(input.Shape);
         var output = OutputBuffer(g.OutputShape);
+        _input = training ? input : null;
+        if (!training)
+        {
+            MaxPool2d.ForwardValues(g, input, output);   // no backward pass: no winners to keep
+            return output;
+        }
         if (_argmax.Length != output.Length) _argmax = new int[output.Length];
         MaxPool2d.Forward(g, input, output, _argmax);
-        _input = training ? input : null;
         return output;
     }
 

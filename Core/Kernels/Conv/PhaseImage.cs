@@ -56,16 +56,21 @@ internal readonly unsafe struct PhaseImage
                     offsets[p++] = Offset(c, kh, kw);
     }
 
-    /// <summary>x [Cin, H, W] → this layout in <paramref name="dst"/> (<see cref="Length"/> floats), zeros elsewhere.</summary>
+    /// <summary>
+    /// x [Cin, H, W] → this layout in <paramref name="dst"/> (<see cref="Length"/> floats), zeros elsewhere. Phases no
+    /// tap reads (all but phase (0, 0) of a strided 1×1 kernel) are left zero; stride-2 rows are split by <see cref="StrideTwoSplit"/>.
+    /// </summary>
     public void Fill(float* x, float* dst)
     {
         var g = _g;
         new Span<float>(dst, Length).Clear();
-        int sH = g.StrideH, sW = g.StrideW;
+        int sH = g.StrideH, sW = g.StrideW, rowPhases = UsedPhases(sH, g.KernelHeight, g.DilationH), colPhases = UsedPhases(sW, g.KernelWidth, g.DilationW);
+        long phasePlane = (long)PhaseHeight * GridWidth;
         for (int c = 0; c < g.InChannels; c++)
             for (int h = 0; h < g.InHeight; h++)
             {
                 int row = h + g.Padding.Top;
+                if ((rowPhases & 1 << row % sH) == 0) continue;
                 float* src = x + ((long)c * g.InHeight + h) * g.InWidth;
                 float* phaseRow = dst + (long)c * ChannelLength + ((long)(row % sH) * sW * PhaseHeight + row / sH) * GridWidth;
                 if (sW == 1)
@@ -73,11 +78,26 @@ internal readonly unsafe struct PhaseImage
                     Unsafe.CopyBlockUnaligned(phaseRow + g.Padding.Left, src, (uint)(g.InWidth * sizeof(float)));
                     continue;
                 }
+                if (sW == 2)
+                {
+                    StrideTwoSplit.Row(src, g.InWidth, g.Padding.Left, (colPhases & 1) == 0 ? null : phaseRow,
+                        (colPhases & 2) == 0 ? null : phaseRow + phasePlane);
+                    continue;
+                }
                 for (int w = 0; w < g.InWidth; w++)
                 {
                     int col = w + g.Padding.Left;
-                    phaseRow[(long)(col % sW) * PhaseHeight * GridWidth + col / sW] = src[w];
+                    if ((colPhases & 1 << col % sW) != 0) phaseRow[col % sW * phasePlane + col / sW] = src[w];
                 }
             }
+    }
+
+    /// <summary>Bit a is set when some tap k·dilation (k &lt; <paramref name="kernel"/>) falls in phase a of <paramref name="stride"/> (all bits for strides past 31).</summary>
+    private static int UsedPhases(int stride, int kernel, int dilation)
+    {
+        if (stride > 31) return -1;
+        int used = 0;
+        for (int k = 0; k < kernel; k++) used |= 1 << k * dilation % stride;
+        return used;
     }
 }

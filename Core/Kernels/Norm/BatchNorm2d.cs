@@ -84,7 +84,7 @@ public static unsafe class BatchNorm2d
         for (int m = 0; m < channels; m++)
         {
             double a = gamma[m] / Math.Sqrt(runningVar[m] + (double)epsilon);
-            for (int i = m * perChannel; i < (m + 1) * perChannel; i++) foldedWeight[i] = (float)(a * weight[i]);
+            TensorPrimitives.Multiply(weight.Slice(m * perChannel, perChannel), (float)a, foldedWeight.Slice(m * perChannel, perChannel));
             foldedBias[m] = (float)(a * ((bias.Length == 0 ? 0 : bias[m]) - runningMean[m]) + beta[m]);
         }
     }

@@ -50,6 +50,59 @@ public static unsafe class MaxPool2d
         }
     }
 
+    /// <summary>
+    /// input [N, C, H, W] → output [N, C, Hout, Wout], the same values as <see cref="Forward"/> without the winners
+    /// (inference, where no backward pass needs them): each output row is the element-wise maximum of the kH·kW runs of
+    /// the stride-phase-split input rows its taps read (<see cref="PoolRowPhases"/>), whole vectors at a time.
+    /// </summary>
+    public static void ForwardValues(Pool2dGeometry geometry, Tensor input, Tensor output)
+    {
+        ArgumentNullException.ThrowIfNull(geometry);
+        Require.Shape(input, geometry.InputShape, nameof(input));
+        Require.Shape(output, geometry.OutputShape, nameof(output));
+        var g = geometry;
+        var phases = new PoolRowPhases(g);
+        int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
+        nint x = (nint)input.Pointer, y = (nint)output.Pointer;
+        PlaneParallel.For(g.Batch * g.Channels, inPlane + outPlane * g.KernelHeight * g.KernelWidth, (start, end) =>
+        {
+            using var scratch = ScratchPool.Rent(g.InHeight * phases.RowLength);
+            for (int p = start; p < end; p++)
+            {
+                phases.Split((float*)x + (long)p * inPlane, g.InHeight, float.NegativeInfinity, scratch.Pointer);
+                float* yPlane = (float*)y + (long)p * outPlane;
+                for (int oh = 0; oh < g.OutHeight; oh++)
+                {
+                    var yRow = new Span<float>(yPlane + oh * g.OutWidth, g.OutWidth);
+                    yRow.Fill(float.NegativeInfinity);
+                    for (int kh = 0; kh < g.KernelHeight; kh++)
+                    {
+                        int h = oh * g.StrideH - g.Padding.Top + kh * g.DilationH;
+                        if ((uint)h >= (uint)g.InHeight) continue;
+                        for (int kw = 0; kw < g.KernelWidth; kw++)
+                            MaxInto(scratch.Pointer + h * phases.RowLength + phases.TapOffset(kw), yPlane + oh * g.OutWidth, g.OutWidth);
+                    }
+                }
+            }
+        });
+    }
+
+    /// <summary>best[i] = values[i] where values[i] beats it (is greater, or is the first NaN: <see cref="MaxPool2dReference.Beats{T}"/>).</summary>
+    private static void MaxInto(float* values, float* best, int count)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+            for (; i <= count - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var v = Vector.Load(values + i);
+                var b = Vector.Load(best + i);
+                var greater = Vector.GreaterThan(v, b) | Vector.AsVectorInt32(Vector.AndNot(Vector.IsNaN(v), Vector.IsNaN(b)));
+                Vector.ConditionalSelect(greater, v, b).Store(best + i);
+            }
+        for (; i < count; i++)
+            if (MaxPool2dReference.Beats(values[i], best[i])) best[i] = values[i];
+    }
+
     // gradOutput [N, C, Hout, Wout], argmax from Forward (each −1 or in [0, H·W)) → gradInput [N, C, H, W]
     // (overwritten): each output's gradient goes to the cell that won its window.
     public static void Backward(Pool2dGeometry geometry, Tensor gradOutput, ReadOnlySpan<int> argmax, Tensor gradInput)

@@ -37,6 +37,21 @@ internal readonly unsafe struct PoolRowPhases
     /// <summary>Splits <paramref name="rows"/> rows of W values into split rows; padding cells get <paramref name="fill"/>.</summary>
     public void Split(float* plane, int rows, float fill, float* split)
     {
+        if (_stride == 2)
+        {
+            var (first0, end0) = InputRange(0);
+            var (first1, end1) = InputRange(1);
+            for (int h = 0; h < rows; h++, plane += _width, split += RowLength)
+            {
+                float* phase1 = split + PhaseLength;
+                for (int q = 0; q < first0; q++) split[q] = fill;
+                for (int q = end0; q < PhaseLength; q++) split[q] = fill;
+                for (int q = 0; q < first1; q++) phase1[q] = fill;
+                for (int q = end1; q < PhaseLength; q++) phase1[q] = fill;
+                StrideTwoSplit.Row(plane, _width, _padLeft, split, phase1);
+            }
+            return;
+        }
         for (int h = 0; h < rows; h++, plane += _width)
             for (int r = 0; r < _stride; r++, split += PhaseLength)
             {

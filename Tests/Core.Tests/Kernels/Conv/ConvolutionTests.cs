@@ -32,6 +32,8 @@ public sealed class ConvolutionTests
         new(2, 5, 8, 4, 9, 1, 1),                                                              // 1×1, 32 outputs: the GEMM writes y
         new(2, 6, 4, 8, 4, 1, 1, groups: 2),                                                   // the same, grouped
         new(2, 4, 10, 16, 6, 3, 1, padding: new Padding2d(1, 0, 1, 0)),                        // 3×1: no discarded columns either
+        new(2, 5, 18, 35, 7, 1, 1, strideH: 2, strideW: 2),                                    // strided 1×1: one phase filled, rows split by vectors
+        new(2, 3, 9, 33, 5, 3, 3, strideH: 2, strideW: 2, padding: new Padding2d(2, 1, 0, 2)),  // odd left padding: the phases swap
     ];
 
     /// <summary>Late-stage shapes for the batch-folded path: small maps, batches that split into chunks, groups, 1×1.</summary>

@@ -191,6 +191,8 @@ public sealed class PoolingTests
             check.FastMatchesReferenceBitwise(() => MaxPool2d.Forward(g, x.F, y.F, argmax),
                 () => MaxPool2dReference.Forward<double>(g, x.D, y.D, expectedArgmax), y);
             CollectionAssert.AreEqual(expectedArgmax, argmax, $"argmax {g}");
+            check.FastMatchesReferenceBitwise(() => MaxPool2d.ForwardValues(g, x.F, y.F),
+                () => MaxPool2dReference.Forward<double>(g, x.D, y.D, expectedArgmax), y);
         }
     }
 

@@ -27,6 +27,29 @@ public sealed class ActivationLayer : Layer
         return output;
     }
 
+    /// <summary>
+    /// The forward pass written over <paramref name="input"/>, for <see cref="Sequential"/> when the input is the previous
+    /// layer's own output buffer and nothing reads it again (<see cref="CanRunInPlaceAfter"/>): one activation-sized buffer
+    /// less in training, as PyTorch's ReLU(inplace=True).
+    /// </summary>
+    internal Tensor ForwardInPlace(Tensor input, bool training)
+    {
+        Activation.ForwardInPlace(input);
+        _saved = training ? input : null;
+        return input;
+    }
+
+    /// <summary>
+    /// Whether this activation may overwrite the output of <paramref name="previous"/>: its backward pass needs its own output
+    /// only (ReLU, ReLU6, Sigmoid …), and the previous layer's backward pass does not read its output (a convolution, batch
+    /// norm or residual block keeps its input or nothing).
+    /// </summary>
+    internal bool CanRunInPlaceAfter(Layer previous) => InPlaceAllowed &&
+        Activation.BackwardUses == SavedTensor.Output && previous is Conv2dLayer or BatchNorm2dLayer or Residual;
+
+    /// <summary>Tests turn in-place activations off (for networks built afterwards) to check they change no result.</summary>
+    internal static bool InPlaceAllowed { get; set; } = true;
+
     public override Tensor Backward(Tensor gradOutput)
     {
         var saved = Saved(_saved);

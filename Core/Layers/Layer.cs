@@ -9,7 +9,8 @@ namespace MLNet.Cnn.Layers;
 /// <item><see cref="Forward"/> returns a tensor owned by the layer, valid until its next forward pass; in
 /// training mode the layer keeps what <see cref="Backward"/> needs.</item>
 /// <item><see cref="Backward"/> takes ∂L/∂output of the last training forward pass, overwrites the gradients
-/// of the layer's parameters and returns ∂L/∂input (also owned by the layer).</item>
+/// of the layer's parameters and returns ∂L/∂input (also owned by the layer, until the caller gives it back with
+/// <see cref="ReleaseGradInput"/> once it has used it).</item>
 /// </list>
 /// Composite layers (<see cref="Sequential"/>, <see cref="Residual"/>, <see cref="Branches"/>, <see cref="Gate"/>)
 /// build branches and skips out of other layers, with no kernels of their own beyond add, concat and multiply.
@@ -81,8 +82,36 @@ public abstract class Layer
         return output;
     }
 
-    /// <summary>The layer's input-gradient buffer for this shape.</summary>
-    protected Tensor GradInputBuffer(TensorShape shape) => Reuse(ref _gradInput, shape);
+    /// <summary>The layer's input-gradient buffer for this shape, rented from <see cref="GradientBuffers"/> until released.</summary>
+    protected Tensor GradInputBuffer(TensorShape shape)
+    {
+        if (_gradInput is not null && _gradInput.Shape == shape) return _gradInput;
+        ReleaseOwnGradInput();
+        return _gradInput = GradientBuffers.Rent(shape);
+    }
+
+    /// <summary>
+    /// Gives back the buffer of the gradient the last <see cref="Backward"/> returned, for other layers' gradients:
+    /// called by a container once that gradient has been consumed (it must not be read afterwards). A container
+    /// passes the call on to the child whose gradient it returned.
+    /// </summary>
+    internal virtual void ReleaseGradInput() => ReleaseOwnGradInput();
+
+    private void ReleaseOwnGradInput()
+    {
+        if (_gradInput is null || !GradientBuffers.Shared) return;
+        GradientBuffers.Return(_gradInput);
+        _gradInput = null;
+    }
+
+    /// <summary>
+    /// Releases <paramref name="producer"/>'s gradient <paramref name="consumed"/> after another layer's backward pass used it
+    /// and returned <paramref name="result"/> — unless the result is a view of it (a flatten, an identity), which keeps it alive.
+    /// </summary>
+    protected static void Consumed(Layer producer, Tensor consumed, Tensor result)
+    {
+        if (!result.SharesStorageWith(consumed)) producer.ReleaseGradInput();
+    }
 
     protected static Tensor Reuse(ref Tensor? buffer, TensorShape shape) =>
         buffer is not null && buffer.Shape == shape ? buffer : buffer = new Tensor(shape);

@@ -11,7 +11,6 @@ public sealed class Residual : Layer
 {
     private readonly Layer _body;
     private readonly Layer? _shortcut;
-    private Tensor? _gradSum;
 
     public Residual(string name, Layer body, Layer? shortcut = null) : base(name)
     {
@@ -44,8 +43,10 @@ public sealed class Residual : Layer
     {
         var gradBody = _body.Backward(gradOutput);
         var gradSkip = _shortcut?.Backward(gradOutput) ?? gradOutput;
-        var sum = Reuse(ref _gradSum, gradBody.Shape);
+        var sum = GradInputBuffer(gradBody.Shape);
         Add.Forward(gradBody, gradSkip, sum);
+        Consumed(_body, gradBody, sum);
+        if (_shortcut is not null) Consumed(_shortcut, gradSkip, sum);
         return sum;
     }
 }

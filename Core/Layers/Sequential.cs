@@ -5,7 +5,9 @@ namespace MLNet.Cnn.Layers;
 /// <summary>
 /// Layers applied one after the other; backward runs them in reverse. At inference a convolution followed by batch
 /// norm, an activation or both runs as one convolution with the normalization folded in and the activation applied by
-/// its kernel (<see cref="FusedConvolution"/>).
+/// its kernel (<see cref="FusedConvolution"/>); an activation that needs only its output for backward runs in place over
+/// the output of a convolution, batch norm or residual block before it. Backward gives each gradient buffer back once
+/// it is used (<see cref="GradientBuffers"/>).
 /// </summary>
 public sealed class Sequential : Layer
 {
@@ -13,6 +15,9 @@ public sealed class Sequential : Layer
 
     /// <summary>Per position: the inference fusion of the convolution there with the layers after it, if any.</summary>
     private readonly FusedConvolution?[] _fused;
+
+    /// <summary>Per position: whether the activation there runs in place over the previous layer's output.</summary>
+    private readonly bool[] _inPlace;
 
     public Sequential(string name, params Layer[] layers) : base(name)
     {
@@ -23,6 +28,7 @@ public sealed class Sequential : Layer
             throw new ArgumentException($"Sequential '{name}' has two layers named '{duplicate.Key}'.", nameof(layers));
         _layers = layers;
         _fused = [.. layers.Select((_, i) => FusedConvolution.At(layers, i))];
+        _inPlace = [.. layers.Select((layer, i) => i > 0 && layer is ActivationLayer activation && activation.CanRunInPlaceAfter(layers[i - 1]))];
     }
 
     public override IReadOnlyList<Layer> Children => _layers;
@@ -48,15 +54,25 @@ public sealed class Sequential : Layer
                 input = fused.Forward(input);
                 i += fused.Length - 1;   // the batch norm and activation after the convolution ran inside it
             }
+            else if (_inPlace[i])
+                input = ((ActivationLayer)_layers[i]).ForwardInPlace(input, training);
             else
                 input = _layers[i].Forward(input, training);
         }
         return input;
     }
 
+    /// <summary>Runs the layers' backward passes in reverse, giving back each gradient buffer once the layer before has used it.</summary>
     public override Tensor Backward(Tensor gradOutput)
     {
-        for (int i = _layers.Length - 1; i >= 0; i--) gradOutput = _layers[i].Backward(gradOutput);
+        for (int i = _layers.Length - 1; i >= 0; i--)
+        {
+            var gradInput = _layers[i].Backward(gradOutput);
+            if (i + 1 < _layers.Length) Consumed(_layers[i + 1], gradOutput, gradInput);
+            gradOutput = gradInput;
+        }
         return gradOutput;
     }
+
+    internal override void ReleaseGradInput() => _layers[0].ReleaseGradInput();
 }

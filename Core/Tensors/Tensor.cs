@@ -32,6 +32,9 @@ public sealed unsafe class Tensor
         Shape = shape;
     }
 
+    /// <summary>Whether this tensor and <paramref name="other"/> are views of the same storage (one may be a reshape of the other).</summary>
+    internal bool SharesStorageWith(Tensor other) => ReferenceEquals(_storage, other._storage);
+
     /// <summary>A new tensor holding a copy of <paramref name="values"/>.</summary>
     public static Tensor FromArray(float[] values, params int[] dims)
     {

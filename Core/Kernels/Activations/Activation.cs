@@ -65,6 +65,13 @@ public abstract unsafe class Activation
         });
     }
 
+    /// <summary>v = f(v) in place over a whole tensor, split over the threads.</summary>
+    internal void ForwardInPlace(Tensor values)
+    {
+        nint pv = (nint)values.Pointer;
+        PlaneParallel.For(values.Length, 1, (start, end) => ForwardInPlace((float*)pv + start, end - start));
+    }
+
     /// <summary>
     /// v = f(v) in place, on the calling thread: the epilogue of a kernel that has just written v (a convolution's output
     /// rows, still in cache). Each stretch is copied to the stack first, since <see cref="ForwardTile"/> may not overlap.

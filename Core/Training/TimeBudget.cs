@@ -22,6 +22,14 @@ internal static class TimeBudget
     /// <summary>Steps measured: a twentieth of an epoch, at least 8, at most 50.</summary>
     public static int MeasuredSteps(int stepsPerEpoch) => Math.Clamp(stepsPerEpoch / 20, 8, 50);
 
+    /// <summary>
+    /// When the plan is made a second time: at the end of the first epoch, or after a tenth of the planned steps if that is
+    /// sooner, and at least <see cref="MeasuredSteps"/> after the first plan. On Fashion-MNIST the JIT's optimized code
+    /// took the step time from 1,300 to 1,600 images/s within the first epoch, after the first plan had been made.
+    /// </summary>
+    public static int ReplanStep(int stepsPerEpoch, int firstPlanStep, int plannedSteps) =>
+        Math.Max(firstPlanStep + MeasuredSteps(stepsPerEpoch), Math.Min(stepsPerEpoch, plannedSteps / 10));
+
     /// <summary>The total steps of the run: at least <paramref name="stepsDone"/>, at most <paramref name="plannedSteps"/>.</summary>
     public static int TotalSteps(TimeSpan limit, TimeSpan elapsed, double secondsPerStep, int stepsDone, int plannedSteps,
         int stepsPerEpoch, int validationImages, int batch)

@@ -23,6 +23,7 @@ internal sealed class TrainingRun
     private readonly Optimizer _optimizer;
     private LearningRateSchedule? _schedule;
     private TrainingPlan _plan;
+    private int _measureFrom, _replanAt;   // the step timing started at; the step of the second time plan (0: none)
     private long _measureStart;
     private readonly ILoss _loss;
     private readonly Tensor _images, _targets, _gradient;
@@ -179,18 +180,36 @@ internal sealed class TrainingRun
 
     /// <summary>
     /// With a time limit: after <see cref="TimeBudget.WarmUpSteps"/>, times the next steps and, if the planned steps
-    /// would not fit, plans the steps that do (<see cref="TimeBudget"/>) and rebuilds the schedule over them.
+    /// would not fit, plans the steps that do (<see cref="TimeBudget"/>) and rebuilds the schedule over them. The plan
+    /// is made once more at <see cref="TimeBudget.ReplanStep"/> (the end of the first epoch, early in the schedule's
+    /// warm-up) from the steps timed since, when the JIT has finished optimizing the hot methods.
     /// </summary>
     private void PlanForTimeLimit()
     {
-        if (_options.TimeLimit is not { } limit || _plan.TimeLimited) return;
-        int warmUp = TimeBudget.WarmUpSteps(_batchesPerEpoch), measured = TimeBudget.MeasuredSteps(_batchesPerEpoch);
-        if (_step == warmUp) _measureStart = _time.GetTimestamp();
-        if (_step != warmUp + measured) return;
-        double secondsPerStep = _time.GetElapsedTime(_measureStart).TotalSeconds / measured;
-        int total = TimeBudget.TotalSteps(limit, Elapsed, secondsPerStep, _step, _plan.TotalSteps, _batchesPerEpoch, _validation?.Count ?? 0, _batch);
-        if (total >= _plan.TotalSteps) return;
-        _plan = _plan with { TotalSteps = total, TimeLimited = true };
+        if (_options.TimeLimit is not { } limit) return;
+        int warmUp = TimeBudget.WarmUpSteps(_batchesPerEpoch), firstPlan = warmUp + TimeBudget.MeasuredSteps(_batchesPerEpoch);
+        if (_step == warmUp) StartTiming();
+        else if (_step == firstPlan && !_plan.TimeLimited)
+        {
+            Plan(limit);
+            if (!_plan.TimeLimited) return;
+            _replanAt = TimeBudget.ReplanStep(_batchesPerEpoch, firstPlan, _plan.TotalSteps);
+            StartTiming();
+        }
+        else if (_step == _replanAt) Plan(limit);
+    }
+
+    private void StartTiming() => (_measureStart, _measureFrom) = (_time.GetTimestamp(), _step);
+
+    /// <summary>Plans the steps that fit at the time per step measured since <see cref="StartTiming"/>; rebuilds the schedule if the plan changes.</summary>
+    private void Plan(TimeSpan limit)
+    {
+        int asked = checked(_options.Epochs * _batchesPerEpoch);
+        double secondsPerStep = _time.GetElapsedTime(_measureStart).TotalSeconds / (_step - _measureFrom);
+        int total = TimeBudget.TotalSteps(limit, Elapsed, secondsPerStep, _step, asked, _batchesPerEpoch, _validation?.Count ?? 0, _batch);
+        var plan = _plan with { TotalSteps = total, TimeLimited = total < asked };
+        if (plan == _plan) return;
+        _plan = plan;
         _schedule = _options.Schedule?.Invoke(_plan);
     }
 

@@ -1,3 +1,4 @@
+using MLNet.Cnn.Augment;
 using MLNet.Cnn.Layers;
 using MLNet.Cnn.Models;
 using MLNet.Cnn.Training;
@@ -34,10 +35,16 @@ internal static class Recipes
             Optimizer = ps => new AdamW(ps, learningRate: settings.MaxLearningRate) { WeightDecay = settings.WeightDecay },
             Schedule = plan => new OneCycle(settings.MaxLearningRate, plan.TotalSteps),
             Loss = new SoftmaxCrossEntropy(labelSmoothing: settings.LabelSmoothing),
+            Augmentation = sample.Augment switch
+            {
+                "flip" => new HorizontalFlip(),
+                "flip+crop" => new AugmentationPipeline(new HorizontalFlip(), new RandomCrop(28, 28, padding: 2)),
+                _ => null,
+            },
         };
         string description = FormattableString.Invariant(
             $"AdamW (decay {settings.WeightDecay}), one-cycle to {settings.MaxLearningRate}, label smoothing {settings.LabelSmoothing}, ") +
-            $"batch {settings.BatchSize}, {epochs} epochs";
+            $"batch {settings.BatchSize}, {epochs} epochs, augmentation {sample.Augment}";
         return new Recipe(network, options, description);
     }
 }

@@ -44,6 +44,28 @@ public sealed class TimeBudgetTests
     }
 
     [TestMethod]
+    public void ThePlanIsMadeAgainAfterTheFirstEpochFromTheStepsTimedSince()
+    {
+        var clock = new FakeClock();
+        // 20 steps an epoch; the first 10 steps take 2 s (the JIT still optimizing), the rest 1 s.
+        var network = new Sequential("net", new Ticking(clock, slowSteps: 10), TrainerTests.SmallCnn());
+        var plans = new List<TrainingPlan>();
+        var result = Trainer.Fit(network, TrainerTests.Stripes(120, 1), null, new TrainerOptions
+        {
+            Epochs = 50, BatchSize = 6, TimeLimit = TimeSpan.FromSeconds(200),
+            Schedule = plan => { plans.Add(plan); return new CosineAnnealing(0.01f, plan.TotalSteps); },
+        }, clock);
+
+        // Warm-up 2 steps, 8 measured at 2 s: 20 s gone, ⌊180 · 0.97 / 2⌋ = 87 more → 97. Planned again 8 steps later
+        // (a tenth of 97 would be sooner; the end of the epoch later), from those steps at 1 s: 28 s gone,
+        // ⌊172 · 0.97 / 1⌋ = 166 more → 184.
+        CollectionAssert.AreEqual(new[] { new TrainingPlan(20, 1000), new TrainingPlan(20, 97, TimeLimited: true),
+            new TrainingPlan(20, 184, TimeLimited: true) }, plans);
+        Assert.AreEqual(StopReason.TimeLimit, result.StopReason);
+        StringAssert.Contains(result.Message, "184 steps");
+    }
+
+    [TestMethod]
     public void WithoutATimeLimitThePlanIsTheEpochs()
     {
         var plans = new List<TrainingPlan>();
@@ -62,14 +84,16 @@ public sealed class TimeBudgetTests
         public void Advance(TimeSpan time) => _ticks += time.Ticks;
     }
 
-    /// <summary>Passes its input through; a training forward advances the clock by one second.</summary>
-    private sealed class Ticking(FakeClock clock) : Layer("tick")
+    /// <summary>Passes its input through; a training forward advances the clock by one second (two for the first <paramref name="slowSteps"/>).</summary>
+    private sealed class Ticking(FakeClock clock, int slowSteps = 0) : Layer("tick")
     {
+        private int _steps;
+
         public override TensorShape OutputShape(TensorShape input) => input;
 
         public override Tensor Forward(Tensor input, bool training)
         {
-            if (training) clock.Advance(TimeSpan.FromSeconds(1));
+            if (training) clock.Advance(TimeSpan.FromSeconds(_steps++ < slowSteps ? 2 : 1));
             return input;
         }
 

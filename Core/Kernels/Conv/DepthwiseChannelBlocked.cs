@@ -21,16 +21,8 @@ internal static unsafe class DepthwiseChannelBlocked
     {
         var layout = new ChannelBlockLayout(g, TVector.Count);
         bool threeByThree = g.KernelHeight == 3 && g.KernelWidth == 3 && g.DilationW == 1;
-        // Weights [blocks][taps, L] and biases [blocks][L], packed once for the whole batch.
-        using var packed = ScratchPool.Rent(layout.Blocks * (layout.WeightLength + layout.Lanes));
-        float* biases = packed.Pointer + layout.Blocks * layout.WeightLength;
-        for (int block = 0; block < layout.Blocks; block++)
-        {
-            int c0 = block * layout.Lanes, count = layout.ChannelsIn(block);
-            layout.PackWeights(w, c0, count, packed.Pointer + block * layout.WeightLength);
-            for (int c = 0; c < layout.Lanes; c++) biases[block * layout.Lanes + c] = bias != null && c < count ? bias[c0 + c] : 0f;
-        }
-        nint xs = (nint)x, ys = (nint)y, ws = (nint)packed.Pointer, bs = (nint)biases;
+        using var packed = PackWeights(layout, w, bias);
+        nint xs = (nint)x, ys = (nint)y, ws = (nint)packed.Pointer, bs = (nint)(packed.Pointer + layout.Blocks * layout.WeightLength);
         PlaneParallel.For(g.Batch * layout.Blocks, layout.WorkPerBlock, (first, end) =>
         {
             using var padded = ScratchPool.Rent(layout.PaddedLength);
@@ -59,21 +51,20 @@ internal static unsafe class DepthwiseChannelBlocked
         where TVector : struct, IFloatVector<TVector>
     {
         var layout = new ChannelBlockLayout(g, TVector.Count);
-        nint dys = (nint)dy, ws = (nint)w, dxs = (nint)dx;
+        using var packed = PackWeights(layout, w, bias: null);
+        nint dys = (nint)dy, ws = (nint)packed.Pointer, dxs = (nint)dx;
         PlaneParallel.For(g.Batch * layout.Blocks, layout.WorkPerBlock, (first, end) =>
         {
             using var padded = ScratchPool.Rent(layout.PaddedLength);
             using var staging = ScratchPool.Rent(layout.StagingLength);
             using var grad = ScratchPool.Rent(layout.OutputLength);
-            using var weights = ScratchPool.Rent(layout.WeightLength);
             for (int item = first; item < end; item++)
             {
                 var (n, block) = (item / layout.Blocks, item % layout.Blocks);
                 int c0 = block * layout.Lanes, count = layout.ChannelsIn(block);
-                layout.PackWeights((float*)ws, c0, count, weights.Pointer);
                 layout.GatherOutput((float*)dys + ((long)n * g.OutChannels + c0) * layout.OutPlane, count, grad.Pointer);
                 padded.Span.Clear();
-                ScatterTaps<TVector>(g, layout, grad.Pointer, weights.Pointer, padded.Pointer);
+                ScatterTaps<TVector>(g, layout, grad.Pointer, (float*)ws + block * layout.WeightLength, padded.Pointer);
                 layout.ScatterInput(padded.Pointer, count, (float*)dxs + ((long)n * g.InChannels + c0) * layout.InPlane, staging.Pointer);
             }
         });
@@ -109,6 +100,20 @@ internal static unsafe class DepthwiseChannelBlocked
                         ((float*)dws)[(long)(c0 + c) * layout.Taps + t] = (float)totals[t * layout.Lanes + c];
             }
         });
+    }
+
+    /// <summary>Weights [blocks][taps, L], then biases [blocks][L] (zeros without a bias), packed once for the whole batch.</summary>
+    private static ScratchBuffer PackWeights(ChannelBlockLayout layout, float* w, float* bias)
+    {
+        var packed = ScratchPool.Rent(layout.Blocks * (layout.WeightLength + layout.Lanes));
+        float* biases = packed.Pointer + layout.Blocks * layout.WeightLength;
+        for (int block = 0; block < layout.Blocks; block++)
+        {
+            int c0 = block * layout.Lanes, count = layout.ChannelsIn(block);
+            layout.PackWeights(w, c0, count, packed.Pointer + block * layout.WeightLength);
+            for (int c = 0; c < layout.Lanes; c++) biases[block * layout.Lanes + c] = bias != null && c < count ? bias[c0 + c] : 0f;
+        }
+        return packed;
     }
 
     /// <summary>row[ow, :] = b + Σ taps w[tap, :] ⊙ P[oh·sH + kh·dH, ow·sW + kw·dW, :], four outputs at a time so each weight vector is loaded once per four FMAs.</summary>

@@ -16,7 +16,7 @@ internal static class Recipes
             new Settings(Epochs: 10, BatchSize: 64, MaxLearningRate: 3e-3f, WeightDecay: 0.05f, LabelSmoothing: 0.1f)),
         "lenet5" => Train(LeNet5.Build(), WeightInit.HeUniform, sample,
             new Settings(Epochs: 3, BatchSize: 32, MaxLearningRate: 2e-3f, WeightDecay: 1e-4f, LabelSmoothing: 0f)),
-        "resnet-small" => Train(ResNetSmall.Build(widths: [16, 32, 64], blocksPerStage: 1), WeightInit.HeNormalFanOut, sample,
+        "resnet-small" => Train(ResNetSmall.Build(widths: sample.Widths ?? [16, 32, 64], blocksPerStage: 1), WeightInit.HeNormalFanOut, sample,
             new Settings(Epochs: 10, BatchSize: 64, MaxLearningRate: 3e-3f, WeightDecay: 0.05f, LabelSmoothing: 0.1f)),
         _ => throw new ArgumentException($"Unknown model '{model}'; choose small-vgg, lenet5 or resnet-small.", nameof(model)),
     };

@@ -36,9 +36,11 @@ internal static unsafe class ImplicitGemmConv
         int* offsets = (int*)offsetBuffer.Pointer;
         layout.FillOffsets(offsets);
 
-        // When the grid is the output plane itself (no discarded columns, a whole number of windows: 1×1 stride-1 layers
-        // on 8×8, 16×16, 56×56 maps …) the GEMM writes y directly, with no product buffer to compact.
-        bool direct = wq == g.OutWidth && grid == gridPadded;
+        // When the grid is the output plane itself (no discarded columns: 1×1 stride-1 layers, k×1 kernels) the GEMM writes
+        // y directly, with no product buffer to compact; a last window that runs past the plane goes through the tile
+        // scratch (only its columns inside the plane are written).
+        bool direct = wq == g.OutWidth;
+        int ldc = direct ? grid : gridPadded;
         long outImage = (long)g.OutChannels * g.OutHeight * g.OutWidth;
         var plan = ConvWorkPlan.PerImage(g.Batch);
         nint x = (nint)input, y = (nint)output, b = (nint)bias, packed = (nint)packedWeights.Pointer, offs = (nint)offsets;
@@ -56,8 +58,8 @@ internal static unsafe class ImplicitGemmConv
                     {
                         float* xGroup = xp + (long)group * cg * layout.ChannelLength;
                         float* aGroup = (float*)packed + (long)group * mPanels * mr * kg;
-                        float* cGroup = c + (long)group * mg * gridPadded;
-                        Windows(kernel, mr, nr, mg, kg, aGroup, xGroup, (int*)offs, cGroup, gridPadded, w0, w1);
+                        float* cGroup = c + (long)group * mg * ldc;
+                        Windows(kernel, mr, nr, mg, kg, aGroup, xGroup, (int*)offs, cGroup, ldc, w0, w1);
                     }
                 }
                 if (plan.ParallelGemm)
@@ -191,7 +193,8 @@ internal static unsafe class ImplicitGemmConv
     /// <summary>
     /// Grid windows [w0, w1) (NR columns each) for all Cout/G output channels. For each KC slice of K, the
     /// slice of the weights (Mg × KC) stays in L2 while the windows pass; within a window its B rows
-    /// (KC × NR floats, read in place) stay in L1 while every MR panel of the weights sweeps over them.
+    /// (KC × NR floats, read in place) stay in L1 while every MR panel of the weights sweeps over them. C has ldc
+    /// columns: a window past them is computed as a partial tile.
     /// </summary>
     private static void Windows(GemmKernel kernel, int mr, int nr, int mg, int kg, float* a, float* x, int* offsets,
         float* c, int ldc, int w0, int w1)
@@ -205,7 +208,7 @@ internal static unsafe class ImplicitGemmConv
                 var rows = new OffsetRows(x + window * nr, offsets + p0);
                 for (int i = 0; i < mg; i += mr)
                     Gemm.Tile(kernel, kc, a + (long)i * kg + (long)p0 * mr, rows, c + (long)i * ldc + window * nr, ldc,
-                        Math.Min(mr, mg - i), nr, accumulate: p0 > 0, tile);
+                        Math.Min(mr, mg - i), Math.Min(nr, ldc - window * nr), accumulate: p0 > 0, tile);
             }
         }
     }

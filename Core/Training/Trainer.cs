@@ -66,6 +66,10 @@ public static class Trainer
         bool inputGradientNeeded = network.InputGradientNeeded;
         network.InputGradientNeeded = false;
         try { return new TrainingRun(network, task, train, validation, options, batch, outputShape, cancellation, time).Train(); }
-        finally { network.InputGradientNeeded = inputGradientNeeded; }
+        finally
+        {
+            network.InputGradientNeeded = inputGradientNeeded;
+            GradientBuffers.Trim();   // the gradient buffers given back by the last backward pass are not needed after training
+        }
     }
 }

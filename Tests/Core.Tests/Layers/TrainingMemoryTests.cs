@@ -82,6 +82,18 @@ public sealed class TrainingMemoryTests
     }
 
     [TestMethod]
+    public void AFinishedTrainingRunLeavesNoGradientBuffersBehind()
+    {
+        var network = ResNetSmall.Build(1, 3, widths: [4, 8, 8]);
+        Initializer.Initialize(network, seed: 2);
+        network.Forward(TestData.Tensor(6, 3, 1, 6, 6), training: true);
+        network.Backward(TestData.Tensor(7, 3, 3));
+        Assert.IsTrue(GradientBuffers.Pooled > 0, "a backward pass outside a training run leaves its given-back buffers in the pool");
+        Trainer.Fit(network, MLNet.Cnn.Tests.Training.TrainerTests.Stripes(12, 1), null, new TrainerOptions { Epochs = 1, BatchSize = 4 });
+        Assert.AreEqual(0, GradientBuffers.Pooled, "Trainer.Fit trims the pool when it ends");
+    }
+
+    [TestMethod]
     public void AnActivationRunsInPlaceOnlyWhereNothingElseReadsItsInput()
     {
         var relu = new ActivationLayer("relu", new ReLU());

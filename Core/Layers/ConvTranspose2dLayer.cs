@@ -47,12 +47,8 @@ public sealed class ConvTranspose2dLayer : ConvolutionLayer<ConvTranspose2dGeome
         new(input[0], InChannels, input[2], input[3], OutChannels, KernelSize, KernelSize, Stride, Stride, Padding2d.Symmetric(Padding),
             OutputPadding, OutputPadding, Dilation, Dilation, Groups);
 
-    private protected override unsafe void KernelForward(ConvTranspose2dGeometry g, Tensor input, Tensor weight, Tensor? bias,
-        Tensor output, Activation? activation)
-    {
+    private protected override void KernelForward(ConvTranspose2dGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output) =>
         ConvTranspose2d.Forward(g, input, weight, bias, output);
-        activation?.ForwardInPlace(output.Pointer, output.Length);
-    }
 
     private protected override void KernelBackwardWeights(ConvTranspose2dGeometry g, Tensor input, Tensor gradOutput, Tensor gradWeight,
         Tensor? gradBias) => ConvTranspose2d.BackwardWeights(g, input, gradOutput, gradWeight, gradBias);

@@ -41,7 +41,7 @@ public abstract class ConvolutionLayer<TGeometry> : Layer where TGeometry : clas
     {
         var g = Geometry(input.Shape);
         var output = OutputBuffer(g.OutputShape);
-        KernelForward(g, input, _weight.Value, _bias?.Value, output, activation: null);
+        KernelForward(g, input, _weight.Value, _bias?.Value, output);
         _input = training ? input : null;
         return output;
     }
@@ -54,7 +54,8 @@ public abstract class ConvolutionLayer<TGeometry> : Layer where TGeometry : clas
     {
         var g = Geometry(input.Shape);
         var output = OutputBuffer(g.OutputShape);
-        KernelForward(g, input, weight, bias, output, activation);
+        if (activation is null) KernelForward(g, input, weight, bias, output);
+        else KernelForward(g, input, weight, bias, output, activation);
         _input = null;
         return output;
     }
@@ -72,8 +73,14 @@ public abstract class ConvolutionLayer<TGeometry> : Layer where TGeometry : clas
     /// <summary>The kernel geometry for an input [N, <see cref="InChannels"/>, H, W]; an ArgumentException if the sizes do not fit.</summary>
     private protected abstract TGeometry CreateGeometry(TensorShape input);
 
-    /// <summary>y = f(conv(x, w) + b), f = <paramref name="activation"/> or none.</summary>
-    private protected abstract void KernelForward(TGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output, Activation? activation);
+    private protected abstract void KernelForward(TGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output);
+
+    /// <summary>y = f(conv(x, w) + b): here the kernel, then f as its own pass; a kernel that can apply f to its output as it goes overrides this.</summary>
+    private protected virtual void KernelForward(TGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output, Activation activation)
+    {
+        KernelForward(g, input, weight, bias, output);
+        activation.ForwardInPlace(output);
+    }
 
     private protected abstract void KernelBackwardWeights(TGeometry g, Tensor input, Tensor gradOutput, Tensor gradWeight, Tensor? gradBias);
 

@@ -52,10 +52,7 @@ internal static unsafe class BatchFoldedConv
                 Gemm.Multiply(mg, ld, kg, (float*)w + (long)group * mg * kg, kg, 1, colMatrix, ld, 1, c, ld,
                     accumulate: false, plan.ParallelGemm);
                 if (direct)
-                {
-                    if (bGroup != null)
-                        for (int co = 0; co < mg; co++) VectorMath.Add(bGroup[co], yGroup + (long)co * p, p);
-                }
+                    Conv2d.AddBias(bGroup, mg, p, yGroup);
                 else
                     Im2Col.ColumnsToImages(c, ld, mg, p, count, bGroup, yGroup, outImage);
                 if (activation is not null)

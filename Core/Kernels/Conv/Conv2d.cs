@@ -144,11 +144,14 @@ public static unsafe class Conv2d
     {
         int plane = output.Shape[2] * output.Shape[3], channels = output.Shape[1];
         nint y = (nint)output.Pointer, b = (nint)bias.Pointer;
-        CnnParallel.For(output.Shape[0], n =>
-        {
-            for (int c = 0; c < channels; c++)
-                VectorMath.Add(((float*)b)[c], (float*)y + ((long)n * channels + c) * plane, plane);
-        });
+        CnnParallel.For(output.Shape[0], n => AddBias((float*)b, channels, plane, (float*)y + (long)n * channels * plane));
+    }
+
+    /// <summary>y[c, :] += b[c] over <paramref name="channels"/> planes of <paramref name="plane"/> values (nothing when b is null).</summary>
+    internal static void AddBias(float* bias, int channels, int plane, float* y)
+    {
+        if (bias == null) return;
+        for (int c = 0; c < channels; c++) VectorMath.Add(bias[c], y + (long)c * plane, plane);
     }
 
     /// <summary>db[c] = Σ_{n, h, w} dy[n, c, h, w]. dy [N, C, H, W], db [C].</summary>

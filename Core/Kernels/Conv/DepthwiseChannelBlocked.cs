@@ -160,7 +160,7 @@ internal static unsafe class DepthwiseChannelBlocked
 
     /// <summary>
     /// <see cref="ForwardRow{TVector}"/> for the 3×3 kernels of MobileNet and EfficientNet (column dilation 1): the nine
-    /// weight vectors stay in registers for the whole row, four outputs at a time share each loaded input vector's row.
+    /// weight vectors stay in registers for the whole row, and two neighbouring outputs are computed side by side.
     /// </summary>
     private static void ForwardRow3x3<TVector>(Conv2dGeometry g, ChannelBlockLayout layout, float* padded, float* weights, float* bias, int oh, float* row)
         where TVector : struct, IFloatVector<TVector>

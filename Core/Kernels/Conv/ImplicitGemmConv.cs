@@ -70,7 +70,7 @@ internal static unsafe class ImplicitGemmConv
                 else
                     GroupWindows(0, windows);
                 if (direct)
-                    AddBias(g, (float*)b, yImage);
+                    Conv2d.AddBias((float*)b, g.OutChannels, g.OutHeight * g.OutWidth, yImage);
                 else
                     CompactRows(g, c, gridPadded, wq, (float*)b, yImage);
                 activation?.ForwardInPlace(yImage, outImage);
@@ -211,14 +211,6 @@ internal static unsafe class ImplicitGemmConv
                         Math.Min(mr, mg - i), Math.Min(nr, ldc - window * nr), accumulate: p0 > 0, tile);
             }
         }
-    }
-
-    /// <summary>y[co, :, :] += b[co] for one image (nothing when b is null).</summary>
-    private static void AddBias(Conv2dGeometry g, float* bias, float* y)
-    {
-        if (bias == null) return;
-        int plane = g.OutHeight * g.OutWidth;
-        for (int co = 0; co < g.OutChannels; co++) VectorMath.Add(bias[co], y + (long)co * plane, plane);
     }
 
     /// <summary>Grid rows [Cout, Hout·Wp] (row stride ld) → y [Cout, Hout, Wout], dropping columns ≥ Wout, adding b.</summary>

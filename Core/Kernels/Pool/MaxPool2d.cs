@@ -91,27 +91,11 @@ public static unsafe class MaxPool2d
                         int h = oh * g.StrideH - g.Padding.Top + kh * g.DilationH;
                         if ((uint)h >= (uint)g.InHeight) continue;
                         for (int kw = 0; kw < g.KernelWidth; kw++)
-                            MaxInto(scratch.Pointer + h * phases.RowLength + phases.TapOffset(kw), yPlane + oh * g.OutWidth, g.OutWidth);
+                            MaxRun(scratch.Pointer + h * phases.RowLength + phases.TapOffset(kw), g.OutWidth, 0, 0, yPlane + oh * g.OutWidth, argmax: null);
                     }
                 }
             }
         });
-    }
-
-    /// <summary>best[i] = values[i] where values[i] beats it (is greater, or is the first NaN: <see cref="MaxPool2dReference.Beats{T}"/>).</summary>
-    private static void MaxInto(float* values, float* best, int count)
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-            for (; i <= count - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                var v = Vector.Load(values + i);
-                var b = Vector.Load(best + i);
-                var greater = Vector.GreaterThan(v, b) | Vector.AsVectorInt32(Vector.AndNot(Vector.IsNaN(v), Vector.IsNaN(b)));
-                Vector.ConditionalSelect(greater, v, b).Store(best + i);
-            }
-        for (; i < count; i++)
-            if (MaxPool2dReference.Beats(values[i], best[i])) best[i] = values[i];
     }
 
     // gradOutput [N, C, Hout, Wout], argmax from Forward (each −1 or in [0, H·W)) → gradInput [N, C, H, W]
@@ -201,7 +185,8 @@ public static unsafe class MaxPool2d
 
     /// <summary>
     /// For i &lt; count: if values[i] beats best[i] (is greater, or is the first NaN: see
-    /// <see cref="MaxPool2dReference.Beats{T}"/>), best[i] = values[i] and argmax[i] = firstIndex + i·step.
+    /// <see cref="MaxPool2dReference.Beats{T}"/>), best[i] = values[i] and argmax[i] = firstIndex + i·step (no winners
+    /// are kept when <paramref name="argmax"/> is null).
     /// </summary>
     internal static void MaxRun(float* values, int count, int firstIndex, int step, float* best, int* argmax)
     {
@@ -216,14 +201,14 @@ public static unsafe class MaxPool2d
                 var b = Vector.Load(best + i);
                 var greater = Vector.GreaterThan(v, b) | Vector.AsVectorInt32(Vector.AndNot(Vector.IsNaN(v), Vector.IsNaN(b)));
                 Vector.ConditionalSelect(greater, v, b).Store(best + i);
-                Vector.ConditionalSelect(greater, index, Vector.Load(argmax + i)).Store(argmax + i);
+                if (argmax != null) Vector.ConditionalSelect(greater, index, Vector.Load(argmax + i)).Store(argmax + i);
             }
         }
         for (; i < count; i++)
             if (MaxPool2dReference.Beats(values[i], best[i]))
             {
                 best[i] = values[i];
-                argmax[i] = firstIndex + i * step;
+                if (argmax != null) argmax[i] = firstIndex + i * step;
             }
     }
 }

@@ -12,9 +12,10 @@ namespace MLNet.Cnn.Kernels;
 ///   input gradient:   dcols  [Kg, ld] = w_gᵀ [Kg, Mg] · dy_cols [Mg, ld], scattered onto dx by col2im
 ///   weight gradient:  dw_g   [Mg, Kg] = Σ_chunks dy_cols [Mg, ld] · colsᵀ [ld, Kg]
 /// cols is the chunk's im2col (<see cref="Im2Col.Gather"/>; for a 1×1 stride-1 kernel just its planes side by
-/// side), dy_cols the output gradient's planes side by side; each product is one <see cref="Gemm.Multiply"/>.
-/// A chunk of one image reads x or dy, and writes y or (1×1) dx, in place. Chunks hold as many images as
-/// <see cref="ConvWorkPlan.ColumnBufferBytes"/> allows.
+/// side), dy_cols the output gradient's planes side by side. Forward and input gradient pack the weights once per call
+/// for all chunks and threads and read cols / dy_cols in place (<see cref="InPlaceRowsGemm"/>); the weight gradient is
+/// one <see cref="Gemm.Multiply"/> per chunk. A chunk of one image writes y or (1×1) dx in place. Chunks hold as many
+/// images as <see cref="ConvWorkPlan.ColumnBufferBytes"/> allows.
 /// Every output element gets the same arithmetic however the batch is cut into chunks and the GEMM into
 /// threads, except the weight gradient's sum over chunks, whose cut depends on the shape alone: all three
 /// passes give the same bits whatever the thread count.
@@ -24,33 +25,34 @@ internal static unsafe class BatchFoldedConv
     /// <summary>y [N, Cout, Hout, Wout] = conv(x [N, Cin, H, W], w [Cout, Cin/G, kH, kW]) + b (b may be null).</summary>
     public static void Forward(Conv2dGeometry g, float* input, float* weight, float* bias, float* output, Activation? activation = null)
     {
+        var kernel = Gemm.DefaultKernel;
         int p = g.OutHeight * g.OutWidth, mg = g.OutChannelsPerGroup, kg = g.PatchSize, cg = g.InChannelsPerGroup;
         long inPlane = (long)g.InHeight * g.InWidth, inImage = g.InChannels * inPlane, outImage = (long)g.OutChannels * p;
         var plan = ConvWorkPlan.For(g.Batch, p, kg + mg);
         using var taps = ScratchPool.Rent(Im2Col.TapTableLength(g));
         Im2Col.FillTapTable(g, (int*)taps.Pointer);
-        nint x = (nint)input, w = (nint)weight, b = (nint)bias, y = (nint)output, table = (nint)taps.Pointer;
+        // w_g [mg, kg], packed once for every chunk and thread.
+        using var packedWeights = InPlaceRowsGemm.PackGroups(kernel, g.Groups, mg, kg, weight, kg, 1, (long)mg * kg);
+        long packedGroup = InPlaceRowsGemm.PackedLength(kernel, mg, kg);
+        nint x = (nint)input, packed = (nint)packedWeights.Pointer, b = (nint)bias, y = (nint)output, table = (nint)taps.Pointer;
         plan.Run(g.Batch, (_, first, count) =>
         {
             int ld = count * p;
             bool direct = count == 1;
-            using var cols = g.IsPointwise && direct ? default : ScratchPool.Rent(kg * ld);
+            using var cols = RentColumns(kernel, kg, ld);
+            using var offsets = RowOffsets(kg, ld);
             using var product = direct ? default : ScratchPool.Rent(mg * ld);
             for (int group = 0; group < g.Groups; group++)
             {
                 float* xGroup = (float*)x + first * inImage + group * cg * inPlane;
                 float* yGroup = (float*)y + first * outImage + (long)group * mg * p;
                 float* bGroup = bias == null ? null : (float*)b + group * mg;
-                float* colMatrix = g.IsPointwise && direct ? xGroup : cols.Pointer;
-                if (colMatrix != xGroup)
-                {
-                    nint xg = (nint)xGroup, cm = (nint)colMatrix;
-                    plan.ForImages(count, i => Im2Col.Gather(g, (int*)table, (float*)xg + i * inImage, (float*)cm + i * p, ld));
-                }
+                nint xg = (nint)xGroup, cm = (nint)cols.Pointer;
+                plan.ForImages(count, i => Im2Col.Gather(g, (int*)table, (float*)xg + i * inImage, (float*)cm + i * p, ld));
                 // y_cols [mg, ld] = w_g [mg, kg] · cols [kg, ld]; for one image y_cols is y itself.
                 float* c = direct ? yGroup : product.Pointer;
-                Gemm.Multiply(mg, ld, kg, (float*)w + (long)group * mg * kg, kg, 1, colMatrix, ld, 1, c, ld,
-                    accumulate: false, plan.ParallelGemm);
+                InPlaceRowsGemm.Multiply(kernel, mg, kg, (float*)packed + group * packedGroup, cols.Pointer, (int*)offsets.Pointer,
+                    c, ld, ld, plan.ParallelGemm);
                 if (direct)
                     Conv2d.AddBias(bGroup, mg, p, yGroup);
                 else
@@ -64,15 +66,20 @@ internal static unsafe class BatchFoldedConv
     /// <summary>dx [N, Cin, H, W] = convᵀ(dy [N, Cout, Hout, Wout], w [Cout, Cin/G, kH, kW]).</summary>
     public static void BackwardData(Conv2dGeometry g, float* gradOutput, float* weight, float* gradInput)
     {
+        var kernel = Gemm.DefaultKernel;
         int p = g.OutHeight * g.OutWidth, mg = g.OutChannelsPerGroup, kg = g.PatchSize, cg = g.InChannelsPerGroup;
         long inPlane = (long)g.InHeight * g.InWidth, inImage = g.InChannels * inPlane, outImage = (long)g.OutChannels * p;
         var plan = ConvWorkPlan.For(g.Batch, p, kg + mg);
-        nint dy = (nint)gradOutput, w = (nint)weight, dx = (nint)gradInput;
+        // w_gᵀ [kg, mg], packed once for every chunk and thread.
+        using var packedWeights = InPlaceRowsGemm.PackGroups(kernel, g.Groups, kg, mg, weight, 1, kg, (long)mg * kg);
+        long packedGroup = InPlaceRowsGemm.PackedLength(kernel, kg, mg);
+        nint dy = (nint)gradOutput, packed = (nint)packedWeights.Pointer, dx = (nint)gradInput;
         plan.Run(g.Batch, (_, first, count) =>
         {
             int ld = count * p;
             bool direct = count == 1;
-            using var gathered = direct ? default : ScratchPool.Rent(mg * ld);
+            using var dyCols = RentColumns(kernel, mg, ld);
+            using var offsets = RowOffsets(mg, ld);
             using var colGrad = g.IsPointwise && direct ? default : ScratchPool.Rent(kg * ld);
             // col2im adds into dx; a 1×1 stride-1 kernel's columns are dx's planes and are copied instead.
             if (!g.IsPointwise) new Span<float>((float*)dx + first * inImage, checked((int)(count * inImage))).Clear();
@@ -80,16 +87,11 @@ internal static unsafe class BatchFoldedConv
             {
                 float* dyGroup = (float*)dy + first * outImage + (long)group * mg * p;
                 float* dxGroup = (float*)dx + first * inImage + group * cg * inPlane;
-                float* dyCols = dyGroup;
-                if (!direct)
-                {
-                    dyCols = gathered.Pointer;
-                    Im2Col.ImagesToColumns(dyGroup, outImage, mg, p, count, dyCols, ld);
-                }
+                Im2Col.ImagesToColumns(dyGroup, outImage, mg, p, count, dyCols.Pointer, ld);
                 // dcols [kg, ld] = w_gᵀ [kg, mg] · dy_cols [mg, ld]; for 1×1 on one image dcols is dx itself.
                 float* c = g.IsPointwise && direct ? dxGroup : colGrad.Pointer;
-                Gemm.Multiply(kg, ld, mg, (float*)w + (long)group * mg * kg, 1, kg, dyCols, ld, 1, c, ld,
-                    accumulate: false, plan.ParallelGemm);
+                InPlaceRowsGemm.Multiply(kernel, kg, mg, (float*)packed + group * packedGroup, dyCols.Pointer, (int*)offsets.Pointer,
+                    c, ld, ld, plan.ParallelGemm);
                 if (g.IsPointwise)
                 {
                     if (!direct) Im2Col.ColumnsToImages(c, ld, cg, p, count, null, dxGroup, inImage);
@@ -99,6 +101,19 @@ internal static unsafe class BatchFoldedConv
                 plan.ForImages(count, i => Im2Col.Scatter(g, (float*)cm + i * p, ld, (float*)dxg + i * inImage));
             }
         });
+    }
+
+    /// <summary>A [rows, ld] column matrix for <see cref="InPlaceRowsGemm"/>, readable NR floats past its end.</summary>
+    private static ScratchBuffer RentColumns(GemmKernel kernel, int rows, int ld) =>
+        ScratchPool.Rent(rows * ld + Gemm.TileSize(kernel).Nr);
+
+    /// <summary>offsets[r] = r·ld: row r of a row-major [rows, ld] matrix, as <see cref="OffsetRows"/> reads it.</summary>
+    private static ScratchBuffer RowOffsets(int rows, int ld)
+    {
+        var buffer = ScratchPool.Rent(rows);
+        int* offsets = (int*)buffer.Pointer;
+        for (int r = 0; r < rows; r++) offsets[r] = checked(r * ld);
+        return buffer;
     }
 
     /// <summary>

@@ -15,23 +15,21 @@ namespace MLNet.Cnn.Kernels;
 /// </summary>
 internal static unsafe class ImplicitGemmConv
 {
-    private const int KC = 256;
+    private static int KC => Gemm.Blocking.Kc;
 
-        /// <summary>y [N, Cout, Hout, Wout] = conv(x [N, Cin, H, W], w [Cout, Cin/G, kH, kW]) + b (b may be null).</summary>
+    /// <summary>y [N, Cout, Hout, Wout] = conv(x [N, Cin, H, W], w [Cout, Cin/G, kH, kW]) + b (b may be null).</summary>
     public static void Forward(Conv2dGeometry g, float* input, float* weight, float* bias, float* output, Activation? activation = null)
     {
         var kernel = Gemm.DefaultKernel;
-        var (mr, nr) = Gemm.TileSize(kernel);
+        int nr = Gemm.TileSize(kernel).Nr;
         int mg = g.OutChannelsPerGroup, kg = g.PatchSize, cg = g.InChannelsPerGroup;
         // The last window reads up to nr − 1 columns past the grid: slack keeps those reads inside the buffer.
         var layout = new PhaseImage(g, slack: nr);
-        int wq = layout.GridWidth, grid = g.OutHeight * wq, gridPadded = Gemm.RoundUp(grid, nr), windows = gridPadded / nr;
-        int mPanels = (mg + mr - 1) / mr;
+        int wq = layout.GridWidth, grid = g.OutHeight * wq, gridPadded = Gemm.RoundUp(grid, nr);
 
-        // Weights of every group, packed into MR-row panels over the whole K: panel layout [K][MR].
-        using var packedWeights = ScratchPool.Rent(g.Groups * mPanels * mr * kg);
-        for (int group = 0; group < g.Groups; group++)
-            Gemm.PackA(mg, kg, mr, weight + (long)group * mg * kg, kg, 1, packedWeights.Pointer + (long)group * mPanels * mr * kg);
+        // Weights of every group, packed into MR-row panels over the whole K.
+        using var packedWeights = InPlaceRowsGemm.PackGroups(kernel, g.Groups, mg, kg, weight, kg, 1, (long)mg * kg);
+        long packedGroup = InPlaceRowsGemm.PackedLength(kernel, mg, kg);
         using var offsetBuffer = ScratchPool.Rent(kg);
         int* offsets = (int*)offsetBuffer.Pointer;
         layout.FillOffsets(offsets);
@@ -52,23 +50,9 @@ internal static unsafe class ImplicitGemmConv
             {
                 layout.Fill((float*)x + (long)image * g.InChannels * g.InHeight * g.InWidth, padded.Pointer);
                 float* xp = padded.Pointer, yImage = (float*)y + image * outImage, c = direct ? yImage : product.Pointer;
-                void GroupWindows(int w0, int w1)
-                {
-                    for (int group = 0; group < g.Groups; group++)
-                    {
-                        float* xGroup = xp + (long)group * cg * layout.ChannelLength;
-                        float* aGroup = (float*)packed + (long)group * mPanels * mr * kg;
-                        float* cGroup = c + (long)group * mg * ldc;
-                        Windows(kernel, mr, nr, mg, kg, aGroup, xGroup, (int*)offs, cGroup, ldc, w0, w1);
-                    }
-                }
-                if (plan.ParallelGemm)
-                {
-                    int slices = Math.Min(CnnParallel.MaxDegreeOfParallelism, windows);
-                    CnnParallel.For(slices, s => GroupWindows(windows * s / slices, windows * (s + 1) / slices));
-                }
-                else
-                    GroupWindows(0, windows);
+                for (int group = 0; group < g.Groups; group++)
+                    InPlaceRowsGemm.Multiply(kernel, mg, kg, (float*)packed + group * packedGroup, xp + (long)group * cg * layout.ChannelLength,
+                        (int*)offs, c + (long)group * mg * ldc, ldc, ldc, plan.ParallelGemm);
                 if (direct)
                     Conv2d.AddBias((float*)b, g.OutChannels, g.OutHeight * g.OutWidth, yImage);
                 else
@@ -187,29 +171,6 @@ internal static unsafe class ImplicitGemmConv
             float* d = dst + r;
             float* src = x + offsets[r];
             for (int j = k; j < kc; j++) d[j * mr] = r < rowsValid ? src[j] : 0f;
-        }
-    }
-
-    /// <summary>
-    /// Grid windows [w0, w1) (NR columns each) for all Cout/G output channels. For each KC slice of K, the
-    /// slice of the weights (Mg × KC) stays in L2 while the windows pass; within a window its B rows
-    /// (KC × NR floats, read in place) stay in L1 while every MR panel of the weights sweeps over them. C has ldc
-    /// columns: a window past them is computed as a partial tile.
-    /// </summary>
-    private static void Windows(GemmKernel kernel, int mr, int nr, int mg, int kg, float* a, float* x, int* offsets,
-        float* c, int ldc, int w0, int w1)
-    {
-        float* tile = stackalloc float[Gemm.TileScratchLength];
-        for (int p0 = 0; p0 < kg; p0 += KC)
-        {
-            int kc = Math.Min(KC, kg - p0);
-            for (int window = w0; window < w1; window++)
-            {
-                var rows = new OffsetRows(x + window * nr, offsets + p0);
-                for (int i = 0; i < mg; i += mr)
-                    Gemm.Tile(kernel, kc, a + (long)i * kg + (long)p0 * mr, rows, c + (long)i * ldc + window * nr, ldc,
-                        Math.Min(mr, mg - i), Math.Min(nr, ldc - window * nr), accumulate: p0 > 0, tile);
-            }
         }
     }
 

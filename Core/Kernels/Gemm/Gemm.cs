@@ -16,8 +16,12 @@ namespace MLNet.Cnn.Kernels;
 /// </summary>
 internal static unsafe class Gemm
 {
-    // Block sizes: a KC×NR panel of B stays in L1 while MC×KC of A streams from L2; KC×NC of packed B fits in L2.
-    private const int KC = 256, MC = 128, NC = 1024;
+    // Block sizes from the caches of the CPU (see GemmBlocking): a KC×NR panel of B stays in L1 while MC×KC of A streams
+    // from L2; KC×NC of packed B is left to L2/L3.
+    internal static readonly GemmBlocking Blocking = GemmBlocking.For(CpuFacts.Current, TileSize(NativeKernel).Nr);
+    private static int KC => Blocking.Kc;
+    private static int MC => Blocking.Mc;
+    private const int NC = 1024;
 
     /// <summary>The widest micro-kernel family the CPU runs natively.</summary>
     public static GemmKernel NativeKernel { get; } =
@@ -139,20 +143,31 @@ internal static unsafe class Gemm
     /// <summary>Packs A[mc × kc] into ⌈mc/mr⌉ panels; panel q holds, for each p, rows q·mr … q·mr+mr−1 (zero-filled).</summary>
     internal static void PackA(int mc, int kc, int mr, float* a, int rowStride, int colStride, float* dst)
     {
+        // Row-major A with 8-row panels is a transpose: 8×8 blocks at a time (row offsets must fit an int).
+        bool blocks = mr == 8 && colStride == 1 && Avx.IsSupported && (long)rowStride * 7 <= int.MaxValue;
+        int* offsets = stackalloc int[8];
+        for (int r = 0; r < 8; r++) offsets[r] = r * rowStride;
         for (int i0 = 0; i0 < mc; i0 += mr)
         {
             int rows = Math.Min(mr, mc - i0);
+            float* panel = a + (long)i0 * rowStride;
+            int p0 = 0;
+            if (blocks && rows == mr)
+                for (; p0 + 8 <= kc; p0 += 8)
+                    Transpose.Block8x8(panel + p0, offsets, dst + p0 * mr, mr);
+            else if (rowStride == 1 && rows == mr)
+            {
+                // Aᵀ stored row-major: the mr values of step p are contiguous.
+                for (; p0 < kc; p0++)
+                    Unsafe.CopyBlockUnaligned(dst + p0 * mr, panel + (long)p0 * colStride, (uint)(mr * sizeof(float)));
+            }
             for (int r = 0; r < rows; r++)
             {
-                float* src = a + (long)(i0 + r) * rowStride;
-                float* d = dst + r;
-                if (colStride == 1)
-                    for (int p = 0; p < kc; p++) d[p * mr] = src[p];
-                else
-                    for (int p = 0; p < kc; p++) d[p * mr] = src[(long)p * colStride];
+                float* src = panel + (long)r * rowStride;
+                for (int p = p0; p < kc; p++) dst[p * mr + r] = src[(long)p * colStride];
             }
             for (int r = rows; r < mr; r++)
-                for (int p = 0; p < kc; p++) dst[p * mr + r] = 0f;
+                for (int p = p0; p < kc; p++) dst[p * mr + r] = 0f;
             dst += kc * mr;
         }
     }

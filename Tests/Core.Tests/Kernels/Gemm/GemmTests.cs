@@ -8,7 +8,7 @@ public sealed unsafe class GemmTests
 {
     private static IEnumerable<GemmKernel> SupportedKernels() => Enum.GetValues<GemmKernel>().Where(IsSupported);
 
-    private static bool IsSupported(GemmKernel kernel) => kernel switch
+    internal static bool IsSupported(GemmKernel kernel) => kernel switch
     {
         GemmKernel.Avx512 => System.Runtime.Intrinsics.X86.Avx512F.IsSupported,
         GemmKernel.Avx2 => System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported,

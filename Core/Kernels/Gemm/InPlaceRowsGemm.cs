@@ -1,0 +1,100 @@
+using MLNet.Cnn.Tensors;
+
+namespace MLNet.Cnn.Kernels;
+
+/// <summary>
+/// C [m, columns] (=) A [m, k] · B [k, columns] with A packed once over its whole depth (<see cref="PackGroups"/>:
+/// panel q holds A's rows q·MR … q·MR+MR−1 as [k][MR]) and B never packed: its row p is read in place at
+/// origin + offsets[p] (<see cref="OffsetRows"/>), column j at + j. A padded image with shifted rows (the implicit
+/// GEMM) and a plain row-major matrix (offsets[p] = p·ld) are both such a B.
+/// Columns go in NR-wide windows; the last window may run past <c>columns</c>: it is computed whole into the tile
+/// scratch and only its valid columns are written, so B must stay readable NR − 1 floats past its last column.
+/// For each KC slice of k, the slice of A (m × KC) stays in L2 while the windows pass; within a window its B rows
+/// (KC × NR floats) stay in L1 while every MR panel of A sweeps over them.
+/// </summary>
+internal static unsafe class InPlaceRowsGemm
+{
+    /// <summary>
+    /// Packs A of each of <paramref name="groups"/> groups (group g's m × k block at a + g·groupStride, element (i, p) at
+    /// i·rowStride + p·colStride) into MR-row panels over the whole depth: group g's panels start at g·PackedLength(m, k).
+    /// </summary>
+    public static ScratchBuffer PackGroups(GemmKernel kernel, int groups, int m, int k, float* a, int rowStride, int colStride, long groupStride)
+    {
+        int mr = Gemm.TileSize(kernel).Mr, panels = (m + mr - 1) / mr;
+        long length = PackedLength(kernel, m, k);
+        var packed = ScratchPool.Rent(checked((int)(groups * length)));
+        // The panels of all groups, split over the threads when there is enough to move (a 512-channel 3×3 layer packs 9 MB).
+        int units = groups * panels, slices = groups * length >= 1 << 16 ? Math.Min(CnnParallel.Threads, units) : 1;
+        nint source = (nint)a, destination = (nint)packed.Pointer;
+        CnnParallel.For(slices, s =>
+        {
+            for (int unit = units * s / slices; unit < units * (s + 1) / slices; unit++)
+            {
+                int group = unit / panels, i0 = unit % panels * mr;
+                Gemm.PackA(Math.Min(mr, m - i0), k, mr, (float*)source + group * groupStride + (long)i0 * rowStride, rowStride, colStride,
+                    (float*)destination + group * length + (long)i0 * k);
+            }
+        });
+        return packed;
+    }
+
+    /// <summary>Floats of one group's packed A: ⌈m/MR⌉ panels of k × MR.</summary>
+    public static long PackedLength(GemmKernel kernel, int m, int k)
+    {
+        int mr = Gemm.TileSize(kernel).Mr;
+        return (long)(m + mr - 1) / mr * mr * k;
+    }
+
+    /// <summary>
+    /// C = A · B over all columns; with <paramref name="parallel"/> the windows are split over the threads, or, when
+    /// there are fewer windows than threads, the MR panels of A.
+    /// </summary>
+    public static void Multiply(GemmKernel kernel, int m, int k, float* packedA, float* origin, int* offsets,
+        float* c, int ldc, int columns, bool parallel)
+    {
+        var (mr, nr) = Gemm.TileSize(kernel);
+        int windows = (columns + nr - 1) / nr, panels = (m + mr - 1) / mr;
+        int threads = parallel ? CnnParallel.Threads : 1;
+        if (threads <= 1 || (long)m * k * columns < 64 * 64 * 64)
+        {
+            Windows(kernel, 0, m, k, packedA, origin, offsets, c, ldc, columns, 0, windows);
+            return;
+        }
+        nint a = (nint)packedA, b = (nint)origin, offs = (nint)offsets, cc = (nint)c;
+        if (windows >= threads)
+        {
+            int slices = Math.Min(threads, windows);
+            CnnParallel.For(slices, s => Windows(kernel, 0, m, k, (float*)a, (float*)b, (int*)offs, (float*)cc, ldc, columns,
+                windows * s / slices, windows * (s + 1) / slices));
+        }
+        else
+        {
+            int slices = Math.Min(threads, panels);
+            CnnParallel.For(slices, s =>
+            {
+                int i0 = panels * s / slices * mr, i1 = Math.Min(m, panels * (s + 1) / slices * mr);
+                Windows(kernel, i0, i1, k, (float*)a, (float*)b, (int*)offs, (float*)cc, ldc, columns, 0, windows);
+            });
+        }
+    }
+
+    /// <summary>Rows [i0, i1) of C (i0 a multiple of MR) over windows [w0, w1).</summary>
+    private static void Windows(GemmKernel kernel, int i0, int i1, int k, float* packedA, float* origin, int* offsets,
+        float* c, int ldc, int columns, int w0, int w1)
+    {
+        var (mr, nr) = Gemm.TileSize(kernel);
+        int kcBlock = Gemm.Blocking.Kc;
+        float* tile = stackalloc float[Gemm.TileScratchLength];
+        for (int p0 = 0; p0 < k; p0 += kcBlock)
+        {
+            int kc = Math.Min(kcBlock, k - p0);
+            for (int window = w0; window < w1; window++)
+            {
+                var rows = new OffsetRows(origin + window * nr, offsets + p0);
+                for (int i = i0; i < i1; i += mr)
+                    Gemm.Tile(kernel, kc, packedA + (long)i * k + (long)p0 * mr, rows, c + (long)i * ldc + window * nr, ldc,
+                        Math.Min(mr, i1 - i), Math.Min(nr, columns - window * nr), accumulate: p0 > 0, tile);
+            }
+        }
+    }
+}

@@ -179,14 +179,9 @@ internal static unsafe class ImplicitGemmConv
     {
         int wo = g.OutWidth;
         for (int co = 0; co < g.OutChannels; co++)
-        {
-            float biasValue = bias == null ? 0f : bias[co];
             for (int oh = 0; oh < g.OutHeight; oh++)
-            {
-                float* dst = y + ((long)co * g.OutHeight + oh) * wo;
-                Unsafe.CopyBlockUnaligned(dst, grid + (long)co * ld + oh * wp, (uint)(wo * sizeof(float)));
-                if (bias != null) VectorMath.Add(biasValue, dst, wo);
-            }
-        }
+                Unsafe.CopyBlockUnaligned(y + ((long)co * g.OutHeight + oh) * wo, grid + (long)co * ld + oh * wp, (uint)(wo * sizeof(float)));
+        // The bias over whole planes: one vectorized pass per channel, not one short call per row.
+        Conv2d.AddBias(bias, g.OutChannels, g.OutHeight * wo, y);
     }
 }

@@ -11,7 +11,7 @@ namespace MLNet.Cnn.Kernels;
 ///   forward:          y_cols [Mg, ld] = w_g [Mg, Kg] · cols [Kg, ld], scattered to y [N, Cout, Hout, Wout] (+ b)
 ///   input gradient:   dcols  [Kg, ld] = w_gᵀ [Kg, Mg] · dy_cols [Mg, ld], scattered onto dx by col2im
 ///   weight gradient:  dw_g   [Mg, Kg] = Σ_chunks dy_cols [Mg, ld] · colsᵀ [ld, Kg]
-/// cols is the chunk's im2col (<see cref="Im2Col.Gather"/>; for a 1×1 stride-1 kernel just its planes side by
+/// cols is the chunk's im2col (<see cref="Im2Col.GatherChunk"/>; for a 1×1 stride-1 kernel just its planes side by
 /// side), dy_cols the output gradient's planes side by side. Forward and input gradient pack the weights once per call
 /// for all chunks and threads and read cols / dy_cols in place (<see cref="InPlaceRowsGemm"/>); the weight gradient is
 /// one <see cref="Gemm.Multiply"/> per chunk. A chunk of one image writes y or (1×1) dx in place. Chunks hold as many
@@ -47,8 +47,7 @@ internal static unsafe class BatchFoldedConv
                 float* xGroup = (float*)x + first * inImage + group * cg * inPlane;
                 float* yGroup = (float*)y + first * outImage + (long)group * mg * p;
                 float* bGroup = bias == null ? null : (float*)b + group * mg;
-                nint xg = (nint)xGroup, cm = (nint)cols.Pointer;
-                plan.ForImages(count, i => Im2Col.Gather(g, (int*)table, (float*)xg + i * inImage, (float*)cm + i * p, ld));
+                Im2Col.GatherChunk(g, (int*)table, xGroup, inImage, count, cols.Pointer, ld, plan);
                 // y_cols [mg, ld] = w_g [mg, kg] · cols [kg, ld]; for one image y_cols is y itself.
                 float* c = direct ? yGroup : product.Pointer;
                 InPlaceRowsGemm.Multiply(kernel, mg, kg, (float*)packed + group * packedGroup, cols.Pointer, (int*)offsets.Pointer,
@@ -98,7 +97,7 @@ internal static unsafe class BatchFoldedConv
                     continue;
                 }
                 nint cm = (nint)c, dxg = (nint)dxGroup;
-                plan.ForImages(count, i => Im2Col.Scatter(g, (float*)cm + i * p, ld, (float*)dxg + i * inImage));
+                plan.ForEach(count, i => Im2Col.Scatter(g, (float*)cm + i * p, ld, (float*)dxg + i * inImage));
             }
         });
     }
@@ -143,10 +142,7 @@ internal static unsafe class BatchFoldedConv
                 float* dyGroup = (float*)dy + first * outImage + (long)group * mg * p;
                 float* colMatrix = g.IsPointwise && direct ? xGroup : (float*)colBuffer;
                 if (colMatrix != xGroup)
-                {
-                    nint xg = (nint)xGroup;
-                    plan.ForImages(count, i => Im2Col.Gather(g, (int*)table, (float*)xg + i * inImage, (float*)colBuffer + i * p, ld));
-                }
+                    Im2Col.GatherChunk(g, (int*)table, xGroup, inImage, count, (float*)colBuffer, ld, plan);
                 float* dyCols = dyGroup;
                 if (!direct)
                 {

@@ -91,8 +91,8 @@ internal readonly record struct ConvWorkPlan(int ImagesPerChunk, int Chunks, int
         });
     }
 
-    /// <summary>body(i) for i &lt; count: over the threads when the chunks run one after the other, else inline (the slots are already parallel).</summary>
-    public void ForImages(int count, Action<int> body)
+    /// <summary>body(i) for i &lt; count (images or channels of a chunk): over the threads when the chunks run one after the other, else inline (the slots are already parallel).</summary>
+    public void ForEach(int count, Action<int> body)
     {
         if (ParallelGemm) CnnParallel.For(count, body);
         else for (int i = 0; i < count; i++) body(i);

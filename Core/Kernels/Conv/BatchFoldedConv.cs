@@ -22,8 +22,12 @@ namespace MLNet.Cnn.Kernels;
 /// </summary>
 internal static unsafe class BatchFoldedConv
 {
-    /// <summary>y [N, Cout, Hout, Wout] = conv(x [N, Cin, H, W], w [Cout, Cin/G, kH, kW]) + b (b may be null).</summary>
-    public static void Forward(Conv2dGeometry g, float* input, float* weight, float* bias, float* output, Activation? activation = null)
+    /// <summary>
+    /// y [N, Cout, Hout, Wout] = f(conv(x [N, Cin, H, W], s ⊙ w [Cout, Cin/G, kH, kW]) + b): b, the activation f and the per-output-channel
+    /// weight scale s [Cout] may each be null.
+    /// </summary>
+    public static void Forward(Conv2dGeometry g, float* input, float* weight, float* bias, float* output, Activation? activation = null,
+        float* weightScale = null)
     {
         var kernel = Gemm.DefaultKernel;
         int p = g.OutHeight * g.OutWidth, mg = g.OutChannelsPerGroup, kg = g.PatchSize, cg = g.InChannelsPerGroup;
@@ -32,7 +36,7 @@ internal static unsafe class BatchFoldedConv
         using var taps = ScratchPool.Rent(Im2Col.TapTableLength(g));
         Im2Col.FillTapTable(g, (int*)taps.Pointer);
         // w_g [mg, kg], packed once for every chunk and thread.
-        using var packedWeights = InPlaceRowsGemm.PackGroups(kernel, g.Groups, mg, kg, weight, kg, 1, (long)mg * kg);
+        using var packedWeights = InPlaceRowsGemm.PackGroups(kernel, g.Groups, mg, kg, weight, kg, 1, (long)mg * kg, weightScale);
         long packedGroup = InPlaceRowsGemm.PackedLength(kernel, mg, kg);
         nint x = (nint)input, packed = (nint)packedWeights.Pointer, b = (nint)bias, y = (nint)output, table = (nint)taps.Pointer;
         plan.Run(g.Batch, (_, first, count) =>

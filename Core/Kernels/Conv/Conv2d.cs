@@ -52,27 +52,43 @@ public static unsafe class Conv2d
         Forward(g, input, weight, bias, output, activation: null);
 
     /// <summary>
-    /// y = f(conv(x, w) + b): the activation f (null: none) applied by the kernel to each piece of output it has just
-    /// written (an image, a chunk of images or a row of a channel block), while it is still in cache — the inference
-    /// fusion of a convolution with the activation after it (<see cref="Layers.FusedConvolution"/>).
+    /// y = f(conv(x, s ⊙ w) + b): the activation f (null: none) applied by the kernel to each piece of output it has just
+    /// written (an image, a chunk of images or a row of a channel block), while it is still in cache, and the weights of
+    /// output channel m multiplied by s[m] (null: none) as the kernel packs them — the inference fusion of a convolution
+    /// with the batch norm and activation after it (<see cref="Layers.FusedConvolution"/>). s [Cout].
     /// </summary>
-    internal static void Forward(Conv2dGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output, Activation? activation)
+    internal static void Forward(Conv2dGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output, Activation? activation,
+        Tensor? weightScale = null)
     {
         ArgumentNullException.ThrowIfNull(g);
         Require.Shape(input, g.InputShape, nameof(input));
         Require.Shape(weight, g.WeightShape, nameof(weight));
         if (bias is not null) Require.Shape(bias, g.BiasShape, nameof(bias));
+        if (weightScale is not null) Require.Shape(weightScale, g.BiasShape, nameof(weightScale));
         Require.Shape(output, g.OutputShape, nameof(output));
         if (g.IsDepthwise)
         {
-            DepthwiseConv2d.Forward(g, input, weight, bias, output, activation);
+            // Depthwise kernels read the weights in place (Cout·kH·kW values): scale a copy.
+            var scaled = weightScale is null ? weight : ScaledRows(weight, weightScale);
+            DepthwiseConv2d.Forward(g, input, scaled, bias, output, activation);
             return;
         }
 
+        float* b = bias is null ? null : bias.Pointer, s = weightScale is null ? null : weightScale.Pointer;
         if (FoldsBatch(g))
-            BatchFoldedConv.Forward(g, input.Pointer, weight.Pointer, bias is null ? null : bias.Pointer, output.Pointer, activation);
+            BatchFoldedConv.Forward(g, input.Pointer, weight.Pointer, b, output.Pointer, activation, s);
         else
-            ImplicitGemmConv.Forward(g, input.Pointer, weight.Pointer, bias is null ? null : bias.Pointer, output.Pointer, activation);
+            ImplicitGemmConv.Forward(g, input.Pointer, weight.Pointer, b, output.Pointer, activation, s);
+    }
+
+    /// <summary>w′[m, ·] = s[m]·w[m, ·] for w [M, …], s [M].</summary>
+    private static Tensor ScaledRows(Tensor weight, Tensor scale)
+    {
+        var scaled = new Tensor(weight.Shape);
+        int rows = scale.Length, perRow = weight.Length / rows;
+        for (int m = 0; m < rows; m++)
+            System.Numerics.Tensors.TensorPrimitives.Multiply(weight.Span.Slice(m * perRow, perRow), scale.Span[m], scaled.Span.Slice(m * perRow, perRow));
+        return scaled;
     }
 
     /// <summary>dx = convᵀ(dy, w). dy [N, Cout, Hout, Wout], w [Cout, Cin/G, kH, kW] → dx [N, Cin, H, W].</summary>

@@ -17,8 +17,12 @@ internal static unsafe class ImplicitGemmConv
 {
     private static int KC => Gemm.Blocking.Kc;
 
-    /// <summary>y [N, Cout, Hout, Wout] = conv(x [N, Cin, H, W], w [Cout, Cin/G, kH, kW]) + b (b may be null).</summary>
-    public static void Forward(Conv2dGeometry g, float* input, float* weight, float* bias, float* output, Activation? activation = null)
+    /// <summary>
+    /// y [N, Cout, Hout, Wout] = f(conv(x [N, Cin, H, W], s ⊙ w [Cout, Cin/G, kH, kW]) + b): b, the activation f and the per-output-channel
+    /// weight scale s [Cout] may each be null.
+    /// </summary>
+    public static void Forward(Conv2dGeometry g, float* input, float* weight, float* bias, float* output, Activation? activation = null,
+        float* weightScale = null)
     {
         var kernel = Gemm.DefaultKernel;
         int nr = Gemm.TileSize(kernel).Nr;
@@ -28,7 +32,7 @@ internal static unsafe class ImplicitGemmConv
         int wq = layout.GridWidth, grid = g.OutHeight * wq, gridPadded = Gemm.RoundUp(grid, nr);
 
         // Weights of every group, packed into MR-row panels over the whole K.
-        using var packedWeights = InPlaceRowsGemm.PackGroups(kernel, g.Groups, mg, kg, weight, kg, 1, (long)mg * kg);
+        using var packedWeights = InPlaceRowsGemm.PackGroups(kernel, g.Groups, mg, kg, weight, kg, 1, (long)mg * kg, weightScale);
         long packedGroup = InPlaceRowsGemm.PackedLength(kernel, mg, kg);
         using var offsetBuffer = ScratchPool.Rent(kg);
         int* offsets = (int*)offsetBuffer.Pointer;

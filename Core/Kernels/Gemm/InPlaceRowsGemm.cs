@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using MLNet.Cnn.Tensors;
 
 namespace MLNet.Cnn.Kernels;
@@ -17,25 +18,44 @@ internal static unsafe class InPlaceRowsGemm
     /// <summary>
     /// Packs A of each of <paramref name="groups"/> groups (group g's m × k block at a + g·groupStride, element (i, p) at
     /// i·rowStride + p·colStride) into MR-row panels over the whole depth: group g's panels start at g·PackedLength(m, k).
+    /// With <paramref name="rowScale"/> (g·m + i for row i of group g) each row is multiplied by its scale on the way, the
+    /// same float products as scaling A first (a batch norm folded into the weights as they are packed).
     /// </summary>
-    public static ScratchBuffer PackGroups(GemmKernel kernel, int groups, int m, int k, float* a, int rowStride, int colStride, long groupStride)
+    public static ScratchBuffer PackGroups(GemmKernel kernel, int groups, int m, int k, float* a, int rowStride, int colStride, long groupStride,
+        float* rowScale = null)
     {
         int mr = Gemm.TileSize(kernel).Mr, panels = (m + mr - 1) / mr;
         long length = PackedLength(kernel, m, k);
         var packed = ScratchPool.Rent(checked((int)(groups * length)));
         // The panels of all groups, split over the threads when there is enough to move (a 512-channel 3×3 layer packs 9 MB).
         int units = groups * panels, slices = groups * length >= 1 << 16 ? Math.Min(CnnParallel.Threads, units) : 1;
-        nint source = (nint)a, destination = (nint)packed.Pointer;
+        nint source = (nint)a, destination = (nint)packed.Pointer, scales = (nint)rowScale;
         CnnParallel.For(slices, s =>
         {
             for (int unit = units * s / slices; unit < units * (s + 1) / slices; unit++)
             {
-                int group = unit / panels, i0 = unit % panels * mr;
-                Gemm.PackA(Math.Min(mr, m - i0), k, mr, (float*)source + group * groupStride + (long)i0 * rowStride, rowStride, colStride,
-                    (float*)destination + group * length + (long)i0 * k);
+                int group = unit / panels, i0 = unit % panels * mr, rows = Math.Min(mr, m - i0);
+                float* panel = (float*)destination + group * length + (long)i0 * k;
+                Gemm.PackA(rows, k, mr, (float*)source + group * groupStride + (long)i0 * rowStride, rowStride, colStride, panel);
+                if (scales != 0) ScalePanel(panel, k, mr, rows, (float*)scales + group * m + i0);
             }
         });
         return packed;
+    }
+
+    /// <summary>panel[p·mr + r] ·= scale[r] for r &lt; rows (the zero rows past them stay zero).</summary>
+    private static void ScalePanel(float* panel, int k, int mr, int rows, float* scale)
+    {
+        if (mr == 8 && Vector256.IsHardwareAccelerated)
+        {
+            float* padded = stackalloc float[8];
+            for (int r = 0; r < 8; r++) padded[r] = r < rows ? scale[r] : 0f;
+            var factors = Vector256.Load(padded);
+            for (int p = 0; p < k; p++) (Vector256.Load(panel + p * 8) * factors).Store(panel + p * 8);
+            return;
+        }
+        for (int p = 0; p < k; p++)
+            for (int r = 0; r < rows; r++) panel[p * mr + r] *= scale[r];
     }
 
     /// <summary>Floats of one group's packed A: ⌈m/MR⌉ panels of k × MR.</summary>

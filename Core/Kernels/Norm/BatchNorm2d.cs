@@ -77,31 +77,36 @@ public static unsafe class BatchNorm2d
         ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar, float epsilon, Span<float> foldedWeight, Span<float> foldedBias)
     {
         int channels = gamma.Length, perChannel = weight.Length / Math.Max(channels, 1);
-        if (channels == 0 || perChannel * channels != weight.Length || foldedWeight.Length != weight.Length || foldedBias.Length != channels
-            || beta.Length != channels || runningMean.Length != channels || runningVar.Length != channels || (bias.Length != 0 && bias.Length != channels))
-            throw new ArgumentException($"Folding batch norm of {channels} channels into a weight of {weight.Length} values (bias {bias.Length}): " +
-                "the weight must be [channels, K] and every per-channel tensor [channels].");
+        if (channels == 0 || perChannel * channels != weight.Length || foldedWeight.Length != weight.Length)
+            throw new ArgumentException($"Folding batch norm of {channels} channels into a weight of {weight.Length} values: " +
+                "the weight must be [channels, K].");
+        Span<float> scale = channels <= 1024 ? stackalloc float[channels] : new float[channels];
+        FoldScales(bias, gamma, beta, runningMean, runningVar, epsilon, scale, foldedBias);
         for (int m = 0; m < channels; m++)
-            foldedBias[m] = (float)(Scale(gamma[m], runningVar[m], epsilon) * ((bias.Length == 0 ? 0 : bias[m]) - runningMean[m]) + beta[m]);
-        // The weights (9.4 MB for a 512-channel 3×3 layer) are scaled over the threads, whole channels each.
-        fixed (float* w = weight, fw = foldedWeight, g = gamma, v = runningVar)
-        {
-            nint pw = (nint)w, pfw = (nint)fw, pg = (nint)g, pv = (nint)v;
-            int slices = (long)weight.Length >= 1 << 16 ? Math.Min(CnnParallel.Threads, channels) : 1;
-            CnnParallel.For(slices, s =>
-            {
-                for (int m = (int)((long)channels * s / slices); m < (int)((long)channels * (s + 1) / slices); m++)
-                {
-                    long at = (long)m * perChannel;
-                    TensorPrimitives.Multiply(new ReadOnlySpan<float>((float*)pw + at, perChannel),
-                        (float)Scale(((float*)pg)[m], ((float*)pv)[m], epsilon), new Span<float>((float*)pfw + at, perChannel));
-                }
-            });
-        }
+            TensorPrimitives.Multiply(weight.Slice(m * perChannel, perChannel), scale[m], foldedWeight.Slice(m * perChannel, perChannel));
     }
 
-    /// <summary>a = γ/√(running var + ε), in double.</summary>
-    private static double Scale(float gamma, float runningVar, float epsilon) => gamma / Math.Sqrt(runningVar + (double)epsilon);
+    /// <summary>
+    /// The per-channel half of <see cref="Fold"/>: scale[m] = a = γ/√(running var + ε) (the factor of w′ = a·w, rounded to
+    /// float as Fold multiplies by it) and foldedBias[m] = a·(b[m] − running mean[m]) + β[m]; the convolution kernels apply
+    /// the scale as they pack the weights (<see cref="Conv2d"/>), so the folded weights are never written out.
+    /// bias [Cout] or empty; gamma, beta, runningMean, runningVar, scale, foldedBias [Cout]; foldedBias may be bias.
+    /// </summary>
+    public static void FoldScales(ReadOnlySpan<float> bias, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean,
+        ReadOnlySpan<float> runningVar, float epsilon, Span<float> scale, Span<float> foldedBias)
+    {
+        int channels = gamma.Length;
+        if (channels == 0 || scale.Length != channels || foldedBias.Length != channels || beta.Length != channels
+            || runningMean.Length != channels || runningVar.Length != channels || (bias.Length != 0 && bias.Length != channels))
+            throw new ArgumentException($"Folding batch norm of {channels} channels (bias {bias.Length}, scale {scale.Length}, " +
+                $"folded bias {foldedBias.Length}): every per-channel tensor must be [channels].");
+        for (int m = 0; m < channels; m++)
+        {
+            double a = gamma[m] / Math.Sqrt(runningVar[m] + (double)epsilon);
+            scale[m] = (float)a;
+            foldedBias[m] = (float)(a * ((bias.Length == 0 ? 0 : bias[m]) - runningMean[m]) + beta[m]);
+        }
+    }
 
     // input, gradOutput [N, C, H, W]; gamma, saveMean, saveInvStd [C] (from ForwardTraining)
     // → gradInput [N, C, H, W], gradGamma, gradBeta [C] (all overwritten). With x̂ = (x − μ)·invStd:

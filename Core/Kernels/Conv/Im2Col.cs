@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using MLNet.Cnn.Tensors;
@@ -14,9 +13,6 @@ namespace MLNet.Cnn.Kernels;
 /// </summary>
 internal static unsafe class Im2Col
 {
-    /// <summary>Rows at least this long are copied or added by a vectorized call; shorter ones by a plain loop (same bits).</summary>
-    private const int WideRow = 16;
-
     /// <summary>Ints of <see cref="FillTapTable"/>'s table: kH·kW·P (at least 1).</summary>
     public static int TapTableLength(Conv2dGeometry g) => Math.Max(1, g.KernelHeight * g.KernelWidth * g.OutHeight * g.OutWidth);
 
@@ -46,7 +42,7 @@ internal static unsafe class Im2Col
         if (g.IsPointwise)
         {
             for (int c = 0; c < g.InChannelsPerGroup; c++)
-                Unsafe.CopyBlockUnaligned(col + (long)c * ld, x + (long)c * inPlane, (uint)(inPlane * sizeof(float)));
+                RowCopy.Copy(col + (long)c * ld, x + (long)c * inPlane, inPlane);
             return;
         }
         for (int c = 0; c < g.InChannelsPerGroup; c++)
@@ -134,7 +130,7 @@ internal static unsafe class Im2Col
                         int ih = oh * g.StrideH - g.Padding.Top + kh * g.DilationH;
                         if (ih < 0 || ih >= g.InHeight) continue;
                         float* dst = dx + ((long)c * g.InHeight + ih) * g.InWidth + colOffset;
-                        if (g.StrideW == 1 && hi - lo >= WideRow)
+                        if (g.StrideW == 1)
                             VectorMath.Add(row + lo, dst + lo, hi - lo);
                         else
                             for (int ow = lo; ow < hi; ow++) dst[ow * g.StrideW] += row[ow];
@@ -150,8 +146,7 @@ internal static unsafe class Im2Col
     {
         for (int i = 0; i < count; i++)
             for (int r = 0; r < rows; r++)
-                Unsafe.CopyBlockUnaligned(dst + (long)r * ld + i * cols, src + i * imageStride + (long)r * cols,
-                    (uint)(cols * sizeof(float)));
+                RowCopy.Copy(dst + (long)r * ld + i * cols, src + i * imageStride + (long)r * cols, cols);
     }
 
     /// <summary>The inverse of <see cref="ImagesToColumns"/>, adding bias[r] to row r when a bias is given.</summary>
@@ -160,16 +155,9 @@ internal static unsafe class Im2Col
         for (int i = 0; i < count; i++)
             for (int r = 0; r < rows; r++)
             {
-                float* d = dst + i * imageStride + (long)r * cols, s = src + (long)r * ld + i * cols;
-                if (cols >= WideRow)
-                {
-                    Unsafe.CopyBlockUnaligned(d, s, (uint)(cols * sizeof(float)));
-                    if (bias != null) VectorMath.Add(bias[r], d, cols);
-                }
-                else if (bias != null)
-                    for (int j = 0; j < cols; j++) d[j] = s[j] + bias[r];
-                else
-                    for (int j = 0; j < cols; j++) d[j] = s[j];
+                float* d = dst + i * imageStride + (long)r * cols;
+                RowCopy.Copy(d, src + (long)r * ld + i * cols, cols);
+                if (bias != null) VectorMath.Add(bias[r], d, cols);
             }
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 using MLNet.Cnn.Tensors;
 
@@ -184,7 +183,7 @@ internal static unsafe class ImplicitGemmConv
         int wo = g.OutWidth;
         for (int co = 0; co < g.OutChannels; co++)
             for (int oh = 0; oh < g.OutHeight; oh++)
-                Unsafe.CopyBlockUnaligned(y + ((long)co * g.OutHeight + oh) * wo, grid + (long)co * ld + oh * wp, (uint)(wo * sizeof(float)));
+                RowCopy.Copy(y + ((long)co * g.OutHeight + oh) * wo, grid + (long)co * ld + oh * wp, wo);
         // The bias over whole planes: one vectorized pass per channel, not one short call per row.
         Conv2d.AddBias(bias, g.OutChannels, g.OutHeight * wo, y);
     }

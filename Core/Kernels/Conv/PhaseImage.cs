@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 
 namespace MLNet.Cnn.Kernels;
 
@@ -75,7 +74,7 @@ internal readonly unsafe struct PhaseImage
                 float* phaseRow = dst + (long)c * ChannelLength + ((long)(row % sH) * sW * PhaseHeight + row / sH) * GridWidth;
                 if (sW == 1)
                 {
-                    Unsafe.CopyBlockUnaligned(phaseRow + g.Padding.Left, src, (uint)(g.InWidth * sizeof(float)));
+                    RowCopy.Copy(phaseRow + g.Padding.Left, src, g.InWidth);
                     continue;
                 }
                 if (sW == 2)

@@ -48,8 +48,8 @@ public sealed class Conv2dLayer : ConvolutionLayer<Conv2dGeometry>
     private protected override void KernelForward(Conv2dGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output) =>
         Conv2d.Forward(g, input, weight, bias, output);
 
-    private protected override void KernelForward(Conv2dGeometry g, Tensor input, Tensor weight, Tensor? weightScale, Tensor? bias, Tensor output,
-        Activation? activation) => Conv2d.Forward(g, input, weight, bias, output, activation, weightScale);
+    private protected override void KernelForward(Conv2dGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output,
+        ConvEpilogue epilogue) => Conv2d.Forward(g, input, weight, bias, output, epilogue);
 
     private protected override void KernelBackwardWeights(Conv2dGeometry g, Tensor input, Tensor gradOutput, Tensor gradWeight, Tensor? gradBias) =>
         Conv2d.BackwardWeights(g, input, gradOutput, gradWeight, gradBias);

@@ -47,15 +47,15 @@ public abstract class ConvolutionLayer<TGeometry> : Layer where TGeometry : clas
     }
 
     /// <summary>
-    /// The inference forward pass with the layer's weights scaled per output channel (null: not) and another bias — a batch
-    /// norm folded in — and the activation after the layer applied by the kernel (null: none), see <see cref="FusedConvolution"/>.
+    /// The inference forward pass with another bias and the <see cref="ConvEpilogue"/> — a batch norm folded into the weights,
+    /// the skip connection of a residual block and the activation after the layer, applied by the kernel (see <see cref="FusedConvolution"/>).
     /// </summary>
-    internal Tensor ForwardInference(Tensor input, Tensor? weightScale, Tensor? bias, Activation? activation)
+    internal Tensor ForwardInference(Tensor input, Tensor? bias, ConvEpilogue epilogue)
     {
         var g = Geometry(input.Shape);
         var output = OutputBuffer(g.OutputShape);
-        if (activation is null && weightScale is null) KernelForward(g, input, _weight.Value, bias, output);
-        else KernelForward(g, input, _weight.Value, weightScale, bias, output, activation);
+        if (epilogue.IsEmpty) KernelForward(g, input, _weight.Value, bias, output);
+        else KernelForward(g, input, _weight.Value, bias, output, epilogue);
         _input = null;
         return output;
     }
@@ -76,16 +76,16 @@ public abstract class ConvolutionLayer<TGeometry> : Layer where TGeometry : clas
     private protected abstract void KernelForward(TGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output);
 
     /// <summary>
-    /// y = f(conv(x, s ⊙ w) + b), s per output channel: here only without s, the kernel and then f as its own pass; a layer
-    /// whose kernel scales its weights as it packs them and applies f to its output as it goes overrides this.
+    /// y = f(conv(x, s ⊙ w) + b + r) (<see cref="ConvEpilogue"/>): here only without s, the kernel and then r and f as one pass;
+    /// a layer whose kernel scales its weights as it packs them and finishes its output as it goes overrides this.
     /// </summary>
-    private protected virtual void KernelForward(TGeometry g, Tensor input, Tensor weight, Tensor? weightScale, Tensor? bias, Tensor output,
-        Activation? activation)
+    private protected virtual unsafe void KernelForward(TGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output, ConvEpilogue epilogue)
     {
-        if (weightScale is not null)
+        if (epilogue.WeightScale is not null)
             throw new NotSupportedException($"{GetType().Name} '{Name}' cannot scale its weights per output channel (internal error).");
         KernelForward(g, input, weight, bias, output);
-        activation?.ForwardInPlace(output);
+        if (epilogue.Addend is not null) Require.SameShape(epilogue.Addend, output, "addend", nameof(output));
+        epilogue.Finish(output.Pointer, 0, output.Length);
     }
 
     private protected abstract void KernelBackwardWeights(TGeometry g, Tensor input, Tensor gradOutput, Tensor gradWeight, Tensor? gradBias);

@@ -29,7 +29,7 @@ internal sealed class FusedConvolution
         _bias = new Tensor(conv.OutChannels);
     }
 
-    /// <summary>How many layers from the convolution on this fusion replaces (2 or 3).</summary>
+    /// <summary>How many layers from the convolution on this fusion replaces (1 to 3).</summary>
     public int Length => 1 + (_norm is null ? 0 : 1) + (_activation is null ? 0 : 1);
 
     /// <summary>
@@ -46,11 +46,31 @@ internal sealed class FusedConvolution
         return norm is null && activation is null ? null : new(conv, norm, activation);
     }
 
-    public Tensor Forward(Tensor input)
+    /// <summary>
+    /// The fusion that ends the body of a residual block: its last convolution, with the batch norm after it if any, and no
+    /// activation (the block adds its skip connection before any activation); null when the layers end otherwise.
+    /// </summary>
+    public static FusedConvolution? Tail(IReadOnlyList<Layer> layers)
     {
-        if (_norm is null) return _conv.ForwardInference(input, weightScale: null, _conv.Bias?.Value, _activation);
+        int n = layers.Count;
+        if (layers[n - 1] is Conv2dLayer last) return new(last, null, null);
+        return n >= 2 && layers[n - 2] is Conv2dLayer conv && layers[n - 1] is BatchNorm2dLayer bn && bn.Channels == conv.OutChannels
+            ? new(conv, bn, null)
+            : null;
+    }
+
+    public Tensor Forward(Tensor input) => Forward(input, addend: null, after: null);
+
+    /// <summary>
+    /// y = after(fusion(x) + addend): the skip connection of a residual block and the activation after the block, added and
+    /// applied by the convolution's kernel (only for a fusion without an activation of its own, see <see cref="Tail"/>).
+    /// </summary>
+    public Tensor Forward(Tensor input, Tensor? addend, Activation? after)
+    {
+        var activation = _activation ?? after;
+        if (_norm is null) return _conv.ForwardInference(input, _conv.Bias?.Value, new ConvEpilogue(Addend: addend, Activation: activation));
         BatchNorm2d.FoldScales(_conv.Bias is { } b ? b.Value.Span : [], _norm.Gamma.Value.Span, _norm.Beta.Value.Span,
             _norm.RunningMean.Span, _norm.RunningVariance.Span, _norm.Epsilon, _scale!.Span, _bias!.Span);
-        return _conv.ForwardInference(input, _scale, _bias, _activation);
+        return _conv.ForwardInference(input, _bias, new ConvEpilogue(_scale, addend, activation));
     }
 }

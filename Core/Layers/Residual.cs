@@ -31,11 +31,29 @@ public sealed class Residual : Layer
 
     public override Tensor Forward(Tensor input, bool training)
     {
+        if (!training) return ForwardInference(input, after: null);
         var body = _body.Forward(input, training);
         var skip = _shortcut?.Forward(input, training) ?? input;
         if (body.Shape != skip.Shape) OutputShape(input.Shape); // throws the descriptive error
         var output = OutputBuffer(body.Shape);
         Add.Forward(body, skip, output);
+        return output;
+    }
+
+    /// <summary>
+    /// after(body(x) + shortcut(x)) at inference: the shortcut first, then the body, whose last convolution adds it and applies
+    /// the activation after the block (null: none) as it writes its output (<see cref="Sequential.ForwardInference"/>); a body
+    /// that does not end in a convolution is added and activated in one pass afterwards.
+    /// </summary>
+    internal Tensor ForwardInference(Tensor input, Activation? after)
+    {
+        var skip = _shortcut?.Forward(input, training: false) ?? input;
+        if (_body.OutputShape(input.Shape) != skip.Shape) OutputShape(input.Shape); // throws the descriptive error
+        if (_body is Sequential sequential && sequential.ForwardInference(input, skip, after) is { } fused) return fused;
+        var body = _body.Forward(input, training: false);
+        var output = OutputBuffer(body.Shape);
+        Add.Forward(body, skip, output);
+        after?.ForwardInPlace(output);
         return output;
     }
 

@@ -1,3 +1,4 @@
+using MLNet.Cnn.Kernels;
 using MLNet.Cnn.Tensors;
 
 namespace MLNet.Cnn.Layers;
@@ -5,8 +6,9 @@ namespace MLNet.Cnn.Layers;
 /// <summary>
 /// Layers applied one after the other; backward runs them in reverse. At inference a convolution followed by batch
 /// norm, an activation or both runs as one convolution with the normalization folded in and the activation applied by
-/// its kernel (<see cref="FusedConvolution"/>); an activation that needs only its output for backward runs in place over
-/// the output of a convolution, batch norm or residual block before it. Backward gives each gradient buffer back once
+/// its kernel (<see cref="FusedConvolution"/>), and a residual block followed by an activation adds its skip connection and
+/// applies the activation in the epilogue of its body's last convolution (<see cref="Residual"/>); an activation that
+/// needs only its output for backward runs in place over the output of a convolution, batch norm or residual block before it. Backward gives each gradient buffer back once
 /// it is used (<see cref="GradientBuffers"/>).
 /// </summary>
 public sealed class Sequential : Layer
@@ -19,6 +21,12 @@ public sealed class Sequential : Layer
     /// <summary>Per position: whether the activation there runs in place over the previous layer's output.</summary>
     private readonly bool[] _inPlace;
 
+    /// <summary>Per position: whether the residual block there takes the activation after it into its inference pass.</summary>
+    private readonly bool[] _activationAfterResidual;
+
+    /// <summary>The last convolution (and its batch norm) when this is the body of a residual block: see <see cref="ForwardInference"/>.</summary>
+    private readonly FusedConvolution? _tail;
+
     public Sequential(string name, params Layer[] layers) : base(name)
     {
         ArgumentNullException.ThrowIfNull(layers);
@@ -29,6 +37,8 @@ public sealed class Sequential : Layer
         _layers = layers;
         _fused = [.. layers.Select((_, i) => FusedConvolution.At(layers, i))];
         _inPlace = [.. layers.Select((layer, i) => i > 0 && layer is ActivationLayer activation && activation.CanRunInPlaceAfter(layers[i - 1]))];
+        _activationAfterResidual = [.. layers.Select((layer, i) => layer is Residual && i + 1 < layers.Length && layers[i + 1] is ActivationLayer)];
+        _tail = FusedConvolution.Tail(layers);
     }
 
     public override IReadOnlyList<Layer> Children => _layers;
@@ -45,14 +55,30 @@ public sealed class Sequential : Layer
         return input;
     }
 
-    public override Tensor Forward(Tensor input, bool training)
+    public override Tensor Forward(Tensor input, bool training) => Run(input, training, _layers.Length);
+
+    /// <summary>
+    /// The inference pass of a residual block's body: after(body(x) + addend), the addition and the activation done by the
+    /// epilogue of the body's last convolution; null when the body does not end in a convolution (with or without batch norm).
+    /// </summary>
+    internal Tensor? ForwardInference(Tensor input, Tensor addend, Activation? after) =>
+        _tail is null ? null : _tail.Forward(Run(input, training: false, _layers.Length - _tail.Length), addend, after);
+
+    /// <summary>Layers [0, end).</summary>
+    private Tensor Run(Tensor input, bool training, int end)
     {
-        for (int i = 0; i < _layers.Length; i++)
+        for (int i = 0; i < end; i++)
         {
             if (!training && _fused[i] is { } fused)
             {
                 input = fused.Forward(input);
                 i += fused.Length - 1;   // the batch norm and activation after the convolution ran inside it
+            }
+            else if (!training && _layers[i] is Residual residual)
+            {
+                bool withActivation = _activationAfterResidual[i];
+                input = residual.ForwardInference(input, withActivation ? ((ActivationLayer)_layers[i + 1]).Activation : null);
+                if (withActivation) i++;   // the activation ran inside the block
             }
             else if (_inPlace[i])
                 input = ((ActivationLayer)_layers[i]).ForwardInPlace(input, training);

@@ -23,11 +23,10 @@ namespace MLNet.Cnn.Kernels;
 internal static unsafe class BatchFoldedConv
 {
     /// <summary>
-    /// y [N, Cout, Hout, Wout] = f(conv(x [N, Cin, H, W], s ⊙ w [Cout, Cin/G, kH, kW]) + b): b, the activation f and the per-output-channel
-    /// weight scale s [Cout] may each be null.
+    /// y [N, Cout, Hout, Wout] = f(conv(x [N, Cin, H, W], s ⊙ w [Cout, Cin/G, kH, kW]) + b + r) with b (may be null) and the
+    /// <see cref="ConvEpilogue"/> (s, r, f); r and f are applied chunk by chunk as each is written.
     /// </summary>
-    public static void Forward(Conv2dGeometry g, float* input, float* weight, float* bias, float* output, Activation? activation = null,
-        float* weightScale = null)
+    public static void Forward(Conv2dGeometry g, float* input, float* weight, float* bias, float* output, ConvEpilogue epilogue = default)
     {
         var kernel = Gemm.DefaultKernel;
         int p = g.OutHeight * g.OutWidth, mg = g.OutChannelsPerGroup, kg = g.PatchSize, cg = g.InChannelsPerGroup;
@@ -36,7 +35,8 @@ internal static unsafe class BatchFoldedConv
         using var taps = ScratchPool.Rent(Im2Col.TapTableLength(g));
         Im2Col.FillTapTable(g, (int*)taps.Pointer);
         // w_g [mg, kg], packed once for every chunk and thread.
-        using var packedWeights = InPlaceRowsGemm.PackGroups(kernel, g.Groups, mg, kg, weight, kg, 1, (long)mg * kg, weightScale);
+        using var packedWeights = InPlaceRowsGemm.PackGroups(kernel, g.Groups, mg, kg, weight, kg, 1, (long)mg * kg,
+            epilogue.WeightScale is null ? null : epilogue.WeightScale.Pointer);
         long packedGroup = InPlaceRowsGemm.PackedLength(kernel, mg, kg);
         nint x = (nint)input, packed = (nint)packedWeights.Pointer, b = (nint)bias, y = (nint)output, table = (nint)taps.Pointer;
         plan.Run(g.Batch, (_, first, count) =>
@@ -60,8 +60,8 @@ internal static unsafe class BatchFoldedConv
                     Conv2d.AddBias(bGroup, mg, p, yGroup);
                 else
                     Im2Col.ColumnsToImages(c, ld, mg, p, count, bGroup, yGroup, outImage);
-                if (activation is not null)
-                    for (int i = 0; i < count; i++) activation.ForwardInPlace(yGroup + i * outImage, (long)mg * p);
+                for (int i = 0; i < count; i++)
+                    epilogue.Finish(yGroup + i * outImage, (first + i) * outImage + (long)group * mg * p, (long)mg * p);
             }
         });
     }

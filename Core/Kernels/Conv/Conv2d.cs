@@ -49,36 +49,38 @@ public static unsafe class Conv2d
 
     /// <summary>y = conv(x, w) + b. x [N, Cin, H, W], w [Cout, Cin/G, kH, kW], b [Cout] or null → y [N, Cout, Hout, Wout].</summary>
     public static void Forward(Conv2dGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output) =>
-        Forward(g, input, weight, bias, output, activation: null);
+        Forward(g, input, weight, bias, output, default);
 
     /// <summary>
-    /// y = f(conv(x, s ⊙ w) + b): the activation f (null: none) applied by the kernel to each piece of output it has just
-    /// written (an image, a chunk of images or a row of a channel block), while it is still in cache, and the weights of
-    /// output channel m multiplied by s[m] (null: none) as the kernel packs them — the inference fusion of a convolution
-    /// with the batch norm and activation after it (<see cref="Layers.FusedConvolution"/>). s [Cout].
+    /// y = f(conv(x, s ⊙ w) + b + r) (<see cref="ConvEpilogue"/>): the weights of output channel m multiplied by s[m] as the
+    /// kernel packs them, and the addend r and the activation f applied by the kernel to each piece of output it has just
+    /// written (an image, a chunk of images or a row of a channel block), while it is still in cache — the inference fusion
+    /// of a convolution with the batch norm, skip connection and activation after it (<see cref="Layers.FusedConvolution"/>).
     /// </summary>
-    internal static void Forward(Conv2dGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output, Activation? activation,
-        Tensor? weightScale = null)
+    internal static void Forward(Conv2dGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output, ConvEpilogue epilogue)
     {
         ArgumentNullException.ThrowIfNull(g);
         Require.Shape(input, g.InputShape, nameof(input));
         Require.Shape(weight, g.WeightShape, nameof(weight));
         if (bias is not null) Require.Shape(bias, g.BiasShape, nameof(bias));
-        if (weightScale is not null) Require.Shape(weightScale, g.BiasShape, nameof(weightScale));
+        if (epilogue.WeightScale is { } scale) Require.Shape(scale, g.BiasShape, "weightScale");
+        if (epilogue.Addend is { } addend) Require.Shape(addend, g.OutputShape, "addend");
         Require.Shape(output, g.OutputShape, nameof(output));
         if (g.IsDepthwise)
         {
-            // Depthwise kernels read the weights in place (Cout·kH·kW values): scale a copy.
-            var scaled = weightScale is null ? weight : ScaledRows(weight, weightScale);
-            DepthwiseConv2d.Forward(g, input, scaled, bias, output, activation);
+            // Depthwise kernels read the weights in place (Cout·kH·kW values): scale a copy. Their epilogue is the activation
+            // alone; with an addend, the addend and the activation are one pass over y afterwards.
+            var scaled = epilogue.WeightScale is null ? weight : ScaledRows(weight, epilogue.WeightScale);
+            DepthwiseConv2d.Forward(g, input, scaled, bias, output, epilogue.Addend is null ? epilogue.Activation : null);
+            if (epilogue.Addend is not null) epilogue.Finish(output.Pointer, 0, output.Length);
             return;
         }
 
-        float* b = bias is null ? null : bias.Pointer, s = weightScale is null ? null : weightScale.Pointer;
+        float* b = bias is null ? null : bias.Pointer;
         if (FoldsBatch(g))
-            BatchFoldedConv.Forward(g, input.Pointer, weight.Pointer, b, output.Pointer, activation, s);
+            BatchFoldedConv.Forward(g, input.Pointer, weight.Pointer, b, output.Pointer, epilogue);
         else
-            ImplicitGemmConv.Forward(g, input.Pointer, weight.Pointer, b, output.Pointer, activation, s);
+            ImplicitGemmConv.Forward(g, input.Pointer, weight.Pointer, b, output.Pointer, epilogue);
     }
 
     /// <summary>w′[m, ·] = s[m]·w[m, ·] for w [M, …], s [M].</summary>

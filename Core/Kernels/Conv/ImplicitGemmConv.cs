@@ -17,11 +17,10 @@ internal static unsafe class ImplicitGemmConv
     private static int KC => Gemm.Blocking.Kc;
 
     /// <summary>
-    /// y [N, Cout, Hout, Wout] = f(conv(x [N, Cin, H, W], s ⊙ w [Cout, Cin/G, kH, kW]) + b): b, the activation f and the per-output-channel
-    /// weight scale s [Cout] may each be null.
+    /// y [N, Cout, Hout, Wout] = f(conv(x [N, Cin, H, W], s ⊙ w [Cout, Cin/G, kH, kW]) + b + r) with b (may be null) and the
+    /// <see cref="ConvEpilogue"/> (s, r, f); r and f are applied image by image as each is written.
     /// </summary>
-    public static void Forward(Conv2dGeometry g, float* input, float* weight, float* bias, float* output, Activation? activation = null,
-        float* weightScale = null)
+    public static void Forward(Conv2dGeometry g, float* input, float* weight, float* bias, float* output, ConvEpilogue epilogue = default)
     {
         var kernel = Gemm.DefaultKernel;
         int nr = Gemm.TileSize(kernel).Nr;
@@ -31,7 +30,8 @@ internal static unsafe class ImplicitGemmConv
         int wq = layout.GridWidth, grid = g.OutHeight * wq, gridPadded = Gemm.RoundUp(grid, nr);
 
         // Weights of every group, packed into MR-row panels over the whole K.
-        using var packedWeights = InPlaceRowsGemm.PackGroups(kernel, g.Groups, mg, kg, weight, kg, 1, (long)mg * kg, weightScale);
+        using var packedWeights = InPlaceRowsGemm.PackGroups(kernel, g.Groups, mg, kg, weight, kg, 1, (long)mg * kg,
+            epilogue.WeightScale is null ? null : epilogue.WeightScale.Pointer);
         long packedGroup = InPlaceRowsGemm.PackedLength(kernel, mg, kg);
         using var offsetBuffer = ScratchPool.Rent(kg);
         int* offsets = (int*)offsetBuffer.Pointer;
@@ -51,8 +51,15 @@ internal static unsafe class ImplicitGemmConv
             using var product = direct ? default : ScratchPool.Rent(g.OutChannels * gridPadded);
             for (int image = first; image < first + count; image++)
             {
-                layout.Fill((float*)x + (long)image * g.InChannels * g.InHeight * g.InWidth, padded.Pointer);
-                float* xp = padded.Pointer, yImage = (float*)y + image * outImage, c = direct ? yImage : product.Pointer;
+                // A 1×1 stride-1 unpadded layer's buffer would be the image itself: it is read in place, except in the last
+                // image, whose last window would read past the end of x (the other images' run into the next image).
+                float* xImage = (float*)x + (long)image * g.InChannels * g.InHeight * g.InWidth, xp = xImage;
+                if (!g.IsPointwise || image == g.Batch - 1)
+                {
+                    layout.Fill(xImage, padded.Pointer);
+                    xp = padded.Pointer;
+                }
+                float* yImage = (float*)y + image * outImage, c = direct ? yImage : product.Pointer;
                 for (int group = 0; group < g.Groups; group++)
                     InPlaceRowsGemm.Multiply(kernel, mg, kg, (float*)packed + group * packedGroup, xp + (long)group * cg * layout.ChannelLength,
                         (int*)offs, c + (long)group * mg * ldc, ldc, ldc, plan.ParallelGemm);
@@ -60,7 +67,7 @@ internal static unsafe class ImplicitGemmConv
                     Conv2d.AddBias((float*)b, g.OutChannels, g.OutHeight * g.OutWidth, yImage);
                 else
                     CompactRows(g, c, gridPadded, wq, (float*)b, yImage);
-                activation?.ForwardInPlace(yImage, outImage);
+                epilogue.Finish(yImage, image * outImage, outImage);
             }
         });
     }

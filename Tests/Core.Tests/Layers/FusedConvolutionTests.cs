@@ -91,4 +91,58 @@ public sealed class FusedConvolutionTests
         double scale = expected.Max(Math.Abs);
         for (int i = 0; i < expected.Length; i++) Assert.AreEqual(expected[i], folded[i], 1e-5 * scale, $"element {i}");
     }
+
+    /// <summary>
+    /// Residual blocks at inference: the shortcut first, then the body, whose last convolution (with its batch norm) adds the
+    /// skip connection and applies the activation after the block. Block 1: strided, a 1×1 conv + BN shortcut, ReLU after;
+    /// block 2: identity shortcut, a body ending in a bare convolution with bias, SiLU after, on a 4×4 map with 120 channels
+    /// (the batch-folded path); block 3: a body ending in an activation (added afterwards), nothing after it.
+    /// </summary>
+    [TestMethod]
+    public void AResidualBlockAddsItsSkipAndActivationInItsLastConvolution()
+    {
+        Residual Block(string name, Layer[] body, Layer[]? shortcut = null) =>
+            new(name, new Sequential($"{name}.body", body), shortcut is null ? null : new Sequential($"{name}.shortcut", shortcut));
+        var network = new Sequential("net",
+            Block("b1",
+                [new Conv2dLayer("c1", 3, 120, 3, stride: 2, padding: 1, bias: false), new BatchNorm2dLayer("n1", 120), new ActivationLayer("r1", new ReLU()),
+                 new Conv2dLayer("c2", 120, 120, 3, padding: 1, bias: false), new BatchNorm2dLayer("n2", 120)],
+                [new Conv2dLayer("s1", 3, 120, 1, stride: 2, bias: false), new BatchNorm2dLayer("sn1", 120)]),
+            new ActivationLayer("after1", new ReLU()),
+            Block("b2", [new Conv2dLayer("c3", 120, 120, 3, padding: 1), new ActivationLayer("r3", new ReLU()), new Conv2dLayer("c4", 120, 120, 3, padding: 1)]),
+            new ActivationLayer("after2", new SiLU()),
+            Block("b3", [new Conv2dLayer("c5", 120, 120, 1), new BatchNorm2dLayer("n5", 120), new ActivationLayer("r5", new ReLU())]));
+        Initializer.Initialize(network, 11);
+        var random = new Random(7);
+        foreach (var bn in AllLayers(network).OfType<BatchNorm2dLayer>())
+        {
+            foreach (ref float v in bn.Gamma.Value.Span) v = (float)(0.5 + random.NextDouble());
+            foreach (ref float v in bn.RunningMean.Span) v = (float)(random.NextDouble() - 0.5);
+            foreach (ref float v in bn.RunningVariance.Span) v = (float)(0.1 + 2 * random.NextDouble());
+        }
+        var x = TestData.Tensor(4, 3, 3, 8, 8);
+        Assert.IsTrue(Conv2d.FoldsBatch(new Conv2dGeometry(3, 120, 4, 4, 120, 3, 3, padding: new Padding2d(1, 1, 1, 1))));
+
+        // The reference: every layer on its own (batch norm and activations as their own kernels), the addition by hand.
+        Tensor Each(Layer layer, Tensor input) => layer is Sequential sequential ? sequential.Children.Aggregate(input, (t, l) => Each(l, t)) : layer.Forward(input, false);
+        Tensor BlockByHand(Residual block, Tensor input)
+        {
+            var body = Each(block.Children[0], input);
+            float[] values = body.ToArray(), skip = (block.Children.Count > 1 ? Each(block.Children[1], input) : input).ToArray();
+            return Tensor.FromArray(values.Zip(skip, (b, s) => b + s).ToArray(), [.. body.Shape.Dimensions]);
+        }
+        var layers = network.Children;
+        var expectedTensor = BlockByHand((Residual)layers[0], x);
+        expectedTensor = layers[1].Forward(expectedTensor, false);
+        expectedTensor = BlockByHand((Residual)layers[2], expectedTensor);
+        expectedTensor = layers[3].Forward(expectedTensor, false);
+        var expected = BlockByHand((Residual)layers[4], expectedTensor).ToArray();
+
+        var fused = network.Forward(x, training: false).ToArray();
+        double scale = expected.Max(Math.Abs);
+        for (int i = 0; i < expected.Length; i++) Assert.AreEqual(expected[i], fused[i], 1e-5 * scale, $"element {i}");
+        Assert.IsTrue(expected.Zip(fused).Any(p => p.First != p.Second), "the fused pass is a different computation (else this test checks nothing)");
+    }
+
+    private static IEnumerable<Layer> AllLayers(Layer layer) => layer.Children.SelectMany(AllLayers).Prepend(layer);
 }

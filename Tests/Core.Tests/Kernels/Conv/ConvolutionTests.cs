@@ -101,7 +101,7 @@ public sealed class ConvolutionTests
                             var (y, separate, fused) = (new Tensor(g.OutputShape), new Tensor(g.OutputShape), new Tensor(g.OutputShape));
                             Conv2d.Forward(g, x, w, b, y);
                             new SiLU().Forward(y, separate);
-                            Conv2d.Forward(g, x, w, b, fused, new SiLU());
+                            Conv2d.Forward(g, x, w, b, fused, new ConvEpilogue(Activation: new SiLU()));
                             Approx.AssertClose(separate.Span, fused.Span, 1e-6, $"SiLU epilogue ({name}, channel blocks {blocks}) at {g}");
                         }
         }

@@ -66,8 +66,8 @@ internal static unsafe class InPlaceRowsGemm
     }
 
     /// <summary>
-    /// C = A · B over all columns; with <paramref name="parallel"/> the windows are split over the threads, or, when
-    /// there are fewer windows than threads, the MR panels of A.
+    /// C = A · B over all columns; with <paramref name="parallel"/> the threads split the windows of B when B has more
+    /// columns than A has rows, else the MR panels of A (either way the other when there are fewer of those than threads).
     /// </summary>
     public static void Multiply(GemmKernel kernel, int m, int k, float* packedA, float* origin, int* offsets,
         float* c, int ldc, int columns, bool parallel)
@@ -81,7 +81,10 @@ internal static unsafe class InPlaceRowsGemm
             return;
         }
         nint a = (nint)packedA, b = (nint)origin, offs = (nint)offsets, cc = (nint)c;
-        if (windows >= threads)
+        // Each thread reads all of the operand that is not split: split the larger one. Splitting A's panels (a chunk of
+        // small maps: 512 × 4608 weights against 128 columns) measured 2–12 % faster than splitting its windows.
+        bool byWindows = columns >= m ? windows >= threads : panels < threads;
+        if (byWindows)
         {
             int slices = Math.Min(threads, windows);
             CnnParallel.For(slices, s => Windows(kernel, 0, m, k, (float*)a, (float*)b, (int*)offs, (float*)cc, ldc, columns,

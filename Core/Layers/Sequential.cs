@@ -8,8 +8,8 @@ namespace MLNet.Cnn.Layers;
 /// norm, an activation or both runs as one convolution with the normalization folded in and the activation applied by
 /// its kernel (<see cref="FusedConvolution"/>), and a residual block followed by an activation adds its skip connection and
 /// applies the activation in the epilogue of its body's last convolution (<see cref="Residual"/>); an activation that
-/// needs only its output for backward runs in place over the output of a convolution, batch norm or residual block before it. Backward gives each gradient buffer back once
-/// it is used (<see cref="GradientBuffers"/>).
+/// needs only its output for backward runs in place over the output of a convolution, batch norm or residual block before
+/// it. Backward gives each gradient buffer back once it is used (<see cref="GradientBuffers"/>).
 /// </summary>
 public sealed class Sequential : Layer
 {

@@ -5,7 +5,7 @@ namespace MLNet.Cnn.Kernels;
 /// <summary>
 /// Splits a row into its two stride-2 column phases, the layout of strided convolution (<see cref="PhaseImage"/>) and
 /// pooling (<see cref="PoolRowPhases"/>): input column i, at padded column i + left, goes to phase (i + left) mod 2 at
-/// position (i + left) / 2. Sixteen columns at a time with two in-lane shuffles.
+/// position (i + left) / 2. Sixteen columns at a time with two shuffles, then eight with one.
 /// </summary>
 internal static unsafe class StrideTwoSplit
 {
@@ -24,6 +24,14 @@ internal static unsafe class StrideTwoSplit
                 var high = Vector256.Shuffle(Vector256.Load(row + i + 8), order);
                 if (even != null) Vector256.Create(low.GetLower(), high.GetLower()).Store(even + evenStart + i / 2);
                 if (odd != null) Vector256.Create(low.GetUpper(), high.GetUpper()).Store(odd + oddStart + i / 2);
+            }
+            // Eight more columns (a 28-wide row: 16 + 8 + 4) with one shuffle.
+            if (i + 8 <= width)
+            {
+                var split = Vector256.Shuffle(Vector256.Load(row + i), order);
+                if (even != null) split.GetLower().Store(even + evenStart + i / 2);
+                if (odd != null) split.GetUpper().Store(odd + oddStart + i / 2);
+                i += 8;
             }
         }
         for (; i < width; i++)

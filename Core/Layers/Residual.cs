@@ -12,6 +12,9 @@ public sealed class Residual : Layer
     private readonly Layer _body;
     private readonly Layer? _shortcut;
 
+    /// <summary>The input shape whose body and shortcut shapes <see cref="ForwardInference"/> has checked to match.</summary>
+    private TensorShape _inferenceShapeChecked;
+
     public Residual(string name, Layer body, Layer? shortcut = null) : base(name)
     {
         _body = body ?? throw new ArgumentNullException(nameof(body));
@@ -48,7 +51,11 @@ public sealed class Residual : Layer
     internal Tensor ForwardInference(Tensor input, Activation? after)
     {
         var skip = _shortcut?.Forward(input, training: false) ?? input;
-        if (_body.OutputShape(input.Shape) != skip.Shape) OutputShape(input.Shape); // throws the descriptive error
+        if (input.Shape != _inferenceShapeChecked)
+        {
+            if (_body.OutputShape(input.Shape) != skip.Shape) OutputShape(input.Shape); // throws the descriptive error
+            _inferenceShapeChecked = input.Shape;   // the body's and the shortcut's shapes follow from the input's alone
+        }
         if (_body is Sequential sequential && sequential.ForwardInference(input, skip, after) is { } fused) return fused;
         var body = _body.Forward(input, training: false);
         var output = OutputBuffer(body.Shape);

@@ -75,8 +75,7 @@ internal sealed unsafe class ChannelBlockLayout
         }
         ToChannelsLast(x, InPlane, InPlane, 1, InPlane, count, staging, InPlane);
         for (int r = 0; r < InputRows; r++)
-            new ReadOnlySpan<float>(staging + (long)r * _g.InWidth * Lanes, InputColumns * Lanes)
-                .CopyTo(new Span<float>(interior + (long)r * PaddedWidth * Lanes, InputColumns * Lanes));
+            RowCopy.Copy(interior + (long)r * PaddedWidth * Lanes, staging + (long)r * _g.InWidth * Lanes, InputColumns * Lanes);
     }
 
     /// <summary>block[oh, ow, c] = dy[c, oh, ow] for the <paramref name="count"/> planes from <paramref name="dy"/> (each plane one contiguous row).</summary>
@@ -101,8 +100,7 @@ internal sealed unsafe class ChannelBlockLayout
         }
         if (partial) new Span<float>(staging, InPlane * Lanes).Clear();
         for (int r = 0; r < InputRows; r++)
-            new ReadOnlySpan<float>(interior + (long)r * PaddedWidth * Lanes, InputColumns * Lanes)
-                .CopyTo(new Span<float>(staging + (long)r * _g.InWidth * Lanes, InputColumns * Lanes));
+            RowCopy.Copy(staging + (long)r * _g.InWidth * Lanes, interior + (long)r * PaddedWidth * Lanes, InputColumns * Lanes);
         FromChannelsLast(staging, InPlane, 1, InPlane, count, dx, InPlane, InPlane);
     }
 

@@ -68,6 +68,10 @@ public sealed class LayerTests
         var fc = new DenseLayer("fc", 10, 2);
         ArgumentAssert.Throws(() => fc.OutputShape(new(4, 12)), "input", "fc", "[4, 12]", "[N, 10]");
         ArgumentAssert.Throws(() => new Residual("r", new Conv2dLayer("c", 3, 4, 1)).OutputShape(new(1, 3, 4, 4)), "input", "shortcut");
+        // At inference (the body's last convolution adds the skip) the same error, before any kernel runs, on every call.
+        var mismatched = new Residual("r", new Sequential("body", new Conv2dLayer("c", 3, 4, 1)));
+        for (int call = 0; call < 2; call++)
+            ArgumentAssert.Throws(() => mismatched.Forward(new Tensor(1, 3, 4, 4), training: false), "input", "body gives [1, 4, 4, 4]", "shortcut");
         var backwardFirst = Assert.ThrowsExactly<InvalidOperationException>(() => conv.Backward(new Tensor(1, 8, 2, 2)));
         StringAssert.Contains(backwardFirst.Message, "forward pass in training mode");
     }

@@ -1,5 +1,3 @@
-using System.Runtime.Intrinsics.X86;
-
 namespace MLNet.Cnn.Kernels;
 
 /// <summary>
@@ -70,21 +68,21 @@ internal sealed unsafe class ChannelBlockLayout
         float* interior = padded + ((long)_g.Padding.Top * PaddedWidth + _g.Padding.Left) * Lanes;
         if (!Staged)
         {
-            ToChannelsLast(x, InPlane, _g.InWidth, InputRows, InputColumns, count, interior, PaddedWidth);
+            ChannelsLast.From(x, InPlane, _g.InWidth, InputRows, InputColumns, count, interior, PaddedWidth, Lanes);
             return;
         }
-        ToChannelsLast(x, InPlane, InPlane, 1, InPlane, count, staging, InPlane);
+        ChannelsLast.From(x, InPlane, InPlane, 1, InPlane, count, staging, InPlane, Lanes);
         for (int r = 0; r < InputRows; r++)
             RowCopy.Copy(interior + (long)r * PaddedWidth * Lanes, staging + (long)r * _g.InWidth * Lanes, InputColumns * Lanes);
     }
 
     /// <summary>block[oh, ow, c] = dy[c, oh, ow] for the <paramref name="count"/> planes from <paramref name="dy"/> (each plane one contiguous row).</summary>
     public void GatherOutput(float* dy, int count, float* block) =>
-        ToChannelsLast(dy, OutPlane, OutPlane, 1, OutPlane, count, block, OutPlane);
+        ChannelsLast.From(dy, OutPlane, OutPlane, 1, OutPlane, count, block, OutPlane, Lanes);
 
     /// <summary>y[c, oh, ow] = block[oh, ow, c]: an output block back to the <paramref name="count"/> planes from <paramref name="y"/>.</summary>
     public void ScatterOutput(float* block, int count, float* y) =>
-        FromChannelsLast(block, OutPlane, 1, OutPlane, count, y, OutPlane, OutPlane);
+        ChannelsLast.To(block, OutPlane, 1, OutPlane, count, y, OutPlane, OutPlane, Lanes);
 
     /// <summary>dx[c, ih, iw] = dP[pT + ih, pL + iw, c]; inputs no tap reaches get 0.</summary>
     public void ScatterInput(float* padded, int count, float* dx, float* staging)
@@ -95,60 +93,12 @@ internal sealed unsafe class ChannelBlockLayout
         {
             if (partial)
                 for (int c = 0; c < count; c++) new Span<float>(dx + (long)c * InPlane, InPlane).Clear();
-            FromChannelsLast(interior, PaddedWidth, InputRows, InputColumns, count, dx, InPlane, _g.InWidth);
+            ChannelsLast.To(interior, PaddedWidth, InputRows, InputColumns, count, dx, InPlane, _g.InWidth, Lanes);
             return;
         }
         if (partial) new Span<float>(staging, InPlane * Lanes).Clear();
         for (int r = 0; r < InputRows; r++)
             RowCopy.Copy(staging + (long)r * _g.InWidth * Lanes, interior + (long)r * PaddedWidth * Lanes, InputColumns * Lanes);
-        FromChannelsLast(staging, InPlane, 1, InPlane, count, dx, InPlane, InPlane);
+        ChannelsLast.To(staging, InPlane, 1, InPlane, count, dx, InPlane, InPlane, Lanes);
     }
-
-    /// <summary>
-    /// dst[r, col, c] = src[c, r, col] (src planes <paramref name="planeStride"/> apart, rows <paramref name="rowStride"/>; dst rows
-    /// <paramref name="dstRowPixels"/> pixels of L lanes): 8 channels × 8 columns at a time with AVX, the rest one by one.
-    /// </summary>
-    private void ToChannelsLast(float* src, int planeStride, int rowStride, int rows, int columns, int count, float* dst, int dstRowPixels)
-    {
-        var (blockColumns, blockChannels) = Blocked(columns, count);
-        int* channelOffsets = stackalloc int[8];
-        for (int i = 0; i < 8; i++) channelOffsets[i] = i * planeStride;
-        for (int r = 0; r < rows; r++)
-        {
-            float* source = src + (long)r * rowStride;
-            float* target = dst + (long)r * dstRowPixels * Lanes;
-            for (int c0 = 0; c0 < blockChannels; c0 += 8)
-                for (int col = 0; col < blockColumns; col += 8)
-                    Transpose.Block8x8(source + (long)c0 * planeStride + col, channelOffsets, target + (long)col * Lanes + c0, Lanes);
-            for (int col = 0; col < columns; col++)
-                for (int c = col < blockColumns ? blockChannels : 0; c < count; c++)
-                    target[(long)col * Lanes + c] = source[(long)c * planeStride + col];
-        }
-    }
-
-    /// <summary>
-    /// dst[c, r, col] = src[r, col, c] (src rows <paramref name="srcRowPixels"/> pixels of L lanes; dst planes
-    /// <paramref name="planeStride"/> apart, rows <paramref name="rowStride"/>): the inverse of <see cref="ToChannelsLast"/>.
-    /// </summary>
-    private void FromChannelsLast(float* src, int srcRowPixels, int rows, int columns, int count, float* dst, int planeStride, int rowStride)
-    {
-        var (blockColumns, blockChannels) = Blocked(columns, count);
-        int* pixelOffsets = stackalloc int[8];
-        for (int i = 0; i < 8; i++) pixelOffsets[i] = i * Lanes;
-        for (int r = 0; r < rows; r++)
-        {
-            float* source = src + (long)r * srcRowPixels * Lanes;
-            float* target = dst + (long)r * rowStride;
-            for (int col = 0; col < blockColumns; col += 8)
-                for (int c0 = 0; c0 < blockChannels; c0 += 8)
-                    Transpose.Block8x8(source + (long)col * Lanes + c0, pixelOffsets, target + (long)c0 * planeStride + col, planeStride);
-            for (int col = 0; col < columns; col++)
-                for (int c = col < blockColumns ? blockChannels : 0; c < count; c++)
-                    target[(long)c * planeStride + col] = source[(long)col * Lanes + c];
-        }
-    }
-
-    /// <summary>The columns and channels the 8×8 AVX blocks cover (none without AVX).</summary>
-    private static (int Columns, int Channels) Blocked(int columns, int count) =>
-        Avx.IsSupported ? (columns & ~7, count & ~7) : (0, 0);
 }

@@ -41,8 +41,8 @@ public sealed class ConvTransposeTests
             new(5, 12, 3, 3, 8, 3, 3, padding: Padding2d.Symmetric(1)),
         ];
         foreach (var g in Cases().Concat(smallMaps))
-            foreach (var (name, fold, imagesPerChunk) in ConvPath.All)
-                using (ConvPath.Pin(g.AsConvolution, fold, imagesPerChunk))
+            foreach (var (name, fold, direct, imagesPerChunk) in ConvPath.All)
+                using (ConvPath.Pin(g.AsConvolution, fold, direct, imagesPerChunk))
                 {
                     var kernel = ConvolutionKernel.Of(g) with { Name = $"ConvTranspose2d ({name})" };
                     kernel.ForwardMatchesReference(seed: 1);

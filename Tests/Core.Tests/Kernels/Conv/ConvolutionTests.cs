@@ -65,6 +65,32 @@ public sealed class ConvolutionTests
         new(2, 9, 8, 9, 9, 3, 3, strideH: 3, strideW: 2, groups: 9),
     ];
 
+    /// <summary>
+    /// Shapes for the direct channel-blocked kernel: every tile width from 1 to 13 outputs (one tile per row up to the register
+    /// budget, then two), input and output channel counts with a part block (21 = 16 + 5, 37 = 2·16 + 5: a pair of output
+    /// blocks and a single one; at 8 lanes 21 = 2·8 + 5), strides 2 and 3 with odd left padding (the column phases swap),
+    /// dilation, a 5×3 kernel, batch 1 (the rows of one image over the threads) and fewer than 8 input channels.
+    /// </summary>
+    public static IEnumerable<Conv2dGeometry> DirectCases() =>
+    [
+        .. Enumerable.Range(1, 13).Select(width => new Conv2dGeometry(2, 9, 3, width, 18, 3, 3, padding: Padding2d.Symmetric(1))),
+        new(2, 21, 9, 30, 37, 3, 3, padding: Padding2d.Symmetric(1)),
+        new(1, 19, 13, 27, 33, 5, 3, strideH: 2, strideW: 3, padding: new Padding2d(2, 1, 1, 2), dilationH: 1, dilationW: 2),
+        new(3, 8, 6, 25, 17, 3, 3, strideH: 1, strideW: 2, padding: new Padding2d(1, 1, 0, 2)),
+        new(1, 32, 12, 14, 48, 3, 3, padding: Padding2d.Symmetric(1)),
+        new(2, 3, 23, 21, 40, 7, 7, strideH: 2, strideW: 2, padding: Padding2d.Symmetric(3)),
+        new(2, 24, 5, 6, 24, 1, 1),
+    ];
+
+    /// <summary>The direct kernel on its own shapes, and every general case through it, forward against the reference.</summary>
+    [TestMethod]
+    public void DirectPathMatchesReference()
+    {
+        foreach (var g in DirectCases().Concat(Cases()))
+            using (ConvPath.Pin(g, fold: false, direct: true, imagesPerChunk: 0))
+                (ConvolutionKernel.Of(g) with { Name = "Conv2d (direct)" }).ForwardMatchesReference(seed: 6);
+    }
+
     /// <summary>Every one-filter-per-channel case through the channel-blocked kernel and through the per-plane one.</summary>
     [TestMethod]
     public void BothDepthwiseKernelsMatchReference()
@@ -92,9 +118,9 @@ public sealed class ConvolutionTests
         try
         {
             foreach (var g in Cases().Concat(SmallMapCases()).Concat(DepthwiseCases()))
-                foreach (var (name, fold, imagesPerChunk) in ConvPath.All)
+                foreach (var (name, fold, direct, imagesPerChunk) in ConvPath.All)
                     foreach (bool blocks in new[] { true, false })
-                        using (ConvPath.Pin(g, fold, imagesPerChunk))
+                        using (ConvPath.Pin(g, fold, direct, imagesPerChunk))
                         {
                             DepthwiseConv2d.ChannelBlocks = blocks;
                             var (x, w, b) = (TestData.Tensor(3, g.InputShape), TestData.Tensor(4, g.WeightShape), TestData.Tensor(5, g.BiasShape));
@@ -112,8 +138,8 @@ public sealed class ConvolutionTests
     public void EveryPathMatchesReference()
     {
         foreach (var g in Cases().Concat(SmallMapCases()))
-            foreach (var (name, fold, imagesPerChunk) in ConvPath.All)
-                using (ConvPath.Pin(g, fold, imagesPerChunk))
+            foreach (var (name, fold, direct, imagesPerChunk) in ConvPath.All)
+                using (ConvPath.Pin(g, fold, direct, imagesPerChunk))
                 {
                     var kernel = ConvolutionKernel.Of(g) with { Name = $"Conv2d ({name})" };
                     kernel.ForwardMatchesReference(seed: 1);
@@ -139,7 +165,7 @@ public sealed class ConvolutionTests
                 CnnParallel.MaxDegreeOfParallelism = threads;
                 try
                 {
-                    using var path = ConvPath.Pin(g, fold: true, imagesPerChunk);
+                    using var path = ConvPath.Pin(g, fold: true, direct: false, imagesPerChunk);
                     var (y, dx, dw) = (new Tensor(g.OutputShape), new Tensor(g.InputShape), new Tensor(g.WeightShape));
                     Conv2d.Forward(g, x, w, b, y);
                     Conv2d.BackwardData(g, dy, w, dx);

@@ -26,6 +26,7 @@ public sealed class KernelFamilyTests
                 tests.ForwardMatchesReference();
                 tests.BackwardMatchesReference();
                 tests.EveryPathMatchesReference();
+                tests.DirectPathMatchesReference();
                 tests.BothDepthwiseKernelsMatchReference();
                 new ConvTransposeTests().ForwardAndBackwardMatchReference();
                 new ConvTransposeTests().EveryPathMatchesReference();

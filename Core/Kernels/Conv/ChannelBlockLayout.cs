@@ -54,12 +54,12 @@ internal sealed unsafe class ChannelBlockLayout
     /// <summary>How many real channels block <paramref name="block"/> holds (L except perhaps in the last block).</summary>
     public int ChannelsIn(int block) => Math.Min(Lanes, _g.InChannels - block * Lanes);
 
-    /// <summary>packed[tap, c] = w[c0 + c, 0, kh, kw]; lanes past <paramref name="count"/> are 0.</summary>
-    public void PackWeights(float* w, int c0, int count, float* packed)
+    /// <summary>packed[tap, c] = s[c0 + c]·w[c0 + c, 0, kh, kw] (s null: 1); lanes past <paramref name="count"/> are 0.</summary>
+    public void PackWeights(float* w, int c0, int count, float* scale, float* packed)
     {
         for (int t = 0; t < Taps; t++)
             for (int c = 0; c < Lanes; c++)
-                packed[t * Lanes + c] = c < count ? w[(long)(c0 + c) * Taps + t] : 0f;
+                packed[t * Lanes + c] = c < count ? (scale == null ? 1f : scale[c0 + c]) * w[(long)(c0 + c) * Taps + t] : 0f;
     }
 
     /// <summary>P[pT + ih, pL + iw, c] = x[c, ih, iw] for the <paramref name="count"/> planes from <paramref name="x"/>; the border is left as it is (zero).</summary>
@@ -74,6 +74,14 @@ internal sealed unsafe class ChannelBlockLayout
         ChannelsLast.From(x, InPlane, InPlane, 1, InPlane, count, staging, InPlane, Lanes);
         for (int r = 0; r < InputRows; r++)
             RowCopy.Copy(interior + (long)r * PaddedWidth * Lanes, staging + (long)r * _g.InWidth * Lanes, InputColumns * Lanes);
+    }
+
+    /// <summary>The same from one image's block of channel blocks, [H, W, L]: rows of pixels copied, no transpose.</summary>
+    public void GatherBlock(float* source, float* padded)
+    {
+        float* interior = padded + ((long)_g.Padding.Top * PaddedWidth + _g.Padding.Left) * Lanes;
+        for (int r = 0; r < InputRows; r++)
+            RowCopy.Copy(interior + (long)r * PaddedWidth * Lanes, source + (long)r * _g.InWidth * Lanes, InputColumns * Lanes);
     }
 
     /// <summary>block[oh, ow, c] = dy[c, oh, ow] for the <paramref name="count"/> planes from <paramref name="dy"/> (each plane one contiguous row).</summary>

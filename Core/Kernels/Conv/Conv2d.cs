@@ -87,19 +87,15 @@ public static unsafe class Conv2d
         Require.Shape(output, g.OutputShape, nameof(output));
         if (g.IsDepthwise)
         {
-            // Depthwise kernels read the weights in place (Cout·kH·kW values): scale a copy. Their epilogue is the activation
-            // alone; with an addend, the addend and the activation are one pass over y afterwards.
-            var scaled = epilogue.WeightScale is null ? weight : ScaledRows(weight, epilogue.WeightScale);
-            DepthwiseConv2d.Forward(g, input, scaled, bias, output, epilogue.Addend is null ? epilogue.Activation : null);
-            if (epilogue.Addend is not null) epilogue.Finish(output.Pointer, 0, output.Length);
+            DepthwiseConv2d.Forward(g, input, weight, bias, output, epilogue);
             return;
         }
 
         float* b = bias is null ? null : bias.Pointer;
         if (RunsDirect(g))
         {
-            if (Gemm.DefaultKernel == GemmKernel.Avx512) DirectConv.Forward<Float512>(g, input.Pointer, weight.Pointer, b, output.Pointer, epilogue);
-            else DirectConv.Forward<Float256>(g, input.Pointer, weight.Pointer, b, output.Pointer, epilogue);
+            if (Gemm.DefaultKernel == GemmKernel.Avx512) DirectConv.Forward<Float512>(g, input.Pointer, false, weight.Pointer, b, output.Pointer, false, epilogue);
+            else DirectConv.Forward<Float256>(g, input.Pointer, false, weight.Pointer, b, output.Pointer, false, epilogue);
         }
         else if (FoldsBatch(g))
             BatchFoldedConv.Forward(g, input.Pointer, weight.Pointer, b, output.Pointer, epilogue);
@@ -107,14 +103,39 @@ public static unsafe class Conv2d
             ImplicitGemmConv.Forward(g, input.Pointer, weight.Pointer, b, output.Pointer, epilogue);
     }
 
-    /// <summary>w′[m, ·] = s[m]·w[m, ·] for w [M, …], s [M].</summary>
-    private static Tensor ScaledRows(Tensor weight, Tensor scale)
+    /// <summary>
+    /// Whether <see cref="ForwardToBlocks"/> runs <paramref name="g"/>: a vector micro-kernel family, and one group (the direct
+    /// kernel, any kernel size) or one filter per channel (the channel-blocked depthwise kernel).
+    /// </summary>
+    internal static bool RunsOnBlocks(Conv2dGeometry g) =>
+        ChannelBlocks.CurrentLanes > 0 && (g.Groups == 1 || (g.IsDepthwise && g.OutChannels == g.InChannels));
+
+    /// <summary>
+    /// The inference path between layers that keep the channels in the lanes: y = f(conv(x, s ⊙ w) + b + r) written as
+    /// <see cref="ChannelBlocks"/> data [⌈Cout/L⌉, N, Hout, Wout, L], from x as planes [N, Cin, H, W] or as channel blocks
+    /// (<paramref name="inputBlocked"/>); the addend r in y's layout. Requires <see cref="RunsOnBlocks"/>.
+    /// </summary>
+    internal static void ForwardToBlocks(Conv2dGeometry g, Tensor input, bool inputBlocked, Tensor weight, Tensor? bias, Tensor output,
+        ConvEpilogue epilogue)
     {
-        var scaled = new Tensor(weight.Shape);
-        int rows = scale.Length, perRow = weight.Length / rows;
-        for (int m = 0; m < rows; m++)
-            System.Numerics.Tensors.TensorPrimitives.Multiply(weight.Span.Slice(m * perRow, perRow), scale.Span[m], scaled.Span.Slice(m * perRow, perRow));
-        return scaled;
+        ArgumentNullException.ThrowIfNull(g);
+        if (!RunsOnBlocks(g)) throw new InvalidOperationException($"No channel-blocked kernel for {g} (internal error).");
+        int lanes = ChannelBlocks.CurrentLanes;
+        Require.Shape(input, inputBlocked ? ChannelBlocks.ShapeFor(g.InputShape, lanes) : g.InputShape, nameof(input));
+        Require.Shape(weight, g.WeightShape, nameof(weight));
+        if (bias is not null) Require.Shape(bias, g.BiasShape, nameof(bias));
+        if (epilogue.WeightScale is { } scale) Require.Shape(scale, g.BiasShape, "weightScale");
+        var outputShape = ChannelBlocks.ShapeFor(g.OutputShape, lanes);
+        if (epilogue.Addend is { } addend) Require.Shape(addend, outputShape, "addend");
+        Require.Shape(output, outputShape, nameof(output));
+        if (g.IsDepthwise)
+        {
+            DepthwiseConv2d.ForwardToBlocks(g, input, inputBlocked, weight, bias, output, epilogue);
+            return;
+        }
+        float* b = bias is null ? null : bias.Pointer;
+        if (lanes == 16) DirectConv.Forward<Float512>(g, input.Pointer, inputBlocked, weight.Pointer, b, output.Pointer, true, epilogue);
+        else DirectConv.Forward<Float256>(g, input.Pointer, inputBlocked, weight.Pointer, b, output.Pointer, true, epilogue);
     }
 
     /// <summary>dx = convᵀ(dy, w). dy [N, Cout, Hout, Wout], w [Cout, Cin/G, kH, kW] → dx [N, Cin, H, W].</summary>

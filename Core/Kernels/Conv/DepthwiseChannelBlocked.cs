@@ -16,33 +16,49 @@ namespace MLNet.Cnn.Kernels;
 /// </summary>
 internal static unsafe class DepthwiseChannelBlocked
 {
-    public static void Forward<TVector>(Conv2dGeometry g, float* x, float* w, float* bias, float* y, Activation? activation)
-        where TVector : struct, IFloatVector<TVector>
+    /// <summary>
+    /// y = f(depthwise(x, s ⊙ w) + b + r) (<see cref="ConvEpilogue"/>; s and b may be null): x as planes or as
+    /// <see cref="ChannelBlocks"/> data (<paramref name="inputBlocked"/>), y likewise (<paramref name="outputBlocked"/>), r in y's layout.
+    /// </summary>
+    public static void Forward<TVector>(Conv2dGeometry g, float* x, bool inputBlocked, float* w, float* bias, float* y, bool outputBlocked,
+        ConvEpilogue epilogue) where TVector : struct, IFloatVector<TVector>
     {
         var layout = new ChannelBlockLayout(g, TVector.Count);
         bool threeByThree = g.KernelHeight == 3 && g.KernelWidth == 3 && g.DilationW == 1;
-        using var packed = PackWeights(layout, w, bias);
+        using var packed = PackWeights(layout, w, bias, epilogue.WeightScale is null ? null : epilogue.WeightScale.Pointer);
         nint xs = (nint)x, ys = (nint)y, ws = (nint)packed.Pointer, bs = (nint)(packed.Pointer + layout.Blocks * layout.WeightLength);
         PlaneParallel.For(g.Batch * layout.Blocks, layout.WorkPerBlock, (first, end) =>
         {
             using var padded = ScratchPool.Rent(layout.PaddedLength);
             using var staging = ScratchPool.Rent(layout.StagingLength);
-            using var outputs = ScratchPool.Rent(layout.OutputLength);
+            using var buffer = outputBlocked ? default : ScratchPool.Rent(layout.OutputLength);
             padded.Span.Clear();   // the border stays zero: every block writes the same interior
             for (int item = first; item < end; item++)
             {
                 var (n, block) = (item / layout.Blocks, item % layout.Blocks);
                 int c0 = block * layout.Lanes, count = layout.ChannelsIn(block);
                 float* weights = (float*)ws + block * layout.WeightLength, blockBias = (float*)bs + block * layout.Lanes;
-                layout.Gather((float*)xs + ((long)n * g.InChannels + c0) * layout.InPlane, count, padded.Pointer, staging.Pointer);
+                // Channel blocks hold image n of block b at (b·N + n)·plane·L.
+                long inBlock = ((long)block * g.Batch + n) * layout.InPlane * layout.Lanes, outBlock = ((long)block * g.Batch + n) * layout.OutputLength;
+                if (inputBlocked) layout.GatherBlock((float*)xs + inBlock, padded.Pointer);
+                else layout.Gather((float*)xs + ((long)n * g.InChannels + c0) * layout.InPlane, count, padded.Pointer, staging.Pointer);
+                float* outputs = outputBlocked ? (float*)ys + outBlock : buffer.Pointer;
                 for (int oh = 0; oh < g.OutHeight; oh++)
                 {
-                    float* row = outputs.Pointer + (long)oh * g.OutWidth * layout.Lanes;
+                    float* row = outputs + (long)oh * g.OutWidth * layout.Lanes;
                     if (threeByThree) ForwardRow3x3<TVector>(g, layout, padded.Pointer, weights, blockBias, oh, row);
                     else ForwardRow<TVector>(g, layout, padded.Pointer, weights, blockBias, oh, row);
                 }
-                activation?.ForwardInPlace(outputs.Pointer, layout.OutputLength);
-                layout.ScatterOutput(outputs.Pointer, count, (float*)ys + ((long)n * g.OutChannels + c0) * layout.OutPlane);
+                if (outputBlocked)
+                {
+                    epilogue.Finish(outputs, outBlock, layout.OutputLength);
+                    continue;
+                }
+                // Planes: the activation on the block (the addend is in y's layout: added after the scatter, then the activation).
+                long planes = ((long)n * g.OutChannels + c0) * layout.OutPlane;
+                if (epilogue.Addend is null) epilogue.Activation?.ForwardInPlace(outputs, layout.OutputLength);
+                layout.ScatterOutput(outputs, count, (float*)ys + planes);
+                if (epilogue.Addend is not null) epilogue.Finish((float*)ys + planes, planes, (long)count * layout.OutPlane);
             }
         });
     }
@@ -103,14 +119,14 @@ internal static unsafe class DepthwiseChannelBlocked
     }
 
     /// <summary>Weights [blocks][taps, L], then biases [blocks][L] (zeros without a bias), packed once for the whole batch.</summary>
-    private static ScratchBuffer PackWeights(ChannelBlockLayout layout, float* w, float* bias)
+    private static ScratchBuffer PackWeights(ChannelBlockLayout layout, float* w, float* bias, float* scale = null)
     {
         var packed = ScratchPool.Rent(layout.Blocks * (layout.WeightLength + layout.Lanes));
         float* biases = packed.Pointer + layout.Blocks * layout.WeightLength;
         for (int block = 0; block < layout.Blocks; block++)
         {
             int c0 = block * layout.Lanes, count = layout.ChannelsIn(block);
-            layout.PackWeights(w, c0, count, packed.Pointer + block * layout.WeightLength);
+            layout.PackWeights(w, c0, count, scale, packed.Pointer + block * layout.WeightLength);
             for (int c = 0; c < layout.Lanes; c++) biases[block * layout.Lanes + c] = bias != null && c < count ? bias[c0 + c] : 0f;
         }
         return packed;

@@ -13,16 +13,54 @@ namespace MLNet.Cnn.Kernels;
 /// </summary>
 internal static unsafe class DepthwiseConv2d
 {
-    /// <summary>y [N, C·m, Hout, Wout] = depthwise(x [N, C, H, W], w [C·m, 1, kH, kW]) + b.</summary>
-    public static void Forward(Conv2dGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output, Activation? activation)
+    /// <summary>
+    /// y [N, C·m, Hout, Wout] = f(depthwise(x [N, C, H, W], s ⊙ w [C·m, 1, kH, kW]) + b + r) (<see cref="ConvEpilogue"/>). The
+    /// channel-blocked kernel folds s into the weights it packs and applies r and f to each block it writes; the per-plane one
+    /// reads the weights in place (a scaled copy when s is given) and applies f to each plane, or r and f in one pass afterwards.
+    /// </summary>
+    public static void Forward(Conv2dGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output, ConvEpilogue epilogue)
     {
         if (UsesChannelBlocks(g))
         {
             float* biasValues = bias is null ? null : bias.Pointer;
-            if (Width == VectorWidth.Bits512) DepthwiseChannelBlocked.Forward<Float512>(g, input.Pointer, weight.Pointer, biasValues, output.Pointer, activation);
-            else DepthwiseChannelBlocked.Forward<Float256>(g, input.Pointer, weight.Pointer, biasValues, output.Pointer, activation);
+            if (Width == VectorWidth.Bits512)
+                DepthwiseChannelBlocked.Forward<Float512>(g, input.Pointer, false, weight.Pointer, biasValues, output.Pointer, false, epilogue);
+            else
+                DepthwiseChannelBlocked.Forward<Float256>(g, input.Pointer, false, weight.Pointer, biasValues, output.Pointer, false, epilogue);
             return;
         }
+        var scaled = epilogue.WeightScale is null ? weight : ScaledRows(weight, epilogue.WeightScale);
+        PerPlane(g, input, scaled, bias, output, epilogue.Addend is null ? epilogue.Activation : null);
+        if (epilogue.Addend is not null) epilogue.Finish(output.Pointer, 0, output.Length);
+    }
+
+    /// <summary>
+    /// Channel blocks out (<see cref="ChannelBlocks"/> data), from planes or channel blocks (<paramref name="inputBlocked"/>):
+    /// the inference path between layers that keep the channels in the lanes. One filter per channel only.
+    /// </summary>
+    internal static void ForwardToBlocks(Conv2dGeometry g, Tensor input, bool inputBlocked, Tensor weight, Tensor? bias, Tensor output,
+        ConvEpilogue epilogue)
+    {
+        float* biasValues = bias is null ? null : bias.Pointer;
+        if (Kernels.ChannelBlocks.CurrentLanes == 16)
+            DepthwiseChannelBlocked.Forward<Float512>(g, input.Pointer, inputBlocked, weight.Pointer, biasValues, output.Pointer, true, epilogue);
+        else
+            DepthwiseChannelBlocked.Forward<Float256>(g, input.Pointer, inputBlocked, weight.Pointer, biasValues, output.Pointer, true, epilogue);
+    }
+
+    /// <summary>w′[m, ·] = s[m]·w[m, ·] for w [M, …], s [M].</summary>
+    private static Tensor ScaledRows(Tensor weight, Tensor scale)
+    {
+        var scaled = new Tensor(weight.Shape);
+        int rows = scale.Length, perRow = weight.Length / rows;
+        for (int m = 0; m < rows; m++)
+            System.Numerics.Tensors.TensorPrimitives.Multiply(weight.Span.Slice(m * perRow, perRow), scale.Span[m], scaled.Span.Slice(m * perRow, perRow));
+        return scaled;
+    }
+
+    /// <summary>Plane by plane (channel multipliers > 1, or channel blocks switched off): y = f(depthwise(x, w) + b).</summary>
+    private static void PerPlane(Conv2dGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output, Activation? activation)
+    {
         int multiplier = g.OutChannels / g.InChannels, taps = g.KernelHeight * g.KernelWidth;
         int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
         nint x = (nint)input.Pointer, w = (nint)weight.Pointer, y = (nint)output.Pointer;

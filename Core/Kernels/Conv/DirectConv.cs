@@ -24,21 +24,58 @@ internal static unsafe class DirectConv
     /// </summary>
     private const int BandPositions = 64;
 
-    public static void Forward<TVector>(Conv2dGeometry g, float* input, float* weight, float* bias, float* output, ConvEpilogue epilogue)
-        where TVector : struct, IFloatVector<TVector>
+    /// <summary>
+    /// y = f(conv(x, s ⊙ w) + b + r) (<see cref="ConvEpilogue"/>): x and y each as planes [N, C, H, W] or as
+    /// <see cref="ChannelBlocks"/> data (<paramref name="inputBlocked"/>, <paramref name="outputBlocked"/>), r in y's layout.
+    /// </summary>
+    public static void Forward<TVector>(Conv2dGeometry g, float* input, bool inputBlocked, float* weight, float* bias, float* output,
+        bool outputBlocked, ConvEpilogue epilogue) where TVector : struct, IFloatVector<TVector>
     {
         var layout = new DirectConvLayout(g, TVector.Count);
         using var packedWeights = layout.PackWeights(weight, epilogue.WeightScale is null ? null : epilogue.WeightScale.Pointer);
         using var packedBias = layout.PackBias(bias);
         using var tapBuffer = ScratchPool.Rent(layout.Taps);
         layout.FillTapOffsets((int*)tapBuffer.Pointer);
+        var weights = new PackedWeights(layout, (float*)packedWeights.Pointer, (float*)packedBias.Pointer, (int*)tapBuffer.Pointer);
+        var target = new Target(g, layout, output, outputBlocked, epilogue);
+        if (inputBlocked && outputBlocked && g.IsPointwise)
+            Flat<TVector>(g, layout, weights, input, target);
+        else
+            PerImage<TVector>(g, layout, weights, input, inputBlocked, target);
+    }
+
+    /// <summary>
+    /// A 1×1 stride-1 layer from channel blocks to channel blocks: the positions of all images are one row per block, read in
+    /// place in tiles of the widest size, no copy in or out.
+    /// </summary>
+    private static void Flat<TVector>(Conv2dGeometry g, DirectConvLayout layout, PackedWeights weights, float* input, Target target)
+        where TVector : struct, IFloatVector<TVector>
+    {
+        int lanes = layout.Lanes, widest = MaxPositions<TVector>();
+        int positions = g.Batch * layout.OutPlane, chunk = widest * 16, chunks = (positions + chunk - 1) / chunk;
+        int blockLength = positions * lanes;
+        nint x = (nint)input;
+        CnnParallel.For(layout.OutGroups * chunks, unit =>
+        {
+            int group = unit / chunks, p0 = unit % chunks * chunk, count = Math.Min(chunk, positions - p0);
+            for (int p = p0; p < p0 + count; p += widest)
+                weights.Tile((float*)x + (long)p * lanes, blockLength, group, target.Blocks(group, p), target.BlockStride)
+                    .Run<TVector>(Math.Min(widest, p0 + count - p), Math.Min(2, layout.OutBlocks - 2 * group));
+            target.FinishBlocks(group, p0, count);
+        });
+    }
+
+    /// <summary>Image by image: copied into the padded buffer of <see cref="DirectConvLayout"/>, then output bands over the threads.</summary>
+    private static void PerImage<TVector>(Conv2dGeometry g, DirectConvLayout layout, PackedWeights weights, float* input, bool inputBlocked,
+        Target target) where TVector : struct, IFloatVector<TVector>
+    {
         // Tiles of one row as even as the register budget allows: 14 outputs → 7 + 7, 28 → 10 + 10 + 8.
         int tilesPerRow = (g.OutWidth + MaxPositions<TVector>() - 1) / MaxPositions<TVector>();
         int tileWidth = (g.OutWidth + tilesPerRow - 1) / tilesPerRow;
         int bandRows = Math.Min(g.OutHeight, (BandPositions + g.OutWidth - 1) / g.OutWidth), bands = (g.OutHeight + bandRows - 1) / bandRows;
-        long inImage = (long)g.InChannels * g.InHeight * g.InWidth, outImage = (long)g.OutChannels * layout.OutPlane;
+        long inImage = (long)g.InChannels * g.InHeight * g.InWidth;
         var plan = ConvWorkPlan.PerImage(g.Batch);
-        nint x = (nint)input, y = (nint)output, w = (nint)packedWeights.Pointer, b = (nint)packedBias.Pointer, taps = (nint)tapBuffer.Pointer;
+        nint x = (nint)input;
         plan.Run(g.Batch, (_, first, count) =>
         {
             using var padded = ScratchPool.Rent(layout.InputLength);
@@ -46,57 +83,98 @@ internal static unsafe class DirectConv
             nint p = (nint)padded.Pointer;
             for (int image = first; image < first + count; image++)
             {
-                float* xImage = (float*)x + image * inImage;
+                int n = image;
                 plan.ForEach(layout.InBlocks, block =>
                 {
+                    if (inputBlocked)
+                    {
+                        layout.GatherBlock((float*)x, g.Batch, n, block, (float*)p);
+                        return;
+                    }
                     using var rowScratch = ScratchPool.Rent(layout.RowScratchLength);
-                    layout.Gather(xImage, block, (float*)p, rowScratch.Pointer);
+                    layout.Gather((float*)x + n * inImage, block, (float*)p, rowScratch.Pointer);
                 });
-                var band = new Band(g, layout, (float*)p, (int*)taps, (float*)w, (float*)b, tileWidth, bandRows, epilogue, image, (float*)y + image * outImage);
-                plan.ForEach(layout.OutGroups * bands, unit => band.Run<TVector>(unit / bands, unit % bands));
+                plan.ForEach(layout.OutGroups * bands, unit =>
+                {
+                    int group = unit / bands, oh0 = unit % bands * bandRows, rows = Math.Min(bandRows, g.OutHeight - oh0);
+                    long start = (long)n * layout.OutPlane + (long)oh0 * g.OutWidth;
+                    using var buffer = target.BandBuffer(rows * g.OutWidth);
+                    float* band = target.Blocked ? target.Blocks(group, start) : buffer.Pointer;
+                    int blockStride = target.Blocked ? target.BlockStride : rows * g.OutWidth * layout.Lanes;
+                    for (int oh = oh0; oh < oh0 + rows; oh++)
+                        for (int ow = 0; ow < g.OutWidth; ow += tileWidth)
+                            weights.Tile((float*)p + layout.TileOrigin(oh, ow), layout.BlockLength, group,
+                                    band + ((long)(oh - oh0) * g.OutWidth + ow) * layout.Lanes, blockStride)
+                                .Run<TVector>(Math.Min(tileWidth, g.OutWidth - ow), Math.Min(2, layout.OutBlocks - 2 * group));
+                    if (target.Blocked) target.FinishBlocks(group, start, rows * g.OutWidth);
+                    else target.FinishPlanes(group, n, oh0 * g.OutWidth, rows * g.OutWidth, band);
+                });
             }
         });
     }
 
-    /// <summary>One image's output bands: rows oh0 … oh0 + bandRows − 1 of a group of two output blocks, tile by tile, then into y's planes.</summary>
-    private readonly struct Band(Conv2dGeometry g, DirectConvLayout layout, float* padded, int* taps, float* weights, float* bias,
-        int tileWidth, int bandRows, ConvEpilogue epilogue, int image, float* y)
+    /// <summary>The packed weights, bias and tap offsets of one call; <see cref="Tile"/> makes the arguments of one register tile.</summary>
+    private readonly struct PackedWeights(DirectConvLayout layout, float* weights, float* bias, int* taps)
     {
-        public void Run<TVector>(int group, int band) where TVector : struct, IFloatVector<TVector>
+        public Tile Tile(float* x, int blockLength, int group, float* y, int yBlockStride) =>
+            new(x, taps, layout.Taps, layout.InBlocks, blockLength, layout.LanesIn(layout.InBlocks - 1),
+                weights + group * layout.GroupWeightLength, bias + 2 * group * layout.Lanes, y, yBlockStride);
+    }
+
+    /// <summary>
+    /// Where the outputs go. Channel blocks: the tiles write y itself (position p of block ob at (ob·N·Hout·Wout + p)·L), then
+    /// the epilogue runs on each block's contiguous run. Planes: the tiles write a band buffer [2, positions, L], turned into
+    /// the band's rows of each plane (one contiguous run of y per channel) and finished there.
+    /// </summary>
+    private readonly struct Target(Conv2dGeometry g, DirectConvLayout layout, float* y, bool blocked, ConvEpilogue epilogue)
+    {
+        public bool Blocked => blocked;
+
+        /// <summary>Floats between output blocks in y: N·Hout·Wout·L.</summary>
+        public int BlockStride => checked(g.Batch * layout.OutPlane * layout.Lanes);
+
+        public ScratchBuffer BandBuffer(int positions) => blocked ? default : ScratchPool.Rent(2 * positions * layout.Lanes);
+
+        /// <summary>Channel blocks: where the tiles of group <paramref name="group"/> write position <paramref name="start"/> (over all images) of its first block.</summary>
+        public float* Blocks(int group, long start) => y + (2L * group * BlockStride + start * layout.Lanes);
+
+        /// <summary>The epilogue on positions [start, start + count) of the group's blocks, in place.</summary>
+        public void FinishBlocks(int group, long start, int count)
         {
-            int lanes = layout.Lanes, blocks = Math.Min(2, layout.OutBlocks - 2 * group);
-            int oh0 = band * bandRows, rows = Math.Min(bandRows, g.OutHeight - oh0), positions = rows * g.OutWidth;
-            using var buffer = ScratchPool.Rent(2 * positions * lanes);   // O [2, rows·Wout, L]
-            float* w = weights + group * layout.GroupWeightLength, b = bias + 2 * group * lanes;
-            for (int oh = oh0; oh < oh0 + rows; oh++)
-                for (int ow = 0; ow < g.OutWidth; ow += tileWidth)
-                {
-                    var tile = new Tile(padded + layout.TileOrigin(oh, ow), taps, layout.Taps, layout.InBlocks, layout.BlockLength,
-                        layout.LanesIn(layout.InBlocks - 1), w, b, buffer.Pointer + ((long)(oh - oh0) * g.OutWidth + ow) * lanes, positions * lanes);
-                    int count = Math.Min(tileWidth, g.OutWidth - ow);
-                    if (blocks == 2) tile.Run<TVector, Count2>(count);
-                    else tile.Run<TVector, Count1>(count);
-                }
-            // The band's rows of each plane are one contiguous run of y.
-            int plane = layout.OutPlane;
-            long start = (long)oh0 * g.OutWidth;
-            for (int k = 0; k < blocks; k++)
+            if (epilogue.Addend is null && epilogue.Activation is null) return;
+            for (int k = 0; k < Math.Min(2, layout.OutBlocks - 2 * group); k++)
+            {
+                long offset = (2L * group + k) * BlockStride + start * layout.Lanes;
+                epilogue.Finish(y + offset, offset, (long)count * layout.Lanes);
+            }
+        }
+
+        /// <summary>The band buffer into positions [start, start + count) of image n's planes of the group's channels, then the epilogue there.</summary>
+        public void FinishPlanes(int group, int n, int start, int count, float* band)
+        {
+            int lanes = layout.Lanes, plane = layout.OutPlane;
+            for (int k = 0; k < Math.Min(2, layout.OutBlocks - 2 * group); k++)
             {
                 int block = 2 * group + k, channels = layout.LanesOut(block);
-                float* yBlock = y + (long)block * lanes * plane + start;
-                ChannelsLast.To(buffer.Pointer + (long)k * positions * lanes, positions, 1, positions, channels, yBlock, plane, plane, lanes);
-                if (!epilogue.IsEmpty)
-                    for (int c = 0; c < channels; c++)
-                        epilogue.Finish(yBlock + (long)c * plane, (long)image * g.OutChannels * plane + (long)(block * lanes + c) * plane + start, positions);
+                long offset = ((long)n * g.OutChannels + block * lanes) * plane + start;
+                ChannelsLast.To(band + (long)k * count * lanes, count, 1, count, channels, y + offset, plane, plane, lanes);
+                if (epilogue.Addend is not null || epilogue.Activation is not null)
+                    for (int c = 0; c < channels; c++) epilogue.Finish(y + offset + (long)c * plane, offset + (long)c * plane, count);
             }
         }
     }
 
-    /// <summary>The arguments of one <see cref="DirectConvTile.Run"/> call; <see cref="Run"/> picks its specialisation by the number of positions.</summary>
+    /// <summary>The arguments of one <see cref="DirectConvTile.Run"/> call; Run picks its specialisation by the numbers of positions and blocks.</summary>
     private readonly struct Tile(float* x, int* tapOffsets, int taps, int inBlocks, int blockLength, int lastLanes,
         float* w, float* bias, float* y, int yBlockStride)
     {
-        public void Run<TVector, TBlocks>(int positions) where TVector : struct, IFloatVector<TVector> where TBlocks : struct, IStaticCount
+        public void Run<TVector>(int positions, int blocks) where TVector : struct, IFloatVector<TVector>
+        {
+            if (blocks == 2) Run<TVector, Count2>(positions);
+            else Run<TVector, Count1>(positions);
+        }
+
+        private void Run<TVector, TBlocks>(int positions) where TVector : struct, IFloatVector<TVector> where TBlocks : struct, IStaticCount
         {
             switch (positions)
             {

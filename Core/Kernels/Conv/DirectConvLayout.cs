@@ -142,15 +142,16 @@ internal sealed unsafe class DirectConvLayout
     public int RowScratchLength => _g.StrideW > 1 ? InputColumns * Lanes : 1;
 
     /// <summary>
-    /// P[block][pT + ih, phase, column] = x[block·L + c, ih, iw] for c &lt; LanesIn(block), padded column pL + iw; the border
-    /// and the lanes past LanesIn(block) are left as they are (zero in a buffer cleared once: every image writes the same places).
+    /// P[block][pT + ih, phase, column] = x[block·L + c, ih, iw] for c &lt; LanesIn(block), padded column pL + iw, from image
+    /// planes x [Cin, H, W]; the border and the lanes past LanesIn(block) are left as they are (zero in a buffer cleared once:
+    /// every image writes the same places).
     /// </summary>
     public void Gather(float* x, int block, float* padded, float* rowScratch)
     {
-        int count = LanesIn(block), inPlane = _g.InHeight * _g.InWidth, stride = _g.StrideW;
+        int count = LanesIn(block), inPlane = _g.InHeight * _g.InWidth;
         float* source = x + (long)block * Lanes * inPlane;
         float* target = padded + (long)block * BlockLength + (long)_g.Padding.Top * RowPitch;
-        if (stride == 1)
+        if (_g.StrideW == 1)
         {
             ChannelsLast.From(source, inPlane, _g.InWidth, InputRows, InputColumns, count, target + _g.Padding.Left * Lanes, PhaseColumns, Lanes);
             return;
@@ -158,12 +159,31 @@ internal sealed unsafe class DirectConvLayout
         for (int r = 0; r < InputRows; r++)
         {
             ChannelsLast.From(source + (long)r * _g.InWidth, inPlane, _g.InWidth, 1, InputColumns, count, rowScratch, InputColumns, Lanes);
-            float* row = target + (long)r * RowPitch;
-            for (int iw = 0; iw < InputColumns; iw++)
-            {
-                int column = _g.Padding.Left + iw;
-                CopyPixel(rowScratch + iw * Lanes, row + (column % stride * PhaseColumns + column / stride) * Lanes);
-            }
+            PlaceRow(rowScratch, target + (long)r * RowPitch);
+        }
+    }
+
+    /// <summary>The same from channel blocks [InBlocks, N, H, W, L] (image n of <paramref name="batch"/>): rows of pixels copied, no transpose.</summary>
+    public void GatherBlock(float* blocks, int batch, int n, int block, float* padded)
+    {
+        int rowLength = _g.InWidth * Lanes;
+        float* source = blocks + ((long)block * batch + n) * _g.InHeight * rowLength;
+        float* target = padded + (long)block * BlockLength + (long)_g.Padding.Top * RowPitch;
+        for (int r = 0; r < InputRows; r++)
+        {
+            if (_g.StrideW == 1) RowCopy.Copy(target + (long)r * RowPitch + _g.Padding.Left * Lanes, source + (long)r * rowLength, InputColumns * Lanes);
+            else PlaceRow(source + (long)r * rowLength, target + (long)r * RowPitch);
+        }
+    }
+
+    /// <summary>A row of InputColumns pixels (L floats each) into its padded row, pixel pL + iw into phase (pL + iw) mod sW.</summary>
+    private void PlaceRow(float* pixels, float* row)
+    {
+        int stride = _g.StrideW;
+        for (int iw = 0; iw < InputColumns; iw++)
+        {
+            int column = _g.Padding.Left + iw;
+            CopyPixel(pixels + iw * Lanes, row + (column % stride * PhaseColumns + column / stride) * Lanes);
         }
     }
 

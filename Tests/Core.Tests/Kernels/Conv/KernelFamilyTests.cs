@@ -27,6 +27,11 @@ public sealed class KernelFamilyTests
                 tests.BackwardMatchesReference();
                 tests.EveryPathMatchesReference();
                 tests.DirectPathMatchesReference();
+                if (ChannelBlocks.CurrentLanes > 0)   // the portable family has no channel blocks
+                {
+                    new ChannelBlocksTests().PlanesGoToBlocksAtTheDocumentedPlacesAndBack();
+                    new ChannelBlocksTests().ConvolutionIntoBlocksEqualsThePlanesPath();
+                }
                 tests.BothDepthwiseKernelsMatchReference();
                 new ConvTransposeTests().ForwardAndBackwardMatchReference();
                 new ConvTransposeTests().EveryPathMatchesReference();

@@ -39,6 +39,23 @@ public sealed class ActivationLayer : Layer
         return input;
     }
 
+    /// <summary>Inference on channel blocks stays on channel blocks: the activation is element-wise, whatever the layout.</summary>
+    internal override InferenceValue Infer(InferenceValue input)
+    {
+        if (input.Blocks is not { } blocks) return InferenceValue.Of(Forward(input.Planes!, training: false));
+        var output = OutputBlocks(blocks.PlanesShape);
+        Activation.Forward(blocks.Data, output.Data);
+        return InferenceValue.Of(output);
+    }
+
+    /// <summary><see cref="ForwardInPlace"/> at inference, on planes or channel blocks.</summary>
+    internal InferenceValue InferInPlace(InferenceValue input)
+    {
+        if (input.Blocks is { } blocks) Activation.ForwardInPlace(blocks.Data);
+        else ForwardInPlace(input.Planes!, training: false);
+        return input;
+    }
+
     /// <summary>
     /// Whether this activation may overwrite the output of <paramref name="previous"/>: its backward pass needs its own output
     /// only (ReLU, ReLU6, Sigmoid …), and the previous layer's backward pass does not read its output (a convolution, batch

@@ -92,7 +92,7 @@ public abstract class ConvolutionLayer<TGeometry> : Layer where TGeometry : clas
 
     private protected abstract void KernelBackwardData(TGeometry g, Tensor gradOutput, Tensor weight, Tensor gradInput);
 
-    private TGeometry Geometry(TensorShape input)
+    private protected TGeometry Geometry(TensorShape input)
     {
         if (_geometry is not null && _geometry.InputShape == input) return _geometry;
         if (input.Rank != 4 || input[1] != InChannels) throw BadInput(input, $"[N, {InChannels}, H, W]");

@@ -20,6 +20,7 @@ internal sealed class FusedConvolution
     private readonly BatchNorm2dLayer? _norm;
     private readonly Activation? _activation;
     private readonly Tensor? _scale, _bias;
+    private Tensor? _inputBuffer, _addendBuffer;   // an input or addend turned into the layout the kernel takes
 
     private FusedConvolution(Conv2dLayer conv, BatchNorm2dLayer? norm, Activation? activation)
     {
@@ -59,18 +60,25 @@ internal sealed class FusedConvolution
             : null;
     }
 
-    public Tensor Forward(Tensor input) => Forward(input, addend: null, after: null);
-
     /// <summary>
-    /// y = after(fusion(x) + addend): the skip connection of a residual block and the activation after the block, added and
-    /// applied by the convolution's kernel (only for a fusion without an activation of its own, see <see cref="Tail"/>).
+    /// y = after(fusion(x) + addend) at inference: the skip connection of a residual block and the activation after the block,
+    /// added and applied by the convolution's kernel (an addend and an after only for a fusion without an activation of its
+    /// own, see <see cref="Tail"/>). Channel blocks out when the convolution has a channel-blocked kernel (the addend turned
+    /// into channel blocks if it came as planes), planes otherwise.
     /// </summary>
-    public Tensor Forward(Tensor input, Tensor? addend, Activation? after)
+    public InferenceValue Infer(InferenceValue input, InferenceValue? addend, Activation? after)
     {
         var activation = _activation ?? after;
-        if (_norm is null) return _conv.ForwardInference(input, _conv.Bias?.Value, new ConvEpilogue(Addend: addend, Activation: activation));
-        BatchNorm2d.FoldScales(_conv.Bias is { } b ? b.Value.Span : [], _norm.Gamma.Value.Span, _norm.Beta.Value.Span,
-            _norm.RunningMean.Span, _norm.RunningVariance.Span, _norm.Epsilon, _scale!.Span, _bias!.Span);
-        return _conv.ForwardInference(input, _bias, new ConvEpilogue(_scale, addend, activation));
+        var (bias, scale) = (_conv.Bias?.Value, (Tensor?)null);
+        if (_norm is not null)
+        {
+            BatchNorm2d.FoldScales(_conv.Bias is { } b ? b.Value.Span : [], _norm.Gamma.Value.Span, _norm.Beta.Value.Span,
+                _norm.RunningMean.Span, _norm.RunningVariance.Span, _norm.Epsilon, _scale!.Span, _bias!.Span);
+            (bias, scale) = (_bias, _scale);
+        }
+        if (_conv.InfersToBlocks(input))
+            return InferenceValue.Of(_conv.InferToBlocks(input, bias, new ConvEpilogue(scale, addend?.ToBlocks(ref _addendBuffer).Data, activation)));
+        var planes = input.ToPlanes(ref _inputBuffer);
+        return InferenceValue.Of(_conv.ForwardInference(planes, bias, new ConvEpilogue(scale, addend?.ToPlanes(ref _addendBuffer), activation)));
     }
 }

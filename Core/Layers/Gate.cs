@@ -10,7 +10,7 @@ namespace MLNet.Cnn.Layers;
 public sealed class Gate : Layer
 {
     private readonly Layer _gate;
-    private Tensor? _input, _scale, _gradScale, _gradDirect, _gradSum;
+    private Tensor? _input, _scale, _gradScale, _gradDirect, _gradSum, _scalePlanes;
 
     public Gate(string name, Layer gate) : base(name) => _gate = gate ?? throw new ArgumentNullException(nameof(gate));
 
@@ -32,6 +32,20 @@ public sealed class Gate : Layer
         Mul.Forward(input, scale, output);
         if (training) (_input, _scale) = (input, scale);
         return output;
+    }
+
+    /// <summary>
+    /// Inference on channel blocks: the gate reads them (its global average pool in place, see <see cref="GlobalAvgPoolLayer"/>)
+    /// and the channels are scaled on the blocks, which stay blocks.
+    /// </summary>
+    internal override InferenceValue Infer(InferenceValue input)
+    {
+        if (input.Blocks is not { } blocks) return base.Infer(input);
+        OutputShape(blocks.PlanesShape);
+        var scale = _gate.Infer(input).ToPlanes(ref _scalePlanes);
+        var output = OutputBlocks(blocks.PlanesShape);
+        blocks.ScaleChannels(scale, output);
+        return InferenceValue.Of(output);
     }
 
     public override Tensor Backward(Tensor gradOutput)

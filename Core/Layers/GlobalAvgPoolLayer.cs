@@ -22,6 +22,15 @@ public sealed class GlobalAvgPoolLayer(string name) : Layer(name)
         return output;
     }
 
+    /// <summary>Inference on channel blocks reads them in place (no turn back into planes): the means come out as planes [N, C, 1, 1].</summary>
+    internal override InferenceValue Infer(InferenceValue input)
+    {
+        if (input.Blocks is not { } blocks) return base.Infer(input);
+        var output = OutputBufferFor(blocks.PlanesShape);
+        blocks.MeanPerChannel(output);
+        return InferenceValue.Of(output);
+    }
+
     public override Tensor Backward(Tensor gradOutput)
     {
         var gradInput = GradInputBuffer(Saved(_input).Shape);

@@ -1,3 +1,4 @@
+using MLNet.Cnn.Kernels;
 using MLNet.Cnn.Tensors;
 
 namespace MLNet.Cnn.Layers;
@@ -19,6 +20,7 @@ public abstract class Layer
 {
     private Tensor? _output, _gradInput;
     private TensorShape _outputFor; // the input shape _output was sized for by OutputBufferFor
+    private Tensor? _inputPlanes;   // channel blocks turned into planes for this layer's inference (see Infer)
 
     protected Layer(string name)
     {
@@ -112,6 +114,20 @@ public abstract class Layer
     {
         if (!result.SharesStorageWith(consumed)) producer.ReleaseGradInput();
     }
+
+    /// <summary>
+    /// The inference pass on a value in either layout: <see cref="Sequential"/> keeps the channel blocks that convolutions write
+    /// between the layers that run on them (convolutions, activations, residual blocks). This default takes planes: channel
+    /// blocks are turned into planes first, then <see cref="Forward"/> runs with training false.
+    /// </summary>
+    internal virtual InferenceValue Infer(InferenceValue input) => InferenceValue.Of(Forward(InputPlanes(input), training: false));
+
+    /// <summary>The input as planes, turned into this layer's own buffer when it came as channel blocks.</summary>
+    private protected Tensor InputPlanes(InferenceValue input) => input.ToPlanes(ref _inputPlanes);
+
+    /// <summary>The layer's output buffer as channel blocks holding planes of shape <paramref name="planes"/>.</summary>
+    private protected ChannelBlocks OutputBlocks(TensorShape planes) =>
+        new(OutputBuffer(ChannelBlocks.ShapeFor(planes, ChannelBlocks.CurrentLanes)), planes, ChannelBlocks.CurrentLanes);
 
     protected static Tensor Reuse(ref Tensor? buffer, TensorShape shape) =>
         buffer is not null && buffer.Shape == shape ? buffer : buffer = new Tensor(shape);

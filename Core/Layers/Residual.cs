@@ -14,6 +14,7 @@ public sealed class Residual : Layer
 
     /// <summary>The input shape whose body and shortcut shapes <see cref="ForwardInference"/> has checked to match.</summary>
     private TensorShape _inferenceShapeChecked;
+    private Tensor? _outputPlanes, _bodyPlanes, _skipPlanes;   // inference values turned into planes
 
     public Residual(string name, Layer body, Layer? shortcut = null) : base(name)
     {
@@ -34,7 +35,7 @@ public sealed class Residual : Layer
 
     public override Tensor Forward(Tensor input, bool training)
     {
-        if (!training) return ForwardInference(input, after: null);
+        if (!training) return Infer(InferenceValue.Of(input), after: null).ToPlanes(ref _outputPlanes);
         var body = _body.Forward(input, training);
         var skip = _shortcut?.Forward(input, training) ?? input;
         if (body.Shape != skip.Shape) OutputShape(input.Shape); // throws the descriptive error
@@ -43,25 +44,27 @@ public sealed class Residual : Layer
         return output;
     }
 
+    internal override InferenceValue Infer(InferenceValue input) => Infer(input, after: null);
+
     /// <summary>
     /// after(body(x) + shortcut(x)) at inference: the shortcut first, then the body, whose last convolution adds it and applies
-    /// the activation after the block (null: none) as it writes its output (<see cref="Sequential.ForwardInference"/>); a body
-    /// that does not end in a convolution is added and activated in one pass afterwards.
+    /// the activation after the block (null: none) as it writes its output (<see cref="Sequential.InferBody"/>), on channel
+    /// blocks when its kernel has them; a body that does not end in a convolution is added and activated on planes afterwards.
     /// </summary>
-    internal Tensor ForwardInference(Tensor input, Activation? after)
+    internal InferenceValue Infer(InferenceValue input, Activation? after)
     {
-        var skip = _shortcut?.Forward(input, training: false) ?? input;
+        var skip = _shortcut?.Infer(input) ?? input;
         if (input.Shape != _inferenceShapeChecked)
         {
             if (_body.OutputShape(input.Shape) != skip.Shape) OutputShape(input.Shape); // throws the descriptive error
             _inferenceShapeChecked = input.Shape;   // the body's and the shortcut's shapes follow from the input's alone
         }
-        if (_body is Sequential sequential && sequential.ForwardInference(input, skip, after) is { } fused) return fused;
-        var body = _body.Forward(input, training: false);
+        if (_body is Sequential sequential && sequential.InferBody(input, skip, after) is { } fused) return fused;
+        var body = _body.Infer(input).ToPlanes(ref _bodyPlanes);
         var output = OutputBuffer(body.Shape);
-        Add.Forward(body, skip, output);
+        Add.Forward(body, skip.ToPlanes(ref _skipPlanes), output);
         after?.ForwardInPlace(output);
-        return output;
+        return InferenceValue.Of(output);
     }
 
     public override Tensor Backward(Tensor gradOutput)

@@ -27,6 +27,8 @@ public sealed class Sequential : Layer
     /// <summary>The last convolution (and its batch norm) when this is the body of a residual block: see <see cref="ForwardInference"/>.</summary>
     private readonly FusedConvolution? _tail;
 
+    private Tensor? _outputPlanes;   // the inference output turned from channel blocks into planes
+
     public Sequential(string name, params Layer[] layers) : base(name)
     {
         ArgumentNullException.ThrowIfNull(layers);
@@ -55,36 +57,53 @@ public sealed class Sequential : Layer
         return input;
     }
 
-    public override Tensor Forward(Tensor input, bool training) => Run(input, training, _layers.Length);
+    /// <summary>
+    /// Whether inference keeps the channel blocks convolutions write (<see cref="Kernels.ChannelBlocks"/>) between the layers that
+    /// run on them, instead of turning every convolution's output back into planes. Tests switch it off to compare.
+    /// </summary>
+    internal static bool InferOnChannelBlocks { get; set; } = true;
+
+    public override Tensor Forward(Tensor input, bool training) =>
+        training ? Run(input) : Infer(InferenceValue.Of(input)).ToPlanes(ref _outputPlanes);
+
+    internal override InferenceValue Infer(InferenceValue input) => Infer(input, _layers.Length);
 
     /// <summary>
     /// The inference pass of a residual block's body: after(body(x) + addend), the addition and the activation done by the
     /// epilogue of the body's last convolution; null when the body does not end in a convolution (with or without batch norm).
     /// </summary>
-    internal Tensor? ForwardInference(Tensor input, Tensor addend, Activation? after) =>
-        _tail is null ? null : _tail.Forward(Run(input, training: false, _layers.Length - _tail.Length), addend, after);
+    internal InferenceValue? InferBody(InferenceValue input, InferenceValue addend, Activation? after) =>
+        _tail is null ? null : _tail.Infer(Infer(input, _layers.Length - _tail.Length), addend, after);
 
-    /// <summary>Layers [0, end).</summary>
-    private Tensor Run(Tensor input, bool training, int end)
+    /// <summary>Layers [0, end) at inference, fused where <see cref="Sequential"/> says.</summary>
+    private InferenceValue Infer(InferenceValue value, int end)
     {
         for (int i = 0; i < end; i++)
         {
-            if (!training && _fused[i] is { } fused)
+            if (_fused[i] is { } fused)
             {
-                input = fused.Forward(input);
+                value = fused.Infer(value, addend: null, after: null);
                 i += fused.Length - 1;   // the batch norm and activation after the convolution ran inside it
             }
-            else if (!training && _layers[i] is Residual residual)
+            else if (_layers[i] is Residual residual)
             {
                 bool withActivation = _activationAfterResidual[i];
-                input = residual.ForwardInference(input, withActivation ? ((ActivationLayer)_layers[i + 1]).Activation : null);
+                value = residual.Infer(value, withActivation ? ((ActivationLayer)_layers[i + 1]).Activation : null);
                 if (withActivation) i++;   // the activation ran inside the block
             }
             else if (_inPlace[i])
-                input = ((ActivationLayer)_layers[i]).ForwardInPlace(input, training);
+                value = ((ActivationLayer)_layers[i]).InferInPlace(value);
             else
-                input = _layers[i].Forward(input, training);
+                value = _layers[i].Infer(value);
         }
+        return value;
+    }
+
+    /// <summary>The training forward pass.</summary>
+    private Tensor Run(Tensor input)
+    {
+        for (int i = 0; i < _layers.Length; i++)
+            input = _inPlace[i] ? ((ActivationLayer)_layers[i]).ForwardInPlace(input, training: true) : _layers[i].Forward(input, training: true);
         return input;
     }
 

@@ -27,6 +27,7 @@ internal static unsafe class DepthwiseChannelBlocked
         bool threeByThree = g.KernelHeight == 3 && g.KernelWidth == 3 && g.DilationW == 1;
         using var packed = PackWeights(layout, w, bias, epilogue.WeightScale is null ? null : epilogue.WeightScale.Pointer);
         nint xs = (nint)x, ys = (nint)y, ws = (nint)packed.Pointer, bs = (nint)(packed.Pointer + layout.Blocks * layout.WeightLength);
+        int inStride = ChannelBlocks.StrideFor(g.Batch * layout.InPlane * layout.Lanes), outStride = ChannelBlocks.StrideFor(g.Batch * layout.OutputLength);
         PlaneParallel.For(g.Batch * layout.Blocks, layout.WorkPerBlock, (first, end) =>
         {
             using var padded = ScratchPool.Rent(layout.PaddedLength);
@@ -38,8 +39,9 @@ internal static unsafe class DepthwiseChannelBlocked
                 var (n, block) = (item / layout.Blocks, item % layout.Blocks);
                 int c0 = block * layout.Lanes, count = layout.ChannelsIn(block);
                 float* weights = (float*)ws + block * layout.WeightLength, blockBias = (float*)bs + block * layout.Lanes;
-                // Channel blocks hold image n of block b at (b·N + n)·plane·L.
-                long inBlock = ((long)block * g.Batch + n) * layout.InPlane * layout.Lanes, outBlock = ((long)block * g.Batch + n) * layout.OutputLength;
+                // Channel blocks hold image n of block b at b·stride + n·plane·L.
+                long inBlock = (long)block * inStride + (long)n * layout.InPlane * layout.Lanes;
+                long outBlock = (long)block * outStride + (long)n * layout.OutputLength;
                 if (inputBlocked) layout.GatherBlock((float*)xs + inBlock, padded.Pointer);
                 else layout.Gather((float*)xs + ((long)n * g.InChannels + c0) * layout.InPlane, count, padded.Pointer, staging.Pointer);
                 float* outputs = outputBlocked ? (float*)ys + outBlock : buffer.Pointer;

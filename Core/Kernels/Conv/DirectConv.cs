@@ -27,6 +27,7 @@ internal static unsafe class DirectConv
     /// <summary>
     /// y = f(conv(x, s ⊙ w) + b + r) (<see cref="ConvEpilogue"/>): x and y each as planes [N, C, H, W] or as
     /// <see cref="ChannelBlocks"/> data (<paramref name="inputBlocked"/>, <paramref name="outputBlocked"/>), r in y's layout.
+    /// Channel blocks: position p (over all images) of block b at b·<see cref="ChannelBlocks.StrideFor"/>(N·H·W·L) + p·L.
     /// </summary>
     public static void Forward<TVector>(Conv2dGeometry g, float* input, bool inputBlocked, float* weight, float* bias, float* output,
         bool outputBlocked, ConvEpilogue epilogue) where TVector : struct, IFloatVector<TVector>
@@ -46,22 +47,27 @@ internal static unsafe class DirectConv
 
     /// <summary>
     /// A 1×1 stride-1 layer from channel blocks to channel blocks: the positions of all images are one row per block, read in
-    /// place in tiles of the widest size, no copy in or out.
+    /// place in tiles of the widest size, no copy in or out. Work goes by chunks of positions, each tile running every group of
+    /// output blocks while its inputs (the tile's pixels of all input blocks) stay in L1, so the input is read from memory once
+    /// whatever the number of output channels; chunks are split by groups too when there are few.
     /// </summary>
     private static void Flat<TVector>(Conv2dGeometry g, DirectConvLayout layout, PackedWeights weights, float* input, Target target)
         where TVector : struct, IFloatVector<TVector>
     {
         int lanes = layout.Lanes, widest = MaxPositions<TVector>();
-        int positions = g.Batch * layout.OutPlane, chunk = widest * 16, chunks = (positions + chunk - 1) / chunk;
-        int blockLength = positions * lanes;
+        int positions = g.Batch * layout.OutPlane, chunk = widest * 8, chunks = (positions + chunk - 1) / chunk;
+        int groups = layout.OutGroups, splits = Math.Min(groups, Math.Max(1, 2 * CnnParallel.Threads / chunks));
+        int blockLength = ChannelBlocks.StrideFor(positions * lanes);
         nint x = (nint)input;
-        CnnParallel.For(layout.OutGroups * chunks, unit =>
+        CnnParallel.For(chunks * splits, unit =>
         {
-            int group = unit / chunks, p0 = unit % chunks * chunk, count = Math.Min(chunk, positions - p0);
+            int p0 = unit / splits * chunk, count = Math.Min(chunk, positions - p0), split = unit % splits;
+            int group0 = groups * split / splits, group1 = groups * (split + 1) / splits;
             for (int p = p0; p < p0 + count; p += widest)
-                weights.Tile((float*)x + (long)p * lanes, blockLength, group, target.Blocks(group, p), target.BlockStride)
-                    .Run<TVector>(Math.Min(widest, p0 + count - p), Math.Min(2, layout.OutBlocks - 2 * group));
-            target.FinishBlocks(group, p0, count);
+                for (int group = group0; group < group1; group++)
+                    weights.Tile((float*)x + (long)p * lanes, blockLength, group, target.Blocks(group, p), target.BlockStride)
+                        .Run<TVector>(Math.Min(widest, p0 + count - p), Math.Min(2, layout.OutBlocks - 2 * group));
+            for (int group = group0; group < group1; group++) target.FinishBlocks(group, p0, count);
         });
     }
 
@@ -88,15 +94,16 @@ internal static unsafe class DirectConv
                 {
                     if (inputBlocked)
                     {
-                        layout.GatherBlock((float*)x, g.Batch, n, block, (float*)p);
+                        layout.GatherBlock((float*)x, n, block, (float*)p);
                         return;
                     }
                     using var rowScratch = ScratchPool.Rent(layout.RowScratchLength);
                     layout.Gather((float*)x + n * inImage, block, (float*)p, rowScratch.Pointer);
                 });
+                // Band by band, every group of a band in turn: the band's input rows stay in cache across the groups.
                 plan.ForEach(layout.OutGroups * bands, unit =>
                 {
-                    int group = unit / bands, oh0 = unit % bands * bandRows, rows = Math.Min(bandRows, g.OutHeight - oh0);
+                    int group = unit % layout.OutGroups, oh0 = unit / layout.OutGroups * bandRows, rows = Math.Min(bandRows, g.OutHeight - oh0);
                     long start = (long)n * layout.OutPlane + (long)oh0 * g.OutWidth;
                     using var buffer = target.BandBuffer(rows * g.OutWidth);
                     float* band = target.Blocked ? target.Blocks(group, start) : buffer.Pointer;
@@ -130,8 +137,8 @@ internal static unsafe class DirectConv
     {
         public bool Blocked => blocked;
 
-        /// <summary>Floats between output blocks in y: N·Hout·Wout·L.</summary>
-        public int BlockStride => checked(g.Batch * layout.OutPlane * layout.Lanes);
+        /// <summary>Floats between output blocks in y (<see cref="ChannelBlocks.StrideFor"/> of N·Hout·Wout·L).</summary>
+        public int BlockStride => ChannelBlocks.StrideFor(g.Batch * layout.OutPlane * layout.Lanes);
 
         public ScratchBuffer BandBuffer(int positions) => blocked ? default : ScratchPool.Rent(2 * positions * layout.Lanes);
 

@@ -47,7 +47,8 @@ internal sealed unsafe class DirectConvLayout
     public int InputRows { get; }
     public int InputColumns { get; }
 
-    public int BlockLength => PaddedRows * RowPitch;
+    /// <summary>Floats between the blocks of P: its rows, padded as channel blocks are (<see cref="ChannelBlocks.StrideFor"/>) so a tile's reads of all blocks do not meet in one set of L1.</summary>
+    public int BlockLength => ChannelBlocks.StrideFor(PaddedRows * RowPitch);
     public int InputLength => InBlocks * BlockLength;
 
     /// <summary>Input channels in block <paramref name="block"/>: L, except perhaps in the last block.</summary>
@@ -163,11 +164,11 @@ internal sealed unsafe class DirectConvLayout
         }
     }
 
-    /// <summary>The same from channel blocks [InBlocks, N, H, W, L] (image n of <paramref name="batch"/>): rows of pixels copied, no transpose.</summary>
-    public void GatherBlock(float* blocks, int batch, int n, int block, float* padded)
+    /// <summary>The same from <see cref="ChannelBlocks"/> data (image n of the batch): rows of pixels copied, no transpose.</summary>
+    public void GatherBlock(float* blocks, int n, int block, float* padded)
     {
         int rowLength = _g.InWidth * Lanes;
-        float* source = blocks + ((long)block * batch + n) * _g.InHeight * rowLength;
+        float* source = blocks + (long)block * ChannelBlocks.StrideFor(_g.Batch * _g.InHeight * rowLength) + (long)n * _g.InHeight * rowLength;
         float* target = padded + (long)block * BlockLength + (long)_g.Padding.Top * RowPitch;
         for (int r = 0; r < InputRows; r++)
         {

@@ -1,3 +1,4 @@
+using MLNet.Cnn.Kernels;
 using MLNet.Cnn.Layers;
 using MLNet.Cnn.Models;
 using MLNet.Cnn.Tensors;
@@ -100,6 +101,55 @@ public class ArchitectureTests
         ["unet"] = (() => UNet.Build(3, 4, depth: 3, baseWidth: 8), 32, [2, 4, 32, 32]),
         ["small_vgg"] = (() => SmallVgg.Build(3, 32, 32, 5, widths: [4, 8], convsPerStage: 2, hidden: 16), 32, [2, 5]),
     };
+
+    [TestMethod]
+    [DataRow("alexnet")]
+    [DataRow("alexnet_original")]
+    [DataRow("vgg11_bn")]
+    [DataRow("vgg16")]
+    [DataRow("resnet18")]
+    [DataRow("resnet50")]
+    [DataRow("resnext50_32x4d")]
+    [DataRow("seresnet18")]
+    [DataRow("googlenet")]
+    [DataRow("nin")]
+    [DataRow("mobilenet_v1")]
+    [DataRow("mobilenet_v2")]
+    [DataRow("shufflenet_v2")]
+    [DataRow("squeezenet1_1")]
+    [DataRow("densenet121")]
+    [DataRow("efficientnet")]
+    [DataRow("unet")]
+    [DataRow("small_vgg")]
+    public void InferenceOnChannelBlocksEqualsInferenceOnPlanes(string architecture)
+    {
+        var native = Gemm.DefaultKernel;
+        var savedBlocks = Sequential.InferOnChannelBlocks;
+        try
+        {
+            // 16 lanes with AVX-512 and 8 with AVX2 where the CPU has AVX-512; the portable family has no channel blocks.
+            foreach (var family in new[] { GemmKernel.Avx512, GemmKernel.Avx2 }.Where(k => k <= native))
+            {
+                Gemm.DefaultKernel = family;
+                var (build, size, _) = Small[architecture];
+                var network = build();
+                Initializer.Initialize(network, seed: 1, WeightInit.HeUniform);
+                var input = TestData.Tensor(4, 2, 3, size, size);
+                Sequential.InferOnChannelBlocks = false;
+                var planes = network.Forward(input, training: false).ToArray();
+                Sequential.InferOnChannelBlocks = true;
+                var blocks = network.Forward(input, training: false).ToArray();
+                double scale = planes.Max(Math.Abs);
+                for (int i = 0; i < planes.Length; i++)
+                    Assert.AreEqual(planes[i], blocks[i], 1e-5 * scale, $"{architecture} ({family}): element {i}");
+            }
+        }
+        finally
+        {
+            Gemm.DefaultKernel = native;
+            Sequential.InferOnChannelBlocks = savedBlocks;
+        }
+    }
 
     [TestMethod]
     [DataRow("alexnet")]

@@ -20,18 +20,43 @@ public sealed class ChannelBlocksTests
             var planes = TestData.Tensor(1, dims);
             int lanes = ChannelBlocks.CurrentLanes;
             if (lanes == 0) Assert.Inconclusive("No AVX2 or AVX-512: no channel blocks on this CPU.");
-            var blocks = new ChannelBlocks(new Tensor(ChannelBlocks.ShapeFor(planes.Shape, lanes)), dims[1]);
+            var blocks = new ChannelBlocks(new Tensor(ChannelBlocks.ShapeFor(planes.Shape, lanes)), planes.Shape, lanes);
             ChannelBlocks.FromPlanes(planes, blocks);
             var (n, c, h, w) = (dims[0], dims[1], dims[2], dims[3]);
             for (int image = 0; image < n; image++)
                 for (int channel = 0; channel < c; channel++)
                     for (int i = 0; i < h * w; i++)
                         Assert.AreEqual(planes.Span[(image * c + channel) * h * w + i],
-                            blocks.Data.Span[((channel / lanes * n + image) * h * w + i) * lanes + channel % lanes], $"[{image}, {channel}, {i}] of {planes.Shape}");
+                            blocks.Data.Span[channel / lanes * blocks.BlockStride + (image * h * w + i) * lanes + channel % lanes], $"[{image}, {channel}, {i}] of {planes.Shape}");
+            Assert.AreEqual(13 * 64, blocks.BlockStride * sizeof(float) % 4096, "blocks start 13 cache lines apart modulo 4 KiB");
+            Assert.IsTrue(blocks.BlockStride >= n * h * w * lanes, "a block holds its pixels");
             var back = new Tensor(planes.Shape);
             blocks.ToPlanes(back);
             CollectionAssert.AreEqual(planes.ToArray(), back.ToArray(), $"round trip of {planes.Shape}");
         }
+    }
+
+    /// <summary>The global average pool and the channel scaling of a squeeze-and-excitation gate on channel blocks, against the planes kernels.</summary>
+    [TestMethod]
+    public void MeansAndChannelScalesOnBlocksEqualThePlanesKernels()
+    {
+        int lanes = ChannelBlocks.CurrentLanes;
+        if (lanes == 0) Assert.Inconclusive("No AVX2 or AVX-512: no channel blocks on this CPU.");
+        var planes = TestData.Tensor(6, 3, 21, 5, 7);
+        var blocks = Blocks(planes, lanes);
+        var (expected, actual) = (new Tensor(3, 21, 1, 1), new Tensor(3, 21, 1, 1));
+        GlobalAveragePool.Forward(planes, expected);
+        blocks.MeanPerChannel(actual);
+        Approx.AssertClose(expected.Span, actual.Span, 1e-6, "channel means on blocks");
+
+        var scale = TestData.Tensor(7, 3, 21, 1, 1);
+        var scaledPlanes = new Tensor(planes.Shape);
+        Mul.Forward(planes, scale, scaledPlanes);
+        var scaled = new ChannelBlocks(new Tensor(blocks.Data.Shape), planes.Shape, lanes);
+        blocks.ScaleChannels(scale, scaled);
+        var back = new Tensor(planes.Shape);
+        scaled.ToPlanes(back);
+        CollectionAssert.AreEqual(scaledPlanes.ToArray(), back.ToArray(), "channels scaled on blocks");
     }
 
     /// <summary>Direct shapes (every tile width, part blocks, strides, dilation, 1×1), depthwise shapes, with and without an epilogue.</summary>
@@ -58,7 +83,7 @@ public sealed class ChannelBlocksTests
 
                     var input = fromBlocks ? Blocks(x, lanes).Data : x;
                     var blockedEpilogue = epilogue with { Addend = epilogue.Addend is { } r ? Blocks(r, lanes).Data : null };
-                    var output = new ChannelBlocks(new Tensor(ChannelBlocks.ShapeFor(g.OutputShape, lanes)), g.OutChannels);
+                    var output = new ChannelBlocks(new Tensor(ChannelBlocks.ShapeFor(g.OutputShape, lanes)), g.OutputShape, lanes);
                     Conv2d.ForwardToBlocks(g, input, fromBlocks, w, b, output.Data, blockedEpilogue);
                     var actual = new Tensor(g.OutputShape);
                     output.ToPlanes(actual);
@@ -69,7 +94,7 @@ public sealed class ChannelBlocksTests
 
     private static ChannelBlocks Blocks(Tensor planes, int lanes)
     {
-        var blocks = new ChannelBlocks(new Tensor(ChannelBlocks.ShapeFor(planes.Shape, lanes)), planes.Shape[1]);
+        var blocks = new ChannelBlocks(new Tensor(ChannelBlocks.ShapeFor(planes.Shape, lanes)), planes.Shape, lanes);
         ChannelBlocks.FromPlanes(planes, blocks);
         return blocks;
     }

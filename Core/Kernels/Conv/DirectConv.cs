@@ -75,18 +75,37 @@ internal static unsafe class DirectConv
     private static void PerImage<TVector>(Conv2dGeometry g, DirectConvLayout layout, PackedWeights weights, float* input, bool inputBlocked,
         Target target) where TVector : struct, IFloatVector<TVector>
     {
+        var plan = ConvWorkPlan.PerImage(g.Batch);
+        // One padded buffer per worker slot, cleared once per call: its border stays zero, every image writes the same interior.
+        var slotBuffers = new ScratchBuffer[plan.Slots];
+        for (int slot = 0; slot < plan.Slots; slot++)
+        {
+            slotBuffers[slot] = ScratchPool.Rent(layout.InputLength);
+            slotBuffers[slot].Span.Clear();
+        }
+        try
+        {
+            Images<TVector>(g, layout, weights, input, inputBlocked, target, plan, slotBuffers);
+        }
+        finally
+        {
+            foreach (var buffer in slotBuffers) buffer.Dispose();
+        }
+    }
+
+    /// <summary>The images of one call, each gathered into its worker slot's padded buffer, its bands over the threads when the slots are fewer.</summary>
+    private static void Images<TVector>(Conv2dGeometry g, DirectConvLayout layout, PackedWeights weights, float* input, bool inputBlocked,
+        Target target, ConvWorkPlan plan, ScratchBuffer[] slotBuffers) where TVector : struct, IFloatVector<TVector>
+    {
         // Tiles of one row as even as the register budget allows: 14 outputs → 7 + 7, 28 → 10 + 10 + 8.
         int tilesPerRow = (g.OutWidth + MaxPositions<TVector>() - 1) / MaxPositions<TVector>();
         int tileWidth = (g.OutWidth + tilesPerRow - 1) / tilesPerRow;
         int bandRows = Math.Min(g.OutHeight, (BandPositions + g.OutWidth - 1) / g.OutWidth), bands = (g.OutHeight + bandRows - 1) / bandRows;
         long inImage = (long)g.InChannels * g.InHeight * g.InWidth;
-        var plan = ConvWorkPlan.PerImage(g.Batch);
         nint x = (nint)input;
-        plan.Run(g.Batch, (_, first, count) =>
+        plan.Run(g.Batch, (slot, first, count) =>
         {
-            using var padded = ScratchPool.Rent(layout.InputLength);
-            padded.Span.Clear();   // the border stays zero: every image writes the same interior
-            nint p = (nint)padded.Pointer;
+            nint p = (nint)slotBuffers[slot].Pointer;
             for (int image = first; image < first + count; image++)
             {
                 int n = image;

@@ -19,11 +19,10 @@ internal sealed unsafe class ChannelBlockLayout
         Taps = g.KernelHeight * g.KernelWidth;
         InPlane = g.InHeight * g.InWidth;
         OutPlane = g.OutHeight * g.OutWidth;
-        PaddedHeight = (g.OutHeight - 1) * g.StrideH + (g.KernelHeight - 1) * g.DilationH + 1;
-        PaddedWidth = (g.OutWidth - 1) * g.StrideW + (g.KernelWidth - 1) * g.DilationW + 1;
-        // Input rows and columns inside the padded block (those past the last tap are never read).
-        InputRows = Math.Clamp(PaddedHeight - g.Padding.Top, 0, g.InHeight);
-        InputColumns = Math.Clamp(PaddedWidth - g.Padding.Left, 0, g.InWidth);
+        PaddedHeight = g.ReachedHeight;
+        PaddedWidth = g.ReachedWidth;
+        InputRows = g.ReachedInputRows;
+        InputColumns = g.ReachedInputColumns;
     }
 
     public int Lanes { get; }

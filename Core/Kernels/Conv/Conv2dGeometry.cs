@@ -92,6 +92,18 @@ public sealed record Conv2dGeometry : IConvolutionGeometry
     /// <summary>Multiply-adds ×2 of one forward pass: 2·N·Cout·Hout·Wout·(Cin/groups)·kH·kW.</summary>
     public double ForwardFlops => 2.0 * Batch * OutChannels * OutHeight * OutWidth * PatchSize;
 
+    /// <summary>Rows of the padded input the taps reach: (Hout − 1)·sH + (kH − 1)·dH + 1 (input row ih is padded row pT + ih).</summary>
+    public int ReachedHeight => (OutHeight - 1) * StrideH + (KernelHeight - 1) * DilationH + 1;
+
+    /// <summary>Columns of the padded input the taps reach: (Wout − 1)·sW + (kW − 1)·dW + 1.</summary>
+    public int ReachedWidth => (OutWidth - 1) * StrideW + (KernelWidth - 1) * DilationW + 1;
+
+    /// <summary>Input rows inside <see cref="ReachedHeight"/> (those past the last tap are never read).</summary>
+    public int ReachedInputRows => Math.Clamp(ReachedHeight - Padding.Top, 0, InHeight);
+
+    /// <summary>Input columns inside <see cref="ReachedWidth"/>.</summary>
+    public int ReachedInputColumns => Math.Clamp(ReachedWidth - Padding.Left, 0, InWidth);
+
     public bool IsPointwise => KernelHeight == 1 && KernelWidth == 1 && StrideH == 1 && StrideW == 1
         && Padding == Padding2d.None;
 

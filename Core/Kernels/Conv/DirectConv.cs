@@ -7,9 +7,11 @@ namespace MLNet.Cnn.Kernels;
 /// pass: each image is copied once into the zero-padded, channel-blocked, column-phase-split buffer of
 /// <see cref="DirectConvLayout"/>; every output row is then cut into tiles of up to 12 outputs (6 at 256 bits) for pairs of
 /// output-channel blocks, each tile summing all input channels and taps in registers (<see cref="DirectConvTile"/>) with
-/// no border test, no im2col matrix and no discarded columns; the channel blocks are turned back into planes, and the
-/// epilogue (addend, activation) runs on the image while it is in cache. Weights are packed once per call, the batch norm
-/// scale folded in. Shapes: x [N, Cin, H, W], w [Cout, Cin, kH, kW], b [Cout], y [N, Cout, Hout, Wout]; groups = 1.
+/// no border test, no im2col matrix and no discarded columns; the output is turned back into planes band by band, or kept
+/// as <see cref="ChannelBlocks"/> for the next layer at inference, and the epilogue (addend, activation) runs on each band
+/// while it is in cache. Input as channel blocks is copied by rows, with no transpose; a 1×1 stride-1 layer from blocks to
+/// blocks reads them in place (<see cref="Flat"/>). Weights are packed once per call, the batch norm scale folded in.
+/// Shapes: x [N, Cin, H, W], w [Cout, Cin, kH, kW], b [Cout], y [N, Cout, Hout, Wout]; groups = 1.
 /// Each output is summed in one fixed order by one thread: the same bits on any thread count.
 /// </summary>
 internal static unsafe class DirectConv

@@ -27,13 +27,11 @@ internal sealed unsafe class DirectConvLayout
         OutBlocks = (g.OutChannels + lanes - 1) / lanes;
         Taps = g.KernelHeight * g.KernelWidth;
         OutPlane = g.OutHeight * g.OutWidth;
-        PaddedRows = (g.OutHeight - 1) * g.StrideH + (g.KernelHeight - 1) * g.DilationH + 1;
-        int paddedColumns = (g.OutWidth - 1) * g.StrideW + (g.KernelWidth - 1) * g.DilationW + 1;
+        PaddedRows = g.ReachedHeight;
         PhaseColumns = g.OutWidth + (g.KernelWidth - 1) * g.DilationW / g.StrideW;
         RowPitch = g.StrideW * PhaseColumns * lanes;
-        // Input rows and columns inside the padded block (those past the last tap are never read).
-        InputRows = Math.Clamp(PaddedRows - g.Padding.Top, 0, g.InHeight);
-        InputColumns = Math.Clamp(paddedColumns - g.Padding.Left, 0, g.InWidth);
+        InputRows = g.ReachedInputRows;
+        InputColumns = g.ReachedInputColumns;
     }
 
     public int Lanes { get; }

@@ -102,25 +102,11 @@ public class ArchitectureTests
         ["small_vgg"] = (() => SmallVgg.Build(3, 32, 32, 5, widths: [4, 8], convsPerStage: 2, hidden: 16), 32, [2, 5]),
     };
 
+    /// <summary>Every architecture of <see cref="Small"/>, one test case each.</summary>
+    public static IEnumerable<object[]> SmallArchitectures() => Small.Keys.Select(name => new object[] { name });
+
     [TestMethod]
-    [DataRow("alexnet")]
-    [DataRow("alexnet_original")]
-    [DataRow("vgg11_bn")]
-    [DataRow("vgg16")]
-    [DataRow("resnet18")]
-    [DataRow("resnet50")]
-    [DataRow("resnext50_32x4d")]
-    [DataRow("seresnet18")]
-    [DataRow("googlenet")]
-    [DataRow("nin")]
-    [DataRow("mobilenet_v1")]
-    [DataRow("mobilenet_v2")]
-    [DataRow("shufflenet_v2")]
-    [DataRow("squeezenet1_1")]
-    [DataRow("densenet121")]
-    [DataRow("efficientnet")]
-    [DataRow("unet")]
-    [DataRow("small_vgg")]
+    [DynamicData(nameof(SmallArchitectures))]
     public void InferenceOnChannelBlocksEqualsInferenceOnPlanes(string architecture)
     {
         var native = Gemm.DefaultKernel;
@@ -152,24 +138,7 @@ public class ArchitectureTests
     }
 
     [TestMethod]
-    [DataRow("alexnet")]
-    [DataRow("alexnet_original")]
-    [DataRow("vgg11_bn")]
-    [DataRow("vgg16")]
-    [DataRow("resnet18")]
-    [DataRow("resnet50")]
-    [DataRow("resnext50_32x4d")]
-    [DataRow("seresnet18")]
-    [DataRow("googlenet")]
-    [DataRow("nin")]
-    [DataRow("mobilenet_v1")]
-    [DataRow("mobilenet_v2")]
-    [DataRow("shufflenet_v2")]
-    [DataRow("squeezenet1_1")]
-    [DataRow("densenet121")]
-    [DataRow("efficientnet")]
-    [DataRow("unet")]
-    [DataRow("small_vgg")]
+    [DynamicData(nameof(SmallArchitectures))]
     public void ForwardAndBackwardOnASmallInput(string architecture)
     {
         var (build, size, expected) = Small[architecture];

@@ -49,9 +49,9 @@ internal static unsafe class DirectConv
 
     /// <summary>
     /// A 1×1 stride-1 layer from channel blocks to channel blocks: the positions of all images are one row per block, read in
-    /// place in tiles of the widest size, no copy in or out. Work goes by chunks of positions, each tile running every group of
-    /// output blocks while its inputs (the tile's pixels of all input blocks) stay in L1, so the input is read from memory once
-    /// whatever the number of output channels; chunks are split by groups too when there are few.
+    /// place in tiles of the widest size, no copy in or out. Work goes by chunks of positions: a chunk's pixels of all input
+    /// blocks stay in L2 while every group of output blocks sweeps its tiles (a group's weights in L1 across the tiles), so the
+    /// input is read from memory once whatever the number of output channels; chunks are split by groups too when there are few.
     /// </summary>
     private static void Flat<TVector>(Conv2dGeometry g, DirectConvLayout layout, PackedWeights weights, float* input, Target target)
         where TVector : struct, IFloatVector<TVector>
@@ -65,8 +65,8 @@ internal static unsafe class DirectConv
         {
             int p0 = unit / splits * chunk, count = Math.Min(chunk, positions - p0), split = unit % splits;
             int group0 = groups * split / splits, group1 = groups * (split + 1) / splits;
-            for (int p = p0; p < p0 + count; p += widest)
-                for (int group = group0; group < group1; group++)
+            for (int group = group0; group < group1; group++)
+                for (int p = p0; p < p0 + count; p += widest)
                     weights.Tile((float*)x + (long)p * lanes, blockLength, group, target.Blocks(group, p), target.BlockStride)
                         .Run<TVector>(Math.Min(widest, p0 + count - p), Math.Min(2, layout.OutBlocks - 2 * group));
             for (int group = group0; group < group1; group++) target.FinishBlocks(group, p0, count);

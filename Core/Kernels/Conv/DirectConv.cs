@@ -104,6 +104,7 @@ internal static unsafe class DirectConv
         int tileWidth = (g.OutWidth + tilesPerRow - 1) / tilesPerRow;
         int bandRows = Math.Min(g.OutHeight, (BandPositions + g.OutWidth - 1) / g.OutWidth), bands = (g.OutHeight + bandRows - 1) / bandRows;
         long inImage = (long)g.InChannels * g.InHeight * g.InWidth;
+        int slices = layout.InputSlices;
         nint x = (nint)input;
         plan.Run(g.Batch, (slot, first, count) =>
         {
@@ -129,11 +130,16 @@ internal static unsafe class DirectConv
                     using var buffer = target.BandBuffer(rows * g.OutWidth);
                     float* band = target.Blocked ? target.Blocks(group, start) : buffer.Pointer;
                     int blockStride = target.Blocked ? target.BlockStride : rows * g.OutWidth * layout.Lanes;
-                    for (int oh = oh0; oh < oh0 + rows; oh++)
-                        for (int ow = 0; ow < g.OutWidth; ow += tileWidth)
-                            weights.Tile((float*)p + layout.TileOrigin(oh, ow), layout.BlockLength, group,
-                                    band + ((long)(oh - oh0) * g.OutWidth + ow) * layout.Lanes, blockStride)
-                                .Run<TVector>(Math.Min(tileWidth, g.OutWidth - ow), Math.Min(2, layout.OutBlocks - 2 * group));
+                    // Slice by slice of the input channels, each slice's weights staying in L2 across the band's tiles.
+                    for (int slice = 0; slice < slices; slice++)
+                    {
+                        var (first, end) = layout.InputSlice(slice, slices);
+                        for (int oh = oh0; oh < oh0 + rows; oh++)
+                            for (int ow = 0; ow < g.OutWidth; ow += tileWidth)
+                                weights.Tile((float*)p + layout.TileOrigin(oh, ow), layout.BlockLength, group,
+                                        band + ((long)(oh - oh0) * g.OutWidth + ow) * layout.Lanes, blockStride, first, end)
+                                    .Run<TVector>(Math.Min(tileWidth, g.OutWidth - ow), Math.Min(2, layout.OutBlocks - 2 * group));
+                    }
                     if (target.Blocked) target.FinishBlocks(group, start, rows * g.OutWidth);
                     else target.FinishPlanes(group, n, oh0 * g.OutWidth, rows * g.OutWidth, band);
                 });
@@ -144,9 +150,17 @@ internal static unsafe class DirectConv
     /// <summary>The packed weights, bias and tap offsets of one call; <see cref="Tile"/> makes the arguments of one register tile.</summary>
     private readonly struct PackedWeights(DirectConvLayout layout, float* weights, float* bias, int* taps)
     {
-        public Tile Tile(float* x, int blockLength, int group, float* y, int yBlockStride) =>
-            new(x, taps, layout.Taps, layout.InBlocks, blockLength, layout.LanesIn(layout.InBlocks - 1),
-                weights + group * layout.GroupWeightLength, bias + 2 * group * layout.Lanes, y, yBlockStride);
+        /// <summary>
+        /// The tile at x (the origin in block 0) summing input blocks [first, end) of group <paramref name="group"/>: from the
+        /// bias when first is 0, else adding to the sums y already holds.
+        /// </summary>
+        public Tile Tile(float* x, int blockLength, int group, float* y, int yBlockStride, int first = 0, int end = -1)
+        {
+            if (end < 0) end = layout.InBlocks;
+            return new(x + (long)first * blockLength, taps, layout.Taps, end - first, blockLength, layout.LanesIn(end - 1),
+                weights + group * layout.GroupWeightLength + layout.BlockWeightOffset(first), bias + 2 * group * layout.Lanes, y, yBlockStride,
+                accumulate: first > 0);
+        }
     }
 
     /// <summary>
@@ -194,7 +208,7 @@ internal static unsafe class DirectConv
 
     /// <summary>The arguments of one <see cref="DirectConvTile.Run"/> call; Run picks its specialisation by the numbers of positions and blocks.</summary>
     private readonly struct Tile(float* x, int* tapOffsets, int taps, int inBlocks, int blockLength, int lastLanes,
-        float* w, float* bias, float* y, int yBlockStride)
+        float* w, float* bias, float* y, int yBlockStride, bool accumulate)
     {
         public void Run<TVector>(int positions, int blocks) where TVector : struct, IFloatVector<TVector>
         {
@@ -223,6 +237,6 @@ internal static unsafe class DirectConv
 
         private void Call<TVector, TPositions, TBlocks>() where TVector : struct, IFloatVector<TVector>
             where TPositions : struct, IStaticCount where TBlocks : struct, IStaticCount =>
-            DirectConvTile.Run<TVector, TPositions, TBlocks>(x, tapOffsets, taps, inBlocks, blockLength, lastLanes, w, bias, y, yBlockStride);
+            DirectConvTile.Run<TVector, TPositions, TBlocks>(x, tapOffsets, taps, inBlocks, blockLength, lastLanes, w, bias, y, yBlockStride, accumulate);
     }
 }

@@ -14,29 +14,31 @@ internal static unsafe class DirectConvTile
 {
     /// <summary>
     /// y[b·yBlockStride + p·L + l] = acc[p, b][l]: x at the tile's origin in block 0 of P, blocks
-    /// <paramref name="blockLength"/> apart, the last holding <paramref name="lastLanes"/> channels; w the group's packed weights.
+    /// <paramref name="blockLength"/> apart, the last holding <paramref name="lastLanes"/> channels; w the group's packed weights
+    /// of those blocks. The accumulators start from the bias, or with <paramref name="accumulate"/> from y (a later slice of
+    /// the input channels adding to the sums of the earlier ones).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TVector, TPositions, TBlocks>(float* x, int* tapOffsets, int taps, int inBlocks, int blockLength, int lastLanes,
-        float* w, float* bias, float* y, int yBlockStride)
+        float* w, float* bias, float* y, int yBlockStride, bool accumulate)
         where TVector : struct, IFloatVector<TVector>
         where TPositions : struct, IStaticCount
         where TBlocks : struct, IStaticCount
     {
         int L = TVector.Count;
         TVector bias0 = TVector.Load(bias), bias1 = TBlocks.Value > 1 ? TVector.Load(bias + L) : bias0;
-        TVector a0 = bias0, b0 = bias1;
-        TVector a1 = bias0, b1 = bias1;
-        TVector a2 = bias0, b2 = bias1;
-        TVector a3 = bias0, b3 = bias1;
-        TVector a4 = bias0, b4 = bias1;
-        TVector a5 = bias0, b5 = bias1;
-        TVector a6 = bias0, b6 = bias1;
-        TVector a7 = bias0, b7 = bias1;
-        TVector a8 = bias0, b8 = bias1;
-        TVector a9 = bias0, b9 = bias1;
-        TVector a10 = bias0, b10 = bias1;
-        TVector a11 = bias0, b11 = bias1;
+        TVector a0 = Start<TVector>(TPositions.Value > 0 && accumulate, y + 0 * L, bias0), b0 = Start<TVector>(TPositions.Value > 0 && TBlocks.Value > 1 && accumulate, y + yBlockStride + 0 * L, bias1);
+        TVector a1 = Start<TVector>(TPositions.Value > 1 && accumulate, y + 1 * L, bias0), b1 = Start<TVector>(TPositions.Value > 1 && TBlocks.Value > 1 && accumulate, y + yBlockStride + 1 * L, bias1);
+        TVector a2 = Start<TVector>(TPositions.Value > 2 && accumulate, y + 2 * L, bias0), b2 = Start<TVector>(TPositions.Value > 2 && TBlocks.Value > 1 && accumulate, y + yBlockStride + 2 * L, bias1);
+        TVector a3 = Start<TVector>(TPositions.Value > 3 && accumulate, y + 3 * L, bias0), b3 = Start<TVector>(TPositions.Value > 3 && TBlocks.Value > 1 && accumulate, y + yBlockStride + 3 * L, bias1);
+        TVector a4 = Start<TVector>(TPositions.Value > 4 && accumulate, y + 4 * L, bias0), b4 = Start<TVector>(TPositions.Value > 4 && TBlocks.Value > 1 && accumulate, y + yBlockStride + 4 * L, bias1);
+        TVector a5 = Start<TVector>(TPositions.Value > 5 && accumulate, y + 5 * L, bias0), b5 = Start<TVector>(TPositions.Value > 5 && TBlocks.Value > 1 && accumulate, y + yBlockStride + 5 * L, bias1);
+        TVector a6 = Start<TVector>(TPositions.Value > 6 && accumulate, y + 6 * L, bias0), b6 = Start<TVector>(TPositions.Value > 6 && TBlocks.Value > 1 && accumulate, y + yBlockStride + 6 * L, bias1);
+        TVector a7 = Start<TVector>(TPositions.Value > 7 && accumulate, y + 7 * L, bias0), b7 = Start<TVector>(TPositions.Value > 7 && TBlocks.Value > 1 && accumulate, y + yBlockStride + 7 * L, bias1);
+        TVector a8 = Start<TVector>(TPositions.Value > 8 && accumulate, y + 8 * L, bias0), b8 = Start<TVector>(TPositions.Value > 8 && TBlocks.Value > 1 && accumulate, y + yBlockStride + 8 * L, bias1);
+        TVector a9 = Start<TVector>(TPositions.Value > 9 && accumulate, y + 9 * L, bias0), b9 = Start<TVector>(TPositions.Value > 9 && TBlocks.Value > 1 && accumulate, y + yBlockStride + 9 * L, bias1);
+        TVector a10 = Start<TVector>(TPositions.Value > 10 && accumulate, y + 10 * L, bias0), b10 = Start<TVector>(TPositions.Value > 10 && TBlocks.Value > 1 && accumulate, y + yBlockStride + 10 * L, bias1);
+        TVector a11 = Start<TVector>(TPositions.Value > 11 && accumulate, y + 11 * L, bias0), b11 = Start<TVector>(TPositions.Value > 11 && TBlocks.Value > 1 && accumulate, y + yBlockStride + 11 * L, bias1);
         for (int block = 0; block < inBlocks; block++)
         {
             int lanes = block == inBlocks - 1 ? lastLanes : L;
@@ -75,4 +77,9 @@ internal static unsafe class DirectConvTile
         if (TPositions.Value > 10) { a10.Store(y + 10 * L); if (TBlocks.Value > 1) b10.Store(y + yBlockStride + 10 * L); }
         if (TPositions.Value > 11) { a11.Store(y + 11 * L); if (TBlocks.Value > 1) b11.Store(y + yBlockStride + 11 * L); }
     }
+
+    /// <summary>An accumulator's first value: y's partial sum when <paramref name="load"/> (accumulating, and a position and block the tile owns), else the bias.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Start<TVector>(bool load, float* y, TVector bias) where TVector : struct, IFloatVector<TVector> =>
+        load ? TVector.Load(y) : bias;
 }

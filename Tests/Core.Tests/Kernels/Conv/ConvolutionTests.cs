@@ -69,7 +69,8 @@ public sealed class ConvolutionTests
     /// Shapes for the direct channel-blocked kernel: every tile width from 1 to 13 outputs (one tile per row up to the register
     /// budget, then two), input and output channel counts with a part block (21 = 16 + 5, 37 = 2·16 + 5: a pair of output
     /// blocks and a single one; at 8 lanes 21 = 2·8 + 5), strides 2 and 3 with odd left padding (the column phases swap),
-    /// dilation, a 5×3 kernel, batch 1 (the rows of one image over the threads) and fewer than 8 input channels.
+    /// dilation, a 5×3 kernel, batch 1 (the rows of one image over the threads), fewer than 8 input channels, and enough
+    /// weights per group that the input blocks are summed in several slices (<see cref="DirectConvLayout.InputSlices"/>).
     /// </summary>
     public static IEnumerable<Conv2dGeometry> DirectCases() =>
     [
@@ -80,6 +81,7 @@ public sealed class ConvolutionTests
         new(1, 32, 12, 14, 48, 3, 3, padding: Padding2d.Symmetric(1)),
         new(2, 3, 23, 21, 40, 7, 7, strideH: 2, strideW: 2, padding: Padding2d.Symmetric(3)),
         new(2, 24, 5, 6, 24, 1, 1),
+        new(1, 300, 4, 7, 20, 5, 5, padding: Padding2d.Symmetric(2)),   // 5×5 over 300 channels: summed in slices of the input blocks
     ];
 
     /// <summary>The direct kernel on its own shapes, and every general case through it, forward against the reference.</summary>

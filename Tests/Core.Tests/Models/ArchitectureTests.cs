@@ -102,6 +102,29 @@ public class ArchitectureTests
         ["small_vgg"] = (() => SmallVgg.Build(3, 32, 32, 5, widths: [4, 8], convsPerStage: 2, hidden: 16), 32, [2, 5]),
     };
 
+    /// <summary>Inference on channel blocks gives the same bits on one thread and on all of them (every output is summed in one order).</summary>
+    [TestMethod]
+    [DataRow("resnet18")]
+    [DataRow("mobilenet_v2")]
+    [DataRow("efficientnet")]
+    public void InferenceOnChannelBlocksGivesTheSameBitsOnAnyThreadCount(string architecture)
+    {
+        if (ChannelBlocks.CurrentLanes == 0) Assert.Inconclusive("No AVX2 or AVX-512: no channel blocks on this CPU.");
+        var (build, size, _) = Small[architecture];
+        var network = build();
+        Initializer.Initialize(network, seed: 1, WeightInit.HeUniform);
+        var input = TestData.Tensor(5, 3, 3, size, size);
+        int saved = CnnParallel.MaxDegreeOfParallelism;
+        try
+        {
+            CnnParallel.MaxDegreeOfParallelism = 1;
+            var serial = network.Forward(input, training: false).ToArray();
+            CnnParallel.MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount);
+            CollectionAssert.AreEqual(serial, network.Forward(input, training: false).ToArray(), architecture);
+        }
+        finally { CnnParallel.MaxDegreeOfParallelism = saved; }
+    }
+
     /// <summary>Every architecture of <see cref="Small"/>, one test case each.</summary>
     public static IEnumerable<object[]> SmallArchitectures() => Small.Keys.Select(name => new object[] { name });
 

@@ -21,8 +21,6 @@ internal sealed unsafe class ChannelBlockLayout
         OutPlane = g.OutHeight * g.OutWidth;
         PaddedHeight = g.ReachedHeight;
         PaddedWidth = g.ReachedWidth;
-        InputRows = g.ReachedInputRows;
-        InputColumns = g.ReachedInputColumns;
     }
 
     public int Lanes { get; }
@@ -32,8 +30,8 @@ internal sealed unsafe class ChannelBlockLayout
     public int OutPlane { get; }
     public int PaddedHeight { get; }
     public int PaddedWidth { get; }
-    public int InputRows { get; }
-    public int InputColumns { get; }
+    public int InputRows => _g.ReachedInputRows;
+    public int InputColumns => _g.ReachedInputColumns;
 
     public int PaddedLength => PaddedHeight * PaddedWidth * Lanes;
 

@@ -93,18 +93,18 @@ public static unsafe class Conv2d
 
         float* b = bias is null ? null : bias.Pointer;
         if (RunsDirect(g))
-            DirectPlanes(g, input.Pointer, weight.Pointer, b, output.Pointer, epilogue);
+            Direct(g, input.Pointer, false, weight.Pointer, b, output.Pointer, false, epilogue);
         else if (FoldsBatch(g))
             BatchFoldedConv.Forward(g, input.Pointer, weight.Pointer, b, output.Pointer, epilogue);
         else
             ImplicitGemmConv.Forward(g, input.Pointer, weight.Pointer, b, output.Pointer, epilogue);
     }
 
-    /// <summary><see cref="DirectConv"/> from planes to planes at the vector width of the current micro-kernel family.</summary>
-    private static void DirectPlanes(Conv2dGeometry g, float* x, float* w, float* b, float* y, ConvEpilogue epilogue)
+    /// <summary><see cref="DirectConv"/> at the vector width of the current micro-kernel family (that of <see cref="ChannelBlocks.CurrentLanes"/>).</summary>
+    private static void Direct(Conv2dGeometry g, float* x, bool inputBlocked, float* w, float* b, float* y, bool outputBlocked, ConvEpilogue epilogue)
     {
-        if (Gemm.DefaultKernel == GemmKernel.Avx512) DirectConv.Forward<Float512>(g, x, false, w, b, y, false, epilogue);
-        else DirectConv.Forward<Float256>(g, x, false, w, b, y, false, epilogue);
+        if (Gemm.DefaultKernel == GemmKernel.Avx512) DirectConv.Forward<Float512>(g, x, inputBlocked, w, b, y, outputBlocked, epilogue);
+        else DirectConv.Forward<Float256>(g, x, inputBlocked, w, b, y, outputBlocked, epilogue);
     }
 
     /// <summary>
@@ -138,8 +138,7 @@ public static unsafe class Conv2d
             return;
         }
         float* b = bias is null ? null : bias.Pointer;
-        if (lanes == 16) DirectConv.Forward<Float512>(g, input.Pointer, inputBlocked, weight.Pointer, b, output.Pointer, true, epilogue);
-        else DirectConv.Forward<Float256>(g, input.Pointer, inputBlocked, weight.Pointer, b, output.Pointer, true, epilogue);
+        Direct(g, input.Pointer, inputBlocked, weight.Pointer, b, output.Pointer, true, epilogue);
     }
 
     /// <summary>dx = convᵀ(dy, w). dy [N, Cout, Hout, Wout], w [Cout, Cin/G, kH, kW] → dx [N, Cin, H, W].</summary>
@@ -161,7 +160,7 @@ public static unsafe class Conv2d
         {
             using var turned = ScratchPool.Rent(g.WeightShape.Length);
             TurnKernel(g, weight.Pointer, turned.Pointer);
-            if (RunsDirect(adjoint)) DirectPlanes(adjoint, gradOutput.Pointer, turned.Pointer, null, gradInput.Pointer, default);
+            if (RunsDirect(adjoint)) Direct(adjoint, gradOutput.Pointer, false, turned.Pointer, null, gradInput.Pointer, false, default);
             else ImplicitGemmConv.Forward(adjoint, gradOutput.Pointer, turned.Pointer, null, gradInput.Pointer);
             return;
         }

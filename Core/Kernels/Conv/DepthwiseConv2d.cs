@@ -22,11 +22,7 @@ internal static unsafe class DepthwiseConv2d
     {
         if (UsesChannelBlocks(g))
         {
-            float* biasValues = bias is null ? null : bias.Pointer;
-            if (Width == VectorWidth.Bits512)
-                DepthwiseChannelBlocked.Forward<Float512>(g, input.Pointer, false, weight.Pointer, biasValues, output.Pointer, false, epilogue);
-            else
-                DepthwiseChannelBlocked.Forward<Float256>(g, input.Pointer, false, weight.Pointer, biasValues, output.Pointer, false, epilogue);
+            ChannelBlocked(g, input, false, weight, bias, output, false, epilogue, wide: Width == VectorWidth.Bits512);
             return;
         }
         var scaled = epilogue.WeightScale is null ? weight : ScaledRows(weight, epilogue.WeightScale);
@@ -39,13 +35,16 @@ internal static unsafe class DepthwiseConv2d
     /// the inference path between layers that keep the channels in the lanes. One filter per channel only.
     /// </summary>
     internal static void ForwardToBlocks(Conv2dGeometry g, Tensor input, bool inputBlocked, Tensor weight, Tensor? bias, Tensor output,
-        ConvEpilogue epilogue)
+        ConvEpilogue epilogue) =>
+        ChannelBlocked(g, input, inputBlocked, weight, bias, output, true, epilogue, wide: Kernels.ChannelBlocks.CurrentLanes == 16);
+
+    /// <summary><see cref="DepthwiseChannelBlocked.Forward"/> at 512 bits (<paramref name="wide"/>) or 256.</summary>
+    private static void ChannelBlocked(Conv2dGeometry g, Tensor input, bool inputBlocked, Tensor weight, Tensor? bias, Tensor output,
+        bool outputBlocked, ConvEpilogue epilogue, bool wide)
     {
-        float* biasValues = bias is null ? null : bias.Pointer;
-        if (Kernels.ChannelBlocks.CurrentLanes == 16)
-            DepthwiseChannelBlocked.Forward<Float512>(g, input.Pointer, inputBlocked, weight.Pointer, biasValues, output.Pointer, true, epilogue);
-        else
-            DepthwiseChannelBlocked.Forward<Float256>(g, input.Pointer, inputBlocked, weight.Pointer, biasValues, output.Pointer, true, epilogue);
+        float* b = bias is null ? null : bias.Pointer;
+        if (wide) DepthwiseChannelBlocked.Forward<Float512>(g, input.Pointer, inputBlocked, weight.Pointer, b, output.Pointer, outputBlocked, epilogue);
+        else DepthwiseChannelBlocked.Forward<Float256>(g, input.Pointer, inputBlocked, weight.Pointer, b, output.Pointer, outputBlocked, epilogue);
     }
 
     /// <summary>w′[m, ·] = s[m]·w[m, ·] for w [M, …], s [M].</summary>

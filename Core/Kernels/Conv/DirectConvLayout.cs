@@ -30,8 +30,6 @@ internal sealed unsafe class DirectConvLayout
         PaddedRows = g.ReachedHeight;
         PhaseColumns = g.OutWidth + (g.KernelWidth - 1) * g.DilationW / g.StrideW;
         RowPitch = g.StrideW * PhaseColumns * lanes;
-        InputRows = g.ReachedInputRows;
-        InputColumns = g.ReachedInputColumns;
     }
 
     public int Lanes { get; }
@@ -42,8 +40,8 @@ internal sealed unsafe class DirectConvLayout
     public int PaddedRows { get; }
     public int PhaseColumns { get; }
     public int RowPitch { get; }
-    public int InputRows { get; }
-    public int InputColumns { get; }
+    public int InputRows => _g.ReachedInputRows;
+    public int InputColumns => _g.ReachedInputColumns;
 
     /// <summary>Floats between the blocks of P: its rows, padded as channel blocks are (<see cref="ChannelBlocks.StrideFor"/>) so a tile's reads of all blocks do not meet in one set of L1.</summary>
     public int BlockLength => ChannelBlocks.StrideFor(PaddedRows * RowPitch);

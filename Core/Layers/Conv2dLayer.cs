@@ -69,7 +69,8 @@ public sealed class Conv2dLayer : ConvolutionLayer<Conv2dGeometry>
     {
         var g = Geometry(input.Shape);
         var output = OutputBlocks(g.OutputShape);
-        Conv2d.ForwardToBlocks(g, input.Blocks?.Data ?? input.Planes!, input.Blocks is not null, Weight.Value, bias, output.Data, epilogue);
+        Conv2d.ForwardToBlocks(g, input.Blocks?.Data ?? input.Planes!, input.Blocks is not null, Weight.Value, bias, output.Data,
+            epilogue with { Packing = InferencePacking });
         return output;
     }
 

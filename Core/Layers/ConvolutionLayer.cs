@@ -15,6 +15,8 @@ public abstract class ConvolutionLayer<TGeometry> : Layer where TGeometry : clas
     private readonly Parameter? _bias;
     private TGeometry? _geometry;
     private Tensor? _input;
+    /// <summary>The kernel's packed weights, kept between inference calls (and dropped when the layer trains).</summary>
+    private protected WeightPackCache InferencePacking { get; } = new();
 
     private protected ConvolutionLayer(string name, int inChannels, int outChannels, int dilation, int groups, TensorShape weightShape, bool bias)
         : base(name)
@@ -41,7 +43,12 @@ public abstract class ConvolutionLayer<TGeometry> : Layer where TGeometry : clas
     {
         var g = Geometry(input.Shape);
         var output = OutputBuffer(g.OutputShape);
-        KernelForward(g, input, _weight.Value, _bias?.Value, output);
+        if (training)
+        {
+            InferencePacking.Clear();
+            KernelForward(g, input, _weight.Value, _bias?.Value, output);
+        }
+        else KernelForward(g, input, _weight.Value, _bias?.Value, output, new ConvEpilogue(Packing: InferencePacking));
         _input = training ? input : null;
         return output;
     }
@@ -54,8 +61,7 @@ public abstract class ConvolutionLayer<TGeometry> : Layer where TGeometry : clas
     {
         var g = Geometry(input.Shape);
         var output = OutputBuffer(g.OutputShape);
-        if (epilogue.IsEmpty) KernelForward(g, input, _weight.Value, bias, output);
-        else KernelForward(g, input, _weight.Value, bias, output, epilogue);
+        KernelForward(g, input, _weight.Value, bias, output, epilogue with { Packing = InferencePacking });
         _input = null;
         return output;
     }

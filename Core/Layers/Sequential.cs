@@ -69,11 +69,21 @@ public sealed class Sequential : Layer
     internal override InferenceValue Infer(InferenceValue input) => Infer(input, _layers.Length);
 
     /// <summary>
-    /// The inference pass of a residual block's body: after(body(x) + addend), the addition and the activation done by the
-    /// epilogue of the body's last convolution; null when the body does not end in a convolution (with or without batch norm).
+    /// Whether this ends in a convolution (with or without batch norm), directly or as the end of a last layer that is itself
+    /// a sequence (MobileNet's and EfficientNet's blocks end in a "project" sequence of convolution and batch norm).
     /// </summary>
-    internal InferenceValue? InferBody(InferenceValue input, InferenceValue addend, Activation? after) =>
-        _tail is null ? null : _tail.Infer(Infer(input, _layers.Length - _tail.Length), addend, after);
+    internal bool EndsInConvolution => _tail is not null || (_layers[^1] is Sequential last && last.EndsInConvolution);
+
+    /// <summary>
+    /// The inference pass of a residual block's body: after(body(x) + addend), the addition and the activation done by the
+    /// epilogue of the body's last convolution; null when the body does not end in a convolution (<see cref="EndsInConvolution"/>).
+    /// </summary>
+    internal InferenceValue? InferBody(InferenceValue input, InferenceValue addend, Activation? after)
+    {
+        if (_tail is not null) return _tail.Infer(Infer(input, _layers.Length - _tail.Length), addend, after);
+        if (!EndsInConvolution) return null;
+        return ((Sequential)_layers[^1]).InferBody(Infer(input, _layers.Length - 1), addend, after);
+    }
 
     /// <summary>Layers [0, end) at inference, fused where <see cref="Sequential"/> says.</summary>
     private InferenceValue Infer(InferenceValue value, int end)

@@ -39,7 +39,10 @@ internal static class ScratchPool
     }
 }
 
-/// <summary>A rented scratch buffer; dispose it to give it back to <see cref="ScratchPool"/>.</summary>
+/// <summary>
+/// A rented scratch buffer; dispose it to give it back to <see cref="ScratchPool"/>. A <see cref="Borrowed"/> one lends a
+/// tensor someone else keeps (disposing it does nothing).
+/// </summary>
 internal readonly unsafe struct ScratchBuffer : IDisposable
 {
     private readonly Tensor _tensor;
@@ -52,13 +55,19 @@ internal readonly unsafe struct ScratchBuffer : IDisposable
         Length = length;
     }
 
+    /// <summary>The first <paramref name="length"/> floats of <paramref name="tensor"/>, which stays its owner's.</summary>
+    internal static ScratchBuffer Borrowed(Tensor tensor, int length) => new(tensor, BorrowedClass, length);
+
+    /// <summary>The size class of a borrowed buffer: none, it never goes to the pool.</summary>
+    private const int BorrowedClass = -1;
+
     public int Length { get; }
     public float* Pointer => _tensor.Pointer;
     public Span<float> Span => _tensor.Span[..Length];
 
-    /// <summary>Returns the buffer to the pool; a default (never rented) buffer does nothing.</summary>
+    /// <summary>Returns the buffer to the pool; a default (never rented) or borrowed buffer does nothing.</summary>
     public void Dispose()
     {
-        if (_tensor is not null) ScratchPool.Return(_tensor, _sizeClass, Length);
+        if (_tensor is not null && _sizeClass != BorrowedClass) ScratchPool.Return(_tensor, _sizeClass, Length);
     }
 }

@@ -36,7 +36,7 @@ internal static unsafe class BatchFoldedConv
         Im2Col.FillTapTable(g, (int*)taps.Pointer);
         // w_g [mg, kg], packed once for every chunk and thread.
         using var packedWeights = InPlaceRowsGemm.PackGroups(kernel, g.Groups, mg, kg, weight, kg, 1, (long)mg * kg,
-            epilogue.WeightScale is null ? null : epilogue.WeightScale.Pointer);
+            epilogue.WeightScale is null ? null : epilogue.WeightScale.Pointer, epilogue.Packing);
         long packedGroup = InPlaceRowsGemm.PackedLength(kernel, mg, kg);
         nint x = (nint)input, packed = (nint)packedWeights.Pointer, b = (nint)bias, y = (nint)output, table = (nint)taps.Pointer;
         plan.Run(g.Batch, (_, first, count) =>

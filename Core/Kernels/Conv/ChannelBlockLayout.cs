@@ -48,6 +48,9 @@ internal sealed unsafe class ChannelBlockLayout
     /// <summary>Multiply-adds of one block of one image, the unit <see cref="PlaneParallel"/> splits work by.</summary>
     public long WorkPerBlock => (long)OutPlane * Taps * Lanes;
 
+    /// <summary>The layer's channels C (input and output).</summary>
+    public int Channels => _g.InChannels;
+
     /// <summary>How many real channels block <paramref name="block"/> holds (L except perhaps in the last block).</summary>
     public int ChannelsIn(int block) => Math.Min(Lanes, _g.InChannels - block * Lanes);
 

@@ -7,12 +7,12 @@ namespace MLNet.Cnn.Kernels;
 /// (<see cref="Layers.FusedConvolution"/>): y = f(conv(x, s ⊙ w) + b + r) with
 /// <see cref="WeightScale"/> s [Cout] multiplying output channel m's weights as the kernel packs them (a batch norm folded in),
 /// <see cref="Addend"/> r, a tensor of y's shape added to it (the skip connection of a residual block), and
-/// <see cref="Activation"/> f applied last. Each may be null.
+/// <see cref="Activation"/> f applied last. Each may be null. With them goes <see cref="Packing"/>, where the kernel may keep its
+/// packed weights between inference calls of the layer (null: packed on every call).
 /// </summary>
-internal readonly record struct ConvEpilogue(Tensor? WeightScale = null, Tensor? Addend = null, Activation? Activation = null)
+internal readonly record struct ConvEpilogue(Tensor? WeightScale = null, Tensor? Addend = null, Activation? Activation = null,
+    WeightPackCache? Packing = null)
 {
-    public bool IsEmpty => WeightScale is null && Addend is null && Activation is null;
-
     /// <summary>r then f on a piece of y already holding conv + b: count floats at y, whose addend sits at the same offset.</summary>
     internal unsafe void Finish(float* y, long offset, long count)
     {

@@ -25,7 +25,7 @@ internal static unsafe class DepthwiseChannelBlocked
     {
         var layout = new ChannelBlockLayout(g, TVector.Count);
         bool threeByThree = g.KernelHeight == 3 && g.KernelWidth == 3 && g.DilationW == 1;
-        using var packed = PackWeights(layout, w, bias, epilogue.WeightScale is null ? null : epilogue.WeightScale.Pointer);
+        using var packed = PackWeights(layout, w, bias, epilogue.WeightScale is null ? null : epilogue.WeightScale.Pointer, epilogue.Packing);
         nint xs = (nint)x, ys = (nint)y, ws = (nint)packed.Pointer, bs = (nint)(packed.Pointer + layout.Blocks * layout.WeightLength);
         int inStride = ChannelBlocks.StrideFor(g.Batch * layout.InPlane * layout.Lanes), outStride = ChannelBlocks.StrideFor(g.Batch * layout.OutputLength);
         PlaneParallel.For(g.Batch * layout.Blocks, layout.WorkPerBlock, (first, end) =>
@@ -120,18 +120,24 @@ internal static unsafe class DepthwiseChannelBlocked
         });
     }
 
-    /// <summary>Weights [blocks][taps, L], then biases [blocks][L] (zeros without a bias), packed once for the whole batch.</summary>
-    private static ScratchBuffer PackWeights(ChannelBlockLayout layout, float* w, float* bias, float* scale = null)
+    /// <summary>
+    /// Weights [blocks][taps, L], then biases [blocks][L] (zeros without a bias), packed once for the whole batch, or kept
+    /// between inference calls in <paramref name="cache"/>.
+    /// </summary>
+    private static ScratchBuffer PackWeights(ChannelBlockLayout layout, float* w, float* bias, float* scale = null, WeightPackCache? cache = null)
     {
-        var packed = ScratchPool.Rent(layout.Blocks * (layout.WeightLength + layout.Lanes));
-        float* biases = packed.Pointer + layout.Blocks * layout.WeightLength;
-        for (int block = 0; block < layout.Blocks; block++)
+        var key = (nameof(DepthwiseChannelBlocked), layout.Lanes, layout.Blocks, layout.Taps);
+        var source = new WeightPackSource(w, (long)layout.Channels * layout.Taps, scale, bias, layout.Channels);
+        return WeightPackCache.Pack(cache, key, source, layout.Blocks * (layout.WeightLength + layout.Lanes), packed =>
         {
-            int c0 = block * layout.Lanes, count = layout.ChannelsIn(block);
-            layout.PackWeights(w, c0, count, scale, packed.Pointer + block * layout.WeightLength);
-            for (int c = 0; c < layout.Lanes; c++) biases[block * layout.Lanes + c] = bias != null && c < count ? bias[c0 + c] : 0f;
-        }
-        return packed;
+            float* biases = packed + layout.Blocks * layout.WeightLength;
+            for (int block = 0; block < layout.Blocks; block++)
+            {
+                int c0 = block * layout.Lanes, count = layout.ChannelsIn(block);
+                layout.PackWeights(w, c0, count, scale, packed + block * layout.WeightLength);
+                for (int c = 0; c < layout.Lanes; c++) biases[block * layout.Lanes + c] = bias != null && c < count ? bias[c0 + c] : 0f;
+            }
+        });
     }
 
     /// <summary>row[ow, :] = b + Σ taps w[tap, :] ⊙ P[oh·sH + kh·dH, ow·sW + kw·dW, :], four outputs at a time so each weight vector is loaded once per four FMAs.</summary>

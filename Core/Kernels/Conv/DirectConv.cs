@@ -10,7 +10,8 @@ namespace MLNet.Cnn.Kernels;
 /// no border test, no im2col matrix and no discarded columns; the output is turned back into planes band by band, or kept
 /// as <see cref="ChannelBlocks"/> for the next layer at inference, and the epilogue (addend, activation) runs on each band
 /// while it is in cache. Input as channel blocks is copied by rows, with no transpose; a 1×1 stride-1 layer from blocks to
-/// blocks reads them in place (<see cref="Flat"/>). Weights are packed once per call, the batch norm scale folded in.
+/// blocks reads them in place (<see cref="Flat"/>). Weights are packed with the batch norm scale folded in, once per call or kept between
+/// inference calls (<see cref="WeightPackCache"/>).
 /// Shapes: x [N, Cin, H, W], w [Cout, Cin, kH, kW], b [Cout], y [N, Cout, Hout, Wout]; groups = 1.
 /// Each output is summed in one fixed order by one thread: the same bits on any thread count.
 /// </summary>
@@ -35,7 +36,10 @@ internal static unsafe class DirectConv
         bool outputBlocked, ConvEpilogue epilogue) where TVector : struct, IFloatVector<TVector>
     {
         var layout = new DirectConvLayout(g, TVector.Count);
-        using var packedWeights = layout.PackWeights(weight, epilogue.WeightScale is null ? null : epilogue.WeightScale.Pointer);
+        float* scale = epilogue.WeightScale is null ? null : epilogue.WeightScale.Pointer;
+        using var packedWeights = WeightPackCache.Pack(epilogue.Packing, layout.PackingKey,
+            new WeightPackSource(weight, g.WeightShape.Length, scale, null, g.OutChannels), layout.PackedWeightLength,
+            packed => layout.PackWeights(weight, scale, packed));
         using var packedBias = layout.PackBias(bias);
         using var tapBuffer = ScratchPool.Rent(layout.Taps);
         layout.FillTapOffsets((int*)tapBuffer.Pointer);

@@ -99,16 +99,20 @@ internal sealed unsafe class DirectConvLayout
     /// Packed weights of group q, channel co = (2q + b)·L + l, input channel ci = ib·L + c, tap t at
     /// q·GroupWeightLength + ib·L·Taps·2L + ((t·LanesIn(ib) + c)·2 + b)·L + l: s[co]·w[co, ci, t] (s may be null), 0 past Cout.
     /// </summary>
-    public ScratchBuffer PackWeights(float* w, float* scale)
+    public void PackWeights(float* w, float* scale, float* packed)
     {
-        var packed = ScratchPool.Rent(checked((int)(OutGroups * GroupWeightLength)));
-        nint source = (nint)w, destination = (nint)packed.Pointer, scales = (nint)scale;
+        nint source = (nint)w, destination = (nint)packed, scales = (nint)scale;
         // Units of 8 output channels: (group, block of the pair, eighth of the block).
         int eighths = Lanes / 8;
         CnnParallel.For(OutGroups * 2 * eighths, unit =>
             PackEightChannels((float*)source, (float*)scales, unit / (2 * eighths), unit / eighths % 2, unit % eighths * 8, (float*)destination));
-        return packed;
     }
+
+    /// <summary>Floats of the packed weights (<see cref="PackWeights"/>): every group's.</summary>
+    public int PackedWeightLength => checked((int)(OutGroups * GroupWeightLength));
+
+    /// <summary>What the packed weights' layout depends on, to key a <see cref="WeightPackCache"/>.</summary>
+    public object PackingKey => (nameof(DirectConv), Lanes, _g.OutChannels, _g.InChannels, _g.KernelHeight, _g.KernelWidth);
 
     /// <summary>
     /// Output channels co0 … co0 + 7 (co0 = (2q + b)·L + l0) of the packed weights. w's rows are [Cin·kH·kW] with k = ci·Taps + t;

@@ -31,7 +31,7 @@ internal static unsafe class ImplicitGemmConv
 
         // Weights of every group, packed into MR-row panels over the whole K.
         using var packedWeights = InPlaceRowsGemm.PackGroups(kernel, g.Groups, mg, kg, weight, kg, 1, (long)mg * kg,
-            epilogue.WeightScale is null ? null : epilogue.WeightScale.Pointer);
+            epilogue.WeightScale is null ? null : epilogue.WeightScale.Pointer, epilogue.Packing);
         long packedGroup = InPlaceRowsGemm.PackedLength(kernel, mg, kg);
         using var offsetBuffer = ScratchPool.Rent(kg);
         int* offsets = (int*)offsetBuffer.Pointer;

@@ -22,14 +22,23 @@ internal static unsafe class InPlaceRowsGemm
     /// same float products as scaling A first (a batch norm folded into the weights as they are packed).
     /// </summary>
     public static ScratchBuffer PackGroups(GemmKernel kernel, int groups, int m, int k, float* a, int rowStride, int colStride, long groupStride,
-        float* rowScale = null)
+        float* rowScale = null, WeightPackCache? cache = null)
+    {
+        long length = PackedLength(kernel, m, k);
+        var key = (nameof(InPlaceRowsGemm), kernel, groups, m, k, rowStride, colStride);
+        var source = new WeightPackSource(a, groups * groupStride, rowScale, null, groups * m);
+        return WeightPackCache.Pack(cache, key, source, checked((int)(groups * length)),
+            packed => PackGroups(kernel, groups, m, k, a, rowStride, colStride, groupStride, rowScale, packed));
+    }
+
+    private static void PackGroups(GemmKernel kernel, int groups, int m, int k, float* a, int rowStride, int colStride, long groupStride,
+        float* rowScale, float* packed)
     {
         int mr = Gemm.TileSize(kernel).Mr, panels = (m + mr - 1) / mr;
         long length = PackedLength(kernel, m, k);
-        var packed = ScratchPool.Rent(checked((int)(groups * length)));
         // The panels of all groups, split over the threads when there is enough to move (a 512-channel 3×3 layer packs 9 MB).
         int units = groups * panels, slices = groups * length >= 1 << 16 ? Math.Min(CnnParallel.Threads, units) : 1;
-        nint source = (nint)a, destination = (nint)packed.Pointer, scales = (nint)rowScale;
+        nint source = (nint)a, destination = (nint)packed, scales = (nint)rowScale;
         CnnParallel.For(slices, s =>
         {
             for (int unit = units * s / slices; unit < units * (s + 1) / slices; unit++)
@@ -40,7 +49,6 @@ internal static unsafe class InPlaceRowsGemm
                 if (scales != 0) ScalePanel(panel, k, mr, rows, (float*)scales + group * m + i0);
             }
         });
-        return packed;
     }
 
     /// <summary>panel[p·mr + r] ·= scale[r] for r &lt; rows (the zero rows past them stay zero).</summary>

@@ -96,7 +96,8 @@ public sealed class FusedConvolutionTests
     /// Residual blocks at inference: the shortcut first, then the body, whose last convolution (with its batch norm) adds the
     /// skip connection and applies the activation after the block. Block 1: strided, a 1×1 conv + BN shortcut, ReLU after;
     /// block 2: identity shortcut, a body ending in a bare convolution with bias, SiLU after, on a 4×4 map with 120 channels
-    /// (the batch-folded path); block 3: a body ending in an activation (added afterwards), nothing after it.
+    /// (the batch-folded path); block 3: a body ending in an activation (added afterwards), nothing after it; block 4: a body of
+    /// sequences, as MobileNet's and EfficientNet's (expand, depthwise, project), whose last sequence's convolution adds the skip.
     /// </summary>
     [TestMethod]
     public void AResidualBlockAddsItsSkipAndActivationInItsLastConvolution()
@@ -111,7 +112,11 @@ public sealed class FusedConvolutionTests
             new ActivationLayer("after1", new ReLU()),
             Block("b2", [new Conv2dLayer("c3", 120, 120, 3, padding: 1), new ActivationLayer("r3", new ReLU()), new Conv2dLayer("c4", 120, 120, 3, padding: 1)]),
             new ActivationLayer("after2", new SiLU()),
-            Block("b3", [new Conv2dLayer("c5", 120, 120, 1), new BatchNorm2dLayer("n5", 120), new ActivationLayer("r5", new ReLU())]));
+            Block("b3", [new Conv2dLayer("c5", 120, 120, 1), new BatchNorm2dLayer("n5", 120), new ActivationLayer("r5", new ReLU())]),
+            Block("b4", [
+                new Sequential("b4.expand", new Conv2dLayer("e6", 120, 240, 1, bias: false), new BatchNorm2dLayer("en6", 240), new ActivationLayer("er6", new ReLU6())),
+                new Sequential("b4.dw", new Conv2dLayer("d6", 240, 240, 3, padding: 1, groups: 240, bias: false), new BatchNorm2dLayer("dn6", 240), new ActivationLayer("dr6", new ReLU6())),
+                new Sequential("b4.project", new Conv2dLayer("p6", 240, 120, 1, bias: false), new BatchNorm2dLayer("pn6", 120))]));
         Initializer.Initialize(network, 11);
         var random = new Random(7);
         foreach (var bn in AllLayers(network).OfType<BatchNorm2dLayer>())
@@ -136,7 +141,9 @@ public sealed class FusedConvolutionTests
         expectedTensor = layers[1].Forward(expectedTensor, false);
         expectedTensor = BlockByHand((Residual)layers[2], expectedTensor);
         expectedTensor = layers[3].Forward(expectedTensor, false);
-        var expected = BlockByHand((Residual)layers[4], expectedTensor).ToArray();
+        expectedTensor = BlockByHand((Residual)layers[4], expectedTensor);
+        var expected = BlockByHand((Residual)layers[5], expectedTensor).ToArray();
+        Assert.IsTrue(((Sequential)layers[5].Children[0]).EndsInConvolution, "block 4's body ends in its project sequence's convolution");
 
         var fused = network.Forward(x, training: false).ToArray();
         double scale = expected.Max(Math.Abs);

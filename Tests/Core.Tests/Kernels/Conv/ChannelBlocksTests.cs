@@ -44,10 +44,13 @@ public sealed class ChannelBlocksTests
         if (lanes == 0) Assert.Inconclusive("No AVX2 or AVX-512: no channel blocks on this CPU.");
         var planes = TestData.Tensor(6, 3, 21, 5, 7);
         var blocks = Blocks(planes, lanes);
-        var (expected, actual) = (new Tensor(3, 21, 1, 1), new Tensor(3, 21, 1, 1));
-        GlobalAveragePool.Forward(planes, expected);
-        blocks.MeanPerChannel(actual);
-        Approx.AssertClose(expected.Span, actual.Span, 1e-6, "channel means on blocks");
+        foreach (int width in new[] { 16, 8 }.Where(l => l <= lanes))   // 21 channels: a part block at either width
+        {
+            var (expected, actual) = (new Tensor(3, 21, 1, 1), new Tensor(3, 21, 1, 1));
+            GlobalAveragePool.Forward(planes, expected);
+            Blocks(planes, width).MeanPerChannel(actual);
+            Approx.AssertClose(expected.Span, actual.Span, 1e-6, $"channel means on blocks of {width} lanes");
+        }
 
         var scale = TestData.Tensor(7, 3, 21, 1, 1);
         var scaledPlanes = new Tensor(planes.Shape);

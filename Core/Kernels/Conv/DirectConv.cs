@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics.X86;
 using MLNet.Cnn.Tensors;
 
 namespace MLNet.Cnn.Kernels;
@@ -56,6 +57,7 @@ internal static unsafe class DirectConv
     /// place in tiles of the widest size, no copy in or out. Work goes by chunks of positions: a chunk's pixels of all input
     /// blocks stay in L2 while every group of output blocks sweeps its tiles (a group's weights in L1 across the tiles), so the
     /// input is read from memory once whatever the number of output channels; chunks are split by groups too when there are few.
+    /// Each chunk asks for the next one's pixels to be brought into L2 before its tiles start (<see cref="PrefetchChunk"/>).
     /// </summary>
     private static void Flat<TVector>(Conv2dGeometry g, DirectConvLayout layout, PackedWeights weights, float* input, Target target)
         where TVector : struct, IFloatVector<TVector>
@@ -69,6 +71,7 @@ internal static unsafe class DirectConv
         {
             int p0 = unit / splits * chunk, count = Math.Min(chunk, positions - p0), split = unit % splits;
             int group0 = groups * split / splits, group1 = groups * (split + 1) / splits;
+            if (split == 0) PrefetchChunk((float*)x, p0 + chunk, Math.Min(chunk, positions - p0 - chunk), lanes, layout.InBlocks, blockLength);
             for (int group = group0; group < group1; group++)
                 for (int p = p0; p < p0 + count; p += widest)
                     weights.Tile((float*)x + (long)p * lanes, blockLength, group, target.Blocks(group, p), target.BlockStride)
@@ -76,6 +79,24 @@ internal static unsafe class DirectConv
             for (int group = group0; group < group1; group++) target.FinishBlocks(group, p0, count);
         });
     }
+
+    /// <summary>
+    /// Asks for positions [p0, p0 + count) of every input block to be brought into L2 (a prefetch hint per cache line, nothing
+    /// without SSE). The chunk after this one is usually the same thread's next unit, and its pixels come from memory in as many
+    /// streams as there are input blocks, which the hardware prefetchers follow poorly: measured on ResNet-50's 256 → 64 1×1 layer
+    /// at 56×56 (batch 8, Zen 5), 230 → 253–317 GFLOP/s; layers with fewer input blocks moved within the noise.
+    /// </summary>
+    private static void PrefetchChunk(float* x, int p0, int count, int lanes, int blocks, int blockLength)
+    {
+        if (count <= 0 || !Sse.IsSupported) return;
+        for (int b = 0; b < blocks; b++)
+        {
+            byte* start = (byte*)(x + (long)b * blockLength + (long)p0 * lanes), end = start + (long)count * lanes * sizeof(float);
+            for (byte* line = start; line < end; line += CacheLineBytes) Sse.Prefetch1(line);
+        }
+    }
+
+    private const int CacheLineBytes = 64;
 
     /// <summary>Image by image: copied into the padded buffer of <see cref="DirectConvLayout"/>, then output bands over the threads.</summary>
     private static void PerImage<TVector>(Conv2dGeometry g, DirectConvLayout layout, PackedWeights weights, float* input, bool inputBlocked,

@@ -49,16 +49,17 @@ public sealed class Conv2dLayer : ConvolutionLayer<Conv2dGeometry>
     /// Whether inference on this input writes channel blocks (<see cref="InferToBlocks"/>): <see cref="Sequential.InferOnChannelBlocks"/>
     /// is on, a channel-blocked kernel runs the layer (<see cref="Conv2d.RunsOnBlocks"/>: not grouped layers other than
     /// depthwise, not a CPU without AVX2), and it is the faster kernel here: depthwise, a shape the planes path runs on the
-    /// direct kernel anyway (<see cref="Conv2d.RunsDirect"/>), or channel blocks in and either a 1×1 stride-1 layer (one run of
-    /// all positions, read in place) or rows of at least 4 outputs. A stem or a 1×1 layer on planes stays on its GEMM, and so does
-    /// a layer on 2×2 maps, whose blocks are turned into planes first (a tile of 2 outputs is bound by its loads).
+    /// direct kernel anyway (<see cref="Conv2d.RunsDirect"/>), or channel blocks in and either an unpadded 1×1 layer (one run of
+    /// all positions, read in place, or picked first at a stride) or rows of at least 4 outputs. A stem or a 1×1 layer on planes
+    /// stays on its GEMM, and so does a k×k layer on 2×2 maps, whose blocks are turned into planes first (a tile of 2 outputs is
+    /// bound by its loads).
     /// </summary>
     internal bool InfersToBlocks(InferenceValue input)
     {
         if (!Sequential.InferOnChannelBlocks) return false;
         var g = Geometry(input.Shape);
         return Conv2d.RunsOnBlocks(g) && (g.IsDepthwise || Conv2d.RunsDirect(g) ||
-            (input.Blocks is not null && (g.IsPointwise || g.OutWidth >= 4)));
+            (input.Blocks is not null && (g.IsUnpaddedOneByOne || g.OutWidth >= 4)));
     }
 
     /// <summary>

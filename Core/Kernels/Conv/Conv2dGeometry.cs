@@ -104,8 +104,10 @@ public sealed record Conv2dGeometry : IConvolutionGeometry
     /// <summary>Input columns inside <see cref="ReachedWidth"/>.</summary>
     public int ReachedInputColumns => Math.Clamp(ReachedWidth - Padding.Left, 0, InWidth);
 
-    public bool IsPointwise => KernelHeight == 1 && KernelWidth == 1 && StrideH == 1 && StrideW == 1
-        && Padding == Padding2d.None;
+    public bool IsPointwise => IsUnpaddedOneByOne && StrideH == 1 && StrideW == 1;
+
+    /// <summary>A 1×1 kernel without padding, at any stride: each output reads one input pixel.</summary>
+    public bool IsUnpaddedOneByOne => KernelHeight == 1 && KernelWidth == 1 && Padding == Padding2d.None;
 
     public bool IsDepthwise => Groups == InChannels && Groups > 1;
 

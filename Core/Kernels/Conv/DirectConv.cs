@@ -11,7 +11,7 @@ namespace MLNet.Cnn.Kernels;
 /// no border test, no im2col matrix and no discarded columns; the output is turned back into planes band by band, or kept
 /// as <see cref="ChannelBlocks"/> for the next layer at inference, and the epilogue (addend, activation) runs on each band
 /// while it is in cache. Input as channel blocks is copied by rows, with no transpose; a 1×1 stride-1 layer from blocks to
-/// blocks reads them in place (<see cref="Flat"/>). Weights are packed with the batch norm scale folded in, once per call or kept between
+/// blocks reads them in place (<see cref="Flat"/>), a strided unpadded 1×1 one after picking the pixels it reads. Weights are packed with the batch norm scale folded in, once per call or kept between
 /// inference calls (<see cref="WeightPackCache"/>).
 /// Shapes: x [N, Cin, H, W], w [Cout, Cin, kH, kW], b [Cout], y [N, Cout, Hout, Wout]; groups = 1.
 /// Each output is summed in one fixed order by one thread: the same bits on any thread count.
@@ -48,6 +48,14 @@ internal static unsafe class DirectConv
         var target = new Target(g, layout, output, outputBlocked, epilogue);
         if (inputBlocked && outputBlocked && g.IsPointwise)
             Flat<TVector>(g, layout, weights, input, target);
+        else if (inputBlocked && outputBlocked && g.IsUnpaddedOneByOne)
+        {
+            // A strided 1×1 layer (a ResNet downsampling shortcut) reads one pixel in sH·sW: those are picked into blocks of the
+            // output's size, and it runs as a stride-1 one, instead of copying whole images into the padded buffer.
+            using var picked = ScratchPool.Rent(layout.InBlocks * ChannelBlocks.StrideFor(g.Batch * layout.OutPlane * layout.Lanes));
+            layout.PickStridedPixels(input, picked.Pointer);
+            Flat<TVector>(g, layout, weights, picked.Pointer, target);
+        }
         else
             PerImage<TVector>(g, layout, weights, input, inputBlocked, target);
     }

@@ -198,6 +198,26 @@ internal sealed unsafe class DirectConvLayout
         }
     }
 
+    /// <summary>
+    /// For an unpadded 1×1 layer: the pixels its outputs read, x[b][n, oh·sH, ow·sW] of <see cref="ChannelBlocks"/> data, copied
+    /// into channel blocks of the output's size (block b at b·StrideFor(N·Hout·Wout·L), position (n·Hout + oh)·Wout + ow).
+    /// </summary>
+    public void PickStridedPixels(float* blocks, float* picked)
+    {
+        int inPlane = _g.InHeight * _g.InWidth;
+        int inStride = ChannelBlocks.StrideFor(_g.Batch * inPlane * Lanes), outStride = ChannelBlocks.StrideFor(_g.Batch * OutPlane * Lanes);
+        nint source = (nint)blocks, target = (nint)picked;
+        CnnParallel.For(InBlocks * _g.Batch, unit =>
+        {
+            int block = unit / _g.Batch, n = unit % _g.Batch;
+            float* from = (float*)source + (long)block * inStride + (long)n * inPlane * Lanes;
+            float* to = (float*)target + (long)block * outStride + (long)n * OutPlane * Lanes;
+            for (int oh = 0; oh < _g.OutHeight; oh++)
+                for (int ow = 0; ow < _g.OutWidth; ow++)
+                    CopyPixel(from + ((long)oh * _g.StrideH * _g.InWidth + (long)ow * _g.StrideW) * Lanes, to + ((long)oh * _g.OutWidth + ow) * Lanes);
+        });
+    }
+
     /// <summary>A row of InputColumns pixels (L floats each) into its padded row, pixel pL + iw into phase (pL + iw) mod sW.</summary>
     private void PlaceRow(float* pixels, float* row)
     {

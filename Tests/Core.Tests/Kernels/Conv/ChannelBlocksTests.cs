@@ -71,7 +71,10 @@ public sealed class ChannelBlocksTests
         var shapes = ConvolutionTests.DirectCases()
             .Concat(ConvolutionTests.DepthwiseCases())
             .Concat([new Conv2dGeometry(3, 20, 5, 6, 36, 1, 1), new Conv2dGeometry(2, 17, 12, 11, 20, 1, 1), // 1×1: one run, several chunks
-                new Conv2dGeometry(2, 24, 8, 8, 40, 1, 1, strideH: 2, strideW: 2)])
+                new Conv2dGeometry(2, 24, 8, 8, 40, 1, 1, strideH: 2, strideW: 2),
+                // strided 1×1 (pixels picked, then one run): odd sizes and unequal strides, several chunks, 2×2 outputs
+                new Conv2dGeometry(3, 20, 10, 7, 36, 1, 1, strideH: 3, strideW: 2), new Conv2dGeometry(2, 17, 30, 29, 20, 1, 1, strideH: 2, strideW: 2),
+                new Conv2dGeometry(4, 40, 4, 4, 48, 1, 1, strideH: 2, strideW: 2)])
             .Where(Conv2d.RunsOnBlocks);
         foreach (var g in shapes)
             foreach (bool fromBlocks in new[] { false, true })

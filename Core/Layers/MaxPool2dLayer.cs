@@ -34,6 +34,26 @@ public sealed class MaxPool2dLayer : Pool2dLayer
         return output;
     }
 
+    /// <summary>
+    /// Inference into channel blocks (<see cref="MaxPoolChannelBlocked"/>) when they are on and the CPU has them: from channel
+    /// blocks, or from planes with more channels than one vector holds (as the direct convolution asks of its outputs: a ResNet
+    /// stem's 64, so its first stage runs on blocks; LeNet's 6 and 16 stay on planes). Planes otherwise, and in ceil mode when
+    /// it adds a window.
+    /// </summary>
+    internal override unsafe InferenceValue Infer(InferenceValue input)
+    {
+        int lanes = ChannelBlocks.CurrentLanes;
+        if (!Sequential.InferOnChannelBlocks || lanes == 0 || input.Shape.Rank != 4 || (input.Blocks is null && input.Shape[1] <= lanes))
+            return base.Infer(input);
+        var g = Geometry(input.Shape);
+        if (MaxPoolChannelBlocked.Windows(g) is not { } windows) return base.Infer(input);
+        var output = OutputBlocks(g.OutputShape);
+        float* x = input.Blocks is { } blocks ? blocks.Data.Pointer : input.Planes!.Pointer;
+        if (lanes == 16) MaxPoolChannelBlocked.Forward<Float512>(windows, x, input.Blocks is not null, output.Data.Pointer);
+        else MaxPoolChannelBlocked.Forward<Float256>(windows, x, input.Blocks is not null, output.Data.Pointer);
+        return InferenceValue.Of(output);
+    }
+
     public override Tensor Backward(Tensor gradOutput)
     {
         var g = Geometry(Saved(_input).Shape);

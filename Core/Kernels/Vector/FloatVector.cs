@@ -18,6 +18,12 @@ internal unsafe interface IFloatVector<TSelf> where TSelf : struct, IFloatVector
 
     static abstract TSelf Add(TSelf a, TSelf b);
 
+    /// <summary>
+    /// The max pool's running maximum (<see cref="MaxPool2dReference"/>): per lane, <paramref name="candidate"/> where it is greater
+    /// than <paramref name="best"/> or is NaN where best is not, else best — over a window in order, the first NaN, else the first maximum.
+    /// </summary>
+    static abstract TSelf MaxKeepingFirstNaN(TSelf candidate, TSelf best);
+
     void Store(float* destination);
 }
 
@@ -29,6 +35,10 @@ internal readonly unsafe struct Float512(Vector512<float> value) : IFloatVector<
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512 MultiplyAdd(Float512 a, Float512 b, Float512 c) => new(Vector512.FusedMultiplyAdd(a._value, b._value, c._value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Float512 Add(Float512 a, Float512 b) => new(a._value + b._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float512 MaxKeepingFirstNaN(Float512 candidate, Float512 best) => new(Vector512.ConditionalSelect(
+        Vector512.GreaterThan(candidate._value, best._value) | Vector512.AndNot(Vector512.IsNaN(candidate._value), Vector512.IsNaN(best._value)),
+        candidate._value, best._value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(float* destination) => _value.Store(destination);
     private readonly Vector512<float> _value = value;
 }
@@ -41,6 +51,10 @@ internal readonly unsafe struct Float256(Vector256<float> value) : IFloatVector<
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256 MultiplyAdd(Float256 a, Float256 b, Float256 c) => new(Vector256.FusedMultiplyAdd(a._value, b._value, c._value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Float256 Add(Float256 a, Float256 b) => new(a._value + b._value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float256 MaxKeepingFirstNaN(Float256 candidate, Float256 best) => new(Vector256.ConditionalSelect(
+        Vector256.GreaterThan(candidate._value, best._value) | Vector256.AndNot(Vector256.IsNaN(candidate._value), Vector256.IsNaN(best._value)),
+        candidate._value, best._value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(float* destination) => _value.Store(destination);
     private readonly Vector256<float> _value = value;
 }

@@ -5,7 +5,7 @@ using MLNet.Cnn.Tests.Support;
 namespace MLNet.Cnn.Tests.Kernels;
 
 [TestClass]
-public sealed class PoolingTests
+public sealed unsafe class PoolingTests
 {
     /// <summary>Batch 1 and more, odd sizes, stride &gt; 1, unequal strides, asymmetric padding, dilation, ceil mode on and off.</summary>
     private static readonly Pool2dGeometry[] Geometries =
@@ -535,4 +535,48 @@ public sealed class PoolingTests
 
     private static double[] Outer(double[] rows, double[] columns) =>
         rows.SelectMany(r => columns.Select(c => r * c)).ToArray();
+
+    /// <summary>
+    /// The channel-blocked max pool of inference gives the planes kernel's bits (NaNs, signed zeros), from planes and from channel
+    /// blocks, at 16 and 8 lanes: every geometry above it takes, and wider ones (part blocks, maps narrower than 8 columns).
+    /// </summary>
+    [TestMethod]
+    public void ChannelBlockedMaxPoolGivesThePlanesKernelsBits()
+    {
+        if (ChannelBlocks.CurrentLanes == 0) Assert.Inconclusive("No AVX2 or AVX-512: no channel blocks on this CPU.");
+        Pool2dGeometry[] wide =
+        [
+            new(2, 21, 9, 9, 3, 3, 2, 2, Padding2d.Symmetric(1)),
+            new(3, 40, 6, 5, 3, 3, 1, 1, Padding2d.Symmetric(1)),
+            new(1, 64, 16, 17, 3, 3, 2, 2, Padding2d.Symmetric(1)),
+            new(2, 33, 7, 9, 2, 3, 2, 1, new Padding2d(1, 0, 0, 1), dilationW: 2),
+        ];
+        int seed = 400, checkedGeometries = 0;
+        foreach (var g in Geometries.Concat(wide))
+        {
+            if (MaxPoolChannelBlocked.Windows(g) is not { } windows) continue;
+            checkedGeometries++;
+            var x = WithNaNsAndZeros(TestData.Tensor(seed++, g.InputShape), seed++);
+            var expected = new Tensor(g.OutputShape);
+            MaxPool2d.ForwardValues(g, x, expected);
+            foreach (int lanes in new[] { 16, 8 }.Where(l => l <= ChannelBlocks.CurrentLanes))
+                foreach (bool fromBlocks in new[] { false, true })
+                {
+                    var input = new ChannelBlocks(new Tensor(ChannelBlocks.ShapeFor(x.Shape, lanes)), x.Shape, lanes);
+                    ChannelBlocks.FromPlanes(x, input);
+                    var output = new ChannelBlocks(new Tensor(ChannelBlocks.ShapeFor(g.OutputShape, lanes)), g.OutputShape, lanes);
+                    float* source = fromBlocks ? input.Data.Pointer : x.Pointer;
+                    if (lanes == 16) MaxPoolChannelBlocked.Forward<Float512>(windows, source, fromBlocks, output.Data.Pointer);
+                    else MaxPoolChannelBlocked.Forward<Float256>(windows, source, fromBlocks, output.Data.Pointer);
+                    var actual = new Tensor(g.OutputShape);
+                    output.ToPlanes(actual);
+                    CollectionAssert.AreEqual(Bits(expected), Bits(actual), $"{g} at {lanes} lanes from {(fromBlocks ? "blocks" : "planes")}");
+                }
+        }
+        Assert.IsTrue(checkedGeometries >= 15, $"only {checkedGeometries} geometries ran on channel blocks");
+        Assert.IsNull(MaxPoolChannelBlocked.Windows(new Pool2dGeometry(1, 1, 5, 5, 2, 2, 2, 2, ceilMode: true)),
+            "ceil mode adding a window stays on planes");
+    }
+
+    private static int[] Bits(Tensor t) => [.. t.ToArray().Select(BitConverter.SingleToInt32Bits)];
 }

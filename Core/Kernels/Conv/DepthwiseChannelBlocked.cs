@@ -16,6 +16,9 @@ namespace MLNet.Cnn.Kernels;
 /// </summary>
 internal static unsafe class DepthwiseChannelBlocked
 {
+    /// <summary>Output rows are finished (addend, activation) in bands of about this many floats: 8 KiB, well inside L1.</summary>
+    private const int BandFloats = 2048;
+
     /// <summary>
     /// y = f(depthwise(x, s ⊙ w) + b + r) (<see cref="ConvEpilogue"/>; s and b may be null): x as planes or as
     /// <see cref="ChannelBlocks"/> data (<paramref name="inputBlocked"/>), y likewise (<paramref name="outputBlocked"/>), r in y's layout.
@@ -45,20 +48,24 @@ internal static unsafe class DepthwiseChannelBlocked
                 if (inputBlocked) layout.GatherBlock((float*)xs + inBlock, padded.Pointer);
                 else layout.Gather((float*)xs + ((long)n * g.InChannels + c0) * layout.InPlane, count, padded.Pointer, staging.Pointer);
                 float* outputs = outputBlocked ? (float*)ys + outBlock : buffer.Pointer;
-                for (int oh = 0; oh < g.OutHeight; oh++)
+                // Bands of whole rows, each finished while in L1 (a 112×112 block of 16 channels is 800 KB: finished at the
+                // end, it would come back from L3). Planes get the activation here, the addend after the scatter (y's layout).
+                int bandRows = Math.Max(1, BandFloats / (g.OutWidth * layout.Lanes));
+                for (int oh0 = 0; oh0 < g.OutHeight; oh0 += bandRows)
                 {
-                    float* row = outputs + (long)oh * g.OutWidth * layout.Lanes;
-                    if (threeByThree) ForwardRow3x3<TVector>(g, layout, padded.Pointer, weights, blockBias, oh, row);
-                    else ForwardRow<TVector>(g, layout, padded.Pointer, weights, blockBias, oh, row);
+                    int rows = Math.Min(bandRows, g.OutHeight - oh0);
+                    for (int oh = oh0; oh < oh0 + rows; oh++)
+                    {
+                        float* row = outputs + (long)oh * g.OutWidth * layout.Lanes;
+                        if (threeByThree) ForwardRow3x3<TVector>(g, layout, padded.Pointer, weights, blockBias, oh, row);
+                        else ForwardRow<TVector>(g, layout, padded.Pointer, weights, blockBias, oh, row);
+                    }
+                    long bandStart = (long)oh0 * g.OutWidth * layout.Lanes, bandLength = (long)rows * g.OutWidth * layout.Lanes;
+                    if (outputBlocked) epilogue.Finish(outputs + bandStart, outBlock + bandStart, bandLength);
+                    else if (epilogue.Addend is null) epilogue.Activation?.ForwardInPlace(outputs + bandStart, bandLength);
                 }
-                if (outputBlocked)
-                {
-                    epilogue.Finish(outputs, outBlock, layout.OutputLength);
-                    continue;
-                }
-                // Planes: the activation on the block (the addend is in y's layout: added after the scatter, then the activation).
+                if (outputBlocked) continue;
                 long planes = ((long)n * g.OutChannels + c0) * layout.OutPlane;
-                if (epilogue.Addend is null) epilogue.Activation?.ForwardInPlace(outputs, layout.OutputLength);
                 layout.ScatterOutput(outputs, count, (float*)ys + planes);
                 if (epilogue.Addend is not null) epilogue.Finish((float*)ys + planes, planes, (long)count * layout.OutPlane);
             }

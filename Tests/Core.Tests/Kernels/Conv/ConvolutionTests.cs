@@ -63,6 +63,7 @@ public sealed class ConvolutionTests
         new(1, 18, 11, 9, 18, 3, 3, dilationH: 2, dilationW: 2, padding: Padding2d.Symmetric(2), groups: 18),
         new(2, 5, 4, 5, 5, 3, 3, padding: new Padding2d(0, 2, 1, 3), groups: 5),
         new(2, 9, 8, 9, 9, 3, 3, strideH: 3, strideW: 2, groups: 9),
+        new(2, 19, 31, 22, 19, 3, 3, padding: Padding2d.Symmetric(1), groups: 19),   // output finished in several bands of rows, the last one partial
     ];
 
     /// <summary>

@@ -81,6 +81,15 @@ public abstract unsafe class Activation
     [SkipLocalsInit]
     internal void ForwardInPlace(float* values, long count)
     {
+        if (TilesInPlace)
+        {
+            for (long i = 0; i < count; i += int.MaxValue / 2)
+            {
+                var run = new Span<float>(values + i, (int)Math.Min(int.MaxValue / 2, count - i));
+                ForwardTile(run, run);
+            }
+            return;
+        }
         const int Stretch = 512;
         float* copy = stackalloc float[Stretch];
         for (long i = 0; i < count; i += Stretch)
@@ -92,8 +101,15 @@ public abstract unsafe class Activation
         }
     }
 
-    /// <summary>y = f(x) over one tile; y does not overlap x.</summary>
+    /// <summary>y = f(x) over one tile; y does not overlap x, or is x itself where <see cref="TilesInPlace"/>.</summary>
     private protected abstract void ForwardTile(ReadOnlySpan<float> x, Span<float> y);
+
+    /// <summary>
+    /// Whether <see cref="ForwardTile"/> may write y over x itself: it reads each x[i] only before writing y[i] (one element-wise
+    /// pass, or passes over y after the first). <see cref="ForwardInPlace"/> then skips its copy to the stack, which was most of
+    /// the epilogue's time on small maps (MobileNetV2's 2×2 depthwise layers run one 64-float block at a time).
+    /// </summary>
+    private protected virtual bool TilesInPlace => false;
 
     /// <summary>dx = dy · f′ over one tile, from the tensor <see cref="BackwardUses"/> names.</summary>
     private protected abstract void BackwardTile(ReadOnlySpan<float> saved, ReadOnlySpan<float> dy, Span<float> dx,

@@ -24,6 +24,8 @@ public class Clip : Activation
 
     private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Clamp(x, Min, Max, y);
 
+    private protected override bool TilesInPlace => true;
+
     private protected override void BackwardTile(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx,
         VectorWidth width) => VectorLoop.Apply(new Derivative(Min, Max), y, dy, dx, width);
 

@@ -20,6 +20,8 @@ public sealed class HardSigmoid(float alpha = 1f / 6f, float beta = 0.5f) : Acti
 
     private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y) => Apply(x, Alpha, Beta, y);
 
+    private protected override bool TilesInPlace => true;
+
     private protected override void BackwardTile(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx,
         VectorWidth width) => VectorLoop.Apply(new Derivative(Alpha), y, dy, dx, width);
 

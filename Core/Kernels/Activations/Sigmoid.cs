@@ -12,6 +12,8 @@ public sealed class Sigmoid : Activation
 
     private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Sigmoid(x, y);
 
+    private protected override bool TilesInPlace => true;
+
     private protected override void BackwardTile(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx,
         VectorWidth width) => VectorLoop.Apply(new Derivative(), y, dy, dx, width);
 

@@ -16,7 +16,10 @@ namespace MLNet.Cnn.Kernels;
 /// </summary>
 internal static unsafe class DepthwiseChannelBlocked
 {
-    /// <summary>Output rows are finished (addend, activation) in bands of about this many floats: 8 KiB, well inside L1.</summary>
+    /// <summary>
+    /// Output rows are finished (addend, activation) in bands of about this many floats, 8 KiB, well inside L1: the rows of a
+    /// large map, the outputs of several images of a small one.
+    /// </summary>
     private const int BandFloats = 2048;
 
     /// <summary>
@@ -31,15 +34,30 @@ internal static unsafe class DepthwiseChannelBlocked
         using var packed = PackWeights(layout, w, bias, epilogue.WeightScale is null ? null : epilogue.WeightScale.Pointer, epilogue.Packing);
         nint xs = (nint)x, ys = (nint)y, ws = (nint)packed.Pointer, bs = (nint)(packed.Pointer + layout.Blocks * layout.WeightLength);
         int inStride = ChannelBlocks.StrideFor(g.Batch * layout.InPlane * layout.Lanes), outStride = ChannelBlocks.StrideFor(g.Batch * layout.OutputLength);
+        // Items go block by block, the images of a block in order: their outputs are consecutive in channel blocks, so the
+        // epilogue runs once over the outputs of several small images (MobileNet's 2×2 maps are 64 floats an image).
         PlaneParallel.For(g.Batch * layout.Blocks, layout.WorkPerBlock, (first, end) =>
         {
             using var padded = ScratchPool.Rent(layout.PaddedLength);
             using var staging = ScratchPool.Rent(layout.StagingLength);
             using var buffer = outputBlocked ? default : ScratchPool.Rent(layout.OutputLength);
             padded.Span.Clear();   // the border stays zero: every block writes the same interior
+            long pendingStart = 0, pendingLength = 0;   // channel-block outputs written but not finished yet: one run of y
+            void Flush()
+            {
+                if (pendingLength > 0) epilogue.Finish((float*)ys + pendingStart, pendingStart, pendingLength);
+                pendingLength = 0;
+            }
+            void Finished(long start, long length)
+            {
+                if (pendingLength > 0 && start != pendingStart + pendingLength) Flush();
+                if (pendingLength == 0) pendingStart = start;
+                pendingLength += length;
+                if (pendingLength >= BandFloats) Flush();
+            }
             for (int item = first; item < end; item++)
             {
-                var (n, block) = (item / layout.Blocks, item % layout.Blocks);
+                var (block, n) = (item / g.Batch, item % g.Batch);
                 int c0 = block * layout.Lanes, count = layout.ChannelsIn(block);
                 float* weights = (float*)ws + block * layout.WeightLength, blockBias = (float*)bs + block * layout.Lanes;
                 // Channel blocks hold image n of block b at b·stride + n·plane·L.
@@ -61,7 +79,7 @@ internal static unsafe class DepthwiseChannelBlocked
                         else ForwardRow<TVector>(g, layout, padded.Pointer, weights, blockBias, oh, row);
                     }
                     long bandStart = (long)oh0 * g.OutWidth * layout.Lanes, bandLength = (long)rows * g.OutWidth * layout.Lanes;
-                    if (outputBlocked) epilogue.Finish(outputs + bandStart, outBlock + bandStart, bandLength);
+                    if (outputBlocked) Finished(outBlock + bandStart, bandLength);
                     else if (epilogue.Addend is null) epilogue.Activation?.ForwardInPlace(outputs + bandStart, bandLength);
                 }
                 if (outputBlocked) continue;
@@ -69,6 +87,7 @@ internal static unsafe class DepthwiseChannelBlocked
                 layout.ScatterOutput(outputs, count, (float*)ys + planes);
                 if (epilogue.Addend is not null) epilogue.Finish((float*)ys + planes, planes, (long)count * layout.OutPlane);
             }
+            Flush();
         });
     }
 

@@ -70,8 +70,11 @@ internal static unsafe class DirectConv
     private static void Flat<TVector>(Conv2dGeometry g, DirectConvLayout layout, PackedWeights weights, float* input, Target target)
         where TVector : struct, IFloatVector<TVector>
     {
-        int lanes = layout.Lanes, widest = MaxPositions<TVector>();
-        int positions = g.Batch * layout.OutPlane, chunk = widest * 8, chunks = (positions + chunk - 1) / chunk;
+        int lanes = layout.Lanes, widest = MaxPositions<TVector>(), positions = g.Batch * layout.OutPlane;
+        // Chunks of at most 8 tiles, and at least one per thread while there are tiles for them, cut evenly in whole tiles:
+        // 128 positions (MobileNetV2's 2×2 maps, batch 32) are two chunks of 72 and 56, not 96 and 32.
+        int wanted = Math.Max((positions + widest * 8 - 1) / (widest * 8), Math.Min(CnnParallel.Threads, (positions + widest - 1) / widest));
+        int chunk = ((positions + wanted - 1) / wanted + widest - 1) / widest * widest, chunks = (positions + chunk - 1) / chunk;
         int groups = layout.OutGroups, splits = Math.Min(groups, Math.Max(1, 2 * CnnParallel.Threads / chunks));
         int blockLength = ChannelBlocks.StrideFor(positions * lanes);
         nint x = (nint)input;

@@ -144,18 +144,8 @@ public sealed class ImageDataset : IBatchSource
     public ImageDataset Normalized(MLNet.Cnn.Models.Normalization n)
     {
         if (n.Mean.All(m => m == 0) && n.Std.All(s => s == 1)) return this;
-        int plane = Height * Width;
         var pixels = new float[Count * ImageSize];
-        for (int i = 0; i < Count; i++)
-        {
-            var source = Pixels(i);
-            var target = pixels.AsSpan(i * ImageSize, ImageSize);
-            for (int c = 0; c < Channels; c++)
-            {
-                float mean = n.Mean[c], std = n.Std[c];
-                for (int k = c * plane; k < (c + 1) * plane; k++) target[k] = (source[k] - mean) / std;
-            }
-        }
+        for (int i = 0; i < Count; i++) NormalizedSource.Apply(Pixels(i), pixels.AsSpan(i * ImageSize, ImageSize), n);
         return _targets is null
             ? new ImageDataset(pixels, _labels!.ToArray(), Channels, Height, Width, ClassNames)
             : ForRegression(pixels, _targets.ToArray(), TargetCount, Channels, Height, Width);
@@ -170,7 +160,6 @@ public sealed class ImageDataset : IBatchSource
             : ForRegression(pixels, Rows(_targets, TargetCount, indices), TargetCount, Channels, Height, Width);
     }
 
-    /// <summary>A seeded, stratification-free split: the first part gets 1 − fraction of the images.</summary>
     /// <summary>A seeded, stratification-free split (<see cref="SubsetSource.SplitIndices"/>), copied: the first part gets 1 − fraction of the images.</summary>
     public (ImageDataset Train, ImageDataset Validation) Split(double validationFraction, int seed)
     {

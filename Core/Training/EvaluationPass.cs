@@ -17,9 +17,23 @@ internal static class EvaluationPass
         ArgumentNullException.ThrowIfNull(loss);
         Require.Positive(batchSize, nameof(batchSize));
         double lossSum = 0;
+        Tensor? gradient = null;
+        ForEachBatch(data, batchSize, (_, images, targets) =>
+        {
+            var output = network.Forward(images, training: false);
+            if (gradient?.Shape != output.Shape) gradient = new Tensor(output.Shape);
+            lossSum += loss.Compute(output, targets, gradient) * images.Shape[0];
+            visit(output, targets);
+        });
+        return lossSum / data.Count;
+    }
+
+    /// <summary>Reads the source in order, <paramref name="batchSize"/> samples at a time (announced first): visit(first index, images, targets).</summary>
+    public static void ForEachBatch(IBatchSource data, int batchSize, Action<int, Tensor, Tensor> visit)
+    {
         var indices = Enumerable.Range(0, data.Count).ToArray();
         data.Plan(indices, batchSize);
-        Tensor? images = null, targets = null, gradient = null;
+        Tensor? images = null, targets = null;
         for (int start = 0; start < data.Count; start += batchSize)
         {
             int count = Math.Min(batchSize, data.Count - start);
@@ -29,11 +43,7 @@ internal static class EvaluationPass
                 targets = new Tensor(data.Layout.TargetShape(count));
             }
             data.Gather(indices.AsSpan(start, count), images, targets!);
-            var output = network.Forward(images, training: false);
-            if (gradient?.Shape != output.Shape) gradient = new Tensor(output.Shape);
-            lossSum += loss.Compute(output, targets!, gradient) * count;
-            visit(output, targets!);
+            visit(start, images, targets!);
         }
-        return lossSum / data.Count;
     }
 }

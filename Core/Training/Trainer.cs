@@ -6,8 +6,8 @@ namespace MLNet.Cnn.Training;
 
 /// <summary>
 /// The training loop, for classification (class labels, network output [batch, classes]) and regression (float targets,
-/// output [batch, targets]) alike: shuffled mini-batches (a fresh seeded order every epoch, the last incomplete batch
-/// dropped), forward, loss, backward, optional gradient clipping, optimizer step under the schedule;
+/// output [batch, targets]) alike: shuffled mini-batches (a fresh seeded order every epoch; the last, shorter batch is
+/// trained too unless it would hold a single image), forward, loss, backward, optional gradient clipping, optimizer step under the schedule;
 /// validation after every epoch, early stopping, the best weights kept, a time limit and cancellation.
 /// A NaN or infinite loss or gradient stops training with a clear message, and the network goes back to
 /// the weights of the last epoch that ended with a finite loss (or to its starting weights).
@@ -65,7 +65,7 @@ public static class Trainer
         // Nothing uses the gradient with respect to the images: the first layer may skip it (restored afterwards).
         bool inputGradientNeeded = network.InputGradientNeeded;
         network.InputGradientNeeded = false;
-        try { return new TrainingRun(network, task, train, validation, options, batch, outputShape, cancellation, time).Train(); }
+        try { return new TrainingRun(network, task, train, validation, options, batch, cancellation, time).Train(); }
         finally
         {
             network.InputGradientNeeded = inputGradientNeeded;

@@ -1,3 +1,4 @@
+using MLNet.Cnn.Augment;
 using MLNet.Cnn.Data;
 using MLNet.Cnn.Layers;
 using MLNet.Cnn.Pruning;
@@ -18,7 +19,7 @@ internal sealed class TrainingRun
     private readonly IBatchSource? _validation;
     private readonly TrainerOptions _options;
     private readonly CancellationToken _cancellation;
-    private readonly int _batch, _batchesPerEpoch;
+    private readonly int _batch, _batchesPerEpoch, _imagesPerEpoch;
     private readonly Parameter[] _parameters;
     private readonly Optimizer _optimizer;
     private LearningRateSchedule? _schedule;
@@ -26,10 +27,11 @@ internal sealed class TrainingRun
     private int _measureFrom, _replanAt;   // the step timing started at; the step of the second time plan (0: none)
     private long _measureStart;
     private readonly ILoss _loss;
-    private readonly Tensor _images, _targets, _gradient;
+    private readonly BatchBuffers _full;
+    private readonly BatchBuffers? _last;   // the last, shorter batch of an epoch; null when the batch size divides the data
+    private BatchBuffers _current;
     private readonly int[] _order;
     private readonly SampleAugmenter? _augmenter;
-    private readonly BatchMixer? _mixer;
     private readonly ScheduledPruning? _pruning;
 
     // the run so far
@@ -51,21 +53,24 @@ internal sealed class TrainingRun
     private long _epochStart;
 
     public TrainingRun(Layer network, TrainingTask task, IBatchSource train, IBatchSource? validation, TrainerOptions options,
-        int batch, TensorShape outputShape, CancellationToken cancellation, TimeProvider time)
+        int batch, CancellationToken cancellation, TimeProvider time)
     {
         (_network, _task, _train, _validation, _options, _batch, _cancellation, _time) = (network, task, train, validation, options, batch, cancellation, time);
-        _batchesPerEpoch = train.Count / batch;
+        // The last partial batch is trained too (as PyTorch's DataLoader does by default), unless it would hold a single
+        // image: batch normalization cannot take the statistics of one image (shuffling makes it a different one every epoch).
+        int rest = train.Count % batch;
+        if (rest == 1) rest = 0;
+        _batchesPerEpoch = train.Count / batch + (rest > 0 ? 1 : 0);
+        _imagesPerEpoch = train.Count / batch * batch + rest;
         _plan = new TrainingPlan(_batchesPerEpoch, checked(options.Epochs * _batchesPerEpoch));
         _parameters = network.AllParameters().ToArray();
         _optimizer = options.CreateOptimizer(_parameters);
         _schedule = options.Schedule?.Invoke(_plan);
         _loss = options.Loss ?? task.DefaultLoss();
-        _images = new Tensor(train.Layout.ImageShape(batch));
-        _targets = new Tensor(train.Layout.TargetShape(batch));
-        _gradient = new Tensor(outputShape);
+        _current = _full = new BatchBuffers(network, train.Layout, batch, options.BatchMixing);
+        _last = rest > 0 ? new BatchBuffers(network, train.Layout, rest, options.BatchMixing) : null;
         _order = Enumerable.Range(0, train.Count).ToArray();
         _augmenter = options.Augmentation is null ? null : new SampleAugmenter(options.Augmentation, options.AugmentTargets, options.Seed, train.Layout);
-        _mixer = options.BatchMixing is null ? null : new BatchMixer(options.BatchMixing, batch, train.Layout.ClassCount, _images.Shape);
         _pruning = options.Sparsity is null ? null
             : new ScheduledPruning(new MagnitudePruner(network, options.Pruning), options.Sparsity(_batchesPerEpoch));
         _lastGood = WeightSnapshot.Take(network);
@@ -121,13 +126,19 @@ internal sealed class TrainingRun
         (_epochStart, _firstStep, _lossSum, _metricSum, _seen) = (_time.GetTimestamp(), _step, 0, 0, 0);
         // Not HashCode.Combine: it is seeded randomly per process, which would break run-to-run determinism.
         new Random(unchecked(_options.Seed * 1_000_003 + _epoch)).Shuffle(_order);
-        _train.Plan(_order.AsMemory(0, _batchesPerEpoch * _batch), _batch);
+        _train.Plan(_order.AsMemory(0, _imagesPerEpoch), _batch);
     }
 
-    private void ReadBatch(int b) => _train.Gather(_order.AsSpan(b * _batch, _batch), _images, _targets);
+    /// <summary>Batch b of the epoch's order into the buffers of its size (all full but perhaps the last).</summary>
+    private void ReadBatch(int b)
+    {
+        _current = b * _batch + _batch <= _imagesPerEpoch ? _full : _last!;
+        _train.Gather(_order.AsSpan(b * _batch, _current.Size), _current.Images, _current.Targets);
+    }
 
     /// <summary>Each image with its own draw, seeded by the run's seed, the epoch and its index in the source.</summary>
-    private void Augment(int b) => _augmenter?.Apply(_images, _targets, new ArraySegment<int>(_order, b * _batch, _batch), _epoch);
+    private void Augment(int b) =>
+        _augmenter?.Apply(_current.Images, _current.Targets, new ArraySegment<int>(_order, b * _batch, _current.Size), _epoch);
 
     /// <summary>Pruning on its schedule (<see cref="TrainerOptions.Sparsity"/>), before the forward pass of the step.</summary>
     private void Prune() => _pruning?.BeforeStep(_step);
@@ -135,21 +146,21 @@ internal sealed class TrainingRun
     /// <summary>The targets for the loss and for the metric: the batch's own, or the mixer's soft targets and dominant labels.</summary>
     private (Tensor Loss, Tensor Metric) Mix(int b)
     {
-        if (_mixer is null) return (_targets, _targets);
+        if (_current.Mixer is not { } mixer) return (_current.Targets, _current.Targets);
         // seeded per batch; −1 − b keeps the stream apart from the per-image ones (dataset indices ≥ 0)
-        _mixer.Mix(_images, _targets, new Random(SeedMix.Of(_options.Seed, _epoch, -1 - b)));
-        return (_mixer.SoftTargets, _mixer.DominantLabels);
+        mixer.Mix(_current.Images, _current.Targets, new Random(SeedMix.Of(_options.Seed, _epoch, -1 - b)));
+        return (mixer.SoftTargets, mixer.DominantLabels);
     }
 
-    private Tensor Forward() => _network.Forward(_images, training: true);
+    private Tensor Forward() => _network.Forward(_current.Images, training: true);
 
     /// <summary>The batch's mean loss, its gradient in <see cref="_gradient"/>; NaN when the output is not finite (the loss would throw).</summary>
     private double Loss(Tensor output, Tensor targets) =>
-        float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(output.Span)) ? _loss.Compute(output, targets, _gradient) : double.NaN;
+        float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(output.Span)) ? _loss.Compute(output, targets, _current.Gradient) : double.NaN;
 
     private void Backward()
     {
-        _network.Backward(_gradient);
+        _network.Backward(_current.Gradient);
         _pruning?.AfterBackward();   // pruned weights get no gradient
     }
 
@@ -167,9 +178,9 @@ internal sealed class TrainingRun
 
     private void Tally(double loss)
     {
-        _lossSum += loss * _batch;
-        _seen += _batch;
-        _imagesSeen += _batch;
+        _lossSum += loss * _current.Size;
+        _seen += _current.Size;
+        _imagesSeen += _current.Size;
     }
 
     /// <summary>The running means every <see cref="TrainerOptions.ProgressInterval"/> batches.</summary>
@@ -277,5 +288,24 @@ internal sealed class TrainingRun
         return new TrainingProgress(_epoch, _plan.Epochs, batchIndex, _batchesPerEpoch, _lossSum / _seen, accuracy, meanAbsoluteError,
             _optimizer.LearningRate, rate, Elapsed, remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining,
             check?.Loss, validationAccuracy, validationMeanAbsoluteError, Sparsity: _pruning?.Sparsity);
+    }
+
+    /// <summary>The tensors of a batch of <see cref="Size"/> images: read into, augmented, mixed, and the loss's gradient.</summary>
+    private sealed class BatchBuffers
+    {
+        public BatchBuffers(Layer network, SampleLayout layout, int size, BatchMixing? mixing)
+        {
+            Size = size;
+            Images = new Tensor(layout.ImageShape(size));
+            Targets = new Tensor(layout.TargetShape(size));
+            Gradient = new Tensor(network.OutputShape(Images.Shape));
+            Mixer = mixing is null ? null : new BatchMixer(mixing, size, layout.ClassCount, Images.Shape);
+        }
+
+        public int Size { get; }
+        public Tensor Images { get; }
+        public Tensor Targets { get; }
+        public Tensor Gradient { get; }
+        public BatchMixer? Mixer { get; }
     }
 }

@@ -48,12 +48,12 @@ public sealed class TransferLearning
     /// With every kept block frozen and no augmentation or batch mixing, the backbone's features are computed once and
     /// the head trains on them.
     /// </summary>
-    public (CnnModel Model, TrainingResult Result) Fit(ImageDataset train, ImageDataset? validation, TrainerOptions options, Action<string>? log = null)
+    public (CnnModel Model, TrainingResult Result) Fit(IBatchSource train, IBatchSource? validation, TrainerOptions options, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
         var blocks = Backbone.CopyBlocks(KeptBlocks);
-        var head = _head.Build(HeadName(blocks), FeatureShape.Length, train.ClassCount, options.Seed);
+        var head = _head.Build(HeadName(blocks), FeatureShape.Length, train.Layout.ClassCount, options.Seed);
         Initializer.Initialize(head, options.Seed);
 
         var policy = _policy.Choose(train.Count, KeptBlocks);
@@ -66,8 +66,8 @@ public sealed class TransferLearning
             $"head of {head.ParameterCount:N0} parameters, {train.Count:N0} images{(validation is null ? "" : $", validating on {validation.Count:N0}")}.");
 
         var normalization = Backbone.Normalization;
-        train = train.Normalized(normalization);
-        validation = validation?.Normalized(normalization);
+        train = NormalizedSource.Of(train, normalization);
+        validation = validation is null ? null : NormalizedSource.Of(validation, normalization);
         TrainingResult result;
         if (frozen == KeptBlocks && options.Augmentation is null && options.BatchMixing is null)
         {
@@ -78,10 +78,10 @@ public sealed class TransferLearning
         }
         else result = FitPartlyFrozen(blocks, frozen, head, train, validation, options);
         var network = new Sequential(Backbone.Name, [.. blocks, head]);
-        return (new CnnModel(network, Backbone.InputShape, train.ClassNames, normalization), result);
+        return (new CnnModel(network, Backbone.InputShape, train.Layout.ClassNames, normalization), result);
     }
 
-    private static TrainingResult FitPartlyFrozen(IReadOnlyList<Layer> blocks, int frozen, Layer head, ImageDataset train, ImageDataset? validation,
+    private static TrainingResult FitPartlyFrozen(IReadOnlyList<Layer> blocks, int frozen, Layer head, IBatchSource train, IBatchSource? validation,
         TrainerOptions options)
     {
         var frozenParameters = blocks.Take(frozen).SelectMany(b => b.AllParameters()).ToList();
@@ -110,22 +110,22 @@ public sealed class TransferLearning
         return name;
     }
 
-    /// <summary>The backbone's output for every image, in inference mode, as a dataset of [C, H, W] (or [D, 1, 1]) "images".</summary>
-    private ImageDataset Features(Layer backbone, ImageDataset data)
+    /// <summary>
+    /// The backbone's output for every image, in inference mode, as an in-memory dataset of [C, H, W] (or [D, 1, 1])
+    /// "images" (features are far smaller than the images: 512 floats for 3×224×224 at ResNet-18's pooling).
+    /// </summary>
+    private ImageDataset Features(Layer backbone, IBatchSource data)
     {
-        const int batch = 256;
         var featureShape = FeatureShape;
         int size = featureShape.Length;
         var features = new float[(long)data.Count * size];
-        var images = new Tensor(Math.Min(batch, data.Count), data.Channels, data.Height, data.Width);
-        for (int start = 0; start < data.Count; start += batch)
+        var labels = new int[data.Count];
+        EvaluationPass.ForEachBatch(data, batchSize: 256, (start, images, targets) =>
         {
-            int n = Math.Min(batch, data.Count - start);
-            if (n != images.Shape[0]) images = new Tensor(n, data.Channels, data.Height, data.Width);
-            for (int i = 0; i < n; i++) data.Pixels(start + i).CopyTo(images.Span.Slice(i * data.ImageSize, data.ImageSize));
-            backbone.Forward(images, training: false).Span.CopyTo(features.AsSpan(start * size, n * size));
-        }
+            backbone.Forward(images, training: false).Span.CopyTo(features.AsSpan(start * size, images.Shape[0] * size));
+            for (int i = 0; i < targets.Shape[0]; i++) labels[start + i] = (int)targets.Span[i];
+        });
         var (c, h, w) = featureShape.Rank == 3 ? (featureShape[0], featureShape[1], featureShape[2]) : (size, 1, 1);
-        return new ImageDataset(features, data.Labels.ToArray(), c, h, w, data.ClassNames);
+        return new ImageDataset(features, labels, c, h, w, data.Layout.ClassNames);
     }
 }

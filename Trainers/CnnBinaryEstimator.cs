@@ -17,7 +17,7 @@ internal sealed class CnnBinaryEstimator(IHostEnvironment env, CnnBinaryOptions 
     private static readonly string[] Names = ["False", "True"];
 
     protected override int StandInOutputs(SchemaShape.Column label) => 2;
-    protected override int Outputs(ImageDataset data) => 2;
+    protected override int Outputs(IBatchSource data) => 2;
 
     protected override void CheckLabel(DataViewSchema.Column label)
     {
@@ -31,18 +31,16 @@ internal sealed class CnnBinaryEstimator(IHostEnvironment env, CnnBinaryOptions 
             throw new ArgumentException($"The label column '{label.Name}' is {label.ItemType} ({label.Kind}); expected Boolean (a binary classifier's label).");
     }
 
-    protected override ImageDataset Read(IDataView data, string pixelColumn, DataViewSchema.Column label, ImageDataset? training)
+    protected override CachedImageSource Read(IDataView data, RowSource rows, DataViewSchema.Column label, IBatchSource? training)
     {
         var labels = new List<int>();
-        var o = Options;
-        var (pixels, _) = RowReader.Read(data, pixelColumn, o.FeatureColumnName, InputShape.Length, label, cursor =>
+        var cache = RowReader.Read(data, rows, label, cursor =>
         {
             var get = cursor.GetGetter<bool>(label);
             bool value = false;
             return _ => { get(ref value); labels.Add(value ? 1 : 0); };
         });
-        if (training is null) ClassLabels.RequireTwoClasses(labels, label.Name, Names);
-        return new ImageDataset(pixels, labels.ToArray(), InputShape[0], InputShape[1], InputShape[2], Names);
+        return ClassLabels.Source(cache, labels, label.Name, Names, requireTwo: training is null, CacheScale(rows));
     }
 
     protected override IEstimator<ITransformer> Scoring(CnnModel model, string pixelColumn, DataViewSchema.Column label) => Scoring(model, pixelColumn);

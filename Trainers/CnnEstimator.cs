@@ -12,8 +12,9 @@ using MLNet.Cnn.Transforms;
 namespace MLNet.Cnn.Trainers;
 
 /// <summary>
-/// What the CNN trainers share: checking the pixel column (a float vector of C·H·W or an MLImage), reading the rows into
-/// memory, training the core network with progress on <c>MLContext.Log</c>, and wrapping the scoring chain. A task
+/// What the CNN trainers share: checking the feature column (a float vector of C·H·W, an MLImage or encoded image
+/// bytes, see <see cref="ImageInput"/>) and finding the input geometry (<see cref="InputGeometry"/>), reading the rows into
+/// a pixel cache on disk (<see cref="RowReader"/>; the process holds a few batches, not the dataset), training the core network with progress on <c>MLContext.Log</c>, and wrapping the scoring chain. A task
 /// (multiclass, binary, regression) says how its label is checked and read, how many outputs the network has, and
 /// which built-in steps turn the network's output into ML.NET's standard columns.
 /// </summary>
@@ -22,7 +23,7 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
     private readonly IHostEnvironment _env;
     private readonly string _name;
 
-    /// <param name="inputShape">The network's input [C, H, W]; null: Channels × Height × Width of the options.</param>
+    /// <param name="inputShape">The network's input [C, H, W]; null: from the options and the data (<see cref="InputGeometry"/>).</param>
     /// <param name="inputShapeSource">Where <paramref name="inputShape"/> comes from, for messages.</param>
     protected CnnEstimator(IHostEnvironment env, CnnTrainerOptions options, string name, TensorShape? inputShape = null,
         string inputShapeSource = "from the options")
@@ -31,22 +32,25 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
         _name = name;
         Ml = env as MLContext ?? new MLContext();
         Options = options;
-        if (inputShape is null && (options.Channels <= 0 || options.Height <= 0 || options.Width <= 0))
-            throw new ArgumentException($"Channels, Height and Width must be positive; {options.Channels}×{options.Height}×{options.Width} was given.", nameof(options));
-        InputShape = inputShape ?? new TensorShape(options.Channels, options.Height, options.Width);
+        if (options.Channels <= 0 || options.Height <= 0 || options.Width <= 0)
+            throw new ArgumentException($"Channels, Height and Width must be positive or left out; {options.Channels}×{options.Height}×{options.Width} was given.", nameof(options));
+        _fixedShape = inputShape;
+        InputShape = inputShape ?? new TensorShape(1, 1, 1);
         _inputShapeSource = inputShapeSource;
     }
 
+    private readonly TensorShape? _fixedShape;
     private readonly string _inputShapeSource;
 
     protected MLContext Ml { get; }
     protected CnnTrainerOptions Options { get; }
 
-    /// <summary>One image as the network takes it, [C, H, W].</summary>
-    protected TensorShape InputShape { get; }
+    /// <summary>One image as the network takes it, [C, H, W]: the fixed shape, or the one <see cref="Fit"/> found for its data.</summary>
+    protected TensorShape InputShape { get; private set; }
 
-    private int ImageSize => InputShape.Length;
-    private string Geometry => $"{ImageSize} = {InputShape[0]}×{InputShape[1]}×{InputShape[2]} (channels × height × width {_inputShapeSource})";
+    private string Expected => _fixedShape is { } shape
+        ? $"a float vector of {shape.Length} = {shape[0]}×{shape[1]}×{shape[2]} (channels × height × width {_inputShapeSource}), an image or encoded image bytes"
+        : "a known-size float vector of channels × height × width pixels, an image (LoadImages) or encoded image bytes (byte[], LoadRawImageBytes)";
 
     /// <summary>Throws an ArgumentException naming the label column and the type expected when it does not fit the task.</summary>
     protected abstract void CheckLabel(DataViewSchema.Column label);
@@ -56,7 +60,10 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
     /// Reads the rows; <paramref name="training"/> is null for the training data and the training set when reading the
     /// validation set (whose labels must then be compatible).
     /// </summary>
-    protected abstract ImageDataset Read(IDataView data, string pixelColumn, DataViewSchema.Column label, ImageDataset? training);
+    protected abstract CachedImageSource Read(IDataView data, RowSource source, DataViewSchema.Column label, IBatchSource? training);
+
+    /// <summary>What the pixels of <paramref name="rows"/>'s cache are multiplied by when read: the image scale for bytes, 1 for a vector's floats.</summary>
+    protected float CacheScale(RowSource rows) => rows.Storage == PixelStorage.Bytes ? Options.ImagePixelScale : 1;
 
     /// <summary>The built-in steps from the network (input: the pixel column) to the task's output columns.</summary>
     protected abstract IEstimator<ITransformer> Scoring(CnnModel model, string pixelColumn, DataViewSchema.Column label);
@@ -68,7 +75,7 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
     protected abstract int StandInOutputs(SchemaShape.Column label);
 
     /// <summary>The network's output count for a dataset.</summary>
-    protected abstract int Outputs(ImageDataset data);
+    protected abstract int Outputs(IBatchSource data);
 
     /// <summary>A one-slot raw score that a registered custom mapping turns into ML.NET's scalar columns (then dropped).</summary>
     public const string RawScoreColumnName = "CnnRawScore";
@@ -76,23 +83,32 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
     public CnnPredictionTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var prefix = PixelSteps(input.Schema);
+        var o = Options;
+        var (kind, featureType) = FeatureKind(input.Schema);
+        InputShape = _fixedShape ?? InputGeometry.Resolve(o, kind, featureType);
         var label = LabelColumn(input.Schema);
-        string pixelColumn = prefix is null ? Options.FeatureColumnName : ImageInput.PixelColumnName;
-        var toPixels = prefix?.Fit(input);
-        var train = Read(toPixels?.Transform(input) ?? input, pixelColumn, label, null);
-        var validation = Options.ValidationSet is { } v ? ReadValidation(v, toPixels, pixelColumn, train) : null;
+        // Training reads images unscaled into a byte cache; scoring scales them in ExtractPixels (see ImageInput).
+        var toPixels = kind == InputKind.Pixels ? null : ImageInput.ToPixels(Ml, o, kind, InputShape, scale: 1).Fit(input);
+        string pixelColumn = toPixels is null ? o.FeatureColumnName : ImageInput.PixelColumnName;
 
         CnnModel model;
         TrainingResult result;
         using (var channel = _env.Register(_name).Start("Training"))
         {
+            var rows = new RowSource(pixelColumn, o.FeatureColumnName, ImageInput.Storage(kind), InputShape, o.CacheDirectory, o.CancellationToken,
+                o.SkipUnreadableImages ? message => channel.Warning(MessageSensitivity.UserData, message) : null);
+            using var train = Read(toPixels?.Transform(input) ?? input, rows, label, null);
+            using var validation = o.ValidationSet is { } v ? ReadValidation(v, kind, toPixels, rows, train) : null;
+            channel.Info(MessageSensitivity.None, $"Read {train.Count:N0} training images{(validation is null ? "" : $" and {validation.Count:N0} validation images")} " +
+                $"of {InputShape[0]}×{InputShape[1]}×{InputShape[2]} into a pixel cache on disk.");
             (model, result) = Train(train, validation, CoreOptions(input.Schema, channel), channel);
+            if (result.StopReason == StopReason.Cancelled)
+                throw new OperationCanceledException($"Fit was cancelled: {result.Message} (epoch {result.Epochs.Count + 1}); nothing was returned.", o.CancellationToken);
             if (result.StopReason != StopReason.Completed) channel.Warning(MessageSensitivity.None, $"Training stopped early: {result.Message}");
         }
 
         var scoring = Scoring(model, pixelColumn, label);
-        var chain = (prefix is null ? scoring : prefix.Append(scoring)).Fit(input);
+        var chain = (toPixels is null ? scoring : ImageInput.ToPixels(Ml, o, kind, InputShape, o.ImagePixelScale).Append(scoring)).Fit(input);
         return new CnnPredictionTransformer(chain, model, result);
     }
 
@@ -100,7 +116,7 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
     /// Builds and trains the network on the rows read (pixels as the column has them); returns the trained model. By
     /// default: <see cref="CnnTrainerOptions.Network"/> (LeNet-5 when null), initialized with the seed.
     /// </summary>
-    protected virtual (CnnModel Model, TrainingResult Result) Train(ImageDataset train, ImageDataset? validation, TrainerOptions trainerOptions, IChannel channel)
+    protected virtual (CnnModel Model, TrainingResult Result) Train(IBatchSource train, IBatchSource? validation, TrainerOptions trainerOptions, IChannel channel)
     {
         var o = Options;
         int outputs = Outputs(train);
@@ -109,18 +125,19 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
         Initializer.Initialize(network, o.Seed);
         channel.Info(MessageSensitivity.None, $"Training a CNN of {network.ParameterCount:N0} parameters on {train.Count} images " +
             $"{c}×{h}×{w}{(validation is null ? "" : $", validating on {validation.Count}")}.");
-        var result = Trainer.Fit(network, train, validation, trainerOptions);
-        return (new CnnModel(network, InputShape, train.ClassNames), result);
+        var result = Trainer.Fit(network, train, validation, trainerOptions, o.CancellationToken);
+        return (new CnnModel(network, InputShape, train.Layout.ClassNames), result);
     }
 
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         var o = Options;
         var features = Find(inputSchema, o.FeatureColumnName)
-            ?? throw new ArgumentException($"The feature column '{o.FeatureColumnName}' is not in the data; expected a float vector of {Geometry} or an image.", nameof(inputSchema));
-        bool image = ImageInput.IsImage(features.ItemType);
-        if (!image && (features.Kind != SchemaShape.Column.VectorKind.Vector || features.ItemType != NumberDataViewType.Single))
-            throw new ArgumentException($"The feature column '{o.FeatureColumnName}' is {features.ItemType} ({features.Kind}); expected a known-size float vector of {Geometry} or an image.", nameof(inputSchema));
+            ?? throw new ArgumentException($"The feature column '{o.FeatureColumnName}' is not in the data; expected {Expected}.", nameof(inputSchema));
+        var kind = ImageInput.KindOf(features)
+            ?? throw new ArgumentException($"The feature column '{o.FeatureColumnName}' is {features.ItemType} ({features.Kind}); expected {Expected}.", nameof(inputSchema));
+        bool image = kind != InputKind.Pixels;
+        var shape = _fixedShape ?? InputGeometry.Declared(o, kind);
         var label = Find(inputSchema, o.LabelColumnName)
             ?? throw new ArgumentException($"The label column '{o.LabelColumnName}' is not in the data.", nameof(inputSchema));
         CheckLabel(label);
@@ -128,11 +145,11 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
         // SchemaShape.Column cannot be built outside ML.NET: the shape comes from the same built-in estimators Fit
         // returns, here over a stand-in network (the shape does not depend on the weights).
         int outputs = StandInOutputs(label);
-        var standIn = new Sequential("shape", new FlattenLayer("flatten"), new DenseLayer("fc", ImageSize, outputs));
+        var standIn = new Sequential("shape", new FlattenLayer("flatten"), new DenseLayer("fc", shape.Length, outputs));
         var names = Enumerable.Range(0, outputs).Select(i => $"{i}").ToArray();
-        var model = new CnnModel(standIn, InputShape, names);
+        var model = new CnnModel(standIn, shape, names);
         var scoring = Scoring(model, image ? ImageInput.PixelColumnName : o.FeatureColumnName, label);
-        return (image ? ImageInput.ToPixels(Ml, o, InputShape).Append(scoring) : scoring).GetOutputSchema(inputSchema);
+        return (image ? ImageInput.ToPixels(Ml, o, kind, shape, o.ImagePixelScale).Append(scoring) : scoring).GetOutputSchema(inputSchema);
     }
 
     /// <summary>
@@ -157,18 +174,17 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
     private static string Describe(IAugmentation augmentation) =>
         augmentation is AugmentationPipeline pipeline ? string.Join(" → ", pipeline.Steps.Select(Describe)) : augmentation.GetType().Name;
 
-    /// <summary>Checks the feature column; the image steps when it is an image, null when it is a pixel vector.</summary>
-    private IEstimator<ITransformer>? PixelSteps(DataViewSchema schema)
+    /// <summary>The kind and type of the feature column, refused with a message when no CNN trainer takes it.</summary>
+    private (InputKind Kind, DataViewType Type) FeatureKind(DataViewSchema schema)
     {
         var o = Options;
         var features = schema.GetColumnOrNull(o.FeatureColumnName)
-            ?? throw new ArgumentException($"The feature column '{o.FeatureColumnName}' is not in the data (columns: {Columns(schema)}); " +
-                                           $"expected a float vector of {Geometry} or an image.");
-        if (ImageInput.IsImage(features.Type)) return ImageInput.ToPixels(Ml, o, InputShape);
-        if (features.Type is not VectorDataViewType { ItemType: NumberDataViewType single } vector || single != NumberDataViewType.Single || vector.Size != ImageSize)
+            ?? throw new ArgumentException($"The feature column '{o.FeatureColumnName}' is not in the data (columns: {Columns(schema)}); expected {Expected}.");
+        var kind = ImageInput.KindOf(features.Type);
+        if (kind is null || (kind == InputKind.Pixels && _fixedShape is { } shape && ((VectorDataViewType)features.Type).Size != shape.Length))
             throw new ArgumentException($"The feature column '{o.FeatureColumnName}' is {features.Type}" +
-                $"{(features.Type is VectorDataViewType v ? $" of size {v.Size}" : "")}; expected a float vector of {Geometry} or an image.");
-        return null;
+                $"{(features.Type is VectorDataViewType v ? $" of size {v.Size}" : "")}; expected {Expected}.");
+        return (kind.Value, features.Type);
     }
 
     private DataViewSchema.Column LabelColumn(DataViewSchema schema)
@@ -179,13 +195,16 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
         return label;
     }
 
-    private ImageDataset ReadValidation(IDataView validation, ITransformer? toPixels, string pixelColumn, ImageDataset train)
+    private CachedImageSource ReadValidation(IDataView validation, InputKind kind, ITransformer? toPixels, RowSource rows, IBatchSource train)
     {
         try
         {
-            if (PixelSteps(validation.Schema) is null != toPixels is null)
-                throw new ArgumentException($"The feature column '{Options.FeatureColumnName}' is an image in one of the two sets and a pixel vector in the other.");
-            return Read(toPixels?.Transform(validation) ?? validation, pixelColumn, LabelColumn(validation.Schema), train);
+            var (validationKind, type) = FeatureKind(validation.Schema);
+            if (validationKind != kind)
+                throw new ArgumentException($"The feature column '{Options.FeatureColumnName}' holds {kind} in the training set and {validationKind} in this one.");
+            if (kind == InputKind.Pixels && ((VectorDataViewType)type).Size != InputShape.Length)
+                throw new ArgumentException($"The feature column '{Options.FeatureColumnName}' has {((VectorDataViewType)type).Size} values; the training set {InputShape.Length}.");
+            return Read(toPixels?.Transform(validation) ?? validation, rows, LabelColumn(validation.Schema), train);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {

@@ -31,22 +31,19 @@ internal class CnnMulticlassEstimator : CnnEstimator
     public const string ScoreColumnName = "Score", PredictedLabelColumnName = "PredictedLabel";
 
     protected override int StandInOutputs(SchemaShape.Column label) => 1;
-    protected override int Outputs(ImageDataset data) => data.ClassCount;
+    protected override int Outputs(IBatchSource data) => data.Layout.ClassCount;
     protected override void CheckLabel(DataViewSchema.Column label) => KeyLabel.Check(label);
     protected override void CheckLabel(SchemaShape.Column label) => KeyLabel.Check(label);
 
-    protected override ImageDataset Read(IDataView data, string pixelColumn, DataViewSchema.Column label, ImageDataset? training)
+    protected override CachedImageSource Read(IDataView data, RowSource rows, DataViewSchema.Column label, IBatchSource? training)
     {
         var names = KeyLabel.ClassNames(label);
-        var trainingNames = training?.ClassNames ?? names;
+        var trainingNames = training?.Layout.ClassNames ?? names;
         // Class i of this column is the training class of the same name; unseen names are refused row by row.
         var classOf = names.Select(n => trainingNames.ToList().IndexOf(n)).ToArray();
         var labels = new List<int>();
-        var o = Options;
-        var (pixels, _) = RowReader.Read(data, pixelColumn, o.FeatureColumnName, InputShape.Length, label,
-            KeyLabel.Reader(label, labels, classOf, names));
-        if (training is null) ClassLabels.RequireTwoClasses(labels, label.Name, names);
-        return new ImageDataset(pixels, labels.ToArray(), InputShape[0], InputShape[1], InputShape[2], trainingNames);
+        var cache = RowReader.Read(data, rows, label, KeyLabel.Reader(label, labels, classOf, names));
+        return ClassLabels.Source(cache, labels, label.Name, trainingNames, requireTwo: training is null, CacheScale(rows));
     }
 
     protected override IEstimator<ITransformer> Scoring(CnnModel model, string pixelColumn, DataViewSchema.Column label) =>

@@ -17,7 +17,7 @@ internal sealed class CnnRegressionEstimator(IHostEnvironment env, CnnRegression
     private const string ScoreColumnName = "Score";
 
     protected override int StandInOutputs(SchemaShape.Column label) => label.Kind == SchemaShape.Column.VectorKind.Scalar ? 1 : 2;
-    protected override int Outputs(ImageDataset data) => data.TargetCount;
+    protected override int Outputs(IBatchSource data) => data.Layout.TargetCount;
 
     protected override void CheckLabel(DataViewSchema.Column label)
     {
@@ -33,14 +33,13 @@ internal sealed class CnnRegressionEstimator(IHostEnvironment env, CnnRegression
             throw new ArgumentException($"The label column '{label.Name}' is {label.ItemType} ({label.Kind}); expected a float (Single) or a known-size float vector.");
     }
 
-    protected override ImageDataset Read(IDataView data, string pixelColumn, DataViewSchema.Column label, ImageDataset? training)
+    protected override CachedImageSource Read(IDataView data, RowSource rows, DataViewSchema.Column label, IBatchSource? training)
     {
         int count = label.Type is VectorDataViewType vector ? vector.Size : 1;
-        if (training is not null && training.TargetCount != count)
-            throw new ArgumentException($"The label column '{label.Name}' has {count} values per row; the training data has {training.TargetCount}.");
+        if (training is not null && training.Layout.TargetCount != count)
+            throw new ArgumentException($"The label column '{label.Name}' has {count} values per row; the training data has {training.Layout.TargetCount}.");
         var targets = new List<float>();
-        var o = Options;
-        var (pixels, _) = RowReader.Read(data, pixelColumn, o.FeatureColumnName, InputShape.Length, label, cursor =>
+        var cache = RowReader.Read(data, rows, label, cursor =>
         {
             Action<long> read;
             if (count == 1 && label.Type is not VectorDataViewType)
@@ -63,7 +62,12 @@ internal sealed class CnnRegressionEstimator(IHostEnvironment env, CnnRegression
                         throw new InvalidOperationException($"Row {row}: the label column '{label.Name}' has the value {targets[i]}; regression targets must be finite.");
             };
         });
-        return ImageDataset.ForRegression(pixels, targets.ToArray(), count, InputShape[0], InputShape[1], InputShape[2]);
+        try { return CachedImageSource.Regression(cache, targets.ToArray(), count, CacheScale(rows)); }
+        catch
+        {
+            cache.Dispose();
+            throw;
+        }
     }
 
     protected override IEstimator<ITransformer> Scoring(CnnModel model, string pixelColumn, DataViewSchema.Column label) =>

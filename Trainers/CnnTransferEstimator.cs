@@ -40,6 +40,6 @@ internal sealed class CnnTransferEstimator : CnnMulticlassEstimator
         return new TransferLearning(backbone, options.FeatureLayer, options.Policy, options.Head);
     }
 
-    protected override (CnnModel Model, TrainingResult Result) Train(ImageDataset train, ImageDataset? validation, TrainerOptions trainerOptions, IChannel channel) =>
+    protected override (CnnModel Model, TrainingResult Result) Train(IBatchSource train, IBatchSource? validation, TrainerOptions trainerOptions, IChannel channel) =>
         _transfer.Fit(train, validation, trainerOptions, message => channel.Info(MessageSensitivity.None, message));
 }

@@ -53,15 +53,14 @@ public sealed record CnnTransferOptions : CnnTrainerOptions
     public TransferHead Head { get; init; } = new();
 
     /// <summary>
-    /// Refuses a geometry that is neither the defaults (left out) nor the backbone's <paramref name="input"/> [C, H, W]:
+    /// Refuses a geometry that is neither left out nor the backbone's <paramref name="input"/> [C, H, W]:
     /// the network takes the backbone's input whatever the options say.
     /// </summary>
     internal void CheckGeometry(IReadOnlyList<int> input, string backbone)
     {
-        var defaults = new CnnMulticlassOptions();
-        int[] given = [Channels, Height, Width];
-        if (given.SequenceEqual([defaults.Channels, defaults.Height, defaults.Width]) || given.SequenceEqual(input)) return;
-        throw new ArgumentException($"{nameof(Channels)}, {nameof(Height)} and {nameof(Width)} are {Channels}×{Height}×{Width}, but the backbone " +
+        int?[] given = [Channels, Height, Width];
+        if (given.Zip(input).All(p => p.First is null || p.First == p.Second)) return;
+        throw new ArgumentException($"{nameof(Channels)}, {nameof(Height)} and {nameof(Width)} are {string.Join("×", given.Select(g => g?.ToString() ?? "(unset)"))}, but the backbone " +
             $"{backbone} takes {string.Join("×", input)}; leave them out (the transfer trainer takes the backbone's input) or give the backbone's.");
     }
 }

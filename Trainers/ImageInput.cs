@@ -1,15 +1,31 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
+using MLNet.Cnn.Data;
 using MLNet.Cnn.Tensors;
 
 namespace MLNet.Cnn.Trainers;
 
+/// <summary>The kinds of feature column a CNN trainer takes.</summary>
+internal enum InputKind
+{
+    /// <summary>A known-size float vector of C·H·W pixels in [C, H, W] order, used as it is.</summary>
+    Pixels,
+
+    /// <summary>An MLImage column (LoadImages).</summary>
+    Image,
+
+    /// <summary>Encoded image files as bytes: byte[] / VarVector&lt;byte&gt; (Model Builder's ImageSource, LoadRawImageBytes).</summary>
+    EncodedBytes,
+}
+
 /// <summary>
-/// Where a trainer's pixels come from. A float vector column is used as it is. An MLImage column (LoadImages) goes
-/// through built-in ImageAnalytics steps first — ResizeImages to Width×Height (stretched, as torchvision’s Resize((h, w)) does), ConvertToGrayscale when Channels = 1, and
-/// ExtractPixels in planar [C, H, W] order scaled by <see cref="CnnTrainerOptions.ImagePixelScale"/> — and the same steps
-/// are the first of the scoring chain, so scoring takes the same images.
+/// Where a trainer's pixels come from. A float vector column is used as it is. An image column — an MLImage (LoadImages)
+/// or encoded bytes (decoded first by <see cref="EncodedImageMapping"/>) — goes through built-in ImageAnalytics steps:
+/// ResizeImages to Width×Height (stretched, as torchvision’s Resize((h, w)) does), ConvertToGrayscale when Channels = 1,
+/// and ExtractPixels in planar [C, H, W] order, channels R, G, B. Training reads the pixels unscaled (0 … 255, stored as
+/// bytes in the pixel cache, then multiplied by <see cref="CnnTrainerOptions.ImagePixelScale"/>); the scoring chain
+/// starts with the same steps with the scale in ExtractPixels, so scoring takes the same images.
 /// </summary>
 internal static class ImageInput
 {
@@ -17,19 +33,49 @@ internal static class ImageInput
     public const string PixelColumnName = "CnnPixels";
     private const string ResizedColumnName = "CnnResizedImage";
 
-    public static bool IsImage(DataViewType type) => type is ImageDataViewType;
+    /// <summary>The kind of a feature column's type; null when no CNN trainer takes it.</summary>
+    public static InputKind? KindOf(DataViewType type) => type switch
+    {
+        ImageDataViewType => InputKind.Image,
+        VectorDataViewType { ItemType: var item } when item == NumberDataViewType.Byte => InputKind.EncodedBytes,
+        VectorDataViewType { ItemType: var item, IsKnownSize: true } when item == NumberDataViewType.Single => InputKind.Pixels,
+        _ => null,
+    };
 
-    /// <summary>The built-in steps from the image column to <see cref="PixelColumnName"/>.</summary>
-    public static IEstimator<ITransformer> ToPixels(MLContext ml, CnnTrainerOptions o, TensorShape image)
+    /// <summary>The same for a column of a <see cref="SchemaShape"/> (whose vectors have no size).</summary>
+    public static InputKind? KindOf(SchemaShape.Column column) => column switch
+    {
+        { ItemType: ImageDataViewType } => InputKind.Image,
+        { Kind: not SchemaShape.Column.VectorKind.Scalar, ItemType: var item } when item == NumberDataViewType.Byte => InputKind.EncodedBytes,
+        { Kind: SchemaShape.Column.VectorKind.Vector, ItemType: var item } when item == NumberDataViewType.Single => InputKind.Pixels,
+        _ => null,
+    };
+
+    /// <summary>How the pixel cache stores what the training chain reads: bytes for images, floats for pixel vectors.</summary>
+    public static PixelStorage Storage(InputKind kind) => kind == InputKind.Pixels ? PixelStorage.Floats : PixelStorage.Bytes;
+
+    /// <summary>
+    /// The built-in steps from the image column to <see cref="PixelColumnName"/>, with pixels scaled by
+    /// <paramref name="scale"/> (1 for training's byte cache, <see cref="CnnTrainerOptions.ImagePixelScale"/> for scoring).
+    /// </summary>
+    public static IEstimator<ITransformer> ToPixels(MLContext ml, CnnTrainerOptions o, InputKind kind, TensorShape image, float scale)
     {
         int channels = image[0], height = image[1], width = image[2];
         if (channels is not (1 or 3))
             throw new ArgumentException($"The image column '{o.FeatureColumnName}' gives 1 (grayscale) or 3 (RGB) channels; the network takes {channels}.");
-        IEstimator<ITransformer> steps = ml.Transforms.ResizeImages(ResizedColumnName, width, height, o.FeatureColumnName,
-            ImageResizingEstimator.ResizingKind.Fill);
+        string source = o.FeatureColumnName;
+        IEstimator<ITransformer>? decode = null;
+        if (kind == InputKind.EncodedBytes)
+        {
+            decode = ml.Transforms.CopyColumns(EncodedImageMapping.EncodedColumnName, o.FeatureColumnName)
+                .Append(ml.Transforms.CustomMapping(new EncodedImageMapping().GetMapping(), EncodedImageMapping.ContractName));
+            source = EncodedImageMapping.DecodedColumnName;
+        }
+        var resize = ml.Transforms.ResizeImages(ResizedColumnName, width, height, source, ImageResizingEstimator.ResizingKind.Fill);
+        IEstimator<ITransformer> steps = decode is null ? resize : decode.Append(resize);
         if (channels == 1) steps = steps.Append(ml.Transforms.ConvertToGrayscale(ResizedColumnName, ResizedColumnName));
         var colors = channels == 1 ? ImagePixelExtractingEstimator.ColorBits.Red : ImagePixelExtractingEstimator.ColorBits.Rgb;
         return steps.Append(ml.Transforms.ExtractPixels(PixelColumnName, ResizedColumnName, colors,
-            interleavePixelColors: false, scaleImage: o.ImagePixelScale));
+            interleavePixelColors: false, scaleImage: scale));
     }
 }

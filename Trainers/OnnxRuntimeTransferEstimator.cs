@@ -57,7 +57,7 @@ internal sealed class OnnxRuntimeTransferEstimator : IEstimator<CnnPredictionTra
             throw new ArgumentException("The pipeline augments the images (mlContext.Transforms.Augment), but a backbone run by ONNX Runtime computes " +
                 "its features once, from the pixels as they are; remove the augmentation step or import the backbone into the core " +
                 $"({nameof(CnnTransferOptions.BackboneOnOnnxRuntime)} = false).", nameof(input));
-        if (input.Schema.GetColumnOrNull(_options.FeatureColumnName) is { } column && ImageInput.IsImage(column.Type))
+        if (input.Schema.GetColumnOrNull(_options.FeatureColumnName) is { } column && ImageInput.KindOf(column.Type) is InputKind.Image or InputKind.EncodedBytes)
             throw new ArgumentException($"The feature column '{_options.FeatureColumnName}' is an image; a backbone run by ONNX Runtime reads the pixel " +
                 $"vector its file expects ({string.Join("×", _backbone.InputDimensions)}): put ResizeImages and ExtractPixels before the trainer " +
                 $"({nameof(CnnTransferOptions.ImagePixelScale)} does not apply here), or import the backbone into the core.", nameof(input));

@@ -1,54 +1,104 @@
-using System.Runtime.InteropServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Cnn.Data;
+using MLNet.Cnn.Tensors;
 
 namespace MLNet.Cnn.Trainers;
 
+/// <summary>What <see cref="RowReader"/> reads and where it puts it.</summary>
+/// <param name="PixelColumn">The column of pixels [C, H, W] (the user's vector, or the image chain's output).</param>
+/// <param name="FeatureColumn">The user's feature column, for messages.</param>
+/// <param name="Storage">Bytes (images: whole values 0 … 255) or floats (pixel vectors).</param>
+/// <param name="Shape">One image [C, H, W].</param>
+/// <param name="CacheDirectory">Where the pixel cache's file goes (null: the system's temporary folder).</param>
+/// <param name="SkipUnreadable">Called with a message for each row whose image cannot be read, which is then left out; null: such a row stops the reading.</param>
+internal sealed record RowSource(string PixelColumn, string FeatureColumn, PixelStorage Storage, TensorShape Shape, string? CacheDirectory,
+    CancellationToken Cancellation, Action<string>? SkipUnreadable);
+
 /// <summary>
-/// Reads a pixel column and a label column into memory in one pass, refusing non-finite pixels with the row, column and
-/// index. The label is read by the task (key, Boolean, float …): <c>readLabel(cursor)</c> returns the per-row reader,
-/// called with the row number after the pixels of that row are taken.
+/// Reads a pixel column and a label column in one pass into a <see cref="PixelCache"/> on disk (the process keeps one row,
+/// whatever the number of rows), refusing non-finite pixels with the row, column and index. An image that cannot be
+/// read is reported with its row and the row's text columns (the file's path, when the data has one), and stops the
+/// reading or is skipped (<see cref="RowSource.SkipUnreadable"/>). The label is read by the task (key, Boolean, float …):
+/// <c>readLabel(cursor)</c> returns the per-row reader, called with the row number for every row kept.
 /// </summary>
 internal static class RowReader
 {
-    public static (float[] Pixels, long Rows) Read(IDataView data, string pixelColumn, string displayedColumn, int imageSize,
-        DataViewSchema.Column label, Func<DataViewRowCursor, Action<long>> readLabel)
+    public static PixelCache Read(IDataView data, RowSource source, DataViewSchema.Column label, Func<DataViewRowCursor, Action<long>> readLabel)
     {
-        var pixelsColumn = data.Schema[pixelColumn];
-        var pixels = new List<float>();
-        long row = 0;
-        using (var cursor = data.GetRowCursor([pixelsColumn, label]))
+        var pixelsColumn = data.Schema[source.PixelColumn];
+        var texts = data.Schema.Where(c => !c.IsHidden && c.Type is TextDataViewType).ToArray();
+        var cache = PixelCache.CreateTemporary(source.CacheDirectory, source.Storage, source.Shape[0], source.Shape[1], source.Shape[2]);
+        try
         {
-            var getPixels = cursor.GetGetter<VBuffer<float>>(pixelsColumn);
-            var labelOfRow = readLabel(cursor);
-            VBuffer<float> buffer = default;
-            while (Next(cursor, row, displayedColumn))
+            long row = 0;
+            using (var cursor = data.GetRowCursor([pixelsColumn, label, .. texts]))
             {
-                try { getPixels(ref buffer); }
-                catch (Exception e) when (e is not OutOfMemoryException) { throw Unreadable(row, displayedColumn, e); }
-                if (buffer.Length != imageSize)
-                    throw new InvalidOperationException($"Row {row}: the feature column '{displayedColumn}' has {buffer.Length} pixels; expected {imageSize}.");
-                int start = pixels.Count;
-                pixels.AddRange(buffer.DenseValues());
-                var span = CollectionsMarshal.AsSpan(pixels)[start..];
-                for (int i = 0; i < span.Length; i++)
-                    if (!float.IsFinite(span[i]))
-                        throw new InvalidOperationException($"Row {row}: the feature column '{displayedColumn}' has the value {span[i]} at index {i}; pixels must be finite.");
-                labelOfRow(row);
-                row++;
+                var getPixels = cursor.GetGetter<VBuffer<float>>(pixelsColumn);
+                var labelOfRow = readLabel(cursor);
+                VBuffer<float> buffer = default;
+                while (Next(cursor, row, source.FeatureColumn))
+                {
+                    source.Cancellation.ThrowIfCancellationRequested();
+                    try { getPixels(ref buffer); }
+                    catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+                    {
+                        var unreadable = Unreadable(row, source.FeatureColumn, Describe(cursor, texts), e);
+                        if (source.SkipUnreadable is not { } skip) throw unreadable;
+                        skip($"{unreadable.Message}; the row is left out.");
+                        row++;
+                        continue;
+                    }
+                    if (buffer.Length != source.Shape.Length)
+                        throw new InvalidOperationException($"Row {row}: the feature column '{source.FeatureColumn}' has {buffer.Length} pixels; expected {source.Shape.Length}.");
+                    var values = buffer.GetValues();
+                    if (!buffer.IsDense) throw new InvalidOperationException($"Row {row}: the feature column '{source.FeatureColumn}' is sparse; expected dense pixels.");
+                    for (int i = 0; i < values.Length; i++)
+                        if (!float.IsFinite(values[i]))
+                            throw new InvalidOperationException($"Row {row}: the feature column '{source.FeatureColumn}' has the value {values[i]} at index {i}; pixels must be finite.");
+                    cache.Append(values);
+                    labelOfRow(row);
+                    row++;
+                }
             }
+            if (cache.Count == 0)
+                throw new InvalidOperationException(row == 0
+                    ? $"The data has no rows; the trainer needs images in '{source.FeatureColumn}' and labels in '{label.Name}'."
+                    : $"None of the {row} rows has an image that could be read in '{source.FeatureColumn}'.");
+            cache.Complete();
+            return cache;
         }
-        if (row == 0) throw new InvalidOperationException($"The data has no rows; the trainer needs images in '{displayedColumn}' and labels in '{label.Name}'.");
-        return (pixels.ToArray(), row);
+        catch
+        {
+            cache.Dispose();
+            throw;
+        }
     }
 
-    /// <summary>MoveNext, with the upstream failure (an image that does not load …) reported with the row and the column.</summary>
+    /// <summary>MoveNext, with the upstream failure reported with the row and the column.</summary>
     private static bool Next(DataViewRowCursor cursor, long row, string column)
     {
         try { return cursor.MoveNext(); }
-        catch (Exception e) when (e is not OutOfMemoryException) { throw Unreadable(row, column, e); }
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException)) { throw Unreadable(row, column, "", e); }
     }
 
-    private static InvalidOperationException Unreadable(long row, string column, Exception e) =>
-        new($"Row {row}: the feature column '{column}' could not be read: {e.GetBaseException().Message}", e);
+    /// <summary>" (ImagePath = 'a/b.jpg', Label = 'cat')": the row's text columns, which name its file when it has one.</summary>
+    private static string Describe(DataViewRowCursor cursor, DataViewSchema.Column[] texts)
+    {
+        var values = new List<string>();
+        foreach (var column in texts)
+        {
+            try
+            {
+                ReadOnlyMemory<char> value = default;
+                cursor.GetGetter<ReadOnlyMemory<char>>(column)(ref value);
+                values.Add($"{column.Name} = '{value}'");
+            }
+            catch (Exception e) when (e is not OutOfMemoryException) { }
+        }
+        return values.Count == 0 ? "" : $" ({string.Join(", ", values)})";
+    }
+
+    private static InvalidOperationException Unreadable(long row, string column, string description, Exception e) =>
+        new($"Row {row}{description}: the feature column '{column}' could not be read: {e.GetBaseException().Message}", e);
 }

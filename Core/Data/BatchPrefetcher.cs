@@ -53,9 +53,14 @@ internal sealed class BatchPrefetcher(int imageSize, Action<ReadOnlySpan<int>, M
             StopWorker();
             return false;
         }
-        var (buffer, failure) = _ready.Take();
+        var (buffer, failure) = _ready.Take();   // the worker completes the queue when it ends, so this never waits for nothing
         _next++;
-        failure?.Throw();
+        if (failure is not null)
+        {
+            _free.Add(buffer);
+            StopWorker();   // the plan is over: later reads go to the source
+            failure.Throw();
+        }
         buffer.AsSpan(0, destination.Length).CopyTo(destination);
         _free.Add(buffer);
         return true;
@@ -81,6 +86,7 @@ internal sealed class BatchPrefetcher(int imageSize, Action<ReadOnlySpan<int>, M
             }
         }
         catch (OperationCanceledException) { }
+        finally { ready.CompleteAdding(); }
     }
 
     /// <summary>Cancels the worker, waits for it, and takes its unread buffers back.</summary>

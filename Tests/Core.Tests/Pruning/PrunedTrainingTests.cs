@@ -24,10 +24,10 @@ public sealed class PrunedTrainingTests
         Initializer.Initialize(network, seed: 7);
         SparsitySchedule? schedule = null;
         var reports = new List<TrainingProgress>();
-        var result = Trainer.Fit(network, Stripes(600, 1), Stripes(150, 2), new TrainerOptions
+        var result = Trainer.Fit(network, Stripes(576, 1), Stripes(150, 2), new TrainerOptions
         {
             Epochs = 4, BatchSize = 32, ProgressInterval = 5, Progress = new SynchronousProgress(reports.Add),
-            // 18 batches per epoch: prunings at steps 0, 6, …, 36, the last one before the first batch of epoch 3.
+            // 18 batches of 32 per epoch: prunings at steps 0, 6, …, 36, the last one before the first batch of epoch 3.
             Sparsity = batches => schedule = new SparsitySchedule(0.75, beginStep: 0, frequency: batches / 3, intervals: 6),
         });
 

@@ -89,15 +89,36 @@ public sealed class BatchSourceTrainingTests
             onTheFly.Result.Epochs.Select(e => (e.Loss, e.Accuracy, e.ValidationLoss, e.ValidationAccuracy)).ToArray());
         Assert.IsTrue(onTheFly.Result.Epochs[^1].ValidationAccuracy > 0.5, $"it learns (chance: 1/3): validation accuracy {onTheFly.Result.Epochs[^1].ValidationAccuracy}");
 
-        // Every pass is announced before it is read: 3 epochs of 6 batches of 24 from the 150 training samples, and after
-        // each the 50 validation samples; the reads follow the plan, and the two parts never share a sample.
+        // Every pass is announced before it is read: 3 epochs of 6 batches of 24 and one of 6 from the 150 training samples,
+        // and after each the 50 validation samples; the reads follow the plan, and the two parts never share a sample.
         var passes = new List<(int[] Plan, List<int> Reads)>();
         foreach (var (isPlan, indices) in synthesized.Calls)
             if (isPlan) passes.Add((indices, []));
             else passes[^1].Reads.AddRange(indices);
-        CollectionAssert.AreEqual(new[] { 144, 50, 144, 50, 144, 50 }, passes.Select(p => p.Plan.Length).ToArray());
+        CollectionAssert.AreEqual(new[] { 150, 50, 150, 50, 150, 50 }, passes.Select(p => p.Plan.Length).ToArray());
         foreach (var (plan, reads) in passes) CollectionAssert.AreEqual(plan, reads.ToArray());
         Assert.IsFalse(passes[0].Plan.Intersect(passes[1].Plan).Any(), "training and validation samples are apart");
+    }
+
+    [TestMethod]
+    public void TheLastShorterBatchIsTrainedUnlessItHoldsASingleImage()
+    {
+        foreach (var (count, expected) in new[] { (186, new[] { 64, 64, 58 }), (129, new[] { 64, 64 }), (40, new[] { 40 }) })
+        {
+            var source = new SynthesizedStripes(count, 1);
+            var network = SmallCnn();
+            Initializer.Initialize(network, seed: 1);
+            var reports = new List<TrainingProgress>();
+            var result = Trainer.Fit(network, source, null, new TrainerOptions
+            {
+                Epochs = 2, BatchSize = 64, Seed = 3, ProgressInterval = 1, Progress = new SynchronousProgress(reports.Add),
+            });
+            Assert.AreEqual(StopReason.Completed, result.StopReason, result.Message);
+            var reads = source.Calls.Where(c => !c.IsPlan).Select(c => c.Indices.Length).ToArray();
+            CollectionAssert.AreEqual(expected.Concat(expected).ToArray(), reads, $"{count} images in batches of 64");
+            Assert.IsTrue(reports.All(r => r.BatchesPerEpoch == expected.Length), $"{count} images: {expected.Length} steps per epoch");
+            Assert.AreEqual(expected.Length, reports.Count(r => r.Epoch == 1 && !r.IsEpochEnd));
+        }
     }
 
     [TestMethod]

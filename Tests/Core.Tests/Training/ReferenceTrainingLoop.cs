@@ -20,8 +20,8 @@ internal static class ReferenceTrainingLoop
         IBatchSource? validation = validationData;
         if (validation is null && options.ValidationFraction > 0) (train, validation) = SubsetSource.Split(train, options.ValidationFraction, options.Seed);
         var task = TrainingTask.For(train.Layout);
-        int batch = Math.Min(options.BatchSize, train.Count), batchesPerEpoch = train.Count / batch;
-        var outputShape = network.OutputShape(train.Layout.ImageShape(batch));
+        int batch = Math.Min(options.BatchSize, train.Count), rest = train.Count % batch == 1 ? 0 : train.Count % batch;
+        int batchesPerEpoch = train.Count / batch + (rest > 0 ? 1 : 0), imagesPerEpoch = train.Count / batch * batch + rest;
         bool inputGradientNeeded = network.InputGradientNeeded;
         network.InputGradientNeeded = false;
 
@@ -29,12 +29,8 @@ internal static class ReferenceTrainingLoop
         var optimizer = options.Optimizer?.Invoke(parameters) ?? new AdamW(parameters, learningRate: options.LearningRate) { WeightDecay = options.WeightDecay };
         var schedule = options.Schedule?.Invoke(new TrainingPlan(batchesPerEpoch, options.Epochs * batchesPerEpoch));
         var loss = options.Loss ?? task.DefaultLoss();
-        var images = new Tensor(train.Layout.ImageShape(batch));
-        var targets = new Tensor(train.Layout.TargetShape(batch));
-        var gradient = new Tensor(outputShape);
         var order = Enumerable.Range(0, train.Count).ToArray();
         var augmenter = options.Augmentation is null ? null : new SampleAugmenter(options.Augmentation, options.AugmentTargets, options.Seed, train.Layout);
-        var mixer = options.BatchMixing is null ? null : new BatchMixer(options.BatchMixing, batch, train.Layout.ClassCount, images.Shape);
         var pruning = options.Sparsity is null ? null : new ScheduledPruning(new MagnitudePruner(network, options.Pruning), options.Sparsity(batchesPerEpoch));
 
         var epochs = new List<EpochResult>();
@@ -53,8 +49,13 @@ internal static class ReferenceTrainingLoop
             int seen = 0;
             for (int b = 0; b < batchesPerEpoch; b++)
             {
-                train.Gather(order.AsSpan(b * batch, batch), images, targets);
-                augmenter?.Apply(images, targets, new ArraySegment<int>(order, b * batch, batch), epoch);
+                int n = Math.Min(batch, imagesPerEpoch - b * batch);
+                var images = new Tensor(train.Layout.ImageShape(n));
+                var targets = new Tensor(train.Layout.TargetShape(n));
+                var gradient = new Tensor(network.OutputShape(images.Shape));
+                var mixer = options.BatchMixing is null ? null : new BatchMixer(options.BatchMixing, n, train.Layout.ClassCount, images.Shape);
+                train.Gather(order.AsSpan(b * batch, n), images, targets);
+                augmenter?.Apply(images, targets, new ArraySegment<int>(order, b * batch, n), epoch);
                 var (lossTargets, metricTargets) = (targets, targets);
                 if (mixer is not null)
                 {
@@ -83,8 +84,8 @@ internal static class ReferenceTrainingLoop
                 optimizer.Step();
                 pruning?.AfterStep();
                 step++;
-                lossSum += batchLoss * batch;
-                seen += batch;
+                lossSum += batchLoss * n;
+                seen += n;
                 if ((b + 1) % options.ProgressInterval == 0) options.Progress?.Report(Progress(epoch, b + 1, lossSum / seen, metricSum / seen, null));
             }
             if (stop == StopReason.Diverged)

@@ -32,7 +32,9 @@ internal static class RowReader
         try
         {
             long row = 0;
-            using (var cursor = data.GetRowCursor([pixelsColumn, label, .. texts]))
+            // One cursor, not ML.NET's default for image transforms (rows split over threads, then put back together), whose
+            // failure surfaces in MoveNext without its row; the cache is built once per Fit.
+            using (var cursor = data.GetRowCursorSet([pixelsColumn, label, .. texts], 1)[0])
             {
                 var getPixels = cursor.GetGetter<VBuffer<float>>(pixelsColumn);
                 var labelOfRow = readLabel(cursor);

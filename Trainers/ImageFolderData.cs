@@ -8,10 +8,11 @@ namespace MLNet.Cnn.Trainers;
 /// <see cref="ImagePathColumnName"/> — paths, not pixels: the views hold the list of paths and pipeline steps read each
 /// file when a cursor reaches it, so a folder of 50,000 photos costs a list of 50,000 paths. A typical pipeline:
 /// <c>MapValueToKey("Label") → LoadImages("Image", null, "ImagePath") → Trainers.Cnn(FeatureColumnName = "Image")</c>.
-/// For the encoded bytes of each file as a <c>VarVector&lt;byte&gt;</c> (Model Builder's <c>byte[] ImageSource</c>, what
-/// ML.NET's TensorFlow <c>ImageClassification</c> trainer takes), append ML.NET's own lazy step
-/// <c>mlContext.Transforms.LoadRawImageBytes("ImageBytes", null, "ImagePath")</c>; this library has no option for it
-/// because its trainers and ML.NET 5's <c>LoadImages</c> take paths, not bytes.
+/// For the encoded bytes of each file as a <c>VarVector&lt;byte&gt;</c> (Model Builder's <c>byte[] ImageSource</c>),
+/// use ML.NET's own lazy step <c>mlContext.Transforms.LoadRawImageBytes("ImageBytes", null, "ImagePath")</c>: fitted
+/// and applied to these views, the trained model takes bytes (as Model Builder's does); appended to the pipeline, it
+/// takes paths. There is no option for it here: it would save one line, hide that choice, and have to build the step
+/// with an MLContext of its own, since <c>DataOperationsCatalog</c> keeps its environment internal.
 /// </summary>
 public sealed class ImageFolderData
 {

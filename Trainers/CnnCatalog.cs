@@ -2,7 +2,7 @@ using Microsoft.ML;
 
 namespace MLNet.Cnn.Trainers;
 
-/// <summary>The ML.NET entry points of the CNN trainers.</summary>
+/// <summary>The ML.NET entry points of the CNN trainers and of image-folder loading.</summary>
 public static class CnnCatalog
 {
     /// <summary>
@@ -58,5 +58,21 @@ public static class CnnCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return new CnnRegressionEstimator(CatalogContext.Of(catalog), options ?? new CnnRegressionOptions());
+    }
+
+    /// <summary>
+    /// An image folder with one subfolder per label (Model Builder's layout; images in deeper subfolders belong to their
+    /// first-level folder) as ML.NET data: <c>Train</c> and <c>Validation</c> views with the columns <c>Label</c> (the
+    /// subfolder's name) and <c>ImagePath</c> (the full path), split per label and reproducibly by
+    /// <see cref="ImageFolderOptions.Seed"/>, and a <c>Summary</c> of images per label and of skipped files: at the top
+    /// level, not images by extension or by their first bytes, not decodable (with
+    /// <see cref="ImageFolderOptions.CheckImagesDecode"/>). Hidden files and folders ('.' names) are ignored. Loading
+    /// reads no pixels: the views hold paths, which <c>LoadImages</c> reads when the pipeline runs. Throws when the folder
+    /// does not exist, has no images in subfolders or images of a single label.
+    /// </summary>
+    public static ImageFolderData LoadFromImageFolder(this DataOperationsCatalog catalog, string folder, ImageFolderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return ImageFolderLoader.Load(catalog, folder, options ?? new ImageFolderOptions());
     }
 }

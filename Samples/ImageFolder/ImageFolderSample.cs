@@ -1,8 +1,6 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
-using Microsoft.ML.Transforms.Image;
+using MLNet.Cnn.Models;
 using MLNet.Cnn.Trainers;
-using MLNet.Cnn.Training;
 
 namespace MLNet.Cnn.Samples.ImageFolder;
 
@@ -10,8 +8,11 @@ public sealed record ImageFolderResult(double MicroAccuracy, double MacroAccurac
 
 /// <summary>
 /// Trains a CNN classifier on an image folder the way Model Builder's image classification does it: one subfolder per
-/// label, 80/20 train/test split, LoadImages → ResizeImages → ExtractPixels → CNN trainer → MapKeyToValue; then
-/// evaluates, saves the model, reloads it and predicts a few images.
+/// label (<c>LoadFromImageFolder</c>, whose summary is printed first), 80/20 split per label, MapValueToKey → LoadImages →
+/// CNN trainer (which resizes and extracts the pixels itself) → MapKeyToValue; then evaluates on the held-out 20 %, saves
+/// the model, reloads it and predicts a few images. The network is ResNetSmall (16-32-64, one basic block per stage):
+/// batch norm and residual connections train from scratch on a few hundred images, and its global average pooling
+/// makes it take any <c>--size</c>.
 /// </summary>
 internal static class ImageFolderSample
 {
@@ -24,46 +25,37 @@ internal static class ImageFolderSample
     public static ImageFolderResult Run(string imageFolder, SampleOptions options, TextWriter output)
     {
         var ml = new MLContext(seed: options.Seed);
-        var images = LabelledImages.From(imageFolder);
-        var split = ml.Data.TrainTestSplit(ml.Data.LoadFromEnumerable(images), testFraction: 0.2, seed: options.Seed);
-        int trainCount = (int)split.TrainSet.GetColumn<string>(nameof(LabelledImage.Label)).Count();
-        int testCount = images.Count - trainCount;
-        output.WriteLine($"{images.Count} images of {images.Select(i => i.Label).Distinct().Count()} labels in '{imageFolder}': {trainCount} to train, {testCount} to test");
+        var data = ml.Data.LoadFromImageFolder(imageFolder, new ImageFolderOptions { ValidationFraction = 0.2, Seed = options.Seed });
+        data.Summary.Print(output, listedFiles: 5);
+        var test = data.Validation
+            ?? throw new ArgumentException($"The image folder '{imageFolder}' has no label with two images; the sample needs some to test on.");
 
-        var pipeline = Pipeline(ml, options, output);
-        var model = pipeline.Fit(split.TrainSet);
+        var model = Pipeline(ml, options, output).Fit(data.Train);
+        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
+        MulticlassReport.Print(metrics, CnnPredictionTransformer.Find(model)!.Model.ClassNames, output);
 
-        var scored = model.Transform(split.TestSet);
-        var metrics = ml.MulticlassClassification.Evaluate(scored);
-        var cnn = CnnPredictionTransformer.Find(model)!;
-        MulticlassReport.Print(metrics, cnn.Model.ClassNames, output);
-
-        ml.Model.Save(model, split.TrainSet.Schema, options.ModelPath);
+        ml.Model.Save(model, data.Train.Schema, options.ModelPath);
         output.WriteLine($"saved the model to {options.ModelPath} ({new FileInfo(options.ModelPath).Length / 1024.0:F0} KiB); reloading it to predict:");
         var engine = ml.Model.CreatePredictionEngine<LabelledImage, Prediction>(ml.Model.Load(options.ModelPath, out _));
-        foreach (var image in images.Where((_, i) => i % Math.Max(1, images.Count / 5) == 0).Take(5))
+        int every = Math.Max(1, data.Summary.ValidationImages / 5);
+        foreach (var image in ml.Data.CreateEnumerable<LabelledImage>(test, reuseRowObject: false).Where((_, i) => i % every == 0).Take(5))
         {
             var prediction = engine.Predict(image);
             output.WriteLine($"  {Path.GetFileName(image.ImagePath),-16} label {image.Label,-12} predicted {prediction.PredictedLabel,-12} p = {prediction.Score.Max():F3}");
         }
-        return new ImageFolderResult(metrics.MicroAccuracy, metrics.MacroAccuracy, metrics.LogLoss, trainCount, testCount, options.ModelPath);
+        return new ImageFolderResult(metrics.MicroAccuracy, metrics.MacroAccuracy, metrics.LogLoss,
+            data.Summary.TrainImages, data.Summary.ValidationImages, options.ModelPath);
     }
 
-    private static IEstimator<ITransformer> Pipeline(MLContext ml, SampleOptions o, TextWriter output)
-    {
-        var colors = o.Channels == 1 ? ImagePixelExtractingEstimator.ColorBits.Red : ImagePixelExtractingEstimator.ColorBits.Rgb;
-        IEstimator<ITransformer> images = ml.Transforms.LoadImages("Image", imageFolder: null, nameof(LabelledImage.ImagePath))
-            .Append(ml.Transforms.ResizeImages("Image", o.Size, o.Size));
-        if (o.Channels == 1) images = images.Append(ml.Transforms.ConvertToGrayscale("Image"));
-        return ml.Transforms.Conversion.MapValueToKey(nameof(LabelledImage.Label))
-            .Append(images)
-            .Append(ml.Transforms.ExtractPixels("Features", "Image", colors, interleavePixelColors: false, scaleImage: 1f / 255))
+    private static IEstimator<ITransformer> Pipeline(MLContext ml, SampleOptions o, TextWriter output) =>
+        ml.Transforms.Conversion.MapValueToKey(ImageFolderData.LabelColumnName)
+            .Append(ml.Transforms.LoadImages("Image", imageFolder: null, ImageFolderData.ImagePathColumnName))
             .Append(ml.MulticlassClassification.Trainers.Cnn(new CnnMulticlassOptions
             {
-                Channels = o.Channels, Height = o.Size, Width = o.Size, Epochs = o.Epochs, BatchSize = 32, Seed = o.Seed,
-                LearningRate = 2e-3f, ValidationFraction = 0.1, EarlyStoppingPatience = 4,
+                FeatureColumnName = "Image", Channels = o.Channels, Height = o.Size, Width = o.Size,
+                Network = (channels, height, width, classes) => ResNetSmall.Build(channels, classes),
+                Epochs = o.Epochs, BatchSize = 32, Seed = o.Seed, LearningRate = 2e-3f, ValidationFraction = 0.1, EarlyStoppingPatience = 5,
                 Progress = new ProgressLines(output, epochsOnly: true),
             }))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
-    }
 }

@@ -5,17 +5,17 @@ internal sealed record SampleOptions(string? Images, int Size, int Channels, int
 {
     public const string Usage = """
         usage: [--images DIR] [--size N] [--channels 1|3] [--epochs N] [--seed N] [--out model.zip]
-          --images    a folder with one subfolder per label (default: writes 100 Fashion-MNIST test images per class
-                      to ./fashion-folder and uses that)
-          --size      images are resized to N×N (default 28)
+          --images    a folder with one subfolder per label (default: writes a synthetic folder of 300 color images
+                      per shape — circle, square, triangle, cross — to ./shapes-folder and uses that)
+          --size      images are resized to N×N (default 64)
           --channels  1 (grayscale) or 3 (RGB, default)
-          --epochs    training epochs (default 15)
+          --epochs    training epochs (default 20)
           --out       where the trained ML.NET model is saved (default image-folder-model.zip)
         """;
 
     public static bool TryParse(string[] args, out SampleOptions options, out string? error)
     {
-        options = new SampleOptions(null, 28, 3, 15, 1, "image-folder-model.zip");
+        options = new SampleOptions(null, 64, 3, 20, 1, "image-folder-model.zip");
         error = null;
         for (int i = 0; i < args.Length; i++)
         {

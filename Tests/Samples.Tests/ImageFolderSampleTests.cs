@@ -1,5 +1,7 @@
+using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Cnn.Samples.ImageFolder;
+using MLNet.Cnn.Trainers;
 
 namespace MLNet.Cnn.Samples.Tests;
 
@@ -10,7 +12,8 @@ public sealed class ImageFolderSampleTests
 
     /// <summary>
     /// A generated image folder: "red", "green" and "blue" subfolders of 16×16 PNG files, each a square of that color at a
-    /// random place on a noisy gray background; a few files are JPEG and one file is not an image (skipped by extension).
+    /// random place on a noisy gray background; a few files are JPEG and one file per label is not an image (skipped by
+    /// extension). Small, so that the sample's ResNetSmall trains on it in seconds.
     /// </summary>
     private static string GenerateFolder(DirectoryInfo root, int perLabel)
     {
@@ -57,6 +60,8 @@ public sealed class ImageFolderSampleTests
             Assert.IsTrue(result.MicroAccuracy > 0.8, $"accuracy {result.MicroAccuracy}\n{output}");
             Assert.AreEqual(120, result.TrainImages + result.TestImages, "every image and no text file");
             Assert.IsTrue(File.Exists(modelPath));
+            StringAssert.StartsWith(output.ToString(), $"Image folder '{folder}': 120 images of 3 labels, 96 to train and 24 to validate");
+            StringAssert.Contains(output.ToString(), "Skipped 3 files: 3 not images by extension");
             StringAssert.Contains(output.ToString(), "predicted");
         }
         finally { root.Delete(recursive: true); }
@@ -75,6 +80,25 @@ public sealed class ImageFolderSampleTests
             Directory.Delete(Path.Combine(root.FullName, "green"), recursive: true);
             var single = Assert.ThrowsExactly<ArgumentException>(() => ImageFolderSample.Run(root.FullName, Defaults(root.FullName), TextWriter.Null));
             StringAssert.Contains(single.Message, "single label 'blue'");
+        }
+        finally { root.Delete(recursive: true); }
+    }
+
+    [TestMethod]
+    public void TheDemoFolderHoldsColorImagesOfFourShapes()
+    {
+        var root = Directory.CreateTempSubdirectory("cnn-image-folder-");
+        try
+        {
+            ShapesFolder.Write(root.FullName, perShape: 2);
+            var summary = new MLContext().Data.LoadFromImageFolder(root.FullName, new ImageFolderOptions { CheckImagesDecode = true }).Summary;
+            CollectionAssert.AreEqual(new[] { "circle", "cross", "square", "triangle" }, summary.Labels.Select(l => l.Label).ToArray());
+            Assert.AreEqual(8, summary.Images);
+            Assert.AreEqual(0, summary.Skipped.Count, "every file decodes");
+            using var image = MLImage.CreateFromFile(Directory.EnumerateFiles(Path.Combine(root.FullName, "circle")).First());
+            Assert.AreEqual((ShapesFolder.Side, ShapesFolder.Side), (image.Width, image.Height));
+            var bgra = image.Pixels.ToArray();
+            Assert.IsTrue(Enumerable.Range(0, bgra.Length / 4).Any(p => bgra[4 * p] != bgra[4 * p + 1] || bgra[4 * p + 1] != bgra[4 * p + 2]), "color, not gray");
         }
         finally { root.Delete(recursive: true); }
     }

@@ -2,12 +2,13 @@ using MLNet.Cnn.Benchmarks;
 using MLNet.Cnn.Benchmarks.Adapter;
 using MLNet.Cnn.Benchmarks.Augment;
 using MLNet.Cnn.Benchmarks.Conv;
+using MLNet.Cnn.Benchmarks.Data;
 using MLNet.Cnn.Benchmarks.Deploy;
 using MLNet.Cnn.Benchmarks.Networks;
 
-// dotnet run -c Release --project Benchmarks -- <conv|convpaths|gemm|adapter|augment|deploy|networks> [name filter] [--calls N] [--threads N]
+// dotnet run -c Release --project Benchmarks -- <conv|convpaths|gemm|adapter|augment|deploy|networks|data> [name filter] [--calls N] [--threads N]
 const string Usage = """
-    usage: <conv|convpaths|gemm|adapter|augment|deploy|networks> [name-filter] [--calls N] [--threads N]
+    usage: <conv|convpaths|gemm|adapter|augment|deploy|networks|data> [name-filter] [--calls N] [--threads N]
       conv     Conv2d forward beside ONNX Runtime, and our forward+backward; writes Benchmarks/results/conv.csv
       convpaths  Conv2d's three passes on small maps, batch folded into the GEMM vs per image; writes Benchmarks/results/convpaths.csv
       gemm     our GEMM alone on square and conv-like sizes
@@ -16,6 +17,10 @@ const string Usage = """
       deploy   inference of whole networks (batch 1 and 64): core forward, ONNX Runtime float and int8; writes Benchmarks/results/deploy.threadsN.csv
       networks whole networks (LeNet-5 … ResNet-50, EfficientNet-B0): core training and inference images/s beside PyTorch
                (child process) and ONNX Runtime, peak memory, parameter counts; writes Benchmarks/results/networks.csv
+      data     loader-only throughput (JPEG → pixel cache; cache → augmented batches) beside ResNet-18's training step at
+               3x128x128 ("data loader", writes data.loader.csv); then 100,000 JPEG photos trained for one epoch of SmallVgg
+               through the ML.NET trainer with its peak memory, beside in-memory training ("data scale", writes
+               data.scale.csv; MLNET_CNN_DATA_SCALE_IMAGES=N for another count)
       name-filter  run only the shapes or networks whose name contains this text
       --calls N    timed calls (training steps for networks) per measurement (default 30; warm-up: at least 3 calls and 1.5 s)
       --threads N  threads for our kernels, ONNX Runtime and PyTorch (default 2)
@@ -33,6 +38,7 @@ Action<BenchmarkOptions>? run = args.FirstOrDefault() switch
     "augment" => AugmentBenchmark.Run,
     "deploy" => DeployBenchmark.Run,
     "networks" => NetworkBenchmark.Run,
+    "data" => DataBenchmark.Run,
     _ => null,
 };
 if (run is null)

@@ -38,7 +38,7 @@ internal static class DataScaleBenchmark
                 .Append(ml.MulticlassClassification.Trainers.Cnn(new CnnMulticlassOptions
                 {
                     FeatureColumnName = "Image", Height = Side, Width = Side, Epochs = 1, BatchSize = Batch, Seed = 1,
-                    CacheDirectory = Path.Combine(folder.FullName, "cache"), ProgressInterval = 200,   // progress lines go to the log
+                    CacheDirectory = Path.Combine(folder.FullName, "cache"),
                     Network = (c, h, w, k) => SmallVgg.Build(c, h, w, k),
                 }));
             // In memory first (its 2 GB of floats are garbage before the peak is reset): the JIT has compiled the kernels

@@ -184,9 +184,7 @@ public sealed class CnnMulticlassTests
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(Stripes(10, 1));
         var estimator = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.MulticlassClassification.Trainers.Cnn(SmallCnn()));
-        // SchemaShape.Create is internal in ML.NET 5; ML.NET's own callers reach it, a test must use reflection.
-        var create = typeof(SchemaShape).GetMethod("Create", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic, [typeof(DataViewSchema)])!;
-        var shape = estimator.GetOutputSchema((SchemaShape)create.Invoke(null, [data.Schema])!);
+        var shape = estimator.GetOutputSchema(SchemaShapes.Of(data.Schema));
         var score = shape.Single(c => c.Name == "Score");
         Assert.AreEqual(NumberDataViewType.Single, score.ItemType);
         var predicted = shape.Single(c => c.Name == "PredictedLabel");

@@ -284,9 +284,7 @@ public sealed class CnnTransferTests
                 .Append(ml.Transforms.Conversion.MapValueToKey("Label"))
                 .Append(ml.MulticlassClassification.Trainers.CnnTransfer(Options(TransferPolicy.FreezeAll)));
             var train = ml.Data.LoadFromEnumerable(Pictures(300, 1));
-            // SchemaShape.Create is internal in ML.NET 5 (see CnnMulticlassTests): reached by reflection.
-            var create = typeof(SchemaShape).GetMethod("Create", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic, [typeof(DataViewSchema)])!;
-            var shape = pipeline.GetOutputSchema((SchemaShape)create.Invoke(null, [train.Schema])!);
+            var shape = pipeline.GetOutputSchema(SchemaShapes.Of(train.Schema));
             Assert.IsTrue(shape.Any(c => c.Name == "Score") && shape.Any(c => c.Name == "PredictedLabel"));
             var model = pipeline.Fit(train);
             double accuracy = ml.MulticlassClassification.Evaluate(model.Transform(ml.Data.LoadFromEnumerable(Pictures(100, 2)))).MicroAccuracy;

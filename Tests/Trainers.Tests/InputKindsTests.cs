@@ -67,6 +67,8 @@ public sealed class InputKindsTests
             .Append(ml.MulticlassClassification.Trainers.Cnn(Options()));
         var train = ml.Data.LoadFromEnumerable(_train);
         var test = ml.Data.LoadFromEnumerable(_test);
+        var shape = pipeline.GetOutputSchema(SchemaShapes.Of(train.Schema));
+        Assert.IsTrue(shape.Any(c => c.Name == "Score") && shape.Any(c => c.Name == "PredictedLabel"), $"{kind}: the output schema before Fit");
         var model = pipeline.Fit(train);
 
         var cnn = CnnPredictionTransformer.Find(model)!;

@@ -5,13 +5,14 @@ namespace MLNet.Cnn.Layers;
 
 /// <summary>
 /// Inverted dropout (torch.nn.Dropout): each training forward pass draws a fresh mask, zeroing each element with
-/// probability <see cref="P"/> and scaling the rest by 1/(1 − p); inference returns the input itself. Masks come
-/// from one <see cref="Random"/> seeded with <see cref="Seed"/>, so the same seed and the same calls give the same
-/// masks (give each dropout layer of a network its own seed, or same-shaped layers drop the same elements).
+/// probability <see cref="P"/> and scaling the rest by 1/(1 − p); inference returns the input itself. The mask of
+/// training pass k (counted by <see cref="Draws"/>) comes from a <see cref="Random"/> seeded with
+/// <see cref="SeedMix"/>(<see cref="Seed"/>, k), so the same seed and the same calls give the same masks, and a
+/// checkpoint needs only the count to continue the masks where they were (give each dropout layer of a network its own
+/// seed, or same-shaped layers drop the same elements).
 /// </summary>
-public sealed class DropoutLayer : Layer
+public sealed class DropoutLayer : Layer, ICountedDraws
 {
-    private readonly Random _random;
     private Tensor? _mask, _savedMask;
 
     public DropoutLayer(string name, float p, int seed) : base(name)
@@ -19,11 +20,13 @@ public sealed class DropoutLayer : Layer
         Dropout.CheckProbability(p);
         P = p;
         Seed = seed;
-        _random = new Random(seed);
     }
 
     public float P { get; }
     public int Seed { get; }
+
+    /// <inheritdoc/>
+    public int Draws { get; set; }
 
     public override TensorShape OutputShape(TensorShape input) => input;
 
@@ -33,7 +36,7 @@ public sealed class DropoutLayer : Layer
         if (!training) return input;
         var output = OutputBuffer(input.Shape);
         var mask = Reuse(ref _mask, input.Shape);
-        Dropout.Forward(input, output, mask, P, _random, training: true);
+        Dropout.Forward(input, output, mask, P, new Random(SeedMix.Of(Seed, Draws++, 0)), training: true);
         _savedMask = mask;
         return output;
     }

@@ -57,6 +57,17 @@ public sealed class MagnitudePruner
         foreach (var mask in _masks) mask.ApplyToWeight();
     }
 
+    /// <summary>The masks for a checkpoint, in the order of <see cref="PrunedLayers"/>: per weight tensor, a bit per value, set where it is pruned.</summary>
+    internal byte[][] SaveMasks() => [.. _masks.Select(m => m.PrunedBits())];
+
+    /// <summary>Sets the masks saved by <see cref="SaveMasks"/> (of a pruner over the same network and options); the weights are not touched.</summary>
+    internal void LoadMasks(byte[][] masks)
+    {
+        if (masks.Length != _masks.Length)
+            throw new ArgumentException($"{masks.Length} saved masks do not fit the {_masks.Length} pruned weight tensors.", nameof(masks));
+        for (int i = 0; i < masks.Length; i++) _masks[i].SetPrunedBits(masks[i]);
+    }
+
     private static WeightMask[] Candidates(Layer network, PruningOptions options)
     {
         ArgumentNullException.ThrowIfNull(options.KeepDense, nameof(options.KeepDense));

@@ -9,6 +9,9 @@ internal sealed class ScheduledPruning(MagnitudePruner pruner, SparsitySchedule 
 {
     public double Sparsity => pruner.Sparsity;
 
+    /// <summary>The pruner, whose masks a checkpoint saves and sets back.</summary>
+    public MagnitudePruner Pruner => pruner;
+
     /// <summary>Whether the masks are final from <paramref name="step"/> on (the last pruning runs before that step's forward pass).</summary>
     public bool IsFinalFrom(int step) => step >= schedule.EndStep;
 

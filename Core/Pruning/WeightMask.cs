@@ -58,6 +58,30 @@ internal sealed class WeightMask
         ApplyToWeight();
     }
 
+    /// <summary>One bit per value, value i in bit i % 8 of byte i / 8, set where it is pruned.</summary>
+    public byte[] PrunedBits()
+    {
+        var bits = new byte[(_bits.Length + 7) / 8];
+        for (int i = 0; i < _bits.Length; i++)
+            if (_bits[i] == 0) bits[i / 8] |= (byte)(1 << (i % 8));
+        return bits;
+    }
+
+    /// <summary>The mask of <see cref="PrunedBits"/>; neither the weight nor its gradient is touched.</summary>
+    public void SetPrunedBits(byte[] bits)
+    {
+        if (bits.Length != (_bits.Length + 7) / 8)
+            throw new ArgumentException($"A mask of {bits.Length} bytes does not fit weight {Weight.Name} of {_bits.Length} values.", nameof(bits));
+        int pruned = 0;
+        for (int i = 0; i < _bits.Length; i++)
+        {
+            bool prune = (bits[i / 8] >> (i % 8) & 1) != 0;
+            _bits[i] = prune ? 0 : uint.MaxValue;
+            if (prune) pruned++;
+        }
+        PrunedCount = pruned;
+    }
+
     public void ApplyToWeight() => And(Weight.Value.Span);
 
     public void ApplyToGradient() => And(Weight.Gradient.Span);

@@ -16,6 +16,9 @@ namespace MLNet.Cnn.Training;
 /// With <see cref="TrainerOptions.Sparsity"/>, weights are pruned on its schedule before the forward pass of a step, and
 /// the pruned weights and their gradients are held at zero (see <see cref="MagnitudePruner"/>).
 /// All cores are used by the kernels and the augmentation; every random draw is seeded, so runs are deterministic.
+/// With <see cref="TrainerOptions.Checkpoints"/>, the run's state is saved to a folder as it goes, and a run started again
+/// over that folder goes on from the newest checkpoint to the weights and epoch results the run would have had without the
+/// interruption.
 /// The data come through <see cref="IBatchSource"/>; the steps of the loop are <see cref="TrainingRun"/>'s.
 /// </summary>
 public static class Trainer

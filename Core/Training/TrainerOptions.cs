@@ -95,6 +95,13 @@ public record TrainerOptions
     /// <summary>Report progress every this many batches (and at every epoch end).</summary>
     public int ProgressInterval { get; init; } = 100;
 
+    /// <summary>
+    /// Write checkpoints into a folder while training, and resume from the newest one when a run is started again over that
+    /// folder; the resumed run ends with the weights and epoch results of an uninterrupted one (see <see cref="CheckpointOptions"/>).
+    /// Null: no checkpoints.
+    /// </summary>
+    public CheckpointOptions? Checkpoints { get; init; }
+
     internal void Validate()
     {
         if (Epochs <= 0) throw new ArgumentException($"Epochs must be positive; {Epochs} was given.", nameof(Epochs));
@@ -112,6 +119,7 @@ public record TrainerOptions
         if (Pruning is null) throw new ArgumentNullException(nameof(Pruning), "Pruning must not be null; leave it out for the defaults.");
         if (ProgressInterval <= 0)
             throw new ArgumentException($"ProgressInterval must be positive; {ProgressInterval} was given.", nameof(ProgressInterval));
+        Checkpoints?.Validate();
     }
 
     /// <summary>The checks that need the training data: mixing needs class labels, moving targets needs coordinates.</summary>

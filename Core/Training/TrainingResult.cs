@@ -22,5 +22,10 @@ public sealed record EpochResult(int Epoch, double Loss, double? Accuracy, doubl
     double? ValidationLoss, double? ValidationAccuracy, double? ValidationMeanAbsoluteError,
     double ImagesPerSecond, TimeSpan Duration, double? Sparsity = null);
 
+/// <summary>
+/// How a run ended, its epochs and its best epoch. A run resumed from a checkpoint (<see cref="TrainerOptions.Checkpoints"/>)
+/// reports the whole run: the epochs before the checkpoint too, and the duration and rate over all the runs that led to it;
+/// <see cref="ResumedFrom"/> names the checkpoint (null for a run that started from scratch).
+/// </summary>
 public sealed record TrainingResult(StopReason StopReason, string Message, IReadOnlyList<EpochResult> Epochs,
-    int? BestEpoch, TimeSpan Duration, double ImagesPerSecond);
+    int? BestEpoch, TimeSpan Duration, double ImagesPerSecond, ResumedCheckpoint? ResumedFrom = null);

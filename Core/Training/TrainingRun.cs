@@ -10,8 +10,9 @@ namespace MLNet.Cnn.Training;
 /// One run of <see cref="Trainer"/>: the loop of <see cref="Train"/> as named steps, one short method each, over the
 /// state of the run (fixed parts first, then what changes from batch to batch and epoch to epoch). The steps read and
 /// write that state in the order <see cref="Train"/>, <see cref="TrainEpoch"/> and <see cref="TrainBatch"/> call them.
+/// Checkpoints save that state and set it back (the other part of this class, TrainingRun.Checkpoints.cs).
 /// </summary>
-internal sealed class TrainingRun
+internal sealed partial class TrainingRun
 {
     private readonly Layer _network;
     private readonly TrainingTask _task;
@@ -25,6 +26,7 @@ internal sealed class TrainingRun
     private LearningRateSchedule? _schedule;
     private TrainingPlan _plan;
     private int _measureFrom, _replanAt;   // the step timing started at; the step of the second time plan (0: none)
+    private int _scheduleFrom;             // the epochs finished when the schedule was built (it heard their ends after)
     private long _measureStart;
     private readonly ILoss _loss;
     private readonly BatchBuffers _full;
@@ -74,6 +76,7 @@ internal sealed class TrainingRun
         _pruning = options.Sparsity is null ? null
             : new ScheduledPruning(new MagnitudePruner(network, options.Pruning), options.Sparsity(_batchesPerEpoch));
         _lastGood = WeightSnapshot.Take(network);
+        _checkpoints = options.Checkpoints is null ? null : new CheckpointFolder(options.Checkpoints);
     }
 
     private bool Running => _stop == StopReason.Completed;
@@ -83,14 +86,15 @@ internal sealed class TrainingRun
     public TrainingResult Train()
     {
         _start = _time.GetTimestamp();
-        for (_epoch = 1; _epoch <= _options.Epochs && Running; _epoch++) TrainEpoch();
+        var underWay = Resume();   // the epoch a checkpoint stopped in (null: it starts afresh)
+        for (_epoch = _epochs.Count + 1; _epoch <= _options.Epochs && Running; _epoch++, underWay = null) TrainEpoch(underWay);
         return Finish();
     }
 
-    private void TrainEpoch()
+    private void TrainEpoch(EpochUnderWay? underWay)
     {
-        Shuffle();
-        for (int b = 0; b < _batchesPerEpoch && Running; b++) TrainBatch(b);
+        int first = StartEpoch(underWay);
+        for (int b = first; b < _batchesPerEpoch && Running; b++) TrainBatch(b);
         if (_stop == StopReason.Diverged) { _lastGood.Restore(); return; }
         if (_seen == 0) return;   // cancelled before its first batch
         var check = Evaluate();
@@ -98,11 +102,17 @@ internal sealed class TrainingRun
         double monitored = check?.Loss ?? _epochs[^1].Loss;
         _schedule?.OnEpochEnd(_epoch, monitored);
         EarlyStop(monitored);
+        CheckpointAtEpochEnd();
     }
 
     private void TrainBatch(int b)
     {
-        if (_cancellation.IsCancellationRequested) { Stop(StopReason.Cancelled, "training was cancelled"); return; }
+        if (_cancellation.IsCancellationRequested)
+        {
+            Stop(StopReason.Cancelled, "training was cancelled");
+            CheckpointOnCancel(b);
+            return;
+        }
         ReadBatch(b);
         Augment(b);
         var (lossTargets, metricTargets) = Mix(b);
@@ -118,16 +128,33 @@ internal sealed class TrainingRun
         ReportProgress(b);
         PlanForTimeLimit();
         CheckTimeLimit();
+        CheckpointAfterBatch(b);
     }
 
-    /// <summary>A fresh order every epoch from the seed and the epoch alone, announced to the source; the running means start over.</summary>
-    private void Shuffle()
+    /// <summary>
+    /// The epoch's order, its batches announced to the source, and the running means started over — or, in the epoch a
+    /// checkpoint stopped in, taken up where they were. Returns the epoch's first batch to train.
+    /// </summary>
+    private int StartEpoch(EpochUnderWay? underWay)
     {
-        (_epochStart, _firstStep, _lossSum, _metricSum, _seen) = (_time.GetTimestamp(), _step, 0, 0, 0);
-        // Not HashCode.Combine: it is seeded randomly per process, which would break run-to-run determinism.
-        new Random(unchecked(_options.Seed * 1_000_003 + _epoch)).Shuffle(_order);
-        _train.Plan(_order.AsMemory(0, _imagesPerEpoch), _batch);
+        Shuffle(_epoch);
+        var (firstStep, seen, lossSum, metricSum, elapsed) = underWay ?? new EpochUnderWay(_step, 0, 0, 0, TimeSpan.Zero);
+        (_epochStart, _firstStep, _lossSum, _metricSum, _seen) = (Before(elapsed), firstStep, lossSum, metricSum, seen);
+        int first = _step - firstStep;   // a batch is a step
+        int done = Math.Min(first * _batch, _imagesPerEpoch);   // the last batch may be the shorter one
+        _train.Plan(_order.AsMemory(done, _imagesPerEpoch - done), _batch);
+        return first;
     }
+
+    /// <summary>
+    /// Shuffles the order for <paramref name="epoch"/>, from the seed and the epoch alone: the orders of the epochs follow
+    /// each other, each shuffled from the one before.
+    /// </summary>
+    // Not HashCode.Combine: it is seeded randomly per process, which would break run-to-run determinism.
+    private void Shuffle(int epoch) => new Random(unchecked(_options.Seed * 1_000_003 + epoch)).Shuffle(_order);
+
+    /// <summary>The timestamp <paramref name="elapsed"/> before now.</summary>
+    private long Before(TimeSpan elapsed) => _time.GetTimestamp() - (long)(elapsed.TotalSeconds * _time.TimestampFrequency);
 
     /// <summary>Batch b of the epoch's order into the buffers of its size (all full but perhaps the last).</summary>
     private void ReadBatch(int b)
@@ -222,6 +249,7 @@ internal sealed class TrainingRun
         if (plan == _plan) return;
         _plan = plan;
         _schedule = _options.Schedule?.Invoke(_plan);
+        _scheduleFrom = _epochs.Count;
     }
 
     private void CheckTimeLimit()
@@ -273,7 +301,7 @@ internal sealed class TrainingRun
     {
         if (_options.RestoreBestWeights && _best is not null && _stop != StopReason.Diverged) _best.Restore();
         if (_stop == StopReason.Completed) _message = $"{_epochs.Count} epochs";
-        return new TrainingResult(_stop, _message, _epochs, _bestEpoch, Elapsed, _imagesSeen / Elapsed.TotalSeconds);
+        return new TrainingResult(_stop, _message, _epochs, _bestEpoch, Elapsed, _imagesSeen / Elapsed.TotalSeconds, _resumedFrom);
     }
 
     /// <summary>The running means of the epoch after <paramref name="batchIndex"/> batches, the rate, and the time left.</summary>

@@ -43,6 +43,7 @@ public sealed class TrainingOptionsReachTheCoreTests
         [nameof(TrainerOptions.Pruning)] = new PruningOptions { KeepFirstAndLastDense = false },
         [nameof(TrainerOptions.Progress)] = new Progress<TrainingProgress>(),
         [nameof(TrainerOptions.ProgressInterval)] = 9,
+        [nameof(TrainerOptions.Checkpoints)] = new CheckpointOptions { Directory = "checkpoints", Keep = 3 },
     };
 
     /// <summary>Options a trainer refuses, with the reason; every other option must reach the core unchanged.</summary>

@@ -6,6 +6,10 @@ namespace MLNet.Cnn.Training;
 /// <see cref="OnEpochEnd"/> after every epoch (schedules driven by the validation loss listen to it).
 /// Epoch-based schedules take the number of steps (batches) per epoch; epoch e (from 0) covers steps
 /// e·stepsPerEpoch … (e + 1)·stepsPerEpoch − 1, PyTorch's <c>last_epoch</c> when its scheduler steps per epoch.
+/// <para>A schedule keeps state only from <see cref="OnEpochEnd"/> (as <see cref="ReduceOnPlateau"/> does): a run resumed from a
+/// checkpoint (<see cref="TrainerOptions.Checkpoints"/>) builds a fresh schedule and calls <see cref="OnEpochEnd"/> again with
+/// the losses of the epochs before it, so no schedule needs to save anything, and <see cref="LearningRate"/> must depend on
+/// the step and those calls alone.</para>
 /// </summary>
 public abstract class LearningRateSchedule
 {

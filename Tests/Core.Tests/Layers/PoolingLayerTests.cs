@@ -79,6 +79,22 @@ public sealed class PoolingLayerTests
     }
 
     [TestMethod]
+    public void DropoutDrawsFromItsSeedAndItsCountOfTrainingPasses()
+    {
+        var x = TestData.Tensor(1, 4, 50);
+        var dropout = new DropoutLayer("drop", 0.3f, seed: 5);
+        var first = dropout.Forward(x, training: true).ToArray();
+        dropout.Forward(x, training: false);
+        Assert.AreEqual(1, dropout.Draws, "only training passes draw");
+        var second = dropout.Forward(x, training: true).ToArray();
+        Assert.AreEqual(2, dropout.Draws);
+
+        dropout.Draws = 1;   // as a run resumed from a checkpoint sets it
+        CollectionAssert.AreEqual(second, dropout.Forward(x, training: true).ToArray(), "the second pass's mask again");
+        CollectionAssert.AreEqual(first, new DropoutLayer("drop", 0.3f, seed: 5).Forward(x, training: true).ToArray(), "a new layer starts at the first");
+    }
+
+    [TestMethod]
     public void DropoutIsTheIdentityAtInference()
     {
         var dropout = new DropoutLayer("drop", 0.5f, 1);

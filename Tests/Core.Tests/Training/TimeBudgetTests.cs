@@ -1,5 +1,6 @@
 using MLNet.Cnn.Layers;
 using MLNet.Cnn.Tensors;
+using MLNet.Cnn.Tests.Support;
 using MLNet.Cnn.Training;
 
 namespace MLNet.Cnn.Tests.Training;
@@ -74,14 +75,6 @@ public sealed class TimeBudgetTests
             Epochs = 3, BatchSize = 6, Schedule = plan => { plans.Add(plan); return new CosineAnnealing(0.01f, plan.TotalSteps); },
         });
         CollectionAssert.AreEqual(new[] { new TrainingPlan(10, 30) }, plans);
-    }
-
-    private sealed class FakeClock : TimeProvider
-    {
-        private long _ticks;
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-        public override long GetTimestamp() => _ticks;
-        public void Advance(TimeSpan time) => _ticks += time.Ticks;
     }
 
     /// <summary>Passes its input through; a training forward advances the clock by one second (two for the first <paramref name="slowSteps"/>).</summary>

@@ -1,9 +1,10 @@
-namespace MLNet.Cnn.Training;
+namespace MLNet.Cnn.Tensors;
 
 /// <summary>
-/// A seed for <see cref="Random"/> from several integers (the run's seed, the epoch, a sample index), so that each
-/// combination starts its own stream: SplitMix64's finalizer (Steele, Lea and Flood, 2014) over the integers one after
-/// the other. Not <see cref="HashCode"/>, which is seeded randomly per process.
+/// A seed for <see cref="Random"/> from several integers (the run's seed, the epoch, a sample index; a layer's seed and
+/// its count of draws), so that each combination starts its own stream: SplitMix64's finalizer (Steele, Lea and Flood,
+/// 2014) over the integers one after the other. Not <see cref="HashCode"/>, which is seeded randomly per process. A
+/// stream derived from counters needs no saved generator state: a checkpoint saves the counters.
 /// </summary>
 internal static class SeedMix
 {

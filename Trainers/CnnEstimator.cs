@@ -168,8 +168,16 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
             Progress = new LogProgress(channel, Options.Progress),
             Augmentation = augmentation,
             ValidationFraction = Options.ValidationSet is null ? Options.ValidationFraction : 0,
+            Checkpoints = Options.Checkpoints is { } checkpoints ? checkpoints with { Log = Both(channel, checkpoints.Log) } : null,
         };
     }
+
+    /// <summary>What the checkpoints report (resumed from, damaged files skipped, failed writes), written to the log as warnings and to the user's own callback.</summary>
+    private static Action<string> Both(IChannel channel, Action<string>? user) => message =>
+    {
+        channel.Warning(MessageSensitivity.UserData, message);
+        user?.Invoke(message);
+    };
 
     private static string Describe(IAugmentation augmentation) =>
         augmentation is AugmentationPipeline pipeline ? string.Join(" → ", pipeline.Steps.Select(Describe)) : augmentation.GetType().Name;

@@ -10,7 +10,8 @@ namespace MLNet.Cnn.Trainers;
 /// augmentation, mixing, pruning, progress …), which these options inherit rather than copy. The defaults train a small
 /// CNN well. The trainer hands these options themselves to the core, changing only <see cref="TrainerOptions.Progress"/>
 /// (also written to <c>MLContext.Log</c>), <see cref="TrainerOptions.Augmentation"/> (pipeline steps first) and
-/// <see cref="TrainerOptions.ValidationFraction"/> (0 when <see cref="ValidationSet"/> is given).
+/// <see cref="TrainerOptions.ValidationFraction"/> (0 when <see cref="ValidationSet"/> is given) and the log of
+/// <see cref="TrainerOptions.Checkpoints"/> (also written to <c>MLContext.Log</c>).
 /// </summary>
 public abstract record CnnTrainerOptions : TrainerOptions
 {

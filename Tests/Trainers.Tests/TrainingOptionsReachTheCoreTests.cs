@@ -98,6 +98,11 @@ public sealed class TrainingOptionsReachTheCoreTests
                 object? reached = option.GetValue(core);
                 if (option.Name == nameof(TrainerOptions.Progress))
                     reached = ((CnnEstimator.LogProgress)reached!).User;   // the log wraps the user's callback
+                if (option.Name == nameof(TrainerOptions.Checkpoints))
+                {
+                    Assert.IsNotNull(((CheckpointOptions)reached!).Log, $"{name}: the checkpoints report to MLContext.Log");
+                    reached = (CheckpointOptions)reached with { Log = null };   // the log is added; the rest is the user's
+                }
                 Assert.AreEqual(TestValues[option.Name], reached, $"{name}: {option.Name} reaches the core");
             }
     }

@@ -58,7 +58,7 @@ internal static class DataLoaderBenchmark
             var results = new Results("path", "images_per_s", "ratio_to_training");
             results.Add("JPEG → pixel cache (decode + resize, once per Fit)", Results.Number(fromJpeg, 0), Results.Number(fromJpeg / training));
             results.Add("pixel cache → batches", Results.Number(fromCache, 0), Results.Number(fromCache / training));
-            results.Add("pixel cache → batches + crop, flip, jitter", Results.Number(fromCacheAugmented, 0), Results.Number(fromCacheAugmented / training));
+            results.Add("pixel cache → batches + crop + flip + jitter", Results.Number(fromCacheAugmented, 0), Results.Number(fromCacheAugmented / training));
             results.Add($"training step, {ResNet18}", Results.Number(training, 0), Results.Number(1));
             results.Print();
             Console.WriteLine($"wrote {results.WriteCsv(Results.CsvName("data", "loader"))}");

@@ -5,15 +5,20 @@ namespace MLNet.Cnn.Data;
 
 /// <summary>
 /// Reads the batches a reader announced (<see cref="IBatchSource.Plan"/>) ahead of it, on a worker thread, into a ring of
-/// <see cref="Depth"/> buffers: while the training step runs on batch b, batches b + 1 … b + Depth are read. The reader
-/// takes a batch with <see cref="TryTake"/>, which only hands it over when its indices are the ones announced for that
-/// batch; any other read (not announced, or out of order) returns false and the source reads it itself. Memory: Depth + 1
-/// buffers of a batch, whatever the dataset size. A failure of the worker is thrown by the take of the batch it failed on.
+/// buffers: while the training step runs on batch b, batches b + 1 … b + depth are read, depth = 3 or as many as fit in
+/// <see cref="BudgetBytes"/> (at least 1). The reader takes a batch with <see cref="TryTake"/>, which only hands it over
+/// when its indices are the ones announced for that batch; any other read (not announced, or out of order) returns false
+/// and the source reads it itself. Memory: depth + 1 buffers of the largest batch announced (training's and evaluation's
+/// batches share them: they only grow), whatever the dataset size. A failure of the worker is thrown by the take of the
+/// batch it failed on.
 /// </summary>
 internal sealed class BatchPrefetcher(int imageSize, Action<ReadOnlySpan<int>, Memory<float>> read) : IDisposable
 {
-    /// <summary>Batches read ahead of the one the reader takes.</summary>
-    public const int Depth = 3;
+    /// <summary>Batches read ahead of the one the reader takes, at most.</summary>
+    public const int MaxDepth = 3;
+
+    /// <summary>What the batches read ahead may take: 3 batches of 64 images of 3×224×224 (39 MB each) fit, 256 of them (154 MB) only 1.</summary>
+    public const long BudgetBytes = 256L << 20;
 
     private BlockingCollection<float[]> _free = new();
     private BlockingCollection<(float[] Buffer, ExceptionDispatchInfo? Failure)> _ready = new();
@@ -21,7 +26,7 @@ internal sealed class BatchPrefetcher(int imageSize, Action<ReadOnlySpan<int>, M
     private Task? _worker;
     private ReadOnlyMemory<int> _order;
     private int _batchSize, _next, _batchCount;
-    private int _bufferLength;
+    private int _bufferLength, _depth;
 
     /// <summary>Stops any earlier plan and starts reading batch 0 … of this one.</summary>
     public void Plan(ReadOnlyMemory<int> order, int batchSize)
@@ -29,14 +34,15 @@ internal sealed class BatchPrefetcher(int imageSize, Action<ReadOnlySpan<int>, M
         StopWorker();
         (_order, _batchSize, _next) = (order.ToArray(), batchSize, 0);   // a copy: the reader may reuse its array
         _batchCount = (order.Length + batchSize - 1) / batchSize;
-        int length = batchSize * imageSize;
-        if (length != _bufferLength)
+        int length = checked(batchSize * imageSize);
+        if (length > _bufferLength)
         {
             _bufferLength = length;
+            _depth = (int)Math.Clamp(BudgetBytes / ((long)length * sizeof(float)), 1, MaxDepth);
             _free = new BlockingCollection<float[]>();
-            for (int i = 0; i <= Depth; i++) _free.Add(new float[length]);
+            for (int i = 0; i <= _depth; i++) _free.Add(new float[length]);
         }
-        _ready = new BlockingCollection<(float[], ExceptionDispatchInfo?)>(Depth);
+        _ready = new BlockingCollection<(float[], ExceptionDispatchInfo?)>(_depth);
         var stop = _stop = new CancellationTokenSource();
         var ready = _ready;
         _worker = Task.Factory.StartNew(() => ReadAhead(ready, stop.Token), stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);

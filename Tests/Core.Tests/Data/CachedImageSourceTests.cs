@@ -58,6 +58,9 @@ public sealed class CachedImageSourceTests
             CollectionAssert.AreEqual(Gather(inMemory, order[..10]).Images, Gather(cached, order[..10]).Images);
             CollectionAssert.AreEqual(Gather(inMemory, order[20..30]).Images, Gather(cached, order[20..30]).Images, "batch 2 asked for while batch 1 was announced");
             CollectionAssert.AreEqual(Gather(inMemory, order[30..40]).Images, Gather(cached, order[30..40]).Images);
+            cached.Plan(order, batchSize: 4);   // smaller batches after larger ones reuse the larger buffers
+            CollectionAssert.AreEqual(Gather(inMemory, order[..4]).Images, Gather(cached, order[..4]).Images);
+            CollectionAssert.AreEqual(Gather(inMemory, order[4..8]).Images, Gather(cached, order[4..8]).Images);
         }
     }
 

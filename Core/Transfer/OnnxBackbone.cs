@@ -19,8 +19,12 @@ internal sealed class OnnxBackbone : TransferBackbone
     private readonly string _cut;
 
     public OnnxBackbone(string path, string? featureValue, Normalization? normalization)
+        : this(File.ReadAllBytes(path), path, featureValue, normalization) { }
+
+    /// <summary>The network in <paramref name="bytes"/> (an ONNX file's contents, perhaps edited); <paramref name="path"/> names it in messages.</summary>
+    public OnnxBackbone(byte[] bytes, string path, string? featureValue, Normalization? normalization)
     {
-        _bytes = File.ReadAllBytes(path);
+        _bytes = bytes;
         var model = ModelProto.Parser.ParseFrom(_bytes);
         var graph = model.Graph;
         var outputs = graph.Output.Select(o => o.Name).ToArray();

@@ -29,6 +29,11 @@ internal static class NormalizationKinds
     {
         if (node.Int("training_mode", 0) != 0) throw node.Unsupported("training_mode", "1; the inference form is imported (training uses batch statistics anyway)");
         if (node.HasExtraOutputs) throw node.Unsupported("outputs", "running mean and variance outputs are not supported");
+        // Opsets before 9: spatial = 1 (the default) is the per-channel form of later opsets; 0 kept statistics per activation.
+        if (node.Int("spatial", 1) != 1) throw node.Unsupported("spatial", "0 (statistics per activation, opsets ≤ 8) is not supported; 1 (per channel) is");
+        // Opsets before 7: is_test chose inference (what is imported), consumed_inputs named in-place updates; neither changes y.
+        node.Int("is_test", 0);
+        node.Ints("consumed_inputs");
         int channels = graph.Floats(node, node.Input(3), "input_mean").Length;
         var layer = new BatchNorm2dLayer(node.Name, channels, 1f - node.Float("momentum", 0.9f), node.Float("epsilon", 1e-5f));
         graph.Load(node, layer.Gamma, node.Input(1));

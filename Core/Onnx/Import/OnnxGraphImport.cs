@@ -126,7 +126,7 @@ internal sealed class OnnxGraphImport
         }
     }
 
-    /// <summary>Add or Mul of two computed tensors, or any of the four with a constant operand of one value or one per channel.</summary>
+    /// <summary>Add or Mul of two computed tensors, or any of the four with a constant operand that broadcasts to the tensor's shape.</summary>
     private OnnxStep Elementwise(OnnxNodeReader node)
     {
         string a = node.Input(0), b = node.Input(1);
@@ -141,10 +141,7 @@ internal sealed class OnnxGraphImport
         if (constantA && (constantB || node.OpType is "Sub" or "Div"))
             throw node.Unsupported("inputs", $"a constant first operand '{a}' is only supported for Add and Mul of a computed tensor");
         var (x, c) = constantA ? (b, a) : (a, b);
-        var dims = Dims(node, c, "B");
-        if (dims.Count(d => d != 1) > 1)
-            throw node.Unsupported("inputs", $"constant '{c}' of shape [{string.Join(", ", dims)}]; only a scalar or one value per channel is supported");
-        return ConstantOperandStep.Create(node, x, Floats(node, c, "B"), dims);
+        return ConstantOperandStep.Create(node, x, Floats(node, c, "B"), Dims(node, c, "B"));
     }
 
     private void Add(OnnxStep step)

@@ -11,6 +11,15 @@ internal static class OnnxTensorData
 
     public static bool IsFloat(TensorProto tensor) => tensor.DataType == (int)DataType.Float;
 
+    /// <summary>Replaces a float tensor's values, written as raw little-endian bytes.</summary>
+    public static void SetFloats(TensorProto tensor, ReadOnlySpan<float> values)
+    {
+        var raw = new byte[values.Length * sizeof(float)];
+        for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(4 * i), values[i]);
+        tensor.FloatData.Clear();
+        tensor.RawData = Google.Protobuf.ByteString.CopyFrom(raw);
+    }
+
     public static bool IsInteger(TensorProto tensor) => tensor.DataType is (int)DataType.Int64 or (int)DataType.Int32;
 
     public static float[] Floats(TensorProto tensor)

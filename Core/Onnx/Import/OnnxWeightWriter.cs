@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Google.Protobuf;
 using MLNet.Cnn.Onnx.Proto;
 
@@ -27,11 +26,7 @@ internal sealed class OnnxWeightWriter(ModelProto model, IReadOnlyDictionary<str
                 copy.Graph.Initializer.Add(initializer);
                 initializers[name] = initializer;
             }
-            var floats = values();
-            var raw = new byte[floats.Length * sizeof(float)];
-            for (int i = 0; i < floats.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(4 * i), floats[i]);
-            initializer.FloatData.Clear();
-            initializer.RawData = ByteString.CopyFrom(raw);
+            OnnxTensorData.SetFloats(initializer, values());
         }
         return copy.ToByteArray();
     }

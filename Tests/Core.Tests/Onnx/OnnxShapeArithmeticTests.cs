@@ -4,6 +4,7 @@ using MLNet.Cnn.Onnx;
 using MLNet.Cnn.Onnx.Proto;
 using MLNet.Cnn.Tensors;
 using MLNet.Cnn.Tests.Support;
+using static MLNet.Cnn.Tests.Support.OnnxGraphs;
 using DataType = MLNet.Cnn.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace MLNet.Cnn.Tests.Onnx;
@@ -66,42 +67,5 @@ public sealed class OnnxShapeArithmeticTests
         var model = new ModelProto { IrVersion = 8, Graph = graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
         return model;
-    }
-
-    private static void Node(GraphProto graph, string op, string[] inputs, string output, params AttributeProto[] attributes)
-    {
-        var node = new NodeProto { Name = $"/{output}/{op}", OpType = op };
-        node.Input.AddRange(inputs);
-        node.Output.Add(output);
-        node.Attribute.AddRange(attributes);
-        graph.Node.Add(node);
-    }
-
-    private static TensorProto Floats(string name, float[] values, params long[] dims)
-    {
-        var tensor = new TensorProto { Name = name, DataType = (int)DataType.Float };
-        tensor.Dims.AddRange(dims);
-        tensor.FloatData.AddRange(values);
-        return tensor;
-    }
-
-    private static TensorProto Int64s(string name, long[] dims, params long[] values)
-    {
-        var tensor = new TensorProto { Name = name, DataType = (int)DataType.Int64 };
-        tensor.Dims.AddRange(dims);
-        tensor.Int64Data.AddRange(values);
-        return tensor;
-    }
-
-    private static ValueInfoProto Value(string name, string batch, params long[] dims)
-    {
-        var shape = new TensorShapeProto();
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = batch });
-        foreach (long d in dims) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
-        return new ValueInfoProto
-        {
-            Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)DataType.Float, Shape = shape } },
-        };
     }
 }

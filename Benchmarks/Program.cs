@@ -5,10 +5,11 @@ using MLNet.Cnn.Benchmarks.Conv;
 using MLNet.Cnn.Benchmarks.Data;
 using MLNet.Cnn.Benchmarks.Deploy;
 using MLNet.Cnn.Benchmarks.Networks;
+using MLNet.Cnn.Benchmarks.Pretrained;
 
-// dotnet run -c Release --project Benchmarks -- <conv|convpaths|gemm|adapter|augment|deploy|networks|data> [name filter] [--calls N] [--threads N]
+// dotnet run -c Release --project Benchmarks -- <conv|convpaths|gemm|adapter|augment|deploy|networks|data|pretrained> [name filter] [--calls N] [--threads N]
 const string Usage = """
-    usage: <conv|convpaths|gemm|adapter|augment|deploy|networks|data> [name-filter] [--calls N] [--threads N]
+    usage: <conv|convpaths|gemm|adapter|augment|deploy|networks|data|pretrained> [name-filter] [--calls N] [--threads N]
       conv     Conv2d forward beside ONNX Runtime, and our forward+backward; writes Benchmarks/results/conv.csv
       convpaths  Conv2d's three passes on small maps, batch folded into the GEMM vs per image; writes Benchmarks/results/convpaths.csv
       gemm     our GEMM alone on square and conv-like sizes
@@ -21,6 +22,8 @@ const string Usage = """
                3x128x128 ("data loader", writes data.loader.csv); then 100,000 JPEG photos trained for one epoch of SmallVgg
                through the ML.NET trainer with its peak memory, beside in-memory training ("data scale", writes
                data.scale.csv; MLNET_CNN_DATA_SCALE_IMAGES=N for another count)
+      pretrained  ML.NET's ImageNet ResNet-18 frozen, fine-tuned, and ResNet-18 from scratch on 50 colorized Fashion-MNIST
+               images per class at 3x224x224: test accuracy and time; writes pretrained.csv
       name-filter  run only the shapes or networks whose name contains this text
       --calls N    timed calls (training steps for networks) per measurement (default 30; warm-up: at least 3 calls and 1.5 s)
       --threads N  threads for our kernels, ONNX Runtime and PyTorch (default 2)
@@ -39,6 +42,7 @@ Action<BenchmarkOptions>? run = args.FirstOrDefault() switch
     "deploy" => DeployBenchmark.Run,
     "networks" => NetworkBenchmark.Run,
     "data" => DataBenchmark.Run,
+    "pretrained" => PretrainedTransferBenchmark.Run,
     _ => null,
 };
 if (run is null)

@@ -30,14 +30,18 @@ internal sealed class CnnTransferEstimator : CnnMulticlassEstimator
     public static TransferLearning Transfer(CnnTransferOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var backbone = (options.Backbone, options.BackbonePath) switch
+        var backbone = (options.Backbone, options.BackbonePath, options.PretrainedBackbone) switch
         {
-            ({ } model, null) => TransferBackbone.FromModel(model),
-            (null, { } path) => TransferBackbone.FromFile(path, options.FeatureLayer, options.BackboneNormalization),
-            (null, null) => throw new ArgumentException($"Set {nameof(CnnTransferOptions.Backbone)} (a CnnModel) or {nameof(CnnTransferOptions.BackbonePath)} (a .cnn or .onnx file).", nameof(options)),
-            _ => throw new ArgumentException($"Set {nameof(CnnTransferOptions.Backbone)} or {nameof(CnnTransferOptions.BackbonePath)}, not both.", nameof(options)),
+            ({ } model, null, null) => TransferBackbone.FromModel(model),
+            (null, { } path, null) => TransferBackbone.FromFile(path, options.FeatureLayer, options.BackboneNormalization),
+            (null, null, { } pretrained) => pretrained,
+            (null, null, null) => throw new ArgumentException($"Set {nameof(CnnTransferOptions.Backbone)} (a CnnModel), {nameof(CnnTransferOptions.BackbonePath)} " +
+                $"(a .cnn or .onnx file) or {nameof(CnnTransferOptions.PretrainedBackbone)} (e.g. PretrainedBackbones.ResNet18ImageNet()).", nameof(options)),
+            _ => throw new ArgumentException($"Set one of {nameof(CnnTransferOptions.Backbone)}, {nameof(CnnTransferOptions.BackbonePath)} and " +
+                $"{nameof(CnnTransferOptions.PretrainedBackbone)}, not several.", nameof(options)),
         };
-        return new TransferLearning(backbone, options.FeatureLayer, options.Policy, options.Head);
+        string? cut = options.FeatureLayer ?? (options.PretrainedBackbone is { } ready ? ready.Blocks[^1].Path : null);
+        return new TransferLearning(backbone, cut, options.Policy, options.Head);
     }
 
     protected override (CnnModel Model, TrainingResult Result) Train(IBatchSource train, IBatchSource? validation, TrainerOptions trainerOptions, IChannel channel) =>

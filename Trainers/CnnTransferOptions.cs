@@ -15,15 +15,22 @@ namespace MLNet.Cnn.Trainers;
 /// </summary>
 public sealed record CnnTransferOptions : CnnTrainerOptions
 {
-    /// <summary>The trained network to start from (it is copied, never changed). Set this or <see cref="BackbonePath"/>.</summary>
+    /// <summary>The trained network to start from (it is copied, never changed). Set this, <see cref="BackbonePath"/> or <see cref="PretrainedBackbone"/>.</summary>
     public CnnModel? Backbone { get; init; }
 
     /// <summary>
     /// A <c>.cnn</c> model file (<see cref="ModelFile"/>) or an <c>.onnx</c> file (imported into the core; then
-    /// <see cref="FeatureLayer"/> names the ONNX value or node to cut at, e.g. "features") to start from. Set this or
-    /// <see cref="Backbone"/>.
+    /// <see cref="FeatureLayer"/> names the ONNX value or node to cut at, e.g. "features") to start from. Set this,
+    /// <see cref="Backbone"/> or <see cref="PretrainedBackbone"/>.
     /// </summary>
     public string? BackbonePath { get; init; }
+
+    /// <summary>
+    /// A backbone ready to use — <see cref="PretrainedBackbones.ResNet18ImageNet"/>, ML.NET's ImageNet ResNet-18 — or any
+    /// <see cref="TransferBackbone"/>. Set this, <see cref="Backbone"/> or <see cref="BackbonePath"/>. Without
+    /// <see cref="FeatureLayer"/> the cut is after its last block (a pretrained feature extractor has no classifier to drop).
+    /// </summary>
+    public TransferBackbone? PretrainedBackbone { get; init; }
 
     /// <summary>
     /// Where to cut: the name of a top-level block of the backbone (a child of its root layer, as

@@ -38,6 +38,7 @@ public static class PretrainedBackbones
         var conv = FirstConvolution(model, network);
         ReverseInputChannels(model.Graph.Initializer.First(t => t.Name == conv.Input[1]), network);
         SubtractBefore(model.Graph, conv, ResNetPreprocessGraph.RgbMeanImage(preprocess));
+        OpsetUpgrade.To13(model, network);   // so that a network built on it saves as one ONNX model (our exporter writes opset 13)
         var normalization = new Normalization([0f, 0f, 0f], [1f / 255, 1f / 255, 1f / 255]);
         return new OnnxBackbone(model.ToByteArray(), network, model.Graph.Output[0].Name, normalization);
     }

@@ -1,3 +1,5 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using MLNet.Cnn.Transfer;
@@ -49,6 +51,37 @@ public sealed class PretrainedResNet18Tests
         float scale = expected.Max(Math.Abs);
         for (int i = 0; i < ours.Length; i++)
             Assert.AreEqual(expected[i], ours[i], 1e-4f * scale, $"feature {i % 512} of image {i / 512}");
+    }
+
+    [TestMethod]
+    public void TheTransferTrainerTakesItAsABackboneAndSavesTheWholeNetwork()
+    {
+        var directory = Directory.CreateTempSubdirectory("cnn-resnet18-");
+        try
+        {
+            var ml = new MLContext(seed: 1);
+            var train = ml.Data.LoadFromEnumerable(ColorPictures.Write(60, 1, directory.FullName));
+            var test = ml.Data.LoadFromEnumerable(ColorPictures.Write(30, 2, directory.FullName));
+            var pipeline = ml.Transforms.LoadImages("Features", null, nameof(ColorPictures.Row.Path))
+                .Append(ml.Transforms.Conversion.MapValueToKey("Label"))
+                .Append(ml.MulticlassClassification.Trainers.CnnTransfer(new CnnTransferOptions
+                {
+                    PretrainedBackbone = PretrainedBackbones.ResNet18ImageNet(), Policy = TransferPolicy.FreezeAll, Epochs = 30, BatchSize = 16, Seed = 1,
+                }));
+            var model = pipeline.Fit(train);
+            var cnn = CnnPredictionTransformer.Find(model)!;
+            CollectionAssert.AreEqual(new[] { 3, 224, 224 }, cnn.Model.InputShape.Dimensions.ToArray(), "the images are resized to the backbone's input");
+            var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
+            Assert.IsTrue(metrics.MicroAccuracy > 0.8, $"micro accuracy {metrics.MicroAccuracy}");
+
+            string path = Path.Combine(directory.FullName, "resnet18-transfer.zip");
+            ml.Model.Save(model, train.Schema, path);
+            var loaded = new MLContext().Model.Load(path, out _);
+            var before = model.Transform(test).GetColumn<VBuffer<float>>("Score").Select(v => v.DenseValues().ToArray()).ToArray();
+            var after = loaded.Transform(test).GetColumn<VBuffer<float>>("Score").Select(v => v.DenseValues().ToArray()).ToArray();
+            for (int i = 0; i < before.Length; i++) CollectionAssert.AreEqual(before[i], after[i], $"row {i}");
+        }
+        finally { directory.Delete(recursive: true); }
     }
 
     [TestMethod]

@@ -32,10 +32,11 @@ internal sealed class ReduceStep(string node, string input, string output, Reduc
 
     public override void Forward(OnnxValues values, bool training)
     {
-        _x = values.Tensor(Inputs[0]);
-        var shape = Shape(_x.Shape);
+        var x = values.Tensor(Inputs[0]);
+        var shape = Shape(x.Shape);
         if (_output is null || _output.Shape != shape) _output = new Tensor(shape);
-        reduction.Forward(_x.Span, Targets(_x.Shape), _output.Span);
+        reduction.Forward(x.Span, Targets(x.Shape), _output.Span);
+        _x = training ? x : null; // backward reads x (ReduceMax, ReduceL2); inference holds no reference to it
         values.Set(Output, _output);
     }
 
@@ -44,7 +45,7 @@ internal sealed class ReduceStep(string node, string input, string output, Reduc
     public override void Backward(OnnxGradients gradients)
     {
         if (gradients.Of(Output) is not { } dy) return;
-        var x = _x!;
+        var x = _x ?? throw new InvalidOperationException($"ONNX node '{Node}': Backward needs a forward pass in training mode first.");
         if (_gradInput is null || _gradInput.Shape != x.Shape) _gradInput = new Tensor(x.Shape);
         reduction.Backward(x.Span, Targets(x.Shape), _output!.Span, dy.Span, _gradInput.Span);
         gradients.Accumulate(Inputs[0], _gradInput);

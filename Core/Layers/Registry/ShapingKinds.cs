@@ -29,8 +29,7 @@ internal static class ShapingKinds
             (name, c, _) => new ChannelSlice(name, Int(c, "start"), Int(c, "count")),
             (onnx, slice, x, _, _) => onnx.Node("Slice", slice.Name,
                 [x, onnx.Int64s($"{slice.Name}.starts", slice.Start), onnx.Int64s($"{slice.Name}.ends", slice.Start + slice.Count),
-                 onnx.Int64s($"{slice.Name}.axes", 1)]),
-            ["Slice"], ImportSlice),
+                 onnx.Int64s($"{slice.Name}.axes", 1)])), // imported as any Slice: OnnxSlices
         LayerKind.Of<PadLayer>("Pad", l => new JsonObject
             {
                 ["padding"] = Array(l.Padding.Top, l.Padding.Left, l.Padding.Bottom, l.Padding.Right), ["mode"] = l.Mode.ToString(), ["value"] = l.Value,
@@ -69,22 +68,6 @@ internal static class ShapingKinds
         string a = onnx.Node("Reshape", $"{shuffle.Name}.split", [x, onnx.Int64s($"{shuffle.Name}.split_shape", split)]);
         string b = onnx.Node("Transpose", $"{shuffle.Name}.transpose", [a], Ints("perm", perm));
         return onnx.Node("Reshape", shuffle.Name, [b, onnx.Int64s($"{shuffle.Name}.shape", merged)]);
-    }
-
-    // Channels [start, end) of [N, C, …]: starts, ends, axes [1] and steps [1] constant inputs (attributes before opset 10).
-    private static ChannelSlice ImportSlice(OnnxNodeReader node, OnnxGraphImport graph)
-    {
-        bool inputs = graph.Opset >= 10;
-        long[]? Argument(int input, string name) =>
-            !inputs ? node.Ints(name) : node.Input(input) == "" ? null : graph.Integers(node, node.Input(input), name);
-        var (starts, ends, axes, steps) = (Argument(1, "starts") ?? [], Argument(2, "ends") ?? [], Argument(3, "axes"), Argument(4, "steps"));
-        if (axes is not [1] || starts.Length != 1 || ends.Length != 1)
-            throw node.Unsupported("axes", $"[{string.Join(", ", axes ?? [])}]; only a slice of the channel axis 1 is supported");
-        if (steps is not (null or [1])) throw node.Unsupported("steps", $"[{string.Join(", ", steps)}]; only step 1 is supported");
-        if (starts[0] < 0 || ends[0] <= starts[0] || ends[0] > int.MaxValue)
-            throw node.Unsupported("ends", $"channels [{starts[0]}, {ends[0]}); only a range 0 ≤ start < end given in channels is supported " +
-                "(not one counted from the end, nor an end past the last channel, which needs the channel count)");
-        return new ChannelSlice(node.Name, (int)starts[0], (int)(ends[0] - starts[0]));
     }
 
     private static string ExportPad(OnnxGraphBuilder onnx, PadLayer pad, string x)

@@ -54,9 +54,7 @@ internal sealed class GatherStep(string node, string input, string output, long 
     private (int Axis, int[] Sources) Resolve(TensorShape input)
     {
         if (input == _resolvedFor) return _resolved;
-        int at = (int)(axis < 0 ? axis + input.Rank : axis);
-        if (at < 0 || at >= input.Rank)
-            throw new NotSupportedException($"ONNX node '{Node}' (op Gather) gathers along axis {axis} of a tensor of shape {input}.");
+        int at = OnnxAxes.Resolve(Node, axis, input.Rank);
         var sources = indices.Values.Select(i => (int)(i < 0 ? i + input[at] : i)).ToArray();
         if (sources.Any(i => i < 0 || i >= input[at]))
             throw new NotSupportedException($"ONNX node '{Node}' (op Gather): indices {indices} are out of range for axis {at} of {input}.");

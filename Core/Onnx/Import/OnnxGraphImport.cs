@@ -8,8 +8,9 @@ namespace MLNet.Cnn.Onnx;
 /// Turns the nodes of one ONNX graph into <see cref="OnnxStep"/>s, in the file's (topological) order. It knows which
 /// values are constants (initializers and Constant nodes, read while importing: weights, Clip bounds, Reshape targets)
 /// and which are int64 shape arithmetic (computed on every pass by <see cref="IntegerStep"/>s); every other value is a
-/// float tensor computed by a join (Add, Mul, Concat), a view (Reshape, Flatten, …), a Transpose or Gather that moves
-/// values, or a layer: the one whose <see cref="LayerKind"/> in <see cref="LayerRegistry"/> imports the node's op.
+/// float tensor computed by a join (Add, Mul, Concat), a view (Reshape, Flatten, …), a Transpose, Gather, Slice or Split
+/// that moves values, a reduction (ReduceMean, ReduceSum, ReduceMax, ReduceL2), or a layer: the one whose
+/// <see cref="LayerKind"/> in <see cref="LayerRegistry"/> imports the node's op.
 /// </summary>
 internal sealed class OnnxGraphImport
 {
@@ -99,6 +100,7 @@ internal sealed class OnnxGraphImport
             _integerValues.Add(node.Output);
             Add(new IntegerStep(node.Name, Computed(node.Inputs), node.Output, OnnxIntegerOps.For(node, this)));
         }
+        else if (node.OpType == "Split") foreach (var step in OnnxSlices.Split(node, this)) Add(step);
         else Add(FloatStep(node));
         node.RefuseUnread();
     }
@@ -116,6 +118,10 @@ internal sealed class OnnxGraphImport
                 return new SwapAxesStep(node.Name, node.Input(0), node.Output, axis);
             case "Reshape" or "Flatten" or "Squeeze" or "Unsqueeze" or "Transpose" or "Identity":
                 return new ViewStep(node.Name, Computed(node.Inputs), node.Output, OnnxViews.For(node, this));
+            case "ReduceMean" or "ReduceSum" or "ReduceMax" or "ReduceL2":
+                return ReduceStep.Create(node, this);
+            case "Slice":
+                return OnnxSlices.Slice(node, this);
             case "Gather":
                 return new GatherStep(node.Name, node.Input(0), node.Output, node.Int("axis", 0),
                     new IntTensor(Integers(node, node.Input(1), "indices"), Dims(node, node.Input(1), "indices")));

@@ -27,6 +27,9 @@ internal sealed class OnnxNodeReader(NodeProto node, int index)
 
     public string Output => node.Output[0];
 
+    /// <summary>All the node's outputs (Split has several); an omitted optional output is "".</summary>
+    public IReadOnlyList<string> Outputs => node.Output;
+
     /// <summary>Whether the node has outputs beyond the first that something may read (MaxPool's indices, Dropout's mask).</summary>
     public bool HasExtraOutputs => node.Output.Skip(1).Any(o => o != "");
 

@@ -163,26 +163,15 @@ public sealed class OnnxImportRoundTripTests
     }
 
     [TestMethod]
-    public void SlicesAndTransposesBeyondTheCoresAreNamed()
+    public void TransposesBeyondTheCoresAreNamed()
     {
         var model = Proto(new Sequential("net", new ChannelSlice("slice", 1, 2), new ChannelShuffleLayer("shuffle", 2)), [4, 3, 3]);
-        TensorProto Constant(string name) => model.Graph.Initializer.Single(i => i.Name == name);
-        Constant("slice.ends").Int64Data[0] = long.MaxValue; // x[:, 1:], whose count needs the channel count
-        var error = Assert.ThrowsExactly<NotSupportedException>(() => Import(model));
-        StringAssert.Contains(error.Message, "'slice' (op Slice)");
-        StringAssert.Contains(error.Message, "'ends'");
-        Constant("slice.ends").Int64Data[0] = 3;
-        Constant("slice.axes").Int64Data[0] = 2;
-        error = Assert.ThrowsExactly<NotSupportedException>(() => Import(model));
-        StringAssert.Contains(error.Message, "'axes'");
-        Constant("slice.axes").Int64Data[0] = 1;
-
         // [N, 2, 1, 3, 3] with axes 1 and 3 swapped moves values, and they are not neighbours.
         var transpose = model.Graph.Node.Single(n => n.OpType == "Transpose").Attribute.Single(a => a.Name == "perm");
         transpose.Ints.Clear();
         transpose.Ints.AddRange([0, 3, 2, 1, 4]);
         var imported = Import(model);
-        error = Assert.ThrowsExactly<NotSupportedException>(() => imported.Forward(TestData.Tensor(1, 1, 4, 3, 3), training: false));
+        var error = Assert.ThrowsExactly<NotSupportedException>(() => imported.Forward(TestData.Tensor(1, 1, 4, 3, 3), training: false));
         StringAssert.Contains(error.Message, "(op Transpose)");
         StringAssert.Contains(error.Message, "[0, 3, 2, 1, 4]");
     }

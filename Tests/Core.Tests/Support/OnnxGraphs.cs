@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using MLNet.Cnn.Onnx.Proto;
 using DataType = MLNet.Cnn.Onnx.Proto.TensorProto.Types.DataType;
 
@@ -6,13 +7,25 @@ namespace MLNet.Cnn.Tests.Support;
 /// <summary>Pieces of hand-built ONNX graphs for the importer's tests: nodes, float and int64 initializers, typed inputs and outputs.</summary>
 internal static class OnnxGraphs
 {
-    public static void Node(GraphProto graph, string op, string[] inputs, string output, params AttributeProto[] attributes)
+    public static void Node(GraphProto graph, string op, string[] inputs, string output, params AttributeProto[] attributes) =>
+        Node(graph, op, inputs, [output], attributes);
+
+    /// <summary>A node of several outputs (Split), named after its first.</summary>
+    public static void Node(GraphProto graph, string op, string[] inputs, string[] outputs, params AttributeProto[] attributes)
     {
-        var node = new NodeProto { Name = $"/{output}/{op}", OpType = op };
+        var node = new NodeProto { Name = $"/{outputs[0]}/{op}", OpType = op };
         node.Input.AddRange(inputs);
-        node.Output.Add(output);
+        node.Output.AddRange(outputs);
         node.Attribute.AddRange(attributes);
         graph.Node.Add(node);
+    }
+
+    /// <summary>The bytes of a model of <paramref name="graph"/> in the default domain's <paramref name="opset"/>.</summary>
+    public static byte[] Model(GraphProto graph, int opset)
+    {
+        var model = new ModelProto { IrVersion = 8, Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = opset });
+        return model.ToByteArray();
     }
 
     public static TensorProto Floats(string name, float[] values, params long[] dims)
@@ -30,6 +43,13 @@ internal static class OnnxGraphs
         tensor.Int64Data.AddRange(values);
         return tensor;
     }
+
+    /// <summary>A float value whose shape the graph does not state (ONNX Runtime infers it).</summary>
+    public static ValueInfoProto Value(string name) => new()
+    {
+        Name = name,
+        Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)DataType.Float } },
+    };
 
     public static ValueInfoProto Value(string name, string batch, params long[] dims)
     {

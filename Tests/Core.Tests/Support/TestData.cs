@@ -23,6 +23,19 @@ public static class TestData
         return tensor;
     }
 
+    /// <summary>
+    /// Distinct values 0.05 apart, centred on 0 and shuffled: no ties (for a maximum), none within a finite-difference
+    /// step of another, and no zero.
+    /// </summary>
+    public static Tensor Distinct(int seed, params int[] dims)
+    {
+        var tensor = new Tensor(dims);
+        var values = Enumerable.Range(0, tensor.Length).Select(i => (i + 0.5f - tensor.Length / 2f) * 0.05f).ToArray();
+        new Random(seed).Shuffle(values);
+        values.CopyTo(tensor.Span);
+        return tensor;
+    }
+
     public static double[] ToDouble(ReadOnlySpan<float> values)
     {
         var result = new double[values.Length];

@@ -1,0 +1,84 @@
+namespace MLNet.Cnn.Onnx;
+
+/// <summary>Slice and Split of a float tensor as <see cref="SliceStep"/>s, with ONNX's rules for the ranges.</summary>
+internal static class OnnxSlices
+{
+    /// <summary>
+    /// Slice: starts, ends, axes (default 0, 1, …) and steps (default 1) are constant int64 inputs since opset 10 and
+    /// attributes (no steps) before. On an axis of dimension d, negative starts and ends count from the end, then are
+    /// clamped to [0, d] (step &gt; 0) or [0, d − 1] and [−1, d − 1] (step &lt; 0); the count is ⌈(end − start) / step⌉, at least 0.
+    /// </summary>
+    public static SliceStep Slice(OnnxNodeReader node, OnnxGraphImport graph)
+    {
+        bool inputs = graph.Opset >= 10;
+        long[]? Argument(int input, string name) =>
+            !inputs ? node.Ints(name) : node.Input(input) == "" ? null : graph.Integers(node, node.Input(input), name);
+        var (starts, ends, axes, steps) = (Argument(1, "starts") ?? [], Argument(2, "ends") ?? [], Argument(3, "axes"), Argument(4, "steps"));
+        axes ??= Enumerable.Range(0, starts.Length).Select(a => (long)a).ToArray();
+        steps ??= Enumerable.Repeat(1L, starts.Length).ToArray();
+        if (ends.Length != starts.Length || axes.Length != starts.Length || steps.Length != starts.Length)
+            throw node.Unsupported("starts", $"starts, ends, axes and steps of {starts.Length}, {ends.Length}, {axes.Length} and {steps.Length} values; ONNX needs as many of each");
+        if (steps.Contains(0)) throw node.Unsupported("steps", "a step of 0");
+        return new SliceStep(node.Name, node.Input(0), node.Output, shape =>
+        {
+            OnnxAxes.Resolve(node.Name, axes, shape.Rank); // refuses an axis named twice
+            return axes.Select((a, i) =>
+            {
+                int axis = OnnxAxes.Resolve(node.Name, a, shape.Rank);
+                return Range(axis, starts[i], ends[i], steps[i], shape[axis]);
+            }).ToArray();
+        });
+    }
+
+    /// <summary>
+    /// Split along axis (default 0) into one <see cref="SliceStep"/> per output: of the sizes of split (an attribute before
+    /// opset 13, a constant input since), or, without it, into equal parts, as many as outputs (num_outputs since opset 18,
+    /// where the last part may be smaller: each is ⌈d / n⌉).
+    /// </summary>
+    public static IEnumerable<SliceStep> Split(OnnxNodeReader node, OnnxGraphImport graph)
+    {
+        long axis = node.Int("axis", 0);
+        var split = graph.Opset < 13 ? node.Ints("split") : node.Input(1) == "" ? null : graph.Integers(node, node.Input(1), "split");
+        var outputs = node.Outputs;
+        if (graph.Opset >= 18 && split is null && node.Int("num_outputs", outputs.Count) != outputs.Count)
+            throw node.Unsupported("num_outputs", $"{node.Int("num_outputs", 0)} with {outputs.Count} outputs");
+        if (split is not null && split.Length != outputs.Count)
+            throw node.Unsupported("split", $"{split.Length} sizes for {outputs.Count} outputs");
+        bool unevenLast = graph.Opset >= 18;
+        string name = node.Name;
+
+        long[] Sizes(int dimension)
+        {
+            if (split is not null)
+                return split.Sum() == dimension && split.All(s => s >= 0) ? split
+                    : throw new NotSupportedException($"ONNX node '{name}' (op Split): sizes [{string.Join(", ", split)}] do not add up to the dimension {dimension}.");
+            int n = outputs.Count, part = (dimension + n - 1) / n;
+            if (dimension % n != 0 && (!unevenLast || (long)part * (n - 1) >= dimension))
+                throw new NotSupportedException($"ONNX node '{name}' (op Split): a dimension of {dimension} does not split into {n} parts.");
+            return Enumerable.Range(0, n).Select(i => (long)Math.Min(part, dimension - i * part)).ToArray();
+        }
+
+        for (int o = 0; o < outputs.Count; o++)
+        {
+            if (outputs[o] == "") continue;
+            int index = o;
+            yield return new SliceStep(name, node.Input(0), outputs[o], shape =>
+            {
+                int at = OnnxAxes.Resolve(name, axis, shape.Rank);
+                var sizes = Sizes(shape[at]);
+                return [new AxisRange(at, (int)sizes[..index].Sum(), (int)sizes[index], 1)];
+            });
+        }
+    }
+
+    private static AxisRange Range(int axis, long start, long end, long step, int dimension)
+    {
+        if (start < 0) start += dimension;
+        if (end < 0) end += dimension;
+        (start, end) = step > 0
+            ? (Math.Clamp(start, 0, dimension), Math.Clamp(end, 0, dimension))
+            : (Math.Clamp(start, 0, dimension - 1), Math.Clamp(end, -1, dimension - 1));
+        long count = Math.Max(0, (end - start + step - Math.Sign(step)) / step);
+        return new AxisRange(axis, (int)start, (int)count, (int)step);
+    }
+}

@@ -25,7 +25,7 @@ internal sealed class OnnxNodeReader(NodeProto node, int index)
 
     public string Input(int i) => i < node.Input.Count ? node.Input[i] : "";
 
-    public string Output => node.Output[0];
+    public string Output => node.Output.Count > 0 ? node.Output[0] : throw new InvalidDataException($"ONNX node '{Name}' (op {OpType}) has no output.");
 
     /// <summary>Whether the node has outputs beyond the first that something may read (MaxPool's indices, Dropout's mask).</summary>
     public bool HasExtraOutputs => node.Output.Skip(1).Any(o => o != "");

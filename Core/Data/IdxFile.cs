@@ -6,7 +6,9 @@ namespace MLNet.Cnn.Data;
 /// <summary>
 /// Reader of the IDX format of MNIST and Fashion-MNIST (optionally gzip-compressed): a big-endian header
 /// (two zero bytes, the element type 0x08 = unsigned byte, the number of dimensions, then each dimension
-/// as a 32-bit integer) followed by the elements in row-major order.
+/// as a 32-bit integer) followed by the elements in row-major order. A file that is not one (another element type, a
+/// dimension that is not positive, a truncated file, damaged compression) is an <see cref="InvalidDataException"/> naming
+/// the file; the dimensions are never trusted for more memory than the file turns out to hold.
 /// </summary>
 public static class IdxFile
 {
@@ -33,14 +35,33 @@ public static class IdxFile
             length *= dimensions[i];
         }
         if (length > Array.MaxLength) throw new InvalidDataException($"'{path}' declares {length} elements, too many.");
-        var data = new byte[length];
-        ReadExactly(stream, data, path, $"{length} data bytes");
-        return (dimensions, data);
+        if (stream.CanSeek && length > stream.Length - stream.Position)
+            throw new InvalidDataException($"'{path}' is truncated: it declares {length} data bytes and holds {stream.Length - stream.Position}.");
+        return (dimensions, ReadData(stream, (int)length, path));
     }
 
+    /// <summary>
+    /// The <paramref name="length"/> data bytes. A compressed file's size says nothing about what it holds, so its buffer grows
+    /// (doubling) with what is decompressed rather than trusting the header: a damaged header cannot make a few bytes allocate gigabytes.
+    /// </summary>
+    private static byte[] ReadData(Stream stream, int length, string path)
+    {
+        const int FirstChunk = 1 << 20;
+        var data = new byte[stream.CanSeek ? length : Math.Min(length, FirstChunk)];
+        for (int filled = 0; ; )
+        {
+            ReadExactly(stream, data.AsSpan(filled), path, $"{length} data bytes");
+            if (data.Length == length) return data;
+            filled = data.Length;
+            Array.Resize(ref data, (int)Math.Min(2L * data.Length, length));
+        }
+    }
+
+    /// <summary>Fills <paramref name="buffer"/>; a file that ends early, or whose compression is damaged, is refused with its name.</summary>
     private static void ReadExactly(Stream stream, Span<byte> buffer, string path, string what)
     {
         try { stream.ReadExactly(buffer); }
         catch (EndOfStreamException e) { throw new InvalidDataException($"'{path}' is truncated: it ends before {what}.", e); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"'{path}' is not a valid gzip file: {e.Message}", e); }
     }
 }

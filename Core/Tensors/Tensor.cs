@@ -18,6 +18,7 @@ public sealed unsafe class Tensor
     public Tensor(TensorShape shape)
     {
         Shape = shape;
+        TensorBudget.Charge(shape.Length);
         // Pinned on the pinned object heap: the address never moves, so Pointer stays valid.
         _storage = GC.AllocateArray<float>(shape.Length + AlignmentFloats, pinned: true);
         _offset = AlignedOffset(_storage);

@@ -109,21 +109,29 @@ public static class ModelFile
         JsonObject header;
         try { header = JsonNode.Parse(bytes.AsSpan(16, headerLength)) as JsonObject ?? throw new JsonException("not an object"); }
         catch (JsonException e) { throw Bad($"has a corrupt header: {e.Message}"); }
-        var list = header["tensors"] as JsonArray ?? throw Bad("has no tensor list.");
-        var shapes = list.Select(t => new TensorShape(t!["shape"]!.AsArray().Select(d => d!.GetValue<int>()).ToArray())).ToArray();
-        long dataLength = shapes.Sum(s => (long)s.Length * sizeof(float));
-        long expected = 16L + headerLength + dataLength + HashLength;
-        if (bytes.Length != expected)
-            throw Bad(bytes.Length < expected
-                ? $"is truncated: it has {bytes.Length} bytes; its header announces {expected}."
-                : $"has {bytes.Length - expected} bytes more than its header announces ({expected}).");
-        var hash = SHA256.HashData(bytes.AsSpan(0, bytes.Length - HashLength));
-        if (!hash.AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - HashLength)))
-            throw Bad("is corrupt: its SHA-256 checksum does not match its contents.");
-
         try
         {
-            var network = LayerCatalog.Create(header["architecture"]);
+            var list = header["tensors"] as JsonArray ?? throw Bad("has no tensor list.");
+            var shapes = list.Select(t => new TensorShape(t!["shape"]!.AsArray().Select(d => d!.GetValue<int>()).ToArray())).ToArray();
+            long dataLength = shapes.Sum(s => (long)s.Length * sizeof(float));
+            long expected = 16L + headerLength + dataLength + HashLength;
+            if (bytes.Length != expected)
+                throw Bad(bytes.Length < expected
+                    ? $"is truncated: it has {bytes.Length} bytes; its header announces {expected}."
+                    : $"has {bytes.Length - expected} bytes more than its header announces ({expected}).");
+            var hash = SHA256.HashData(bytes.AsSpan(0, bytes.Length - HashLength));
+            if (!hash.AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - HashLength)))
+                throw Bad("is corrupt: its SHA-256 checksum does not match its contents.");
+
+            // The architecture's tensors must be the stored ones, each with a gradient of its size; a layer's sizes come from
+            // the header, so the budget (and 4 MiB for whatever else a layer makes) stops a damaged size before it allocates.
+            MLNet.Cnn.Layers.Layer network;
+            try
+            {
+                using var budget = TensorBudget.Open(2 * dataLength / sizeof(float) + (1 << 20));
+                network = LayerCatalog.Create(header["architecture"]);
+            }
+            catch (InvalidDataException e) { throw Bad($"has an invalid architecture: {e.Message}"); }
             var tensors = Tensors(network);
             if (tensors.Count != shapes.Length)
                 throw Bad($"stores {shapes.Length} tensors but its architecture has {tensors.Count}.");

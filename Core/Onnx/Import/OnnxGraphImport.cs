@@ -128,7 +128,10 @@ internal sealed class OnnxGraphImport
             default:
                 var kind = LayerRegistry.OfOnnxOp(node.OpType)
                     ?? throw new NotSupportedException($"ONNX node '{node.Name}': op type '{node.OpType}' is not supported by the importer.");
-                return kind.Import(node, this);
+                // A layer's constructor checks the values it is given (channels divisible by groups, positive kernel sizes):
+                // here they come from the file, so a refusal is the file's fault.
+                try { return kind.Import(node, this); }
+                catch (ArgumentException e) { throw new InvalidDataException($"ONNX node '{node.Name}' (op {node.OpType}) is invalid: {e.Message}", e); }
         }
     }
 
@@ -154,6 +157,8 @@ internal sealed class OnnxGraphImport
     {
         foreach (var input in step.Inputs.Where(i => !_constants.ContainsKey(i) && !_computed.Contains(i)))
             throw new InvalidOperationException($"ONNX node '{step.Node}' reads '{input}', which no earlier node computes; the graph is not in topological order.");
+        if (_computed.Contains(step.Output) || IsConstant(step.Output))
+            throw new InvalidDataException($"ONNX node '{step.Node}' computes '{step.Output}', which is already computed or constant; every ONNX value has one producer.");
         _steps.Add(step);
         _computed.Add(step.Output);
     }

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using MLNet.Cnn.Onnx.Proto;
 
 namespace MLNet.Cnn.Onnx;
@@ -15,21 +16,38 @@ public static class OnnxImporter
     /// meaning its output) the network ends there and returns that value, e.g. the features before a classifier;
     /// the nodes that value does not depend on, and their weights, are left out. Without it the network can return
     /// any of the graph's outputs (<see cref="OnnxNetwork.OutputName"/>, the first by default).
+    /// A file that is not a valid ONNX protobuf is an <see cref="InvalidDataException"/>; a graph the importer cannot map a
+    /// <see cref="NotSupportedException"/>, one whose nodes are not in topological order an <see cref="InvalidOperationException"/>;
+    /// each names the file.
     /// </summary>
     public static OnnxNetwork Load(string path, string? cutAt = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         using var stream = File.OpenRead(path);
-        return Load(stream, cutAt);
+        return Load(stream, cutAt, $"ONNX model '{path}': ");
     }
 
     /// <summary>Reads the model from a stream (left open); see <see cref="Load(string, string?)"/>.</summary>
     public static OnnxNetwork Load(Stream stream, string? cutAt = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var model = ModelProto.Parser.ParseFrom(stream);
-        var opset = model.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")?.Version
-            ?? throw new NotSupportedException("The ONNX model imports no default-domain (ai.onnx) opset.");
-        return new OnnxGraphImport(model, (int)opset).Build(cutAt);
+        return Load(stream, cutAt, "");
+    }
+
+    /// <summary>The import; <paramref name="source"/> (the file's name, or nothing for a stream) starts the message of a refusal.</summary>
+    private static OnnxNetwork Load(Stream stream, string? cutAt, string source)
+    {
+        try
+        {
+            var model = ModelProto.Parser.ParseFrom(stream);
+            if (model.Graph is null) throw new InvalidDataException("The ONNX model has no graph.");
+            var opset = model.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")?.Version
+                ?? throw new NotSupportedException("The ONNX model imports no default-domain (ai.onnx) opset.");
+            return new OnnxGraphImport(model, (int)opset).Build(cutAt);
+        }
+        catch (InvalidProtocolBufferException e) { throw new InvalidDataException($"{source}not a valid ONNX (protobuf) model: {e.Message}", e); }
+        catch (InvalidDataException e) when (source != "") { throw new InvalidDataException(source + e.Message, e); }
+        catch (NotSupportedException e) when (source != "") { throw new NotSupportedException(source + e.Message, e); }
+        catch (InvalidOperationException e) when (source != "") { throw new InvalidOperationException(source + e.Message, e); }
     }
 }

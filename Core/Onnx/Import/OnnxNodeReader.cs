@@ -25,7 +25,7 @@ internal sealed class OnnxNodeReader(NodeProto node, int index)
 
     public string Input(int i) => i < node.Input.Count ? node.Input[i] : "";
 
-    public string Output => node.Output[0];
+    public string Output => node.Output.Count > 0 ? node.Output[0] : throw new InvalidDataException($"ONNX node '{Name}' (op {OpType}) has no output.");
 
     /// <summary>All the node's outputs (Split has several); an omitted optional output is "".</summary>
     public IReadOnlyList<string> Outputs => node.Output;

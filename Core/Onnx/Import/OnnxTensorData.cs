@@ -7,7 +7,40 @@ namespace MLNet.Cnn.Onnx;
 /// <summary>The values of an ONNX TensorProto (raw little-endian bytes or the typed repeated fields) as floats or integers.</summary>
 internal static class OnnxTensorData
 {
-    public static int[] Dims(TensorProto tensor) => tensor.Dims.Select(d => checked((int)d)).ToArray();
+    /// <summary>
+    /// The dims as ints, checked against the values the tensor holds: a layer is built to the size of its initializer, so a
+    /// damaged dim must be refused here, before it becomes an allocation. A negative dim is damage; one past int.MaxValue,
+    /// or dims without their values here (data in an external file), are not supported.
+    /// </summary>
+    public static int[] Dims(TensorProto tensor)
+    {
+        string Listed() => string.Join(", ", tensor.Dims);
+        var dims = tensor.Dims.Select(d => d switch
+        {
+            < 0 => throw new InvalidDataException($"ONNX tensor '{tensor.Name}' has dims [{Listed()}]; a dimension cannot be negative."),
+            > int.MaxValue => throw new NotSupportedException($"ONNX tensor '{tensor.Name}' has dims [{Listed()}], beyond what a tensor holds."),
+            _ => (int)d,
+        }).ToArray();
+        if (Held(tensor) is long held and >= 0)
+        {
+            // The product stops growing once it passes the values there are, so that huge dims cannot overflow it.
+            long count = dims.Contains(0) ? 0 : 1;
+            foreach (int d in dims) count = Math.Min(count * d, held + 1);
+            if (count != held)
+                throw new NotSupportedException($"ONNX tensor '{tensor.Name}' holds {held} values for dims [{Listed()}]; " +
+                    "its data may be in an external file, which is not supported (only models with their weights inside).");
+        }
+        return dims;
+    }
+
+    /// <summary>The number of values a float, int64 or int32 tensor holds (raw or typed); −1 for other element types.</summary>
+    private static long Held(TensorProto tensor) => (DataType)tensor.DataType switch
+    {
+        DataType.Float => tensor.RawData.IsEmpty ? tensor.FloatData.Count : tensor.RawData.Length / sizeof(float),
+        DataType.Int64 => tensor.RawData.IsEmpty ? tensor.Int64Data.Count : tensor.RawData.Length / sizeof(long),
+        DataType.Int32 => tensor.RawData.IsEmpty ? tensor.Int32Data.Count : tensor.RawData.Length / sizeof(int),
+        _ => -1,
+    };
 
     public static bool IsFloat(TensorProto tensor) => tensor.DataType == (int)DataType.Float;
 
@@ -44,13 +77,11 @@ internal static class OnnxTensorData
         return Checked(tensor, values);
     }
 
-    /// <summary>The values, checked against the dims: a tensor whose data is in an external file holds none here.</summary>
+    /// <summary>The values, checked against the dims (<see cref="Dims"/>).</summary>
     private static T[] Checked<T>(TensorProto tensor, T[] values)
     {
-        long expected = tensor.Dims.Aggregate(1L, (a, d) => a * d);
-        return values.Length == expected ? values
-            : throw new NotSupportedException($"ONNX tensor '{tensor.Name}' holds {values.Length} values for dims [{string.Join(", ", tensor.Dims)}]; " +
-                "its data may be in an external file, which is not supported (only models with their weights inside).");
+        Dims(tensor);
+        return values;
     }
 
     private static NotSupportedException Unsupported(TensorProto tensor, string expected) =>

@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using MLNet.Cnn.Onnx;
 using MLNet.Cnn.Onnx.Proto;
@@ -35,9 +34,7 @@ public sealed class OnnxConstantBroadcastTests
         graph.Initializer.Add(Floats("b", TestData.Floats(2, count).Select(v => v + 2).ToArray(), dims));
         Node(graph, "Sub", ["x", "a"], "centered");
         Node(graph, "Mul", ["centered", "b"], "y");
-        var model = new ModelProto { IrVersion = 8, Graph = graph };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
-        var bytes = model.ToByteArray();
+        var bytes = Model(graph, 13);
 
         var network = OnnxImporter.Load(new MemoryStream(bytes));
         var input = TestData.Tensor(3, 2, 3, 4, 5);
@@ -57,11 +54,9 @@ public sealed class OnnxConstantBroadcastTests
         bOnly.Output.Add(Value("y", "N", 3, 4, 5));
         bOnly.Initializer.Add(Floats("b", TestData.Floats(2, count).Select(v => v + 2).ToArray(), dims));
         Node(bOnly, "Mul", ["x", "b"], "y");
-        var bModel = new ModelProto { IrVersion = 8, Graph = bOnly };
-        bModel.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
         var onesInput = new Tensor(input.Shape);
         onesInput.Span.Fill(1);
-        using var bSession = new InferenceSession(bModel.ToByteArray());
+        using var bSession = new InferenceSession(Model(bOnly, 13));
         var (b, _) = OrtRun.Output(bSession, onesInput, "y", inputName: "x");
         CollectionAssert.AreEqual(b, dx.ToArray());
     }
@@ -74,9 +69,7 @@ public sealed class OnnxConstantBroadcastTests
         graph.Output.Add(Value("y", "N", 3, 4, 5));
         graph.Initializer.Add(Floats("a", TestData.Floats(1, 2), 2, 1, 1));
         Node(graph, "Sub", ["x", "a"], "y");
-        var model = new ModelProto { IrVersion = 8, Graph = graph };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
-        var e = Assert.ThrowsExactly<NotSupportedException>(() => OnnxImporter.Load(new MemoryStream(model.ToByteArray())).Forward(TestData.Tensor(1, 1, 3, 4, 5), false));
+        var e = Assert.ThrowsExactly<NotSupportedException>(() => OnnxImporter.Load(new MemoryStream(Model(graph, 13))).Forward(TestData.Tensor(1, 1, 3, 4, 5), false));
         StringAssert.Contains(e.Message, "[2, 1, 1]");
         StringAssert.Contains(e.Message, "[1, 3, 4, 5]");
     }

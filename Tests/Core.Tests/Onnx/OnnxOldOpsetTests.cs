@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using MLNet.Cnn.Onnx;
 using MLNet.Cnn.Onnx.Proto;
@@ -26,9 +25,7 @@ public sealed class OnnxOldOpsetTests
         graph.Initializer.Add(Floats("var", [0.9f, 1.3f, 0.4f], 3));
         Node(graph, "BatchNormalization", ["x", "scale", "bias", "mean", "var"], "y",
             [new AttributeProto { Name = "epsilon", Type = AttributeType.Float, F = 1e-3f }, .. attributes]);
-        var model = new ModelProto { IrVersion = 3, Graph = graph };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = opset });
-        return model.ToByteArray();
+        return Model(graph, opset);
     }
 
     private static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeType.Int, I = value };

@@ -1,3 +1,4 @@
+using MLNet.Cnn.Augment;
 using MLNet.Cnn.Data;
 
 namespace MLNet.Cnn.Benchmarks.Pretrained;
@@ -26,21 +27,18 @@ internal static class ColorizedFashion
         return new ImageDataset(pixels, chosen.Select(i => source.Labels[i]).ToArray(), 3, side, side, source.ClassNames);
     }
 
-    // rgb[c, y, x] = v·fg[c] + (1 − v)·bg[c], v the gray item sampled bilinearly at ((x + ½)·s/side − ½, …)
+    // rgb[c, y, x] = v·fg[c] + (1 − v)·bg[c], v the gray item resized bilinearly (the augmentation's resampler, edges clamped)
     private static void Paint(ReadOnlySpan<float> gray, int s, int side, Random random, Span<float> rgb)
     {
         Span<float> fg = [random.NextSingle(), random.NextSingle(), random.NextSingle()];
         Span<float> bg = [random.NextSingle(), random.NextSingle(), random.NextSingle()];
-        float ratio = (float)s / side;
-        for (int y = 0; y < side; y++)
-            for (int x = 0; x < side; x++)
-            {
-                float sy = Math.Clamp((y + 0.5f) * ratio - 0.5f, 0, s - 1), sx = Math.Clamp((x + 0.5f) * ratio - 0.5f, 0, s - 1);
-                int y0 = (int)sy, x0 = (int)sx, y1 = Math.Min(y0 + 1, s - 1), x1 = Math.Min(x0 + 1, s - 1);
-                float wy = sy - y0, wx = sx - x0;
-                float v = (1 - wy) * ((1 - wx) * gray[y0 * s + x0] + wx * gray[y0 * s + x1]) + wy * ((1 - wx) * gray[y1 * s + x0] + wx * gray[y1 * s + x1]);
-                v = Math.Clamp(v, 0, 1);
-                for (int c = 0; c < 3; c++) rgb[(c * side + y) * side + x] = v * fg[c] + (1 - v) * bg[c];
-            }
+        var value = new float[side * side];
+        var toSource = new AffineSource(AffineMap.Resize(0, 0, s, s, side, side).Inverse());
+        Resampler.Bilinear(gray, 1, s, s, value, toSource, side, side, new Resampler.Window(0, 0, s, s), Border.Clamp, 0);
+        for (int k = 0; k < value.Length; k++)
+        {
+            float v = Math.Clamp(value[k], 0, 1);
+            for (int c = 0; c < 3; c++) rgb[c * value.Length + k] = v * fg[c] + (1 - v) * bg[c];
+        }
     }
 }

@@ -1,3 +1,4 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using MLNet.Cnn.Models;
 using MLNet.Cnn.Tensors;
 
@@ -46,8 +47,9 @@ internal sealed class NormalizedSource : IBatchSource
         int channels = normalization.Mean.Count, plane = source.Length / channels;
         for (int c = 0; c < channels; c++)
         {
-            float mean = normalization.Mean[c], std = normalization.Std[c];
-            for (int k = c * plane; k < (c + 1) * plane; k++) target[k] = (source[k] - mean) / std;
+            var output = target.Slice(c * plane, plane);
+            TensorPrimitives.Subtract(source.Slice(c * plane, plane), normalization.Mean[c], output);
+            TensorPrimitives.Divide(output, normalization.Std[c], output);
         }
     }
 }

@@ -17,6 +17,7 @@ public sealed class PixelCache : IDisposable
     private readonly SafeFileHandle _handle;
     private readonly int _valueSize;
     private bool _complete;
+    private byte[]? _staging;
 
     private PixelCache(FileStream file, PixelStorage storage, int channels, int height, int width)
     {
@@ -68,7 +69,7 @@ public sealed class PixelCache : IDisposable
         }
         else
         {
-            Span<byte> bytes = ImageSize <= 4096 ? stackalloc byte[ImageSize] : new byte[ImageSize];
+            var bytes = _staging ??= new byte[ImageSize];   // one per cache: appending is single-threaded
             for (int i = 0; i < image.Length; i++)
             {
                 float v = image[i];

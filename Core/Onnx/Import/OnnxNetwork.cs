@@ -96,14 +96,17 @@ public sealed class OnnxNetwork : Layer
         return values.ShapeOf(OutputName);
     }
 
-    public override Tensor Forward(Tensor input, bool training)
+    public override Tensor Forward(Tensor input, bool training) => Run(input, training).Tensor(OutputName);
+
+    /// <summary>Runs the steps <see cref="OutputName"/> depends on; the values they computed, int64 ones included.</summary>
+    internal OnnxValues Run(Tensor input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
         var values = new OnnxValues(_constants);
         values.Set(InputName, input);
         foreach (var step in _plan) step.Forward(values, training);
         _inputShape = input.Shape;
-        return values.Tensor(OutputName);
+        return values;
     }
 
     public override Tensor Backward(Tensor gradOutput)

@@ -1,0 +1,152 @@
+using System.Buffers.Binary;
+using MLNet.Cnn.Onnx;
+using MLNet.Cnn.Onnx.Proto;
+using MLNet.Cnn.Tensors;
+using MLNet.Cnn.Tests.Support;
+using DataType = MLNet.Cnn.Onnx.Proto.TensorProto.Types.DataType;
+
+namespace MLNet.Cnn.Tests.Onnx;
+
+/// <summary>
+/// The ONNX specification's own node tests of the CNN operators (written by <c>NodeCases/generate.py</c> from Debian's
+/// python3-onnx; every input but the first is an initializer). Each case is imported and run: every output equals the
+/// specification's within the case's tolerance (|actual − expected| ≤ atol + rtol·|expected|, as numpy's assert_allclose),
+/// the importer's shape inference gives each output's shape, and where the op is differentiable the imported network's
+/// gradient agrees with central finite differences of its own forward. A case listed in <c>NodeCases/unsupported.txt</c>
+/// must instead be refused with a <see cref="NotSupportedException"/> naming the node: never a wrong answer.
+/// </summary>
+[TestClass]
+public sealed class OnnxNodeCaseTests
+{
+    private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "Onnx", "NodeCases");
+
+    // Outputs that are not differentiable in their input, or that change from pass to pass in training mode.
+    private static readonly HashSet<string> NoGradientOps = ["Dropout"];
+
+    public static IEnumerable<object[]> Cases() =>
+        Directory.GetDirectories(Path.Combine(Folder, "cases")).Select(Path.GetFileName).Order(StringComparer.Ordinal).Select(name => new object[] { name! });
+
+    [TestMethod]
+    public void EveryGeneratedCaseIsHere()
+    {
+        // generate.py writes 313 cases from python3-onnx 1.12 (skipped.txt lists the others); a lost folder would shrink the suite silently.
+        Assert.AreEqual(313, Cases().Count());
+        foreach (var name in Unsupported().Keys) Assert.IsTrue(Directory.Exists(Path.Combine(Folder, "cases", name)), $"unsupported.txt names '{name}', which is not a case");
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Cases))]
+    public void TheImportedNodeGivesTheSpecificationsOutputs(string name)
+    {
+        string folder = Path.Combine(Folder, "cases", name);
+        string modelPath = Path.Combine(folder, "model.onnx");
+        if (Unsupported().TryGetValue(name, out var why))
+        {
+            var refusal = Assert.ThrowsExactly<NotSupportedException>(() => Run(folder, modelPath), $"'{name}' is listed as unsupported ({why})");
+            StringAssert.Contains(refusal.Message, "ONNX node", $"'{name}': the refusal names the node");
+            return;
+        }
+        Run(folder, modelPath);
+    }
+
+    private static void Run(string folder, string modelPath)
+    {
+        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(modelPath));
+        var network = OnnxImporter.Load(modelPath);
+        var (input, _) = Read(Path.Combine(folder, "input.pb"));
+        var tolerance = File.ReadAllText(Path.Combine(folder, "tolerance.txt")).Split(' ').Select(double.Parse).ToArray();
+        double rtol = tolerance[0], atol = tolerance[1];
+        string op = model.Graph.Node[0].OpType;
+
+        for (int k = 0; k < model.Graph.Output.Count; k++)
+        {
+            string output = model.Graph.Output[k].Name;
+            var expectedProto = TensorProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(folder, $"output_{k}.pb")));
+            var shape = expectedProto.Dims.Select(d => (int)d).ToArray();
+            network.OutputName = output;
+            var values = network.Run(Copy(input), training: false);
+            if (OnnxTensorData.IsFloat(expectedProto))
+            {
+                var expected = OnnxTensorData.Floats(expectedProto);
+                var actual = values.Tensor(output);
+                CollectionAssert.AreEqual(shape, actual.Shape.Dimensions.ToArray(), $"{output}: shape {actual.Shape}, expected [{string.Join(", ", shape)}]");
+                CollectionAssert.AreEqual(shape, network.OutputShape(input.Shape).Dimensions.ToArray(), $"{output}: inferred shape");
+                for (int i = 0; i < expected.Length; i++)
+                    if (!(Math.Abs(actual.Span[i] - expected[i]) <= atol + rtol * Math.Abs(expected[i])) && !(float.IsNaN(expected[i]) && float.IsNaN(actual.Span[i])))
+                        Assert.Fail($"{output}[{i}] = {actual.Span[i]}, expected {expected[i]} (rtol {rtol}, atol {atol})");
+                if (!NoGradientOps.Contains(op) && expected.Length > 0) CheckGradient(network, input, shape, output);
+            }
+            else
+            {
+                var actual = values.Integers(output);
+                CollectionAssert.AreEqual(shape, actual.Shape, $"{output}: shape");
+                CollectionAssert.AreEqual(Integers(expectedProto), actual.Values, $"{output}: values");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Backward against central finite differences of the network's own forward (float, the loss L = Σ g·y summed in double).
+    /// A coordinate where the left and right differences disagree sits on a kink (ReLU at 0, a tie of a max) and is skipped:
+    /// there the op has no derivative to compare with.
+    /// </summary>
+    private static void CheckGradient(OnnxNetwork network, Tensor input, int[] outputShape, string output)
+    {
+        const double step = 1e-3, tolerance = 2e-2;
+        network.InputGradientNeeded = true;
+        var random = new Random(1);
+        var x = input.ToArray();
+        var g = new float[outputShape.Aggregate(1, (a, b) => a * b)];
+        for (int i = 0; i < g.Length; i++) g[i] = (float)(random.NextDouble() * 2 - 1);
+        network.Forward(Copy(input), training: true);
+        var analytic = network.Backward(Tensor.FromArray(g, outputShape)).ToArray();
+        Assert.AreEqual(x.Length, analytic.Length, $"{output}: gradient length");
+
+        double Loss()
+        {
+            var y = network.Forward(Tensor.FromArray((float[])x.Clone(), input.Shape.Dimensions.ToArray()), training: true).Span;
+            double sum = 0;
+            for (int i = 0; i < g.Length; i++) sum += g[i] * (double)y[i];
+            return sum;
+        }
+
+        double at = Loss();
+        var indices = Enumerable.Range(0, x.Length).ToArray();
+        random.Shuffle(indices);
+        foreach (int i in indices.Take(60))
+        {
+            float saved = x[i];
+            x[i] = saved + (float)step;
+            double plus = Loss();
+            x[i] = saved - (float)step;
+            double minus = Loss();
+            x[i] = saved;
+            double right = (plus - at) / step, left = (at - minus) / step, central = (plus - minus) / (2 * step);
+            if (Math.Abs(right - left) > tolerance * Math.Max(1, Math.Abs(central))) continue;
+            if (Math.Abs(central - analytic[i]) > tolerance * Math.Max(1, Math.Abs(central)))
+                Assert.Fail($"{output} at {input.Shape}: ∂L/∂x[{i}] analytic {analytic[i]}, finite difference {central}.");
+        }
+    }
+
+    // A layer may keep or overwrite its input; each pass gets its own copy.
+    private static Tensor Copy(Tensor input) => Tensor.FromArray(input.ToArray(), input.Shape.Dimensions.ToArray());
+
+    private static (Tensor Tensor, TensorProto Proto) Read(string path)
+    {
+        var proto = TensorProto.Parser.ParseFrom(File.ReadAllBytes(path));
+        var dims = proto.Dims.Select(d => (int)d).ToArray();
+        return (Tensor.FromArray(OnnxTensorData.Floats(proto), dims), proto);
+    }
+
+    /// <summary>An int64, int32 or bool tensor's values as longs.</summary>
+    private static long[] Integers(TensorProto proto) => proto.DataType == (int)DataType.Bool
+        ? (proto.RawData.IsEmpty ? proto.Int32Data.Select(v => (long)v) : proto.RawData.Select(b => (long)b)).ToArray()
+        : OnnxTensorData.Integers(proto);
+
+    /// <summary>NodeCases/unsupported.txt: "case: reason" lines of cases the importer refuses.</summary>
+    private static Dictionary<string, string> Unsupported() =>
+        File.ReadAllLines(Path.Combine(Folder, "unsupported.txt"))
+            .Where(l => l.Length > 0 && !l.StartsWith('#'))
+            .Select(l => l.Split(':', 2))
+            .ToDictionary(p => p[0].Trim(), p => p[1].Trim());
+}

@@ -37,14 +37,19 @@ internal sealed class OnnxGraphImport
 
     public OnnxNetwork Build(string? cutAt)
     {
-        var inputs = _graph.Input.Where(i => !_constants.ContainsKey(i.Name)).Select(i => i.Name).ToArray();
-        if (inputs.Length != 1)
-            throw new NotSupportedException($"The ONNX graph has {inputs.Length} inputs ({string.Join(", ", inputs)}); only graphs with one input are supported.");
-        _computed.Add(inputs[0]);
+        var inputs = _graph.Input.Where(i => !_constants.ContainsKey(i.Name)).ToArray();
+        if (inputs.Length == 0) throw new NotSupportedException("The ONNX graph has no input that is not an initializer.");
+        foreach (var input in inputs)
+        {
+            int type = input.Type?.TensorType?.ElemType ?? (int)TensorProto.Types.DataType.Float;
+            if (type != (int)TensorProto.Types.DataType.Float)
+                throw new NotSupportedException($"ONNX graph input '{input.Name}' has element type {(TensorProto.Types.DataType)type}; only float inputs are supported.");
+            _computed.Add(input.Name);
+        }
         for (int i = 0; i < _graph.Node.Count; i++) Import(new OnnxNodeReader(_graph.Node[i], i));
 
         string[] outputs = cutAt is null ? _graph.Output.Select(o => o.Name).ToArray() : [Resolve(cutAt)];
-        return new OnnxNetwork(string.IsNullOrEmpty(_graph.Name) ? "onnx" : _graph.Name, inputs[0], outputs, _steps.ToArray(),
+        return new OnnxNetwork(string.IsNullOrEmpty(_graph.Name) ? "onnx" : _graph.Name, inputs.Select(i => i.Name).ToArray(), outputs, _steps.ToArray(),
             _integerConstants, _initializers, new OnnxWeightWriter(_model, _trainedValues));
     }
 
@@ -91,6 +96,10 @@ internal sealed class OnnxGraphImport
 
     private void Import(OnnxNodeReader node)
     {
+        if (node.Domain is not ("" or "ai.onnx"))
+            throw new NotSupportedException(_model.Functions.Any(f => f.Domain == node.Domain && f.Name == node.OpType)
+                ? $"ONNX node '{node.Name}' calls the model-local function '{node.Domain}.{node.OpType}'; inline the model's functions (onnx.inliner.inline_local_functions) before importing it."
+                : $"ONNX node '{node.Name}': op '{node.OpType}' of domain '{node.Domain}' is not a standard ONNX op and is not supported by the importer.");
         if (node.OpType == "Constant") AddConstant(node.Output, ConstantValue(node));
         // PyTorch's exporter keeps one initializer of several with equal values (SqueezeNet's zero biases) and passes it to
         // the others through Identity nodes: each gets its own parameter, as in the PyTorch model.

@@ -24,30 +24,37 @@ public static class OnnxImporter
     {
         ArgumentNullException.ThrowIfNull(path);
         using var stream = File.OpenRead(path);
-        return Load(stream, cutAt, $"ONNX model '{path}': ");
+        return Load(stream, cutAt, $"ONNX model '{path}': ", Path.GetDirectoryName(Path.GetFullPath(path)));
     }
 
-    /// <summary>Reads the model from a stream (left open); see <see cref="Load(string, string?)"/>.</summary>
-    public static OnnxNetwork Load(Stream stream, string? cutAt = null)
+    /// <summary>
+    /// Reads the model from a stream (left open); see <see cref="Load(string, string?)"/>. <paramref name="name"/> (a file
+    /// name, a resource) starts the message of a refusal. A stream has no folder, so a model whose weights are in external
+    /// files must be loaded from its path.
+    /// </summary>
+    public static OnnxNetwork Load(Stream stream, string? cutAt = null, string name = "stream")
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return Load(stream, cutAt, "");
+        return Load(stream, cutAt, $"ONNX model '{name}': ", folder: null);
     }
 
-    /// <summary>The import; <paramref name="source"/> (the file's name, or nothing for a stream) starts the message of a refusal.</summary>
-    private static OnnxNetwork Load(Stream stream, string? cutAt, string source)
+    /// <summary>The import; <paramref name="source"/> (the file's name) starts the message of a refusal.</summary>
+    private static OnnxNetwork Load(Stream stream, string? cutAt, string source, string? folder)
     {
         try
         {
             var model = ModelProto.Parser.ParseFrom(stream);
             if (model.Graph is null) throw new InvalidDataException("The ONNX model has no graph.");
+            OnnxExternalData.Internalize(model, folder);
+            OnnxSparseInitializers.Densify(model.Graph);
             var opset = model.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")?.Version
                 ?? throw new NotSupportedException("The ONNX model imports no default-domain (ai.onnx) opset.");
             return new OnnxGraphImport(model, (int)opset).Build(cutAt);
         }
         catch (InvalidProtocolBufferException e) { throw new InvalidDataException($"{source}not a valid ONNX (protobuf) model: {e.Message}", e); }
-        catch (InvalidDataException e) when (source != "") { throw new InvalidDataException(source + e.Message, e); }
-        catch (NotSupportedException e) when (source != "") { throw new NotSupportedException(source + e.Message, e); }
-        catch (InvalidOperationException e) when (source != "") { throw new InvalidOperationException(source + e.Message, e); }
+        catch (FileNotFoundException e) { throw new FileNotFoundException(source + e.Message, e.FileName, e); }
+        catch (InvalidDataException e) { throw new InvalidDataException(source + e.Message, e); }
+        catch (NotSupportedException e) { throw new NotSupportedException(source + e.Message, e); }
+        catch (InvalidOperationException e) { throw new InvalidOperationException(source + e.Message, e); }
     }
 }

@@ -10,7 +10,9 @@ namespace MLNet.Cnn.Onnx;
 /// layers' <see cref="Parameter"/>s (batch-norm running statistics are buffers); <see cref="Initializers"/> finds them by
 /// their ONNX names. Only the nodes <see cref="OutputName"/> depends on run, and only their layers are
 /// <see cref="Layer.Children"/>. Shape arithmetic (int64 Shape/Gather/Concat … feeding a Reshape) is evaluated on every
-/// pass from the actual input, so the batch size may change from call to call.
+/// pass from the actual input, so the batch size may change from call to call. A graph of several float inputs runs
+/// through <see cref="Forward(IReadOnlyDictionary{string, Tensor}, bool)"/> and <see cref="BackwardToInputs"/>; the
+/// single-tensor <see cref="Layer"/> calls serve an output that depends on one of them.
 /// </summary>
 public sealed class OnnxNetwork : Layer
 {
@@ -22,16 +24,17 @@ public sealed class OnnxNetwork : Layer
     private OnnxStep[] _plan = [];
     private Layer[] _layers = [];
     private string _outputName = "";
+    private string[] _neededInputs = [];
     private bool _inputGradientNeeded = true;
-    private Tensor? _noGradient;
-    private TensorShape _inputShape;
+    private Dictionary<string, TensorShape> _inputShapes = [];
+    private readonly Dictionary<string, Tensor> _noGradients = [];
 
-    internal OnnxNetwork(string name, string inputName, IReadOnlyList<string> outputNames, OnnxStep[] steps,
+    internal OnnxNetwork(string name, IReadOnlyList<string> inputNames, IReadOnlyList<string> outputNames, OnnxStep[] steps,
         IReadOnlyDictionary<string, IntTensor> constants, IReadOnlyDictionary<string, Parameter> initializers, OnnxWeightWriter writer)
         : base(name)
     {
         _writer = writer;
-        InputName = inputName;
+        InputNames = inputNames;
         OutputNames = outputNames;
         _steps = steps;
         _producers = steps.ToDictionary(s => s.Output);
@@ -40,8 +43,12 @@ public sealed class OnnxNetwork : Layer
         OutputName = outputNames[0];
     }
 
-    /// <summary>The graph input the network reads, float [N, …].</summary>
-    public string InputName { get; }
+    /// <summary>The graph's float inputs (those that are not initializers), each [N, …].</summary>
+    public IReadOnlyList<string> InputNames { get; }
+
+    /// <summary>The graph input <see cref="OutputName"/> depends on, when it is one (the usual network of one image input).</summary>
+    public string InputName => _neededInputs.Length == 1 ? _neededInputs[0]
+        : throw new InvalidOperationException($"ONNX network '{Name}' computes '{OutputName}' from the inputs {Listed(_neededInputs)}; pass them by name to Forward(IReadOnlyDictionary<string, Tensor>, bool).");
 
     /// <summary>The values the network can return: the graph's outputs, or the one value it was cut at.</summary>
     public IReadOnlyList<string> OutputNames { get; }
@@ -56,6 +63,7 @@ public sealed class OnnxNetwork : Layer
                 throw new ArgumentException($"'{value}' is not an output of ONNX network '{Name}'; its outputs are {string.Join(", ", OutputNames)}.", nameof(value));
             _outputName = value;
             _plan = Plan(value);
+            _neededInputs = InputNames.Where(i => i == value || _plan.Any(s => s.Inputs.Contains(i))).ToArray();
             _layers = _plan.Select(s => s.Layer).OfType<Layer>().ToArray();
             InputGradientNeeded = _inputGradientNeeded;
         }
@@ -84,40 +92,68 @@ public sealed class OnnxNetwork : Layer
         set
         {
             _inputGradientNeeded = value;
-            foreach (var step in _plan.Where(s => s.Layer is not null && s.Inputs[0] == InputName)) step.Layer!.InputGradientNeeded = value;
+            foreach (var step in _plan.Where(s => s.Layer is not null && InputNames.Contains(s.Inputs[0]))) step.Layer!.InputGradientNeeded = value;
         }
     }
 
-    public override TensorShape OutputShape(TensorShape input)
+    public override TensorShape OutputShape(TensorShape input) => OutputShape(new Dictionary<string, TensorShape> { [InputName] = input });
+
+    /// <summary>The shape of <see cref="OutputName"/> for inputs of the given shapes, by name.</summary>
+    public TensorShape OutputShape(IReadOnlyDictionary<string, TensorShape> inputs)
     {
         var values = new OnnxValues(_constants);
-        values.SetShape(InputName, input);
+        foreach (var name in _neededInputs) values.SetShape(name, Needed(inputs, name));
         foreach (var step in _plan) step.InferShape(values);
         return values.ShapeOf(OutputName);
     }
 
-    public override Tensor Forward(Tensor input, bool training) => Run(input, training).Tensor(OutputName);
+    public override Tensor Forward(Tensor input, bool training) =>
+        Run(new Dictionary<string, Tensor> { [InputName] = input ?? throw new ArgumentNullException(nameof(input)) }, training).Tensor(OutputName);
+
+    /// <summary><see cref="OutputName"/> computed from the graph inputs it depends on, by name.</summary>
+    public Tensor Forward(IReadOnlyDictionary<string, Tensor> inputs, bool training) => Run(inputs, training).Tensor(OutputName);
 
     /// <summary>Runs the steps <see cref="OutputName"/> depends on; the values they computed, int64 ones included.</summary>
-    internal OnnxValues Run(Tensor input, bool training)
+    internal OnnxValues Run(IReadOnlyDictionary<string, Tensor> inputs, bool training)
     {
-        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(inputs);
         var values = new OnnxValues(_constants);
-        values.Set(InputName, input);
+        _inputShapes = [];
+        foreach (var name in _neededInputs)
+        {
+            var input = Needed(inputs, name);
+            values.Set(name, input);
+            _inputShapes[name] = input.Shape;
+        }
         foreach (var step in _plan) step.Forward(values, training);
-        _inputShape = input.Shape;
         return values;
     }
 
-    public override Tensor Backward(Tensor gradOutput)
+    public override Tensor Backward(Tensor gradOutput) => BackwardToInputs(gradOutput)[InputName];
+
+    /// <summary>∂L/∂input for each graph input the last <see cref="Forward(IReadOnlyDictionary{string, Tensor}, bool)"/> read, from ∂L/∂output.</summary>
+    public IReadOnlyDictionary<string, Tensor> BackwardToInputs(Tensor gradOutput)
     {
         ArgumentNullException.ThrowIfNull(gradOutput);
         _gradients.Clear();
         _gradients.Accumulate(OutputName, gradOutput);
         for (int i = _plan.Length - 1; i >= 0; i--) _plan[i].Backward(_gradients);
-        // An output that does not depend on the input (a constant) leaves it without a gradient: zero.
-        return _gradients.Of(InputName) ?? Reuse(ref _noGradient, _inputShape);
+        // An input the output does not depend on through a differentiable path (only its shape is read) gets a zero gradient.
+        return _inputShapes.ToDictionary(p => p.Key, p => _gradients.Of(p.Key) ?? NoGradient(p.Key, p.Value));
     }
+
+    private Tensor NoGradient(string input, TensorShape shape)
+    {
+        var zero = _noGradients.GetValueOrDefault(input);
+        _noGradients[input] = Reuse(ref zero, shape);
+        return _noGradients[input];
+    }
+
+    private T Needed<T>(IReadOnlyDictionary<string, T> inputs, string name) =>
+        inputs.TryGetValue(name, out var value) && value is not null ? value
+        : throw new ArgumentException($"ONNX network '{Name}' computes '{OutputName}' from the inputs {Listed(_neededInputs)}; '{name}' was not given.", nameof(inputs));
+
+    private static string Listed(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));
 
     /// <summary>The steps <paramref name="output"/> depends on, in the graph's order.</summary>
     private OnnxStep[] Plan(string output)

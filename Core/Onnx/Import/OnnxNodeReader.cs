@@ -14,6 +14,9 @@ internal sealed class OnnxNodeReader(NodeProto node, int index)
 
     public string OpType => node.OpType;
 
+    /// <summary>The operator set the op belongs to: "" (or "ai.onnx") for the standard ops, else a custom domain or a model-local function's.</summary>
+    public string Domain => node.Domain;
+
     /// <summary>The node's position in the graph.</summary>
     public int Index => index;
 

@@ -23,37 +23,47 @@ public sealed class OnnxNodeCaseTests
     // Outputs that are not differentiable in their input, or that change from pass to pass in training mode.
     private static readonly HashSet<string> NoGradientOps = ["Dropout"];
 
+    /// <summary>Each case by its folder's name; "name+inputs" for the variant whose float inputs are all computed (model_inputs.onnx).</summary>
     public static IEnumerable<object[]> Cases() =>
-        Directory.GetDirectories(Path.Combine(Folder, "cases")).Select(Path.GetFileName).Order(StringComparer.Ordinal).Select(name => new object[] { name! });
+        Directory.GetDirectories(Path.Combine(Folder, "cases")).Order(StringComparer.Ordinal)
+            .SelectMany(folder => File.Exists(Path.Combine(folder, AllInputsModel)) ? [Path.GetFileName(folder), Path.GetFileName(folder) + AllInputs] : new[] { Path.GetFileName(folder) })
+            .Select(name => new object[] { name });
+
+    private const string AllInputs = "+inputs", AllInputsModel = "model_inputs.onnx";
 
     [TestMethod]
     public void EveryGeneratedCaseIsHere()
     {
-        // generate.py writes 313 cases from python3-onnx 1.12 (skipped.txt lists the others); a lost folder would shrink the suite silently.
-        Assert.AreEqual(313, Cases().Count());
-        foreach (var name in Unsupported().Keys) Assert.IsTrue(Directory.Exists(Path.Combine(Folder, "cases", name)), $"unsupported.txt names '{name}', which is not a case");
+        // generate.py writes 313 cases from python3-onnx 1.12, 40 of them joins with an all-inputs variant (skipped.txt lists
+        // the cases left out); a lost folder would shrink the suite silently.
+        Assert.AreEqual(313 + 40, Cases().Count());
+        var names = Cases().Select(c => (string)c[0]).ToHashSet();
+        foreach (var name in Unsupported().Keys) Assert.IsTrue(names.Contains(name), $"unsupported.txt names '{name}', which is not a case");
     }
 
     [TestMethod]
     [DynamicData(nameof(Cases))]
     public void TheImportedNodeGivesTheSpecificationsOutputs(string name)
     {
-        string folder = Path.Combine(Folder, "cases", name);
-        string modelPath = Path.Combine(folder, "model.onnx");
         if (Unsupported().TryGetValue(name, out var why))
         {
-            var refusal = Assert.ThrowsExactly<NotSupportedException>(() => Run(folder, modelPath), $"'{name}' is listed as unsupported ({why})");
+            var refusal = Assert.ThrowsExactly<NotSupportedException>(() => Run(name), $"'{name}' is listed as unsupported ({why})");
             StringAssert.Contains(refusal.Message, "ONNX node", $"'{name}': the refusal names the node");
             return;
         }
-        Run(folder, modelPath);
+        Run(name);
     }
 
-    private static void Run(string folder, string modelPath)
+    private static void Run(string name)
     {
+        bool allInputs = name.EndsWith(AllInputs, StringComparison.Ordinal);
+        string folder = Path.Combine(Folder, "cases", allInputs ? name[..^AllInputs.Length] : name);
+        string modelPath = Path.Combine(folder, allInputs ? AllInputsModel : "model.onnx");
         var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(modelPath));
         var network = OnnxImporter.Load(modelPath);
-        var (input, _) = Read(Path.Combine(folder, "input.pb"));
+        var inputs = allInputs
+            ? model.Graph.Input.Select((input, k) => (input.Name, Read(Path.Combine(folder, $"input_{k}.pb")))).ToDictionary()
+            : new Dictionary<string, Tensor> { [model.Graph.Input[0].Name] = Read(Path.Combine(folder, "input.pb")) };
         var tolerance = File.ReadAllText(Path.Combine(folder, "tolerance.txt")).Split(' ').Select(double.Parse).ToArray();
         double rtol = tolerance[0], atol = tolerance[1];
         string op = model.Graph.Node[0].OpType;
@@ -64,17 +74,17 @@ public sealed class OnnxNodeCaseTests
             var expectedProto = TensorProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(folder, $"output_{k}.pb")));
             var shape = expectedProto.Dims.Select(d => (int)d).ToArray();
             network.OutputName = output;
-            var values = network.Run(Copy(input), training: false);
+            var values = network.Run(Copy(inputs), training: false);
             if (OnnxTensorData.IsFloat(expectedProto))
             {
                 var expected = OnnxTensorData.Floats(expectedProto);
                 var actual = values.Tensor(output);
                 CollectionAssert.AreEqual(shape, actual.Shape.Dimensions.ToArray(), $"{output}: shape {actual.Shape}, expected [{string.Join(", ", shape)}]");
-                CollectionAssert.AreEqual(shape, network.OutputShape(input.Shape).Dimensions.ToArray(), $"{output}: inferred shape");
+                CollectionAssert.AreEqual(shape, network.OutputShape(inputs.ToDictionary(p => p.Key, p => p.Value.Shape)).Dimensions.ToArray(), $"{output}: inferred shape");
                 for (int i = 0; i < expected.Length; i++)
                     if (!(Math.Abs(actual.Span[i] - expected[i]) <= atol + rtol * Math.Abs(expected[i])) && !(float.IsNaN(expected[i]) && float.IsNaN(actual.Span[i])))
                         Assert.Fail($"{output}[{i}] = {actual.Span[i]}, expected {expected[i]} (rtol {rtol}, atol {atol})");
-                if (!NoGradientOps.Contains(op) && expected.Length > 0) CheckGradient(network, input, shape, output);
+                if (!NoGradientOps.Contains(op) && expected.Length > 0) CheckGradients(network, inputs, shape, output);
             }
             else
             {
@@ -86,56 +96,59 @@ public sealed class OnnxNodeCaseTests
     }
 
     /// <summary>
-    /// Backward against central finite differences of the network's own forward (float, the loss L = Σ g·y summed in double).
-    /// A coordinate where the left and right differences disagree sits on a kink (ReLU at 0, a tie of a max) and is skipped:
-    /// there the op has no derivative to compare with.
+    /// Backward against central finite differences of the network's own forward (float, the loss L = Σ g·y summed in double),
+    /// for every input. A coordinate where the left and right differences disagree sits on a kink (ReLU at 0, a tie of a max)
+    /// and is skipped: there the op has no derivative to compare with.
     /// </summary>
-    private static void CheckGradient(OnnxNetwork network, Tensor input, int[] outputShape, string output)
+    private static void CheckGradients(OnnxNetwork network, Dictionary<string, Tensor> inputs, int[] outputShape, string output)
     {
         const double step = 1e-3, tolerance = 2e-2;
         network.InputGradientNeeded = true;
         var random = new Random(1);
-        var x = input.ToArray();
         var g = new float[outputShape.Aggregate(1, (a, b) => a * b)];
         for (int i = 0; i < g.Length; i++) g[i] = (float)(random.NextDouble() * 2 - 1);
-        network.Forward(Copy(input), training: true);
-        var analytic = network.Backward(Tensor.FromArray(g, outputShape)).ToArray();
-        Assert.AreEqual(x.Length, analytic.Length, $"{output}: gradient length");
+        network.Forward(Copy(inputs), training: true);
+        var analytic = network.BackwardToInputs(Tensor.FromArray(g, outputShape)).ToDictionary(p => p.Key, p => p.Value.ToArray());
 
+        var x = inputs.ToDictionary(p => p.Key, p => p.Value.ToArray());
         double Loss()
         {
-            var y = network.Forward(Tensor.FromArray((float[])x.Clone(), input.Shape.Dimensions.ToArray()), training: true).Span;
+            var y = network.Forward(x.ToDictionary(p => p.Key, p => Tensor.FromArray((float[])p.Value.Clone(), inputs[p.Key].Shape.Dimensions.ToArray())), training: true).Span;
             double sum = 0;
             for (int i = 0; i < g.Length; i++) sum += g[i] * (double)y[i];
             return sum;
         }
 
         double at = Loss();
-        var indices = Enumerable.Range(0, x.Length).ToArray();
-        random.Shuffle(indices);
-        foreach (int i in indices.Take(60))
+        foreach (var (name, values) in x)
         {
-            float saved = x[i];
-            x[i] = saved + (float)step;
-            double plus = Loss();
-            x[i] = saved - (float)step;
-            double minus = Loss();
-            x[i] = saved;
-            double right = (plus - at) / step, left = (at - minus) / step, central = (plus - minus) / (2 * step);
-            if (Math.Abs(right - left) > tolerance * Math.Max(1, Math.Abs(central))) continue;
-            if (Math.Abs(central - analytic[i]) > tolerance * Math.Max(1, Math.Abs(central)))
-                Assert.Fail($"{output} at {input.Shape}: ∂L/∂x[{i}] analytic {analytic[i]}, finite difference {central}.");
+            Assert.AreEqual(values.Length, analytic[name].Length, $"{output}: length of ∂L/∂{name}");
+            var indices = Enumerable.Range(0, values.Length).ToArray();
+            random.Shuffle(indices);
+            foreach (int i in indices.Take(60))
+            {
+                float saved = values[i];
+                values[i] = saved + (float)step;
+                double plus = Loss();
+                values[i] = saved - (float)step;
+                double minus = Loss();
+                values[i] = saved;
+                double right = (plus - at) / step, left = (at - minus) / step, central = (plus - minus) / (2 * step);
+                if (Math.Abs(right - left) > tolerance * Math.Max(1, Math.Abs(central))) continue;
+                if (Math.Abs(central - analytic[name][i]) > tolerance * Math.Max(1, Math.Abs(central)))
+                    Assert.Fail($"{output}: ∂L/∂{name}[{i}] analytic {analytic[name][i]}, finite difference {central}.");
+            }
         }
     }
 
-    // A layer may keep or overwrite its input; each pass gets its own copy.
-    private static Tensor Copy(Tensor input) => Tensor.FromArray(input.ToArray(), input.Shape.Dimensions.ToArray());
+    // A layer may keep or overwrite its input; each pass gets its own copies.
+    private static Dictionary<string, Tensor> Copy(Dictionary<string, Tensor> inputs) =>
+        inputs.ToDictionary(p => p.Key, p => Tensor.FromArray(p.Value.ToArray(), p.Value.Shape.Dimensions.ToArray()));
 
-    private static (Tensor Tensor, TensorProto Proto) Read(string path)
+    private static Tensor Read(string path)
     {
         var proto = TensorProto.Parser.ParseFrom(File.ReadAllBytes(path));
-        var dims = proto.Dims.Select(d => (int)d).ToArray();
-        return (Tensor.FromArray(OnnxTensorData.Floats(proto), dims), proto);
+        return Tensor.FromArray(OnnxTensorData.Floats(proto), proto.Dims.Select(d => (int)d).ToArray());
     }
 
     /// <summary>An int64, int32 or bool tensor's values as longs.</summary>

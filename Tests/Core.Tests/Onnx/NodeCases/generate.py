@@ -34,6 +34,9 @@ CNN_OPS = {
     "ReduceMean", "ReduceMax", "ReduceSum", "ReduceL2", "Resize", "Upsample",
 }
 
+# The ops whose float inputs are all activations inside a network (the others' extra inputs are weights, shapes or scales).
+JOIN_OPS = {"Add", "Sub", "Mul", "Div", "Pow", "Sum", "Mean", "Max", "Min", "MatMul", "Concat"}
+
 
 def tensors(values):
     """The case's values as arrays (a few generators give NumPy scalars); None where one is not a tensor."""
@@ -64,6 +67,8 @@ def skip_reason(case):
 
 
 def write(case, folder):
+    case.model_copy = onnx.ModelProto()
+    case.model_copy.CopyFrom(case.model)
     model = case.model
     graph = model.graph
     inputs, outputs = (tensors(v) for v in case.data_sets[0])
@@ -83,6 +88,30 @@ def write(case, folder):
             f.write(numpy_helper.from_array(value, info.name).SerializeToString())
     with open(os.path.join(folder, "tolerance.txt"), "w") as f:
         f.write(f"{case.rtol} {case.atol}\n")
+    write_all_inputs(case, folder)
+
+
+def write_all_inputs(case, folder):
+    """For a join of several float inputs, also model_inputs.onnx: every float input computed (a graph input, fed from
+    input_K.pb), the others initializers — Add of two computed tensors, as inside a network."""
+    model = case.model_copy
+    if model.graph.node[0].op_type not in JOIN_OPS:
+        return
+    graph = model.graph
+    inputs = tensors(case.data_sets[0][0])
+    floats = [(info, value) for info, value in zip(graph.input, inputs) if value.dtype == np.float32]
+    if len(floats) < 2:
+        return
+    for info, value in zip(graph.input, inputs):
+        if value.dtype != np.float32:
+            graph.initializer.append(numpy_helper.from_array(value, info.name))
+    keep = [info for info, _ in floats]
+    del graph.input[:]
+    graph.input.extend(keep)
+    onnx.save(model, os.path.join(folder, "model_inputs.onnx"))
+    for k, (info, value) in enumerate(floats):
+        with open(os.path.join(folder, f"input_{k}.pb"), "wb") as f:
+            f.write(numpy_helper.from_array(value, info.name).SerializeToString())
 
 
 def main():

@@ -35,6 +35,9 @@ internal sealed class OnnxGraphImport
     /// <summary>The default-domain opset, which decides some defaults and whether an argument is an attribute or an input.</summary>
     public int Opset { get; }
 
+    /// <summary>The batch the graph was exported with when its inputs all declare the same fixed dim 0; null when it is free.</summary>
+    public long? FixedBatch { get; private set; }
+
     public OnnxNetwork Build(string? cutAt)
     {
         var inputs = _graph.Input.Where(i => !_constants.ContainsKey(i.Name)).ToArray();
@@ -46,6 +49,8 @@ internal sealed class OnnxGraphImport
                 throw new NotSupportedException($"ONNX graph input '{input.Name}' has element type {(TensorProto.Types.DataType)type}; only float inputs are supported.");
             _computed.Add(input.Name);
         }
+        var batches = inputs.Select(i => i.Type?.TensorType?.Shape?.Dim.FirstOrDefault() is { ValueCase: TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue } d ? d.DimValue : (long?)null).Distinct().ToArray();
+        FixedBatch = batches.Length == 1 ? batches[0] : null;
         for (int i = 0; i < _graph.Node.Count; i++) Import(new OnnxNodeReader(_graph.Node[i], i));
 
         string[] outputs = cutAt is null ? _graph.Output.Select(o => o.Name).ToArray() : [Resolve(cutAt)];

@@ -16,7 +16,8 @@ internal static class OnnxViews
             {
                 if (node.Int("allowzero", 0) != 0) throw node.Unsupported("allowzero", "1; a 0 in the target shape must copy the input's dim");
                 string target = node.Input(1);
-                return (input, values) => Reshaped(input, values.Integers(target).Values);
+                long? exportBatch = graph.IsConstant(target) ? graph.FixedBatch : null;
+                return (input, values) => Reshaped(input, WithBatch(values.Integers(target).Values, input, exportBatch));
             }
             case "Flatten":
             {
@@ -40,6 +41,19 @@ internal static class OnnxViews
             default: // Identity
                 return (input, _) => input.Dimensions.ToArray();
         }
+    }
+
+    /// <summary>
+    /// A graph exported with a fixed batch B (its input declares dim 0 = B) holds constant Reshape targets [B, …], e.g. the
+    /// [1, 512] before a classifier. Run at another batch, the B there means the batch: it becomes the input's dim 0. Targets
+    /// computed from Shape already follow the batch.
+    /// </summary>
+    private static long[] WithBatch(long[] target, TensorShape input, long? exportBatch)
+    {
+        if (exportBatch is not long batch || target.Length == 0 || target[0] != batch || input.Rank == 0 || input[0] == batch) return target;
+        var freed = (long[])target.Clone();
+        freed[0] = input[0];
+        return freed;
     }
 
     // 0 copies the input's dim at that position, −1 takes what is left.

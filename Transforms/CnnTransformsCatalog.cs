@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using MLNet.Cnn.Augment;
 using MLNet.Cnn.Models;
+using MLNet.Cnn.Transfer;
 
 namespace MLNet.Cnn.Transforms;
 
@@ -35,6 +36,22 @@ public static class CnnTransformsCatalog
     public static IEstimator<ITransformer> CnnFeaturizer(this TransformsCatalog catalog, string modelPath, string layerName,
         string outputColumnName = "CnnFeatures", string inputColumnName = "Features") =>
         catalog.CnnFeaturizer(ModelFile.Load(modelPath), layerName, outputColumnName, inputColumnName);
+
+    /// <summary>
+    /// The features of a pretrained backbone as a float vector column — <c>PretrainedBackbones.ResNet18ImageNet()</c>, an
+    /// ONNX file (<see cref="TransferBackbone.FromOnnx"/>) or a network of this library — so that any ML.NET trainer can learn
+    /// on them. <paramref name="inputColumnName"/> holds the pixels in [C, H, W] order at the backbone's input size, before
+    /// its normalization (RGB in [0, 1] for ImageNet backbones), which the featurizer applies itself.
+    /// </summary>
+    /// <param name="featureLayer">The top-level block after which the features are taken; null takes all the backbone's blocks.</param>
+    /// <inheritdoc cref="CnnFeaturizer(TransformsCatalog, CnnModel, string, string, string)"/>
+    public static IEstimator<ITransformer> CnnFeaturizer(this TransformsCatalog catalog, TransferBackbone backbone, string? featureLayer = null,
+        string outputColumnName = "CnnFeatures", string inputColumnName = "Features")
+    {
+        ArgumentNullException.ThrowIfNull(backbone);
+        var model = backbone.FeatureModel(featureLayer);
+        return catalog.CnnFeaturizer(model, LayerPaths.List(model).Last(l => !l.Path.Contains(LayerPaths.Separator)).Path, outputColumnName, inputColumnName);
+    }
 
     /// <summary>
     /// Augments the images of <paramref name="columnName"/> while a CNN trainer further down the pipeline trains: each

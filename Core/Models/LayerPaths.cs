@@ -69,7 +69,8 @@ public static class LayerPaths
     }
 
     // The routing of the composite layers: a Sequential feeds each child the previous child's output; the others
-    // (Residual, Branches, Gate) give every child the composite's own input.
+    // (Residual, Branches, Gate) give every child the composite's own input. An imported ONNX network routes values by
+    // name through its graph, so it is listed as one layer, without its inner layers.
     private static void AddChildren(Layer parent, string prefix, TensorShape input, List<LayerInfo> layers)
     {
         foreach (var child in parent.Children)
@@ -77,7 +78,7 @@ public static class LayerPaths
             var output = child.OutputShape(input);
             string path = prefix + child.Name;
             layers.Add(new LayerInfo(path, child, new TensorShape(output.Dimensions[1..].ToArray())));
-            AddChildren(child, path + Separator, input, layers);
+            if (child is not Onnx.OnnxNetwork) AddChildren(child, path + Separator, input, layers);
             if (parent is Sequential) input = output;
         }
     }

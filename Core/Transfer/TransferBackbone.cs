@@ -67,6 +67,17 @@ public abstract class TransferBackbone
             $"(name, type, output shape for one image): {Choices()}.", nameof(featureLayer));
     }
 
+    /// <summary>
+    /// The backbone's features as a network of its own: copies of its blocks up to and including <paramref name="featureLayer"/>
+    /// (all of them when null: a backbone ready to use ends at its features), with its input shape and normalization and no
+    /// classes — what a featurizer runs and what can be exported.
+    /// </summary>
+    public CnnModel FeatureModel(string? featureLayer = null)
+    {
+        int kept = featureLayer is null ? Blocks.Count : Cut(featureLayer);
+        return new CnnModel(new Sequential(Name, [.. CopyBlocks(kept)]), InputShape, [], Normalization);
+    }
+
     private string Choices() => string.Join(", ", Blocks);
 
     /// <summary>A block that is all of <paramref name="layer"/>, with its output shape for one image of shape <paramref name="input"/> [C, H, W].</summary>

@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using MLNet.Cnn.Transfer;
+using MLNet.Cnn.Transforms;
 
 namespace MLNet.Cnn.Trainers.Tests;
 
@@ -21,19 +22,8 @@ public sealed class PretrainedResNet18Tests
         var backbone = PretrainedBackbones.ResNet18ImageNet();
         CollectionAssert.AreEqual(new[] { 3, 224, 224 }, backbone.InputShape.Dimensions.ToArray());
         CollectionAssert.AreEqual(new[] { 512, 1, 1 }, backbone.Blocks[^1].OutputShape.Dimensions.ToArray(), "512 features after the global pooling");
-        var network = backbone.CopyBlocks(backbone.Blocks.Count)[0];
-
-        // Two RGB images of pixels in [0, 1], as the trainers feed them, through the backbone's normalization.
-        const int size = 3 * 224 * 224;
-        var random = new Random(3);
-        var rgb = Enumerable.Range(0, 2 * size).Select(_ => (float)random.NextDouble()).ToArray();
-        var normalized = new Tensors.Tensor(2, 3, 224, 224);
-        for (int i = 0; i < normalized.Length; i++)
-        {
-            int c = i / (224 * 224) % 3;
-            normalized.Span[i] = (rgb[i] - backbone.Normalization.Mean[c]) / backbone.Normalization.Std[c];
-        }
-        var ours = network.Forward(normalized, training: false).ToArray();
+        var rgb = RgbImages(2);
+        var ours = CoreFeatures(backbone, rgb);
 
         // ML.NET's way: pixels 0 … 255 in R, G, B planes → ResNetPreprocess.onnx → ResNet18.onnx, one image at a time.
         using var preprocess = new InferenceSession(Path.Combine(Models, "ResNetPrepOnnx", "ResNetPreprocess.onnx"));
@@ -41,7 +31,7 @@ public sealed class PretrainedResNet18Tests
         var expected = new List<float>();
         for (int image = 0; image < 2; image++)
         {
-            var pixels = new DenseTensor<float>(rgb.Skip(image * size).Take(size).Select(v => v * 255).ToArray(), [1, 3, 224, 224]);
+            var pixels = new DenseTensor<float>(rgb.Skip(image * Size).Take(Size).Select(v => v * 255).ToArray(), [1, 3, 224, 224]);
             using var prepared = preprocess.Run([NamedOnnxValue.CreateFromTensor(preprocess.InputMetadata.Keys.Single(), pixels)]);
             var input = prepared.Single().AsTensor<float>().ToDenseTensor();
             using var features = resnet.Run([NamedOnnxValue.CreateFromTensor(resnet.InputMetadata.Keys.Single(), input)]);
@@ -51,6 +41,48 @@ public sealed class PretrainedResNet18Tests
         float scale = expected.Max(Math.Abs);
         for (int i = 0; i < ours.Length; i++)
             Assert.AreEqual(expected[i], ours[i], 1e-4f * scale, $"feature {i % 512} of image {i / 512}");
+    }
+
+    private const int Size = 3 * 224 * 224;
+
+    /// <summary><paramref name="count"/> RGB images of pixels in [0, 1], as the trainers feed them, one after the other.</summary>
+    private static float[] RgbImages(int count)
+    {
+        var random = new Random(3);
+        return Enumerable.Range(0, count * Size).Select(_ => (float)random.NextDouble()).ToArray();
+    }
+
+    /// <summary>The core backbone's 512 features of each image, after the backbone's normalization.</summary>
+    private static float[] CoreFeatures(TransferBackbone backbone, float[] rgb)
+    {
+        var normalized = new Tensors.Tensor(rgb.Length / Size, 3, 224, 224);
+        for (int i = 0; i < normalized.Length; i++)
+        {
+            int c = i / (224 * 224) % 3;
+            normalized.Span[i] = (rgb[i] - backbone.Normalization.Mean[c]) / backbone.Normalization.Std[c];
+        }
+        return backbone.CopyBlocks(backbone.Blocks.Count)[0].Forward(normalized, training: false).ToArray();
+    }
+
+    private sealed class Pixels
+    {
+        [VectorType(Size)] public float[] Features { get; set; } = [];
+    }
+
+    [TestMethod]
+    public void TheFeaturizerGivesItsFeaturesAsAColumn()
+    {
+        var backbone = PretrainedBackbones.ResNet18ImageNet();
+        var rgb = RgbImages(2);
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 2).Select(i => new Pixels { Features = rgb[(i * Size)..((i + 1) * Size)] }));
+        var featurized = ml.Transforms.CnnFeaturizer(backbone).Fit(data).Transform(data);
+        var columns = featurized.GetColumn<float[]>("CnnFeatures").SelectMany(v => v).ToArray();
+
+        var expected = CoreFeatures(backbone, rgb);
+        Assert.AreEqual(expected.Length, columns.Length);
+        float scale = expected.Max(Math.Abs);
+        for (int i = 0; i < expected.Length; i++) Assert.AreEqual(expected[i], columns[i], 1e-4f * scale, $"feature {i % 512} of image {i / 512}");
     }
 
     [TestMethod]

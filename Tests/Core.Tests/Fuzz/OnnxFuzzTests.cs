@@ -20,7 +20,7 @@ public sealed class OnnxFuzzTests
     [TestMethod]
     public void MutatedOnnxModelsAreReadOrRefusedWithTheirName()
     {
-        byte[][] seeds = [SmallGraph(), File.ReadAllBytes(TestModels.PathOf("fmnist-resnet-small.onnx"))];
+        byte[][] seeds = [SmallGraph(), WithSparseWeight(SmallGraph()), File.ReadAllBytes(TestModels.PathOf("fmnist-resnet-small.onnx"))];
         var target = new FuzzTarget(".onnx", seeds, path => OnnxImporter.Load(path),
             typeof(NotSupportedException), typeof(InvalidDataException), typeof(InvalidOperationException)) { Structural = EditGraph };
         Console.WriteLine(FuzzRunner.Run(target, cases: 2000, seed: 6));
@@ -52,6 +52,26 @@ public sealed class OnnxFuzzTests
         var bytes = model.ToByteArray();
         OnnxImporter.Load(new MemoryStream(bytes));   // the seed itself imports
         return bytes;
+    }
+
+    /// <summary>The graph with its dense weight "fc" [3, 32] stored as a sparse initializer of [NNZ, 2] coordinates (every other value).</summary>
+    private static byte[] WithSparseWeight(byte[] bytes)
+    {
+        var model = ModelProto.Parser.ParseFrom(bytes);
+        var fc = model.Graph.Initializer.Single(t => t.Name == "fc");
+        var values = OnnxTensorData.Floats(fc);
+        var kept = Enumerable.Range(0, values.Length).Where(i => i % 2 == 0).ToArray();
+        var sparse = new SparseTensorProto
+        {
+            Values = Floats("fc", kept.Select(i => values[i]).ToArray(), kept.Length),
+            Indices = Int64s("fc_indices", [kept.Length, 2], [.. kept.SelectMany(i => new long[] { i / 32, i % 32 })]),
+        };
+        sparse.Dims.AddRange(fc.Dims);
+        model.Graph.Initializer.Remove(fc);
+        model.Graph.SparseInitializer.Add(sparse);
+        var result = model.ToByteArray();
+        OnnxImporter.Load(new MemoryStream(result));   // the seed itself imports
+        return result;
     }
 
     private static AttributeProto Ints(string name, params long[] values)

@@ -69,7 +69,7 @@ internal static class LinearKinds
         var window = OnnxWindow.Read(node, w[2..]);
         int rank = w.Length - 2;
         var outputPadding = OnnxWindow.Values(node, "output_padding", rank, 0);
-        var outputShape = node.Ints("output_shape");
+        var outputShape = node.Ints("output_shape") is { } shape ? OnnxWindow.Int32s(node, "output_shape", shape) : null;
         (int, int)? outputSize = null;
         var padding = window.Padding;
         if (outputShape is not null)
@@ -77,7 +77,7 @@ internal static class LinearKinds
             // output_shape may list the spatial sizes only or, as some exporters write it, N and C too.
             var spatial = outputShape.Length == rank + 2 ? outputShape[2..] : outputShape;
             if (spatial.Length != rank) throw node.Unsupported("output_shape", $"[{string.Join(", ", outputShape)}] for a {rank}-D window");
-            outputSize = rank == 1 ? (1, checked((int)spatial[0])) : (checked((int)spatial[0]), checked((int)spatial[1]));
+            outputSize = rank == 1 ? (1, spatial[0]) : (spatial[0], spatial[1]);
             if (!padding.IsSame) padding = ConvPadding.Valid;
         }
         var layer = new ConvTranspose2dLayer(node.Name, w[0], w[1] * groups, window.Kernel, window.Stride, padding,

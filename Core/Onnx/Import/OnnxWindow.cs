@@ -30,11 +30,11 @@ internal readonly record struct OnnxWindow(int KernelH, int KernelW, int StrideH
     /// </summary>
     public static OnnxWindow Read(OnnxNodeReader node, int[]? weightKernel = null)
     {
-        var kernel = node.Ints("kernel_shape") ?? weightKernel?.Select(k => (long)k).ToArray();
-        if (kernel is null) throw node.Unsupported("kernel_shape", "it is missing");
+        var kernel = (node.Ints("kernel_shape") is { } attribute ? Int32s(node, "kernel_shape", attribute) : weightKernel)
+            ?? throw node.Unsupported("kernel_shape", "it is missing");
         if (kernel.Length is not (1 or 2))
             throw node.Unsupported("kernel_shape", $"[{string.Join(", ", kernel)}] is {kernel.Length}-D; only 1-D and 2-D windows are supported");
-        if (weightKernel is not null && !kernel.SequenceEqual(weightKernel.Select(k => (long)k)))
+        if (weightKernel is not null && !kernel.SequenceEqual(weightKernel))
             throw node.Unsupported("kernel_shape", $"[{string.Join(", ", kernel)}] differs from the weight's [{string.Join(", ", weightKernel)}]");
         int rank = kernel.Length;
         var strides = Values(node, "strides", rank, 1);
@@ -47,8 +47,8 @@ internal readonly record struct OnnxWindow(int KernelH, int KernelW, int StrideH
         if (autoPad != "NOTSET") pads = new int[2 * rank]; // the pads attribute is ignored, as the specification says
         // 1-D: height 1, nothing along it; the pads [begin, end] pad the width.
         return rank == 1
-            ? new OnnxWindow(1, (int)kernel[0], 1, strides[0], new Padding2d(0, pads[0], 0, pads[1]), autoPad, 1, dilations[0], true)
-            : new OnnxWindow((int)kernel[0], (int)kernel[1], strides[0], strides[1], new Padding2d(pads[0], pads[1], pads[2], pads[3]),
+            ? new OnnxWindow(1, kernel[0], 1, strides[0], new Padding2d(0, pads[0], 0, pads[1]), autoPad, 1, dilations[0], true)
+            : new OnnxWindow(kernel[0], kernel[1], strides[0], strides[1], new Padding2d(pads[0], pads[1], pads[2], pads[3]),
                 autoPad, dilations[0], dilations[1], false);
     }
 
@@ -56,9 +56,14 @@ internal readonly record struct OnnxWindow(int KernelH, int KernelW, int StrideH
     public static int[] Values(OnnxNodeReader node, string name, int count, int fallback)
     {
         var values = node.Ints(name) ?? Enumerable.Repeat((long)fallback, count).ToArray();
-        return values.Length == count ? values.Select(v => checked((int)v)).ToArray()
+        return values.Length == count ? Int32s(node, name, values)
             : throw node.Unsupported(name, $"{values.Length} values; a {count / (name == "pads" ? 2 : 1)}-D window takes {count}");
     }
+
+    /// <summary>An attribute's int64 values as ints; one beyond the int range is refused.</summary>
+    public static int[] Int32s(OnnxNodeReader node, string name, long[] values) =>
+        values.All(v => v is >= int.MinValue and <= int.MaxValue) ? values.Select(v => (int)v).ToArray()
+            : throw node.Unsupported(name, $"[{string.Join(", ", values)}] is beyond the range of sizes this importer takes");
 
     /// <summary>The one dilation of a layer that dilates both axes alike (a 1-D window: its own).</summary>
     public int Dilation(OnnxNodeReader node) => OneDimensional || DilationH == DilationW ? DilationW

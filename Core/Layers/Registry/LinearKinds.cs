@@ -69,6 +69,9 @@ internal static class LinearKinds
         var window = OnnxWindow.Read(node, w[2..]);
         int rank = w.Length - 2;
         var outputPadding = OnnxWindow.Values(node, "output_padding", rank, 0);
+        int[] strides = rank == 1 ? [window.StrideW] : [window.StrideH, window.StrideW];
+        if (outputPadding.Where((p, i) => p < 0 || p >= strides[i]).Any())
+            throw node.Unsupported("output_padding", $"[{string.Join(", ", outputPadding)}]; only values in [0, stride) are supported");
         var outputShape = node.Ints("output_shape") is { } shape ? OnnxWindow.Int32s(node, "output_shape", shape) : null;
         (int, int)? outputSize = null;
         var padding = window.Padding;

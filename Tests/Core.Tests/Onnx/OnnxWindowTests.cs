@@ -101,10 +101,11 @@ public sealed class OnnxWindowTests
                      ("MaxPool", Ints("kernel_shape", 2, 2, 2), "3-D"),
                      ("MaxPool", Ints("dilations", 1, 2), "equal dilations"),
                      ("AveragePool", Ints("pads", -1, 0, 0, 0), "negative"),
+                     ("ConvTranspose", Ints("output_padding", 2, 0), "[0, stride)"),
                  })
         {
             var attributes = attribute.Name == "kernel_shape" ? new[] { attribute } : [Ints("kernel_shape", 2, 2), attribute];
-            var model = Model(Graph(op, [1, 1, 4, 4], null, ["y"], attributes), 13);
+            var model = Model(Graph(op, [1, 1, 4, 4], op == "ConvTranspose" ? [1, 1, 2, 2] : null, ["y"], attributes), 13);
             var error = Assert.ThrowsExactly<NotSupportedException>(() => OnnxImporter.Load(new MemoryStream(model)));
             StringAssert.Contains(error.Message, $"'{attribute.Name}'");
             StringAssert.Contains(error.Message, why);

@@ -21,7 +21,7 @@ internal static class PoolingKinds
             {
                 // storage_order orders the optional Indices output (MaxPoolIndicesStep), which the import adds after this step.
                 if (node.Int("storage_order", 0) is not (0 or 1)) throw node.Unsupported("storage_order", $"{node.Int("storage_order", 0)}; ONNX defines 0 and 1");
-                var window = OnnxWindow.Read(node);
+                var window = OnnxWindow.Read(node).Pooling(node);
                 return window.Step(node, new MaxPool2dLayer(node.Name, window.Kernel, window.Stride, window.Padding, window.Dilation(node),
                     node.Int("ceil_mode", 0) != 0));
             }),
@@ -30,7 +30,7 @@ internal static class PoolingKinds
             (onnx, avg, x, shape, output) => Export(onnx, "AveragePool", avg, x, shape, output, [Int("count_include_pad", avg.CountIncludePad ? 1 : 0)]),
             ["AveragePool"], importStep: (node, _) =>
             {
-                var window = OnnxWindow.Read(node);
+                var window = OnnxWindow.Read(node).Pooling(node);
                 if (window.DilationH != 1 || window.DilationW != 1) throw node.Unsupported("dilations", "average pooling has no dilation here");
                 return window.Step(node, new AvgPool2dLayer(node.Name, window.Kernel, window.Stride, window.Padding,
                     node.Int("ceil_mode", 0) != 0, countIncludePad: node.Int("count_include_pad", 0) != 0));

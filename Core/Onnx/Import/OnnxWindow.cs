@@ -69,6 +69,18 @@ internal readonly record struct OnnxWindow(int KernelH, int KernelW, int StrideH
     public int Dilation(OnnxNodeReader node) => OneDimensional || DilationH == DilationW ? DilationW
         : throw node.Unsupported("dilations", $"[{DilationH}, {DilationW}]; only equal dilations are supported");
 
+    /// <summary>
+    /// The window of a pool, whose pads must each be smaller than the dilated kernel: a window of padding only has no maximum
+    /// or mean that ONNX defines (ONNX Runtime takes pads smaller than the kernel only).
+    /// </summary>
+    public OnnxWindow Pooling(OnnxNodeReader node)
+    {
+        int extentH = DilationH * (KernelH - 1) + 1, extentW = DilationW * (KernelW - 1) + 1;
+        if (Pads.Top >= extentH || Pads.Bottom >= extentH || Pads.Left >= extentW || Pads.Right >= extentW)
+            throw node.Unsupported("pads", $"{Pads} for a {extentH}×{extentW} window; a window would read padding only");
+        return this;
+    }
+
     /// <summary>The step running <paramref name="layer"/> on the node's input: as is, or on [N, C, 1, L] for a 1-D window.</summary>
     public OnnxStep Step(OnnxNodeReader node, Layer layer) => OneDimensional
         ? new LineLayerStep(node.Name, node.Input(0), node.Output, layer)

@@ -101,6 +101,7 @@ public sealed class OnnxWindowTests
                      ("MaxPool", Ints("kernel_shape", 2, 2, 2), "3-D"),
                      ("MaxPool", Ints("dilations", 1, 2), "equal dilations"),
                      ("AveragePool", Ints("pads", -1, 0, 0, 0), "negative"),
+                     ("MaxPool", Ints("pads", 0, 2, 0, 0), "padding only"),
                      ("ConvTranspose", Ints("output_padding", 2, 0), "[0, stride)"),
                  })
         {

@@ -5,26 +5,33 @@ namespace MLNet.Cnn.Layers;
 /// <summary>How a convolution or pooling layer pads: explicit sides, or "same" / "valid" (Keras, ONNX auto_pad).</summary>
 public sealed record ConvPadding
 {
-    private readonly bool _same;
+    private readonly bool _same, _extraAtStart;
     private readonly Padding2d _explicit;
 
-    private ConvPadding(bool same, Padding2d sides) => (_same, _explicit) = (same, sides);
+    private ConvPadding(bool same, bool extraAtStart, Padding2d sides) => (_same, _extraAtStart, _explicit) = (same, extraAtStart, sides);
 
-    public static ConvPadding Valid { get; } = new(false, default);
+    public static ConvPadding Valid { get; } = new(false, false, default);
 
     /// <summary>Output size ⌈input / stride⌉; an odd total goes to the bottom/right (ONNX SAME_UPPER).</summary>
-    public static ConvPadding Same { get; } = new(true, default);
+    public static ConvPadding Same { get; } = new(true, false, default);
 
-    public static ConvPadding Explicit(Padding2d sides) => new(false, sides);
+    /// <summary>Output size ⌈input / stride⌉; an odd total goes to the top/left (ONNX SAME_LOWER).</summary>
+    public static ConvPadding SameLower { get; } = new(true, true, default);
 
-    public static ConvPadding Symmetric(int padding) => new(false, Padding2d.Symmetric(padding));
+    public static ConvPadding Explicit(Padding2d sides) => new(false, false, sides);
+
+    public static ConvPadding Symmetric(int padding) => new(false, false, Padding2d.Symmetric(padding));
 
     public static implicit operator ConvPadding(int padding) => Symmetric(padding);
 
+    /// <summary>"same" padding, with the odd row or column at either end (<see cref="Same"/> or <see cref="SameLower"/>).</summary>
     public bool IsSame => _same;
 
-    public Padding2d Resolve(int inHeight, int inWidth, int kernelH, int kernelW, int strideH, int strideW, int dilation) =>
-        _same ? Padding2d.Same(inHeight, inWidth, kernelH, kernelW, strideH, strideW, dilation, dilation) : _explicit;
+    /// <summary>Whether an odd total goes to the top/left: <see cref="SameLower"/>.</summary>
+    public bool IsSameLower => _same && _extraAtStart;
 
-    public override string ToString() => _same ? "same" : _explicit == default ? "valid" : _explicit.ToString();
+    public Padding2d Resolve(int inHeight, int inWidth, int kernelH, int kernelW, int strideH, int strideW, int dilation) =>
+        _same ? Padding2d.Same(inHeight, inWidth, kernelH, kernelW, strideH, strideW, dilation, dilation, _extraAtStart) : _explicit;
+
+    public override string ToString() => _same ? (_extraAtStart ? "same_lower" : "same") : _explicit == default ? "valid" : _explicit.ToString();
 }

@@ -54,6 +54,19 @@ public sealed class MaxPool2dLayer : Pool2dLayer
         return InferenceValue.Of(output);
     }
 
+    /// <summary>
+    /// The winning cell of every window of <paramref name="input"/> [N, C, H, W] as its index h·W + w in its input plane
+    /// (−1 for a window that reads padding only), one per output [N, C, Hout, Wout]: ONNX MaxPool's Indices output. The
+    /// layer's state (what a backward pass uses) is left as it was.
+    /// </summary>
+    internal int[] Winners(Tensor input)
+    {
+        var g = Geometry(input.Shape);
+        var winners = new int[g.OutputShape.Length];
+        MaxPool2d.Forward(g, input, new Tensor(g.OutputShape), winners);
+        return winners;
+    }
+
     public override Tensor Backward(Tensor gradOutput)
     {
         var g = Geometry(Saved(_input).Shape);

@@ -5,8 +5,8 @@ namespace MLNet.Cnn.Layers;
 
 /// <summary>
 /// Base of the sliding-window poolings over [N, C, H, W] (torch.nn.MaxPool2d / AvgPool2d): a kernel kH × kW (square
-/// unless given as a pair), a stride per axis (the kernel size by default), explicit or "same" padding of at most half the
-/// kernel, dilation and ceil mode. The <see cref="Pool2dGeometry"/> is resolved per input shape and kept while the shape
+/// unless given as a pair), a stride per axis (the kernel size by default), explicit or "same" padding (each side smaller
+/// than the dilated kernel, see <see cref="Pool2dGeometry"/>), dilation and ceil mode. The <see cref="Pool2dGeometry"/> is resolved per input shape and kept while the shape
 /// stays the same.
 /// </summary>
 public abstract class Pool2dLayer : Layer
@@ -25,7 +25,7 @@ public abstract class Pool2dLayer : Layer
         (StrideH, StrideW) = stride ?? kernel;
         Padding = padding ?? ConvPadding.Valid;
         Dilation = dilation; CeilMode = ceilMode;
-        // Checks explicit padding (at most half the kernel, per side) once, on an input the dilated kernel just fits.
+        // Checks explicit padding (each side smaller than the dilated kernel) once, on an input the dilated kernel just fits.
         int extentH = dilation * (KernelHeight - 1) + 1, extentW = dilation * (KernelWidth - 1) + 1;
         _ = Pool2dGeometry.ForInput(new TensorShape(1, 1, extentH, extentW), KernelHeight, KernelWidth, StrideH, StrideW,
             Padding.Resolve(extentH, extentW, KernelHeight, KernelWidth, StrideH, StrideW, dilation), dilation, dilation, ceilMode);

@@ -16,11 +16,12 @@ public readonly record struct Padding2d(int Top, int Left, int Bottom, int Right
 
     /// <summary>
     /// "same" padding (TensorFlow/ONNX SAME_UPPER): output size = ceil(input / stride); when the total
-    /// padding is odd the extra row/column goes to the bottom/right.
+    /// padding is odd the extra row/column goes to the bottom/right, or to the top/left when
+    /// <paramref name="extraAtStart"/> (ONNX SAME_LOWER).
     /// total = max((ceil(in / s) − 1)·s + d·(k − 1) + 1 − in, 0).
     /// </summary>
     public static Padding2d Same(int inHeight, int inWidth, int kernelH, int kernelW,
-        int strideH = 1, int strideW = 1, int dilationH = 1, int dilationW = 1)
+        int strideH = 1, int strideW = 1, int dilationH = 1, int dilationW = 1, bool extraAtStart = false)
     {
         foreach (var (value, name) in new[] { (inHeight, nameof(inHeight)), (inWidth, nameof(inWidth)), (kernelH, nameof(kernelH)),
                      (kernelW, nameof(kernelW)), (strideH, nameof(strideH)), (strideW, nameof(strideW)),
@@ -28,7 +29,8 @@ public readonly record struct Padding2d(int Top, int Left, int Bottom, int Right
             Require.Positive(value, name);
         int totalH = SameTotal(inHeight, kernelH, strideH, dilationH);
         int totalW = SameTotal(inWidth, kernelW, strideW, dilationW);
-        return new Padding2d(totalH / 2, totalW / 2, totalH - totalH / 2, totalW - totalW / 2);
+        var upper = new Padding2d(totalH / 2, totalW / 2, totalH - totalH / 2, totalW - totalW / 2);
+        return extraAtStart ? new Padding2d(upper.Bottom, upper.Right, upper.Top, upper.Left) : upper;
     }
 
     private static int SameTotal(int input, int kernel, int stride, int dilation)

@@ -119,7 +119,8 @@ public static unsafe class AvgPool2d
 
     /// <summary>
     /// Number of the taps start … start + kernel − 1 inside [low, high); at least one, since a window starts inside the
-    /// input or the low padding, which is at most half the kernel.
+    /// input or the low padding, which is smaller than the kernel, and a high padding smaller than the kernel leaves no
+    /// window wholly in it.
     /// </summary>
     private static int CountedTaps(int start, int kernel, int low, int high) =>
         Math.Min(start + kernel, high) - Math.Max(start, low);

@@ -9,7 +9,8 @@ namespace MLNet.Cnn.Kernels;
 ///   and in ceil mode one less when the last window would start at or below row H + padTop of the padded
 ///   input: every window starts inside the input or the top padding (likewise for the width).
 /// Output row oh covers input rows oh·sH − padTop + kh·dH for 0 ≤ kh &lt; kH; rows outside the input are padding.
-/// As PyTorch requires, no padding side exceeds half the kernel size, and the dilated kernel fits the padded input.
+/// No padding side reaches the dilated kernel's extent dH·(kH − 1) + 1 (so every window's span meets the input; ONNX allows
+/// that much, PyTorch at most half the kernel), and the dilated kernel fits the padded input.
 /// </summary>
 public sealed record Pool2dGeometry
 {
@@ -27,10 +28,10 @@ public sealed record Pool2dGeometry
         Require.Positive(strideW, nameof(strideW));
         Require.Positive(dilationH, nameof(dilationH));
         Require.Positive(dilationW, nameof(dilationW));
-        RequireHalfKernel(padding.Top, kernelHeight, "padding.Top", "height");
-        RequireHalfKernel(padding.Bottom, kernelHeight, "padding.Bottom", "height");
-        RequireHalfKernel(padding.Left, kernelWidth, "padding.Left", "width");
-        RequireHalfKernel(padding.Right, kernelWidth, "padding.Right", "width");
+        RequireInsideExtent(padding.Top, kernelHeight, dilationH, "padding.Top", "height");
+        RequireInsideExtent(padding.Bottom, kernelHeight, dilationH, "padding.Bottom", "height");
+        RequireInsideExtent(padding.Left, kernelWidth, dilationW, "padding.Left", "width");
+        RequireInsideExtent(padding.Right, kernelWidth, dilationW, "padding.Right", "width");
 
         Batch = batch; Channels = channels; InHeight = inHeight; InWidth = inWidth;
         KernelHeight = kernelHeight; KernelWidth = kernelWidth; StrideH = strideH; StrideW = strideW;
@@ -69,11 +70,12 @@ public sealed record Pool2dGeometry
     public TensorShape InputShape => new(Batch, Channels, InHeight, InWidth);
     public TensorShape OutputShape => new(Batch, Channels, OutHeight, OutWidth);
 
-    private static void RequireHalfKernel(int pad, int kernel, string name, string axis)
+    private static void RequireInsideExtent(int pad, int kernel, int dilation, string name, string axis)
     {
         Require.NonNegative(pad, name);
-        if (pad > kernel / 2)
+        int extent = dilation * (kernel - 1) + 1;
+        if (pad >= extent)
             throw new ArgumentException(
-                $"{name} is {pad}; it must be at most half the kernel {axis} ({kernel} / 2 = {kernel / 2}).", name);
+                $"{name} is {pad}; it must be smaller than the dilated kernel {axis} ({extent}), or windows would read padding only.", name);
     }
 }

@@ -26,14 +26,27 @@ internal static class LayerConfig
 
     public static JsonNode Padding(ConvPadding padding)
     {
-        if (padding.IsSame) return "same";
+        if (padding.IsSame) return padding.ToString();
         var p = padding.Resolve(1, 1, 1, 1, 1, 1, 1);
         return Array(p.Top, p.Left, p.Bottom, p.Right);
     }
 
-    public static ConvPadding Padding(JsonNode? node) => node is JsonValue v && v.GetValue<string>() == "same"
-        ? ConvPadding.Same
-        : node is JsonArray a && a.Count == 4
-            ? ConvPadding.Explicit(new Padding2d(a[0]!.GetValue<int>(), a[1]!.GetValue<int>(), a[2]!.GetValue<int>(), a[3]!.GetValue<int>()))
-            : throw new InvalidDataException("padding must be \"same\" or [top, left, bottom, right].");
+    /// <summary>One number for the same padding on every side (as files before asymmetric transposed convolutions hold), else <see cref="Padding(ConvPadding)"/>.</summary>
+    public static JsonNode SideOrPadding(ConvPadding padding)
+    {
+        var p = padding.Resolve(1, 1, 1, 1, 1, 1, 1);
+        return !padding.IsSame && p == Padding2d.Symmetric(p.Top) ? JsonValue.Create(p.Top) : Padding(padding);
+    }
+
+    public static ConvPadding SideOrPadding(JsonNode? node) =>
+        node is JsonValue v && v.TryGetValue<int>(out int side) ? ConvPadding.Symmetric(side) : Padding(node);
+
+    public static ConvPadding Padding(JsonNode? node) => node switch
+    {
+        JsonValue v when v.TryGetValue<string>(out var text) && text == "same" => ConvPadding.Same,
+        JsonValue v when v.TryGetValue<string>(out var text) && text == "same_lower" => ConvPadding.SameLower,
+        JsonArray a when a.Count == 4 =>
+            ConvPadding.Explicit(new Padding2d(a[0]!.GetValue<int>(), a[1]!.GetValue<int>(), a[2]!.GetValue<int>(), a[3]!.GetValue<int>())),
+        _ => throw new InvalidDataException("padding must be \"same\", \"same_lower\" or [top, left, bottom, right]."),
+    };
 }

@@ -25,22 +25,20 @@ internal static class LinearKinds
                     Ints("strides", conv.StrideH, conv.StrideW), Ints("pads", p.Top, p.Left, p.Bottom, p.Right),
                     Ints("dilations", conv.Dilation, conv.Dilation), Int("group", conv.Groups));
             },
-            ["Conv"], ImportConv),
-        LayerKind.Of<ConvTranspose2dLayer>("ConvTranspose2d", l => new JsonObject
+            ["Conv"], importStep: ImportConv),
+        LayerKind.Of<ConvTranspose2dLayer>("ConvTranspose2d", WriteConvTranspose, ReadConvTranspose,
+            (onnx, deconv, x, shape, _) =>
             {
-                ["inChannels"] = l.InChannels, ["outChannels"] = l.OutChannels, ["kernel"] = l.KernelSize, ["stride"] = l.Stride,
-                ["padding"] = l.Padding, ["outputPadding"] = l.OutputPadding, ["dilation"] = l.Dilation, ["groups"] = l.Groups, ["bias"] = l.HasBias,
-            }, (name, c, _) => new ConvTranspose2dLayer(name, Int(c, "inChannels"), Int(c, "outChannels"), Int(c, "kernel"), Int(c, "stride"),
-                Int(c, "padding"), Int(c, "outputPadding"), Int(c, "dilation"), Int(c, "groups"), Bool(c, "bias")),
-            (onnx, deconv, x, _, _) =>
-            {
+                // The padding resolved for this input (derived from an output size or "same", it depends on the input).
+                var g = deconv.GeometryFor(shape);
+                var p = g.AsConvolution.Padding;
                 string[] inputs = deconv.Bias is null ? [x, onnx.Weight(deconv.Weight)] : [x, onnx.Weight(deconv.Weight), onnx.Weight(deconv.Bias)];
-                int p = deconv.Padding, op = deconv.OutputPadding;
-                return onnx.Node("ConvTranspose", deconv.Name, inputs, Ints("kernel_shape", deconv.KernelSize, deconv.KernelSize),
-                    Ints("strides", deconv.Stride, deconv.Stride), Ints("pads", p, p, p, p), Ints("output_padding", op, op),
-                    Ints("dilations", deconv.Dilation, deconv.Dilation), Int("group", deconv.Groups));
+                return onnx.Node("ConvTranspose", deconv.Name, inputs, Ints("kernel_shape", deconv.KernelHeight, deconv.KernelWidth),
+                    Ints("strides", deconv.StrideH, deconv.StrideW), Ints("pads", p.Top, p.Left, p.Bottom, p.Right),
+                    Ints("output_padding", g.OutputPaddingH, g.OutputPaddingW), Ints("dilations", deconv.Dilation, deconv.Dilation),
+                    Int("group", deconv.Groups));
             },
-            ["ConvTranspose"], ImportConvTranspose),
+            ["ConvTranspose"], importStep: ImportConvTranspose),
         LayerKind.Of<DenseLayer>("Dense", l => new JsonObject { ["inFeatures"] = l.InFeatures, ["outFeatures"] = l.OutFeatures, ["bias"] = l.HasBias },
             (name, c, _) => new DenseLayer(name, Int(c, "inFeatures"), Int(c, "outFeatures"), Bool(c, "bias")),
             (onnx, dense, x, _, _) => onnx.Node("Gemm", dense.Name,
@@ -48,39 +46,67 @@ internal static class LinearKinds
             ["Gemm", "MatMul"], (node, graph) => node.OpType == "Gemm" ? ImportGemm(node, graph) : ImportMatMul(node, graph)),
     ];
 
-    // W [M, C/group, kH, kW], B [M]
-    private static Conv2dLayer ImportConv(OnnxNodeReader node, OnnxGraphImport graph)
+    // W [M, C/group, kH, kW] (or [M, C/group, k] in 1-D), B [M]
+    private static OnnxStep ImportConv(OnnxNodeReader node, OnnxGraphImport graph)
     {
         var w = graph.Dims(node, node.Input(1), "W");
-        if (w.Length != 4) throw node.Unsupported("W", $"a {w.Length - 2}-D convolution; only 2-D is supported");
+        if (w.Length is not (3 or 4)) throw node.Unsupported("W", $"a {w.Length - 2}-D convolution; only 1-D and 2-D are supported");
         int groups = (int)node.Int("group", 1);
-        var window = OnnxWindow.Read(node, w[2], w[3]);
-        var layer = new Conv2dLayer(node.Name, w[1] * groups, w[0], w[2], w[3], window.StrideH, window.StrideW, window.Padding,
-            window.Dilation(node), groups, bias: node.Input(2) != "");
+        var window = OnnxWindow.Read(node, w[2..]);
+        var layer = new Conv2dLayer(node.Name, w[1] * groups, w[0], window.KernelH, window.KernelW, window.StrideH, window.StrideW,
+            window.Padding, window.Dilation(node), groups, bias: node.Input(2) != "");
         LoadWeightAndBias(node, graph, layer.Weight, layer.Bias);
-        return layer;
+        return window.Step(node, layer);
     }
 
-    // W [C, M/group, k, k], B [M]; square kernel, one stride, the same padding on every side.
-    private static ConvTranspose2dLayer ImportConvTranspose(OnnxNodeReader node, OnnxGraphImport graph)
+    // W [C, M/group, kH, kW] (or [C, M/group, k] in 1-D), B [M]. output_shape, if given, fixes the output's spatial size and
+    // the pads are derived from it (the pads attribute is then ignored, as the specification says).
+    private static OnnxStep ImportConvTranspose(OnnxNodeReader node, OnnxGraphImport graph)
     {
         var w = graph.Dims(node, node.Input(1), "W");
-        if (w.Length != 4) throw node.Unsupported("W", $"a {w.Length - 2}-D transposed convolution; only 2-D is supported");
-        if (node.Has("output_shape")) throw node.Unsupported("output_shape", "give pads and output_padding instead");
+        if (w.Length is not (3 or 4)) throw node.Unsupported("W", $"a {w.Length - 2}-D transposed convolution; only 1-D and 2-D are supported");
         int groups = (int)node.Int("group", 1);
-        var window = OnnxWindow.Read(node, w[2], w[3]);
-        if (window.Same) throw node.Unsupported("auto_pad", "SAME_UPPER for a transposed convolution");
-        var (kernel, stride) = window.Square(node);
-        var p = window.Pads;
-        if (p.Top != p.Left || p.Top != p.Bottom || p.Top != p.Right) throw node.Unsupported("pads", $"{p}; only the same padding on every side is supported");
-        var outputPadding = node.Ints("output_padding") ?? [0, 0];
-        if (outputPadding.Length != 2 || outputPadding[0] != outputPadding[1])
-            throw node.Unsupported("output_padding", $"[{string.Join(", ", outputPadding)}]; only one value for both axes is supported");
-        var layer = new ConvTranspose2dLayer(node.Name, w[0], w[1] * groups, kernel, stride, p.Top, (int)outputPadding[0],
-            window.Dilation(node), groups, bias: node.Input(2) != "");
+        var window = OnnxWindow.Read(node, w[2..]);
+        int rank = w.Length - 2;
+        var outputPadding = OnnxWindow.Values(node, "output_padding", rank, 0);
+        int[] strides = rank == 1 ? [window.StrideW] : [window.StrideH, window.StrideW];
+        if (outputPadding.Where((p, i) => p < 0 || p >= strides[i]).Any())
+            throw node.Unsupported("output_padding", $"[{string.Join(", ", outputPadding)}]; only values in [0, stride) are supported");
+        var outputShape = node.Ints("output_shape") is { } shape ? OnnxWindow.Int32s(node, "output_shape", shape) : null;
+        (int, int)? outputSize = null;
+        var padding = window.Padding;
+        if (outputShape is not null)
+        {
+            // output_shape may list the spatial sizes only or, as some exporters write it, N and C too.
+            var spatial = outputShape.Length == rank + 2 ? outputShape[2..] : outputShape;
+            if (spatial.Length != rank) throw node.Unsupported("output_shape", $"[{string.Join(", ", outputShape)}] for a {rank}-D window");
+            outputSize = rank == 1 ? (1, spatial[0]) : (spatial[0], spatial[1]);
+            if (!padding.IsSame) padding = ConvPadding.Valid;
+        }
+        var layer = new ConvTranspose2dLayer(node.Name, w[0], w[1] * groups, window.Kernel, window.Stride, padding,
+            rank == 1 ? (0, outputPadding[0]) : (outputPadding[0], outputPadding[1]), outputSize, window.Dilation(node), groups,
+            bias: node.Input(2) != "");
         LoadWeightAndBias(node, graph, layer.Weight, layer.Bias);
-        return layer;
+        return window.Step(node, layer);
     }
+
+    private static JsonObject WriteConvTranspose(ConvTranspose2dLayer l)
+    {
+        var config = new JsonObject
+        {
+            ["inChannels"] = l.InChannels, ["outChannels"] = l.OutChannels, ["kernel"] = PairOrSide(l.KernelHeight, l.KernelWidth),
+            ["stride"] = PairOrSide(l.StrideH, l.StrideW), ["padding"] = SideOrPadding(l.Padding),
+            ["outputPadding"] = PairOrSide(l.OutputPaddingH, l.OutputPaddingW), ["dilation"] = l.Dilation, ["groups"] = l.Groups,
+            ["bias"] = l.HasBias,
+        };
+        if (l.OutputSize is { } size) config["outputSize"] = Array(size.H, size.W);
+        return config;
+    }
+
+    private static ConvTranspose2dLayer ReadConvTranspose(string name, JsonObject c, Layer[] _) =>
+        new(name, Int(c, "inChannels"), Int(c, "outChannels"), Pair(c, "kernel"), Pair(c, "stride"), SideOrPadding(c["padding"]),
+            Pair(c, "outputPadding"), c["outputSize"] is null ? null : Pair(c, "outputSize"), Int(c, "dilation"), Int(c, "groups"),
+            Bool(c, "bias"));
 
     // y = alpha·A·B′ + beta·C, B′ = B [M, K] with transB, else Bᵀ of B [K, M]; C [M] or [1, M]. alpha and beta are folded
     // into the weight and the bias.

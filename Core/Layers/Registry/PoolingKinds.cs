@@ -17,22 +17,23 @@ internal static class PoolingKinds
                 Padding(c["padding"]), Int(c, "dilation"), Bool(c, "ceilMode")),
             (onnx, max, x, shape, output) => Export(onnx, "MaxPool", max, x, shape, output,
                 max.Dilation == 1 ? [] : [Ints("dilations", max.Dilation, max.Dilation)]),
-            ["MaxPool"], (node, _) =>
+            ["MaxPool"], importStep: (node, _) =>
             {
-                if (node.HasExtraOutputs) throw node.Unsupported("outputs", "the Indices output is not supported");
-                if (node.Int("storage_order", 0) != 0) throw node.Unsupported("storage_order", "1 (column-major indices)");
-                var window = OnnxWindow.Read(node);
-                return new MaxPool2dLayer(node.Name, window.Kernel, window.Stride, window.Padding, window.Dilation(node), node.Int("ceil_mode", 0) != 0);
+                // storage_order orders the optional Indices output (MaxPoolIndicesStep), which the import adds after this step.
+                if (node.Int("storage_order", 0) is not (0 or 1)) throw node.Unsupported("storage_order", $"{node.Int("storage_order", 0)}; ONNX defines 0 and 1");
+                var window = OnnxWindow.Read(node).Pooling(node);
+                return window.Step(node, new MaxPool2dLayer(node.Name, window.Kernel, window.Stride, window.Padding, window.Dilation(node),
+                    node.Int("ceil_mode", 0) != 0));
             }),
         LayerKind.Of<AvgPool2dLayer>("AvgPool2d", l => Write(l, ("countIncludePad", l.CountIncludePad)), (name, c, _) => new AvgPool2dLayer(name,
                 Pair(c, "kernel"), Pair(c, "stride"), Padding(c["padding"]), Bool(c, "ceilMode"), Bool(c, "countIncludePad")),
             (onnx, avg, x, shape, output) => Export(onnx, "AveragePool", avg, x, shape, output, [Int("count_include_pad", avg.CountIncludePad ? 1 : 0)]),
-            ["AveragePool"], (node, _) =>
+            ["AveragePool"], importStep: (node, _) =>
             {
-                var window = OnnxWindow.Read(node);
-                if (window.Dilation(node) != 1) throw node.Unsupported("dilations", "average pooling has no dilation here");
-                return new AvgPool2dLayer(node.Name, window.Kernel, window.Stride, window.Padding, node.Int("ceil_mode", 0) != 0,
-                    countIncludePad: node.Int("count_include_pad", 0) != 0);
+                var window = OnnxWindow.Read(node).Pooling(node);
+                if (window.DilationH != 1 || window.DilationW != 1) throw node.Unsupported("dilations", "average pooling has no dilation here");
+                return window.Step(node, new AvgPool2dLayer(node.Name, window.Kernel, window.Stride, window.Padding,
+                    node.Int("ceil_mode", 0) != 0, countIncludePad: node.Int("count_include_pad", 0) != 0));
             }),
         LayerKind.Of<GlobalAvgPoolLayer>("GlobalAvgPool", _ => [], (name, _, _) => new GlobalAvgPoolLayer(name),
             (onnx, g, x, _, _) => onnx.Node("GlobalAveragePool", g.Name, [x]), ["GlobalAveragePool"], (node, _) => new GlobalAvgPoolLayer(node.Name)),

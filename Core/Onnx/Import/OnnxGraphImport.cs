@@ -115,7 +115,16 @@ internal sealed class OnnxGraphImport
             Add(new IntegerStep(node.Name, Computed(node.Inputs), node.Output, OnnxIntegerOps.For(node, this)));
         }
         else if (node.OpType == "Split") foreach (var step in OnnxSlices.Split(node, this)) Add(step);
-        else Add(FloatStep(node));
+        else
+        {
+            var step = FloatStep(node);
+            Add(step);
+            if (MaxPoolIndicesStep.For(node, step) is { } indices)
+            {
+                _integerValues.Add(indices.Output);
+                Add(indices);
+            }
+        }
         node.RefuseUnread();
     }
 

@@ -36,6 +36,9 @@ internal static class LayerSamples
         [
             new(new ConvTranspose2dLayer("up", 3, 4, 2, stride: 2), [2, 3, 3, 4]),
             new(new ConvTranspose2dLayer("up", 4, 6, 3, stride: 2, padding: 1, outputPadding: 1, dilation: 2, groups: 2, bias: false), [2, 4, 3, 3]),
+            new(new ConvTranspose2dLayer("up", 2, 4, (3, 2), (3, 2), ConvPadding.Explicit(new Padding2d(1, 0, 2, 1)), (2, 1), groups: 2), [2, 2, 3, 4]),
+            new(new ConvTranspose2dLayer("up", 2, 3, (3, 3), (3, 2), outputSize: (8, 9)), [2, 2, 3, 4]),
+            new(new ConvTranspose2dLayer("up", 2, 3, (4, 3), (2, 2), ConvPadding.SameLower), [2, 2, 3, 4]),
         ],
         [typeof(DenseLayer)] = () => [new(new DenseLayer("fc", 7, 5), [3, 7]), new(new DenseLayer("fc", 7, 5, bias: false), [3, 7])],
         [typeof(BatchNorm2dLayer)] = () => [new(new BatchNorm2dLayer("bn", 3, epsilon: 1e-3f), [4, 3, 3, 2])],
@@ -55,11 +58,14 @@ internal static class LayerSamples
         [
             new(new MaxPool2dLayer("pool", 3, stride: 2, padding: 1, ceilMode: true), [2, 2, 7, 6]),
             new(new MaxPool2dLayer("pool", (3, 2), (2, 1), ConvPadding.Explicit(new Padding2d(1, 0, 0, 1)), dilation: 2), [2, 2, 7, 5]),
+            new(new MaxPool2dLayer("pool", (3, 3), (2, 3), ConvPadding.Explicit(new Padding2d(2, 0, 1, 2))), [2, 2, 7, 5]),
         ],
         [typeof(AvgPool2dLayer)] = () =>
         [
             new(new AvgPool2dLayer("pool", 3, stride: 2, padding: 1, ceilMode: true, countIncludePad: false), [2, 2, 7, 6]),
             new(new AvgPool2dLayer("pool", (1, 3), (1, 2), ConvPadding.Same, countIncludePad: true), [2, 2, 3, 8]),
+            new(new AvgPool2dLayer("pool", (4, 3), (2, 2), ConvPadding.SameLower, countIncludePad: false), [2, 2, 7, 6]),
+            new(new AvgPool2dLayer("pool", 3, 1, 2, countIncludePad: false), [2, 2, 4, 5]),
         ],
         [typeof(GlobalAvgPoolLayer)] = () => [new(new GlobalAvgPoolLayer("gap"), [2, 3, 4, 5])],
         [typeof(GlobalMaxPoolLayer)] = () => [new(new GlobalMaxPoolLayer("gmp"), [2, 3, 4, 5])],

@@ -149,10 +149,10 @@ public sealed class OnnxImportRoundTripTests
 
         relu.OpType = "Relu";
         var conv = model.Graph.Node.Single(n => n.OpType == "Conv");
-        conv.Attribute.Add(new AttributeProto { Name = "auto_pad", Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8("SAME_LOWER") });
+        conv.Attribute.Add(new AttributeProto { Name = "auto_pad", Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8("SAME_MIDDLE") });
         error = Assert.ThrowsExactly<NotSupportedException>(() => Import(model));
         StringAssert.Contains(error.Message, "'auto_pad'");
-        StringAssert.Contains(error.Message, "SAME_LOWER");
+        StringAssert.Contains(error.Message, "SAME_MIDDLE");
         StringAssert.Contains(error.Message, $"'{conv.Name}' (op Conv)");
 
         conv.Attribute.RemoveAt(conv.Attribute.Count - 1);

@@ -286,6 +286,8 @@ public sealed class ConvolutionTests
     {
         Assert.AreEqual(new Padding2d(1, 1, 1, 1), Padding2d.Same(28, 28, 3, 3));
         Assert.AreEqual(new Padding2d(1, 2, 2, 2), Padding2d.Same(28, 28, 4, 5));
+        // SAME_LOWER: the odd row goes to the top instead.
+        Assert.AreEqual(new Padding2d(2, 2, 1, 2), Padding2d.Same(28, 28, 4, 5, extraAtStart: true));
         var p = Padding2d.Same(7, 8, 3, 3, strideH: 2, strideW: 2);
         var g = new Conv2dGeometry(1, 1, 7, 8, 1, 3, 3, 2, 2, p);
         Assert.AreEqual((4, 4), (g.OutHeight, g.OutWidth));

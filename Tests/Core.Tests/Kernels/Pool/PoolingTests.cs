@@ -24,6 +24,9 @@ public sealed unsafe class PoolingTests
         new(2, 3, 12, 40, 3, 3, 2, 2, Padding2d.Symmetric(1), ceilMode: true), // output rows wide enough for vectors
         new(1, 2, 9, 50, 2, 3, 2, 3, new Padding2d(1, 1, 0, 1), dilationW: 2),
         new(3, 5, 33, 35, 3, 3, 1, 1, Padding2d.Symmetric(1)), // large enough to be split over threads
+        new(2, 3, 7, 9, 3, 3, 2, 2, new Padding2d(2, 1, 2, 2)), // padding beyond half the kernel (ONNX allows it)
+        new(1, 2, 5, 6, 3, 2, 1, 1, new Padding2d(2, 1, 1, 1), ceilMode: true),
+        new(1, 2, 9, 8, 3, 3, 2, 1, new Padding2d(4, 0, 3, 2), dilationH: 2, dilationW: 2),
         // 2×2, stride 2 (MaxPoolTwoByTwo): output rows of 14 (a vector of 8 and an overlapping one), 16 from an odd width
         // (two vectors; the last column and row are in no window), 7 (two overlapping vectors of 4), and planes split
         // over threads.
@@ -73,9 +76,9 @@ public sealed unsafe class PoolingTests
         ArgumentAssert.Throws(() => new Pool2dGeometry(1, 1, 5, 5, 2, 2, 1, -1), "strideW", "-1");
         ArgumentAssert.Throws(() => new Pool2dGeometry(0, 1, 5, 5, 2, 2, 1, 1), "batch", "0");
         ArgumentAssert.Throws(() => new Pool2dGeometry(1, 1, 5, 5, 2, 2, 1, 1, dilationH: 0), "dilationH", "0");
-        ArgumentAssert.Throws(() => new Pool2dGeometry(1, 1, 5, 5, 3, 3, 1, 1, new Padding2d(0, 2, 0, 0)), "padding.Left", "2", "3 / 2 = 1");
+        ArgumentAssert.Throws(() => new Pool2dGeometry(1, 1, 5, 5, 3, 3, 1, 1, new Padding2d(0, 3, 0, 0)), "padding.Left", "3", "(3)");
         ArgumentAssert.Throws(() => new Pool2dGeometry(1, 1, 5, 5, 3, 3, 1, 1, new Padding2d(0, 0, 0, -1)), "padding.Right", "-1");
-        ArgumentAssert.Throws(() => new Pool2dGeometry(1, 1, 5, 5, 4, 4, 1, 1, new Padding2d(0, 0, 3, 0)), "padding.Bottom", "3", "4 / 2 = 2");
+        ArgumentAssert.Throws(() => new Pool2dGeometry(1, 1, 5, 5, 4, 4, 1, 1, new Padding2d(0, 0, 7, 0), dilationH: 2), "padding.Bottom", "7", "(7)");
         ArgumentAssert.Throws(() => new Pool2dGeometry(1, 1, 3, 8, 5, 2, 1, 1, new Padding2d(0, 0, 1, 0)), "kernelHeight", "(5)", "(4 = 3 + 0 + 1)");
         ArgumentAssert.Throws(() => new Pool2dGeometry(1, 1, 8, 4, 3, 3, 1, 1, dilationW: 2), "kernelWidth", "(5)", "(4 = 4 + 0 + 0)");
         ArgumentAssert.Throws(() => Pool2dGeometry.ForInput(new TensorShape(2, 3, 4), 2, 2, 2, 2), "input", "[2, 3, 4]");

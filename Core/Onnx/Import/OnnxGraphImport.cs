@@ -55,6 +55,9 @@ internal sealed class OnnxGraphImport
     /// <summary>A constant's values as floats; <paramref name="node"/> and <paramref name="what"/> name it in the error when it is not a constant.</summary>
     public float[] Floats(OnnxNodeReader node, string value, string what) => OnnxTensorData.Floats(Constant(node, value, what));
 
+    /// <summary>A constant of any real number type as floats (Pow's exponent may be an integer tensor).</summary>
+    public float[] Numbers(OnnxNodeReader node, string value, string what) => OnnxTensorData.Numbers(Constant(node, value, what));
+
     public long[] Integers(OnnxNodeReader node, string value, string what) => OnnxTensorData.Integers(Constant(node, value, what));
 
     public int[] Dims(OnnxNodeReader node, string value, string what) => OnnxTensorData.Dims(Constant(node, value, what));
@@ -101,6 +104,13 @@ internal sealed class OnnxGraphImport
             Add(new IntegerStep(node.Name, Computed(node.Inputs), node.Output, OnnxIntegerOps.For(node, this)));
         }
         else if (node.OpType == "Split") foreach (var step in OnnxSlices.Split(node, this)) Add(step);
+        else if (node.OpType == "Dropout" && node.HasExtraOutputs)
+        {
+            var dropout = FloatStep(node);
+            Add(dropout);
+            _integerValues.Add(node.Outputs[1]);
+            Add(new DropoutMaskStep(node.Name, dropout.Output, node.Outputs[1], (DropoutLayer)dropout.Layer!));
+        }
         else Add(FloatStep(node));
         node.RefuseUnread();
     }
@@ -122,6 +132,8 @@ internal sealed class OnnxGraphImport
                 return ReduceStep.Create(node, this);
             case "Slice":
                 return OnnxSlices.Slice(node, this);
+            case "Pow":
+                return PowStep.Create(node, this);
             case "Gather":
                 return new GatherStep(node.Name, node.Input(0), node.Output, node.Int("axis", 0),
                     new IntTensor(Integers(node, node.Input(1), "indices"), Dims(node, node.Input(1), "indices")));

@@ -77,6 +77,46 @@ internal static class OnnxTensorData
         return Checked(tensor, values);
     }
 
+    /// <summary>
+    /// The values of a tensor of any real number type (float, double, signed or unsigned integers of 8 to 64 bits) as floats,
+    /// rounded to the nearest: a constant operand that ONNX allows in any numeric type (Pow's exponent).
+    /// </summary>
+    public static float[] Numbers(TensorProto tensor)
+    {
+        var type = (DataType)tensor.DataType;
+        if (type == DataType.Float) return Floats(tensor);
+        if (type is DataType.Int64 or DataType.Int32) return Integers(tensor).Select(v => (float)v).ToArray();
+        var raw = tensor.RawData.Span;
+        float[] values = type switch
+        {
+            DataType.Double when raw.IsEmpty => tensor.DoubleData.Select(v => (float)v).ToArray(),
+            DataType.Uint64 when raw.IsEmpty => tensor.Uint64Data.Select(v => (float)v).ToArray(),
+            DataType.Int8 or DataType.Uint8 or DataType.Int16 or DataType.Uint16 when raw.IsEmpty => tensor.Int32Data.Select(v => (float)v).ToArray(),
+            DataType.Uint32 when raw.IsEmpty => tensor.Uint64Data.Select(v => (float)v).ToArray(),
+            DataType.Double => Raw(raw, 8, b => (float)BinaryPrimitives.ReadDoubleLittleEndian(b)),
+            DataType.Uint64 => Raw(raw, 8, b => (float)BinaryPrimitives.ReadUInt64LittleEndian(b)),
+            DataType.Uint32 => Raw(raw, 4, b => (float)BinaryPrimitives.ReadUInt32LittleEndian(b)),
+            DataType.Int16 => Raw(raw, 2, b => (float)BinaryPrimitives.ReadInt16LittleEndian(b)),
+            DataType.Uint16 => Raw(raw, 2, b => (float)BinaryPrimitives.ReadUInt16LittleEndian(b)),
+            DataType.Int8 => Raw(raw, 1, b => (float)(sbyte)b[0]),
+            DataType.Uint8 => Raw(raw, 1, b => (float)b[0]),
+            _ => throw Unsupported(tensor, "a real number type"),
+        };
+        int[] dims = Dims(tensor);
+        if (values.Length != dims.Aggregate(1L, (a, d) => a * d))
+            throw new InvalidDataException($"ONNX tensor '{tensor.Name}' holds {values.Length} values for dims [{string.Join(", ", dims)}].");
+        return values;
+    }
+
+    private delegate float ReadValue(ReadOnlySpan<byte> bytes);
+
+    private static float[] Raw(ReadOnlySpan<byte> raw, int size, ReadValue read)
+    {
+        var values = new float[raw.Length / size];
+        for (int i = 0; i < values.Length; i++) values[i] = read(raw.Slice(size * i, size));
+        return values;
+    }
+
     /// <summary>The values, checked against the dims (<see cref="Dims"/>).</summary>
     private static T[] Checked<T>(TensorProto tensor, T[] values)
     {

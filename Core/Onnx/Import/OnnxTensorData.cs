@@ -33,12 +33,17 @@ internal static class OnnxTensorData
         return dims;
     }
 
-    /// <summary>The number of values a float, int64 or int32 tensor holds (raw or typed); −1 for other element types.</summary>
+    /// <summary>The number of values a tensor of a real number type holds (raw or typed); −1 for other element types.</summary>
     private static long Held(TensorProto tensor) => (DataType)tensor.DataType switch
     {
         DataType.Float => tensor.RawData.IsEmpty ? tensor.FloatData.Count : tensor.RawData.Length / sizeof(float),
         DataType.Int64 => tensor.RawData.IsEmpty ? tensor.Int64Data.Count : tensor.RawData.Length / sizeof(long),
         DataType.Int32 => tensor.RawData.IsEmpty ? tensor.Int32Data.Count : tensor.RawData.Length / sizeof(int),
+        DataType.Double => tensor.RawData.IsEmpty ? tensor.DoubleData.Count : tensor.RawData.Length / sizeof(double),
+        DataType.Uint64 or DataType.Uint32 => tensor.RawData.IsEmpty ? tensor.Uint64Data.Count
+            : tensor.RawData.Length / (tensor.DataType == (int)DataType.Uint64 ? sizeof(ulong) : sizeof(uint)),
+        DataType.Int16 or DataType.Uint16 => tensor.RawData.IsEmpty ? tensor.Int32Data.Count : tensor.RawData.Length / sizeof(short),
+        DataType.Int8 or DataType.Uint8 => tensor.RawData.IsEmpty ? tensor.Int32Data.Count : tensor.RawData.Length,
         _ => -1,
     };
 
@@ -102,10 +107,7 @@ internal static class OnnxTensorData
             DataType.Uint8 => Raw(raw, 1, b => (float)b[0]),
             _ => throw Unsupported(tensor, "a real number type"),
         };
-        int[] dims = Dims(tensor);
-        if (values.Length != dims.Aggregate(1L, (a, d) => a * d))
-            throw new InvalidDataException($"ONNX tensor '{tensor.Name}' holds {values.Length} values for dims [{string.Join(", ", dims)}].");
-        return values;
+        return Checked(tensor, values);
     }
 
     private delegate float ReadValue(ReadOnlySpan<byte> bytes);

@@ -15,6 +15,7 @@ internal sealed class PowStep(string node, string input, string output, float[] 
     private Tensor? _output, _gradInput, _x;
     private TensorShape? _expandedFor;
     private float[] _exponents = [], _exponentsLessOne = [];
+    private int[] _zeroExponents = []; // where c = 0
 
     public static PowStep Create(OnnxNodeReader node, OnnxGraphImport graph)
     {
@@ -51,9 +52,7 @@ internal sealed class PowStep(string node, string input, string output, float[] 
         TensorPrimitives.Pow(x.Span, _exponentsLessOne, dx.Span);
         TensorPrimitives.Multiply(dx.Span, _exponents, dx.Span);
         TensorPrimitives.Multiply(dx.Span, dy.Span, dx.Span);
-        // c = 0: y is constant, but 0·x^−1 is NaN at x = 0.
-        for (int i = 0; i < _exponents.Length; i++)
-            if (_exponents[i] == 0) dx.Span[i] = 0;
+        foreach (int i in _zeroExponents) dx.Span[i] = 0; // y = 1 is constant there, but 0·x^−1 is NaN at x = 0
         gradients.Accumulate(Inputs[0], dx);
     }
 
@@ -83,6 +82,7 @@ internal sealed class PowStep(string node, string input, string output, float[] 
             for (int axis = x.Rank - 1; axis >= 0 && ++coordinates[axis] == x[axis]; axis--) coordinates[axis] = 0;
         }
         _exponentsLessOne = _exponents.Select(c => c - 1).ToArray();
+        _zeroExponents = Enumerable.Range(0, _exponents.Length).Where(i => _exponents[i] == 0).ToArray();
         _expandedFor = x;
     }
 

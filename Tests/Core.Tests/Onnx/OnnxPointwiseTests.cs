@@ -3,6 +3,7 @@ using MLNet.Cnn.Onnx.Proto;
 using MLNet.Cnn.Tensors;
 using MLNet.Cnn.Tests.Support;
 using static MLNet.Cnn.Tests.Support.OnnxGraphs;
+using DataType = MLNet.Cnn.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace MLNet.Cnn.Tests.Onnx;
 
@@ -73,6 +74,24 @@ public sealed class OnnxPointwiseTests
         var x = Input(2f, 2, 3, 5, 4);
         if (fractional) foreach (ref float v in x.Span) v = MathF.CopySign(MathF.Abs(v) + 0.2f, v); // away from 0, where x^−1.5 has its pole
         OnnxOpCheck.MatchesOnnxRuntime(Model(graph, 15), x, "y");
+    }
+
+    [TestMethod]
+    public void AnExponentOfEveryRealTypeIsRead()
+    {
+        // The typed fields ONNX keeps each type in, and raw little-endian bytes.
+        var asDouble = new TensorProto { DataType = (int)DataType.Double, Dims = { 2 }, DoubleData = { 0.5, -2 } };
+        var asUInt32 = new TensorProto { DataType = (int)DataType.Uint32, Dims = { 2 }, Uint64Data = { 4, 4000000000 } };
+        var asInt8 = new TensorProto { DataType = (int)DataType.Int8, Dims = { 1 }, Int32Data = { -3 } };
+        var asRawInt16 = new TensorProto { DataType = (int)DataType.Int16, Dims = { 2 }, RawData = Google.Protobuf.ByteString.CopyFrom(0xFE, 0xFF, 7, 0) };
+        var asRawUInt64 = new TensorProto { DataType = (int)DataType.Uint64, RawData = Google.Protobuf.ByteString.CopyFrom(BitConverter.GetBytes(9UL)) };
+        CollectionAssert.AreEqual(new[] { 0.5f, -2f }, OnnxTensorData.Numbers(asDouble));
+        CollectionAssert.AreEqual(new[] { 4f, 4e9f }, OnnxTensorData.Numbers(asUInt32));
+        CollectionAssert.AreEqual(new[] { -3f }, OnnxTensorData.Numbers(asInt8));
+        CollectionAssert.AreEqual(new[] { -2f, 7f }, OnnxTensorData.Numbers(asRawInt16));
+        CollectionAssert.AreEqual(new[] { 9f }, OnnxTensorData.Numbers(asRawUInt64));
+        Assert.ThrowsExactly<NotSupportedException>(() => OnnxTensorData.Numbers(new TensorProto { DataType = (int)DataType.Double, Dims = { 3 }, DoubleData = { 1 } }));
+        Assert.ThrowsExactly<NotSupportedException>(() => OnnxTensorData.Numbers(new TensorProto { DataType = (int)DataType.Bool, Int32Data = { 1 } }));
     }
 
     [TestMethod]

@@ -11,7 +11,7 @@ public sealed class Atanh : Activation
 {
     public override SavedTensor BackwardUses => SavedTensor.Input;
 
-    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Atanh(x, y);
+    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) => TensorPrimitives.Atanh(x, y);
 
     private protected override bool TilesInPlace => true;
 

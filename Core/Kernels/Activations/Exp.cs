@@ -8,7 +8,7 @@ public sealed class Exp : Activation
 {
     public override SavedTensor BackwardUses => SavedTensor.Output;
 
-    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Exp(x, y);
+    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) => TensorPrimitives.Exp(x, y);
 
     private protected override bool TilesInPlace => true;
 

@@ -24,8 +24,8 @@ public abstract class ExponentialLinear : Activation
 
     public override SavedTensor BackwardUses => SavedTensor.Input;
 
-    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y) =>
-        VectorLoop.Apply(new Function(Alpha, _gamma, 1f / _beta), x, y, VectorLoop.DefaultWidth);
+    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) =>
+        VectorLoop.Apply(new Function(Alpha, _gamma, 1f / _beta), x, y, width);
 
     private protected override bool TilesInPlace => true;
 

@@ -7,7 +7,7 @@ public sealed class Neg : Activation
 {
     public override SavedTensor BackwardUses => SavedTensor.Output;
 
-    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Negate(x, y);
+    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) => TensorPrimitives.Negate(x, y);
 
     private protected override bool TilesInPlace => true;
 

@@ -10,8 +10,8 @@ public sealed class Softplus : Activation
 {
     public override SavedTensor BackwardUses => SavedTensor.Input;
 
-    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y) =>
-        VectorLoop.Apply(new Function(), x, y, VectorLoop.DefaultWidth);
+    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) =>
+        VectorLoop.Apply(new Function(), x, y, width);
 
     private protected override bool TilesInPlace => true;
 

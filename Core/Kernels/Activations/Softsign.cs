@@ -8,7 +8,7 @@ public sealed class Softsign : Activation
 {
     public override SavedTensor BackwardUses => SavedTensor.Input;
 
-    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y)
+    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width)
     {
         TensorPrimitives.Abs(x, y);
         TensorPrimitives.Add(y, 1f, y);

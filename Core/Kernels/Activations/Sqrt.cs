@@ -8,7 +8,7 @@ public sealed class Sqrt : Activation
 {
     public override SavedTensor BackwardUses => SavedTensor.Output;
 
-    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Sqrt(x, y);
+    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) => TensorPrimitives.Sqrt(x, y);
 
     private protected override bool TilesInPlace => true;
 

@@ -13,8 +13,8 @@ public sealed class ThresholdedReLU(float alpha = 1f) : Activation
 
     public override SavedTensor BackwardUses => SavedTensor.Input;
 
-    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y) =>
-        VectorLoop.Apply(new Above(Alpha), x, x, y, VectorLoop.DefaultWidth);
+    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) =>
+        VectorLoop.Apply(new Above(Alpha), x, x, y, width);
 
     private protected override bool TilesInPlace => true;
 

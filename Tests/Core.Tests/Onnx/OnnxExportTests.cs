@@ -218,7 +218,7 @@ public sealed class OnnxExportTests
     private sealed class Unmapped : Activation
     {
         public override SavedTensor BackwardUses => SavedTensor.Input;
-        private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y) => x.CopyTo(y);
+        private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) => x.CopyTo(y);
         private protected override void BackwardTile(ReadOnlySpan<float> saved, ReadOnlySpan<float> dy, Span<float> dx, VectorWidth width) =>
             dy.CopyTo(dx);
     }

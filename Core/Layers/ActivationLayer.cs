@@ -4,8 +4,9 @@ using MLNet.Cnn.Tensors;
 namespace MLNet.Cnn.Layers;
 
 /// <summary>
-/// A point-wise activation (ReLU, ReLU6, LeakyReLU, Sigmoid, Tanh, HardSigmoid, HardSwish, SiLU) on a tensor of
-/// any shape. Training keeps the input or the output, whichever <see cref="Kernels.Activation.BackwardUses"/> names.
+/// A point-wise activation (ReLU, ReLU6, LeakyReLU, Sigmoid, Tanh, HardSigmoid, HardSwish, SiLU, the exponential linear
+/// units, Softplus, …, and the element-wise functions ONNX graphs use: Exp, Log, Sqrt, Erf, …) on a tensor of any shape.
+/// Training keeps the input or the output, whichever <see cref="Kernels.Activation.BackwardUses"/> names.
 /// </summary>
 public sealed class ActivationLayer : Layer
 {

@@ -28,6 +28,9 @@ public sealed class DropoutLayer : Layer, ICountedDraws
     /// <inheritdoc/>
     public int Draws { get; set; }
 
+    /// <summary>The factors (0 or 1/(1 − p)) of the last forward pass, if it was a training pass; null after inference.</summary>
+    internal Tensor? DrawnMask => _savedMask;
+
     public override TensorShape OutputShape(TensorShape input) => input;
 
     public override Tensor Forward(Tensor input, bool training)

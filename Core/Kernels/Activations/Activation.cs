@@ -29,7 +29,10 @@ public abstract unsafe class Activation
     public abstract SavedTensor BackwardUses { get; }
 
     // x [any shape], y [shape of x, separate storage]:  y = f(x)
-    public void Forward(Tensor x, Tensor y)
+    public void Forward(Tensor x, Tensor y) => Forward(x, y, VectorLoop.DefaultWidth);
+
+    /// <summary>The forward pass at a given vector width, for the activations that run their own vector loop (tests run both).</summary>
+    internal void Forward(Tensor x, Tensor y, VectorWidth width)
     {
         ArgumentNullException.ThrowIfNull(x);
         Require.SameShape(y, x, nameof(y), nameof(x));
@@ -40,7 +43,7 @@ public abstract unsafe class Activation
             for (int i = start; i < end; i += Tile)
             {
                 int n = Math.Min(Tile, end - i);
-                ForwardTile(new ReadOnlySpan<float>((float*)px + i, n), new Span<float>((float*)py + i, n));
+                ForwardTile(new ReadOnlySpan<float>((float*)px + i, n), new Span<float>((float*)py + i, n), width);
             }
         });
     }
@@ -86,7 +89,7 @@ public abstract unsafe class Activation
             for (long i = 0; i < count; i += int.MaxValue / 2)
             {
                 var run = new Span<float>(values + i, (int)Math.Min(int.MaxValue / 2, count - i));
-                ForwardTile(run, run);
+                ForwardTile(run, run, VectorLoop.DefaultWidth);
             }
             return;
         }
@@ -97,12 +100,15 @@ public abstract unsafe class Activation
             int n = (int)Math.Min(Stretch, count - i);
             var source = new Span<float>(copy, n);
             new ReadOnlySpan<float>(values + i, n).CopyTo(source);
-            ForwardTile(source, new Span<float>(values + i, n));
+            ForwardTile(source, new Span<float>(values + i, n), VectorLoop.DefaultWidth);
         }
     }
 
-    /// <summary>y = f(x) over one tile; y does not overlap x, or is x itself where <see cref="TilesInPlace"/>.</summary>
-    private protected abstract void ForwardTile(ReadOnlySpan<float> x, Span<float> y);
+    /// <summary>
+    /// y = f(x) over one tile; y does not overlap x, or is x itself where <see cref="TilesInPlace"/>. The width is for those
+    /// that run <see cref="VectorLoop"/>; TensorPrimitives picks its own.
+    /// </summary>
+    private protected abstract void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width);
 
     /// <summary>
     /// Whether <see cref="ForwardTile"/> may write y over x itself: it reads each x[i] only before writing y[i] (one element-wise

@@ -22,6 +22,18 @@ public static class ActivationsReference
             HardSigmoid hard => T.Clamp(T.CreateChecked(hard.Alpha) * x + T.CreateChecked(hard.Beta), zero, one),
             HardSwish => x * T.Min(T.Max(x + three, zero), six) / six,
             SiLU => x / (one + T.Exp(-x)),
+            ExponentialLinear => ExponentialLinearValue(activation, x),
+            Softplus => T.Max(x, zero) + T.Log(one + T.Exp(-T.Abs(x))), // ln(1 + e^x), without overflowing e^x
+            Softsign => x / (one + T.Abs(x)),
+            ThresholdedReLU thresholded => x > T.CreateChecked(thresholded.Alpha) ? x : zero,
+            Exp => T.Exp(x),
+            Log => T.Log(x),
+            Sqrt => T.Sqrt(x),
+            Neg => -x,
+            Abs => T.Abs(x),
+            Reciprocal => one / x,
+            Erf => ErrorFunction(x),
+            Atanh => T.Atanh(x),
             _ => throw Unknown(activation),
         };
     }
@@ -48,8 +60,63 @@ public static class ActivationsReference
             case SiLU:
                 T sigma = one / (one + T.Exp(-x));
                 return sigma * (one + x * (one - sigma));
+            case ExponentialLinear: return ExponentialLinearDerivative(activation, x);
+            case Softplus: return one / (one + T.Exp(-x));
+            case Softsign: return one / ((one + T.Abs(x)) * (one + T.Abs(x)));
+            case ThresholdedReLU thresholded: return x > T.CreateChecked(thresholded.Alpha) ? one : zero;
+            case Exp: return T.Exp(x);
+            case Log: return one / x;
+            case Sqrt: return one / (T.CreateChecked(2) * T.Sqrt(x));
+            case Neg: return -one;
+            case Abs: return x > zero ? one : x < zero ? -one : zero;
+            case Reciprocal: return -one / (x * x);
+            case Erf: return T.CreateChecked(2 / Math.Sqrt(Math.PI)) * T.Exp(-x * x);
+            case Atanh: return one / (one - x * x);
             default: throw Unknown(activation);
         }
+    }
+
+    /// <summary>γ·(x &gt; 0 ? x : α·(e^(x/β) − 1)) of <see cref="ExponentialLinear"/>.</summary>
+    private static T ExponentialLinearValue<T>(Activation activation, T x) where T : IFloatingPointIeee754<T>
+    {
+        var (alpha, gamma, beta) = ExponentialLinearSettings<T>(activation);
+        return gamma * (x > T.Zero ? x : alpha * (T.Exp(x / beta) - T.One));
+    }
+
+    /// <summary>γ·(x &gt; 0 ? 1 : (α/β)·e^(x/β)).</summary>
+    private static T ExponentialLinearDerivative<T>(Activation activation, T x) where T : IFloatingPointIeee754<T>
+    {
+        var (alpha, gamma, beta) = ExponentialLinearSettings<T>(activation);
+        return gamma * (x > T.Zero ? T.One : alpha / beta * T.Exp(x / beta));
+    }
+
+    /// <summary>(α, γ, β) of Elu (α, 1, 1), Selu (α, γ, 1) and Celu (α, 1, α).</summary>
+    private static (T Alpha, T Gamma, T Beta) ExponentialLinearSettings<T>(Activation activation) where T : IFloatingPointIeee754<T>
+    {
+        T alpha = T.CreateChecked(((ExponentialLinear)activation).Alpha), one = T.One;
+        return activation switch
+        {
+            Elu => (alpha, one, one),
+            Selu selu => (alpha, T.CreateChecked(selu.Gamma), one),
+            Celu => (alpha, one, alpha),
+            _ => throw Unknown(activation),
+        };
+    }
+
+    /// <summary>
+    /// erf(x) from the series (2/√π)·e^−x²·Σ_n 2^n·x^(2n+1) / (1·3·…·(2n + 1)) (Abramowitz &amp; Stegun 7.1.6), whose terms
+    /// are all of x's sign (no cancellation), summed until they no longer change the sum; ±1 beyond |x| = 6 (erfc(6) &lt; 3e-17).
+    /// </summary>
+    public static T ErrorFunction<T>(T x) where T : IFloatingPointIeee754<T>
+    {
+        if (T.Abs(x) > T.CreateChecked(6)) return T.CopySign(T.One, x);
+        T twoXSquared = T.CreateChecked(2) * x * x, term = x, sum = x;
+        for (int n = 1; sum + term != sum; n++)
+        {
+            term *= twoXSquared / T.CreateChecked(2 * n + 1);
+            sum += term;
+        }
+        return T.CreateChecked(2 / Math.Sqrt(Math.PI)) * T.Exp(-x * x) * sum;
     }
 
     // x, y [any shape]:  y = f(x)

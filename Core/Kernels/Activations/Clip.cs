@@ -22,7 +22,7 @@ public class Clip : Activation
 
     public override SavedTensor BackwardUses => SavedTensor.Output;
 
-    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Clamp(x, Min, Max, y);
+    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) => TensorPrimitives.Clamp(x, Min, Max, y);
 
     private protected override bool TilesInPlace => true;
 

@@ -18,7 +18,7 @@ public sealed class HardSigmoid(float alpha = 1f / 6f, float beta = 0.5f) : Acti
 
     public override SavedTensor BackwardUses => SavedTensor.Output;
 
-    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y) => Apply(x, Alpha, Beta, y);
+    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) => Apply(x, Alpha, Beta, y);
 
     private protected override bool TilesInPlace => true;
 

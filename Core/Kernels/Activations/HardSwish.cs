@@ -11,7 +11,7 @@ public sealed class HardSwish : Activation
 {
     public override SavedTensor BackwardUses => SavedTensor.Input;
 
-    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y)
+    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width)
     {
         HardSigmoid.Apply(x, 1f / 6f, 0.5f, y);
         TensorPrimitives.Multiply(y, x, y);

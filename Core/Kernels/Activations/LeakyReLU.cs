@@ -15,7 +15,7 @@ public sealed class LeakyReLU(float slope = 0.01f) : Activation
 
     public override SavedTensor BackwardUses => SavedTensor.Input;
 
-    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y) => Apply(x, Slope, y);
+    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) => Apply(x, Slope, y);
 
     private protected override void BackwardTile(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx,
         VectorWidth width) => VectorLoop.Apply(new Derivative(Slope), x, dy, dx, width);

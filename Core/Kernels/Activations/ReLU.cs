@@ -10,7 +10,7 @@ public sealed class ReLU : Activation
 {
     public override SavedTensor BackwardUses => SavedTensor.Output;
 
-    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Max(x, 0f, y);
+    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) => TensorPrimitives.Max(x, 0f, y);
 
     private protected override bool TilesInPlace => true;
 

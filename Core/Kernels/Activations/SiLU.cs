@@ -10,7 +10,7 @@ public sealed class SiLU : Activation
 {
     public override SavedTensor BackwardUses => SavedTensor.Input;
 
-    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y)
+    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width)
     {
         TensorPrimitives.Sigmoid(x, y);
         TensorPrimitives.Multiply(y, x, y);

@@ -10,7 +10,7 @@ public sealed class Sigmoid : Activation
 {
     public override SavedTensor BackwardUses => SavedTensor.Output;
 
-    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Sigmoid(x, y);
+    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) => TensorPrimitives.Sigmoid(x, y);
 
     private protected override bool TilesInPlace => true;
 

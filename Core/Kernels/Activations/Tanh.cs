@@ -10,7 +10,7 @@ public sealed class Tanh : Activation
 {
     public override SavedTensor BackwardUses => SavedTensor.Output;
 
-    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Tanh(x, y);
+    private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) => TensorPrimitives.Tanh(x, y);
 
     private protected override bool TilesInPlace => true;
 

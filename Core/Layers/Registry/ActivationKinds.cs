@@ -17,7 +17,8 @@ internal static class ActivationKinds
     [
         LayerKind.Of<ActivationLayer>("Activation", l => Write(l.Activation), (name, c, _) => new ActivationLayer(name, Read(c)),
             (onnx, act, x, _, _) => Export(onnx, act, x),
-            ["Relu", "Clip", "LeakyRelu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish"], Import),
+            ["Relu", "Clip", "LeakyRelu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Elu", "Selu", "Celu", "Softplus", "Softsign",
+             "ThresholdedRelu", "Exp", "Log", "Sqrt", "Neg", "Abs", "Reciprocal", "Erf", "Atanh"], Import),
         LayerKind.Of<PReLULayer>("PReLU", l => new JsonObject { ["channels"] = l.Channels, ["initialSlope"] = l.InitialSlope },
             (name, c, _) => new PReLULayer(name, Int(c, "channels"), Float(c, "initialSlope")),
             ExportPRelu, ["PRelu"], ImportPRelu),
@@ -33,6 +34,9 @@ internal static class ActivationKinds
         LeakyReLU leaky => new JsonObject { ["function"] = "LeakyReLU", ["slope"] = leaky.Slope },
         HardSigmoid hard => new JsonObject { ["function"] = "HardSigmoid", ["alpha"] = hard.Alpha, ["beta"] = hard.Beta },
         Clip clip and not ReLU6 => new JsonObject { ["function"] = "Clip", ["min"] = clip.Min, ["max"] = clip.Max },
+        Selu selu => new JsonObject { ["function"] = "Selu", ["alpha"] = selu.Alpha, ["gamma"] = selu.Gamma },
+        ExponentialLinear elu => new JsonObject { ["function"] = elu.GetType().Name, ["alpha"] = elu.Alpha }, // Elu, Celu
+        ThresholdedReLU thresholded => new JsonObject { ["function"] = "ThresholdedReLU", ["alpha"] = thresholded.Alpha },
         _ => new JsonObject { ["function"] = activation.GetType().Name },
     };
 
@@ -47,6 +51,20 @@ internal static class ActivationKinds
         "HardSigmoid" => new HardSigmoid(Float(c, "alpha"), Float(c, "beta")),
         "HardSwish" => new HardSwish(),
         "SiLU" => new SiLU(),
+        "Elu" => new Elu(Float(c, "alpha")),
+        "Selu" => new Selu(Float(c, "alpha"), Float(c, "gamma")),
+        "Celu" => new Celu(Float(c, "alpha")),
+        "Softplus" => new Softplus(),
+        "Softsign" => new Softsign(),
+        "ThresholdedReLU" => new ThresholdedReLU(Float(c, "alpha")),
+        "Exp" => new Exp(),
+        "Log" => new Log(),
+        "Sqrt" => new Sqrt(),
+        "Neg" => new Neg(),
+        "Abs" => new Abs(),
+        "Reciprocal" => new Reciprocal(),
+        "Erf" => new Erf(),
+        "Atanh" => new Atanh(),
         var other => throw new InvalidDataException($"Unknown activation function '{other}'."),
     };
 
@@ -64,6 +82,12 @@ internal static class ActivationKinds
             HardSwish when onnx.Opset >= 14 => onnx.Node("HardSwish", name, [x]),
             HardSwish => onnx.Node("Mul", name, [x, onnx.Node("HardSigmoid", $"{name}.gate", [x], Float("alpha", 1f / 6f), Float("beta", 0.5f))]),
             SiLU => onnx.Node("Mul", name, [x, onnx.Node("Sigmoid", $"{name}.gate", [x])]),
+            Elu elu => onnx.Node("Elu", name, [x], Float("alpha", elu.Alpha)),
+            Selu selu => onnx.Node("Selu", name, [x], Float("alpha", selu.Alpha), Float("gamma", selu.Gamma)),
+            Celu celu => onnx.Node("Celu", name, [x], Float("alpha", celu.Alpha)),
+            ThresholdedReLU thresholded => onnx.Node("ThresholdedRelu", name, [x], Float("alpha", thresholded.Alpha)),
+            Softplus or Softsign or Exp or Log or Sqrt or Neg or Abs or Reciprocal or Erf or Atanh =>
+                onnx.Node(layer.Activation.GetType().Name, name, [x]), // the ONNX op has the class's name
             var other => throw new NotSupportedException(
                 $"Layer '{name}' of type {nameof(ActivationLayer)} uses activation {other.GetType().Name}, which has no ONNX mapping."),
         };
@@ -78,6 +102,20 @@ internal static class ActivationKinds
         "Tanh" => new Tanh(),
         "HardSigmoid" => new HardSigmoid(node.Float("alpha", 0.2f), node.Float("beta", 0.5f)),
         "HardSwish" => new HardSwish(),
+        "Elu" => new Elu(node.Float("alpha", 1f)),
+        "Selu" => new Selu(node.Float("alpha", Selu.DefaultAlpha), node.Float("gamma", Selu.DefaultGamma)),
+        "Celu" => new Celu(node.Float("alpha", 1f)),
+        "ThresholdedRelu" => new ThresholdedReLU(node.Float("alpha", 1f)),
+        "Softplus" => new Softplus(),
+        "Softsign" => new Softsign(),
+        "Exp" => new Exp(),
+        "Log" => new Log(),
+        "Sqrt" => new Sqrt(),
+        "Neg" => new Neg(),
+        "Abs" => new Abs(),
+        "Reciprocal" => new Reciprocal(),
+        "Erf" => new Erf(),
+        "Atanh" => new Atanh(),
         var other => throw new NotSupportedException($"ONNX node '{node.Name}': op type '{other}' is not an activation."),
     });
 

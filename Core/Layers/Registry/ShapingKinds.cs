@@ -48,10 +48,10 @@ internal static class ShapingKinds
     ];
 
     // Identity at inference; in training the core's dropout, as PyTorch's model in train mode (seeded by the node's
-    // position unless the node gives a seed, so that two dropouts do not draw the same masks).
+    // position unless the node gives a seed, so that two dropouts do not draw the same masks). OnnxGraphImport adds the
+    // step of the optional mask output (DropoutMaskStep).
     private static DropoutLayer ImportDropout(OnnxNodeReader node, OnnxGraphImport graph)
     {
-        if (node.HasExtraOutputs) throw node.Unsupported("outputs", "the mask output is not supported");
         float ratio = graph.Opset >= 12
             ? (node.Input(1) == "" ? 0.5f : graph.Floats(node, node.Input(1), "ratio")[0])
             : node.Float("ratio", 0.5f);

@@ -65,6 +65,9 @@ internal sealed class OnnxGraphImport
     /// <summary>A constant's values as floats; <paramref name="node"/> and <paramref name="what"/> name it in the error when it is not a constant.</summary>
     public float[] Floats(OnnxNodeReader node, string value, string what) => OnnxTensorData.Floats(Constant(node, value, what));
 
+    /// <summary>A constant of any real number type as floats (Pow's exponent may be an integer tensor).</summary>
+    public float[] Numbers(OnnxNodeReader node, string value, string what) => OnnxTensorData.Numbers(Constant(node, value, what));
+
     public long[] Integers(OnnxNodeReader node, string value, string what) => OnnxTensorData.Integers(Constant(node, value, what));
 
     public int[] Dims(OnnxNodeReader node, string value, string what) => OnnxTensorData.Dims(Constant(node, value, what));
@@ -119,14 +122,22 @@ internal sealed class OnnxGraphImport
         {
             var step = FloatStep(node);
             Add(step);
-            if (MaxPoolIndicesStep.For(node, step) is { } indices)
+            // The int64 second outputs of a float op: MaxPool's Indices, Dropout's mask.
+            if (SecondOutput(node, step) is { } second)
             {
-                _integerValues.Add(indices.Output);
-                Add(indices);
+                _integerValues.Add(second.Output);
+                Add(second);
             }
         }
         node.RefuseUnread();
     }
+
+    private static OnnxStep? SecondOutput(OnnxNodeReader node, OnnxStep step) => node.OpType switch
+    {
+        "MaxPool" => MaxPoolIndicesStep.For(node, step),
+        "Dropout" when node.HasExtraOutputs => new DropoutMaskStep(node.Name, step.Output, node.Outputs[1], (DropoutLayer)step.Layer!),
+        _ => null,
+    };
 
     private OnnxStep FloatStep(OnnxNodeReader node)
     {
@@ -145,6 +156,8 @@ internal sealed class OnnxGraphImport
                 return ReduceStep.Create(node, this);
             case "Slice":
                 return OnnxSlices.Slice(node, this);
+            case "Pow":
+                return PowStep.Create(node, this);
             case "Gather":
                 return new GatherStep(node.Name, node.Input(0), node.Output, node.Int("axis", 0),
                     new IntTensor(Integers(node, node.Input(1), "indices"), Dims(node, node.Input(1), "indices")));

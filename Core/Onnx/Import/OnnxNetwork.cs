@@ -107,8 +107,11 @@ public sealed class OnnxNetwork : Layer
         return values.ShapeOf(OutputName);
     }
 
-    public override Tensor Forward(Tensor input, bool training) =>
-        Run(new Dictionary<string, Tensor> { [InputName] = input ?? throw new ArgumentNullException(nameof(input)) }, training).Tensor(OutputName);
+    public override Tensor Forward(Tensor input, bool training) => Run(input, training).Tensor(OutputName);
+
+    /// <summary>Runs the steps <see cref="OutputName"/> depends on, from its one input; the values they computed, int64 ones included.</summary>
+    internal OnnxValues Run(Tensor input, bool training) =>
+        Run(new Dictionary<string, Tensor> { [InputName] = input ?? throw new ArgumentNullException(nameof(input)) }, training);
 
     /// <summary><see cref="OutputName"/> computed from the graph inputs it depends on, by name.</summary>
     public Tensor Forward(IReadOnlyDictionary<string, Tensor> inputs, bool training) => Run(inputs, training).Tensor(OutputName);

@@ -33,12 +33,17 @@ internal static class OnnxTensorData
         return dims;
     }
 
-    /// <summary>The number of values a float, int64 or int32 tensor holds (raw or typed); −1 for other element types.</summary>
+    /// <summary>The number of values a tensor of a real number type holds (raw or typed); −1 for other element types.</summary>
     private static long Held(TensorProto tensor) => (DataType)tensor.DataType switch
     {
         DataType.Float => tensor.RawData.IsEmpty ? tensor.FloatData.Count : tensor.RawData.Length / sizeof(float),
         DataType.Int64 => tensor.RawData.IsEmpty ? tensor.Int64Data.Count : tensor.RawData.Length / sizeof(long),
         DataType.Int32 => tensor.RawData.IsEmpty ? tensor.Int32Data.Count : tensor.RawData.Length / sizeof(int),
+        DataType.Double => tensor.RawData.IsEmpty ? tensor.DoubleData.Count : tensor.RawData.Length / sizeof(double),
+        DataType.Uint64 or DataType.Uint32 => tensor.RawData.IsEmpty ? tensor.Uint64Data.Count
+            : tensor.RawData.Length / (tensor.DataType == (int)DataType.Uint64 ? sizeof(ulong) : sizeof(uint)),
+        DataType.Int16 or DataType.Uint16 => tensor.RawData.IsEmpty ? tensor.Int32Data.Count : tensor.RawData.Length / sizeof(short),
+        DataType.Int8 or DataType.Uint8 => tensor.RawData.IsEmpty ? tensor.Int32Data.Count : tensor.RawData.Length,
         _ => -1,
     };
 
@@ -75,6 +80,43 @@ internal static class OnnxTensorData
         for (int i = 0; i < values.Length; i++)
             values[i] = wide ? BinaryPrimitives.ReadInt64LittleEndian(raw[(8 * i)..]) : BinaryPrimitives.ReadInt32LittleEndian(raw[(4 * i)..]);
         return Checked(tensor, values);
+    }
+
+    /// <summary>
+    /// The values of a tensor of any real number type (float, double, signed or unsigned integers of 8 to 64 bits) as floats,
+    /// rounded to the nearest: a constant operand that ONNX allows in any numeric type (Pow's exponent).
+    /// </summary>
+    public static float[] Numbers(TensorProto tensor)
+    {
+        var type = (DataType)tensor.DataType;
+        if (type == DataType.Float) return Floats(tensor);
+        if (type is DataType.Int64 or DataType.Int32) return Integers(tensor).Select(v => (float)v).ToArray();
+        var raw = tensor.RawData.Span;
+        float[] values = type switch
+        {
+            DataType.Double when raw.IsEmpty => tensor.DoubleData.Select(v => (float)v).ToArray(),
+            DataType.Uint64 when raw.IsEmpty => tensor.Uint64Data.Select(v => (float)v).ToArray(),
+            DataType.Int8 or DataType.Uint8 or DataType.Int16 or DataType.Uint16 when raw.IsEmpty => tensor.Int32Data.Select(v => (float)v).ToArray(),
+            DataType.Uint32 when raw.IsEmpty => tensor.Uint64Data.Select(v => (float)v).ToArray(),
+            DataType.Double => Raw(raw, 8, b => (float)BinaryPrimitives.ReadDoubleLittleEndian(b)),
+            DataType.Uint64 => Raw(raw, 8, b => (float)BinaryPrimitives.ReadUInt64LittleEndian(b)),
+            DataType.Uint32 => Raw(raw, 4, b => (float)BinaryPrimitives.ReadUInt32LittleEndian(b)),
+            DataType.Int16 => Raw(raw, 2, b => (float)BinaryPrimitives.ReadInt16LittleEndian(b)),
+            DataType.Uint16 => Raw(raw, 2, b => (float)BinaryPrimitives.ReadUInt16LittleEndian(b)),
+            DataType.Int8 => Raw(raw, 1, b => (float)(sbyte)b[0]),
+            DataType.Uint8 => Raw(raw, 1, b => (float)b[0]),
+            _ => throw Unsupported(tensor, "a real number type"),
+        };
+        return Checked(tensor, values);
+    }
+
+    private delegate float ReadValue(ReadOnlySpan<byte> bytes);
+
+    private static float[] Raw(ReadOnlySpan<byte> raw, int size, ReadValue read)
+    {
+        var values = new float[raw.Length / size];
+        for (int i = 0; i < values.Length; i++) values[i] = read(raw.Slice(size * i, size));
+        return values;
     }
 
     /// <summary>The values, checked against the dims (<see cref="Dims"/>).</summary>

@@ -46,10 +46,14 @@ public sealed class OnnxExportTests
     public void Activations(int opset)
     {
         Activation[] activations =
-            [new ReLU(), new ReLU6(), new LeakyReLU(0.1f), new Sigmoid(), new Tanh(), new HardSigmoid(0.3f, 0.4f), new HardSwish(), new SiLU()];
+            [new ReLU(), new ReLU6(), new LeakyReLU(0.1f), new Sigmoid(), new Tanh(), new HardSigmoid(0.3f, 0.4f), new HardSwish(), new SiLU(),
+             new Elu(0.5f), new Selu(), new Celu(1.5f), new Softplus(), new Softsign(), new ThresholdedReLU(0.5f), new Exp(), new Log(),
+             new Sqrt(), new Neg(), new Abs(), new Reciprocal(), new Erf(), new Atanh()];
         foreach (var activation in activations)
         {
-            var network = new Sequential("net", new Conv2dLayer("conv", 2, 3, 1), new ActivationLayer("act", activation));
+            // Log and Sqrt take |x|, Atanh softsign(x): inputs inside their domains.
+            Layer[] into = activation switch { Log or Sqrt => [new ActivationLayer("abs", new Abs())], Atanh => [new ActivationLayer("softsign", new Softsign())], _ => [] };
+            var network = new Sequential("net", [new Conv2dLayer("conv", 2, 3, 1), .. into, new ActivationLayer("act", activation)]);
             AssertSameOutputs(network, [2, 5, 4], opset, scale: 8f, because: activation.GetType().Name);
         }
     }
@@ -214,7 +218,7 @@ public sealed class OnnxExportTests
     private sealed class Unmapped : Activation
     {
         public override SavedTensor BackwardUses => SavedTensor.Input;
-        private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y) => x.CopyTo(y);
+        private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) => x.CopyTo(y);
         private protected override void BackwardTile(ReadOnlySpan<float> saved, ReadOnlySpan<float> dy, Span<float> dx, VectorWidth width) =>
             dy.CopyTo(dx);
     }

@@ -27,6 +27,21 @@ public sealed class ActivationTests
         ["HardSigmoid(0.2, 0.5)"] = () => new HardSigmoid(0.2f, 0.5f),
         ["HardSwish"] = () => new HardSwish(),
         ["SiLU"] = () => new SiLU(),
+        ["Elu"] = () => new Elu(),
+        ["Selu"] = () => new Selu(),
+        ["Celu(2)"] = () => new Celu(2f),
+        ["Softplus"] = () => new Softplus(),
+        ["Softsign"] = () => new Softsign(),
+        ["ThresholdedReLU"] = () => new ThresholdedReLU(),
+        ["Exp"] = () => new Exp(),
+        ["Neg"] = () => new Neg(),
+        ["Abs"] = () => new Abs(),
+        ["Reciprocal"] = () => new Reciprocal(),
+        ["Erf"] = () => new Erf(),
+        // Defined on part of the line only: their inputs are mapped into it (InDomain), and they have no saturated inputs.
+        ["Log"] = () => new Log(),
+        ["Sqrt"] = () => new Sqrt(),
+        ["Atanh"] = () => new Atanh(),
     };
 
     public static IEnumerable<object[]> Names => Activations.Keys.Select(name => new object[] { name });
@@ -41,16 +56,30 @@ public sealed class ActivationTests
     internal static IEnumerable<VectorWidth> Widths() =>
         Vector512.IsHardwareAccelerated ? [VectorWidth.Bits256, VectorWidth.Bits512] : [VectorWidth.Bits256];
 
-    /// <summary>Uniform values in [−8, 8), nudged at least 0.05 away from every kink.</summary>
-    private static float[] Inputs(int seed, int length)
+    /// <summary>
+    /// Uniform values in [−8, 8), nudged at least 0.05 away from every kink (and from 0, where Reciprocal has its pole), then
+    /// mapped into the activation's domain where it has one (<see cref="InDomain"/>).
+    /// </summary>
+    private static float[] Inputs(int seed, int length, Activation? activation = null)
     {
         float[] values = TestData.Floats(seed, length, 8f);
         for (int i = 0; i < values.Length; i++)
+        {
             foreach (float kink in Kinks)
                 if (MathF.Abs(values[i] - kink) < 0.05f)
                     values[i] = values[i] >= kink ? kink + 0.05f : kink - 0.05f;
+            if (activation is not null) values[i] = InDomain(activation, values[i]);
+        }
         return values;
     }
+
+    /// <summary>v ∈ [−8, 8) into the domain of Log and Sqrt ([0.05, 8.05)) and of Atanh ((−0.95, 0.95)); others keep v.</summary>
+    internal static float InDomain(Activation activation, float v) => activation switch
+    {
+        Log or Sqrt => MathF.Abs(v) + 0.05f,
+        Atanh => v * (0.95f / 8f),
+        _ => v,
+    };
 
     [TestMethod]
     [DynamicData(nameof(Names))]
@@ -62,13 +91,13 @@ public sealed class ActivationTests
         {
             seed++;
             var check = new KernelCheck(name, new TensorShape(shape), seed + 100);
-            var x = check.From("x", Tensor.FromArray(Inputs(seed, new TensorShape(shape).Length), shape));
+            var x = check.From("x", Tensor.FromArray(Inputs(seed, new TensorShape(shape).Length, activation), shape));
             var (y, dy) = (check.Output("y", shape), check.Random("dy", shape));
-            check.FastMatchesReference(() => activation.Forward(x.F, y.F),
-                () => ActivationsReference.Forward<double>(activation, x.D, y.D), (y, 1e-5));
             var saved = activation.BackwardUses == SavedTensor.Input ? x : y;
             foreach (var width in Widths())
             {
+                check.FastMatchesReference(() => activation.Forward(x.F, y.F, width),
+                    () => ActivationsReference.Forward<double>(activation, x.D, y.D), (y, 1e-5));
                 var dx = check.Output($"dx {width}", shape);
                 check.FastMatchesReference(() => activation.Backward(saved.F, dy.F, dx.F, width),
                     () => ActivationsReference.Backward<double>(activation, x.D, dy.D, dx.D), (dx, 1e-5));
@@ -82,7 +111,7 @@ public sealed class ActivationTests
     {
         var activation = Activations[name]();
         var check = new KernelCheck(name + " reference", "[150]");
-        check.ReferenceMatchesFiniteDifferences(150, [check.From("x", TestData.ToDouble(Inputs(7, 150)))],
+        check.ReferenceMatchesFiniteDifferences(150, [check.From("x", TestData.ToDouble(Inputs(7, 150, activation)))],
             (v, y) => ActivationsReference.Forward<double>(activation, v[0], y),
             (v, dy, d) => ActivationsReference.Backward<double>(activation, v[0], dy, d[0]));
     }
@@ -90,8 +119,9 @@ public sealed class ActivationTests
     /// <summary>
     /// The in-place epilogue of the convolution kernels gives the out-of-place forward pass's values, for the activations that
     /// write over their input directly and those that go through a copy, at lengths around the copy's 512-float stretches:
-    /// the same bits for the piece-wise linear ones; within 1e-6 for those with an exponential, whose last elements of a span
-    /// TensorPrimitives computes by a scalar path that can differ in the last bit (where the spans are cut differs).
+    /// the same bits for the piece-wise linear ones; within 1e-6 for the others (an exponential, a logarithm, a division …), whose
+    /// last elements of a span TensorPrimitives computes by a scalar path that can differ in the last bit (where the spans are
+    /// cut differs).
     /// </summary>
     [TestMethod]
     [DynamicData(nameof(Names))]
@@ -100,12 +130,13 @@ public sealed class ActivationTests
         var activation = Activations[name]();
         foreach (int length in new[] { 1, 17, 511, 512, 513, 5000 })
         {
-            var x = Tensor.FromArray(Inputs(length, length), length);
+            var x = Tensor.FromArray(Inputs(length, length, activation), length);
             var expected = new Tensor(length);
             activation.Forward(x, expected);
             activation.ForwardInPlace(x.Pointer, length);
-            if (activation is Sigmoid or Tanh or SiLU) Approx.AssertClose(expected.Span, x.Span, 1e-6, $"{name}, {length} floats");
-            else CollectionAssert.AreEqual(expected.ToArray(), x.ToArray(), $"{name}, {length} floats");
+            if (activation is ReLU or Clip or LeakyReLU or HardSigmoid or HardSwish or ThresholdedReLU or Neg or Abs)
+                CollectionAssert.AreEqual(expected.ToArray(), x.ToArray(), $"{name}, {length} floats");
+            else Approx.AssertClose(expected.Span, x.Span, 1e-6, $"{name}, {length} floats");
         }
     }
 
@@ -114,7 +145,7 @@ public sealed class ActivationTests
     public void BackwardMayWriteIntoDy(string name)
     {
         var activation = Activations[name]();
-        var x = Tensor.FromArray(Inputs(3, 37), 37);
+        var x = Tensor.FromArray(Inputs(3, 37, activation), 37);
         var y = new Tensor(37);
         activation.Forward(x, y);
         var saved = activation.BackwardUses == SavedTensor.Input ? x : y;
@@ -125,8 +156,12 @@ public sealed class ActivationTests
         Approx.AssertClose(expected.Span, dy.Span, 0, name);
     }
 
+    /// <summary>The activations defined and finite on the whole line: not Exp (it overflows), Log, Sqrt or Atanh.</summary>
+    public static IEnumerable<object[]> FiniteEverywhere =>
+        Names.Where(n => Activations[(string)n[0]]() is not (Exp or Log or Sqrt or Atanh));
+
     [TestMethod]
-    [DynamicData(nameof(Names))]
+    [DynamicData(nameof(FiniteEverywhere))]
     public void SaturatedInputsGiveFiniteValuesAndGradients(string name)
     {
         var activation = Activations[name]();
@@ -167,10 +202,41 @@ public sealed class ActivationTests
     [DataRow("HardSwish", new[] { 0f, -1f / 3, 7f / 24, 5f / 3, 7f }, new[] { 0f, 1f / 6, 2f / 3, 7f / 6, 1f })]
     [DataRow("SiLU", new[] { -0.0719448398f, -0.268941421f, 0.311229666f, 1.76159416f, 6.99362264f },
         new[] { -0.0526646149f, 0.0723294881f, 0.739961187f, 1.09078425f, 1.0054605f })]
-    public void HandComputedValues(string name, float[] expectedY, float[] expectedDerivative)
+    [DataRow("Elu", new[] { -0.981684361f, -0.632120559f, 0.5f, 2f, 7f },
+        new[] { 0.0183156389f, 0.367879441f, 1f, 1f, 1f })]
+    [DataRow("Selu", new[] { -1.72589863f, -1.11133074f, 0.525350511f, 2.10140204f, 7.35490716f },
+        new[] { 0.0322007128f, 0.646768605f, 1.05070102f, 1.05070102f, 1.05070102f })]
+    [DataRow("Celu(2)", new[] { -1.72932943f, -0.786938681f, 0.5f, 2f, 7f },
+        new[] { 0.135335283f, 0.60653066f, 1f, 1f, 1f })]
+    [DataRow("Softplus", new[] { 0.0181499279f, 0.313261688f, 0.974076984f, 2.12692801f, 7.00091147f },
+        new[] { 0.01798621f, 0.268941421f, 0.622459331f, 0.880797078f, 0.999088949f })]
+    [DataRow("Softsign", new[] { -0.8f, -0.5f, 1f / 3, 2f / 3, 0.875f }, new[] { 0.04f, 0.25f, 4f / 9, 1f / 9, 0.015625f })]
+    [DataRow("ThresholdedReLU", new[] { 0f, 0f, 0f, 2f, 7f }, new[] { 0f, 0f, 0f, 1f, 1f })]
+    [DataRow("Exp", new[] { 0.0183156389f, 0.367879441f, 1.64872127f, 7.3890561f, 1096.63316f },
+        new[] { 0.0183156389f, 0.367879441f, 1.64872127f, 7.3890561f, 1096.63316f })]
+    [DataRow("Neg", new[] { 4f, 1f, -0.5f, -2f, -7f }, new[] { -1f, -1f, -1f, -1f, -1f })]
+    [DataRow("Abs", new[] { 4f, 1f, 0.5f, 2f, 7f }, new[] { -1f, -1f, 1f, 1f, 1f })]
+    [DataRow("Reciprocal", new[] { -0.25f, -1f, 2f, 0.5f, 1f / 7 }, new[] { -0.0625f, -1f, -4f, -0.25f, -1f / 49 })]
+    [DataRow("Erf", new[] { -0.999999985f, -0.842700793f, 0.520499878f, 0.995322265f, 1f },
+        new[] { 1.26982347e-07f, 0.415107497f, 0.878782579f, 0.0206669854f, 5.91596296e-22f })]
+    public void HandComputedValues(string name, float[] expectedY, float[] expectedDerivative) =>
+        AssertHandComputed(name, [-4f, -1f, 0.5f, 2f, 7f], expectedY, expectedDerivative);
+
+    // At x = 0.1, 0.25, 0.5, 0.75, 0.9, inside the domains of Log, Sqrt and Atanh.
+    [TestMethod]
+    [DataRow("Log", new[] { -2.30258509f, -1.38629436f, -0.693147181f, -0.287682072f, -0.105360516f },
+        new[] { 10f, 4f, 2f, 4f / 3, 10f / 9 })]
+    [DataRow("Sqrt", new[] { 0.316227766f, 0.5f, 0.707106781f, 0.866025404f, 0.948683298f },
+        new[] { 1.58113883f, 1f, 0.707106781f, 0.577350269f, 0.527046277f })]
+    [DataRow("Atanh", new[] { 0.100335348f, 0.255412812f, 0.549306144f, 0.972955075f, 1.47221949f },
+        new[] { 1.01010101f, 1.06666667f, 4f / 3, 2.28571429f, 5.26315789f })]
+    public void HandComputedValuesInsideTheDomain(string name, float[] expectedY, float[] expectedDerivative) =>
+        AssertHandComputed(name, [0.1f, 0.25f, 0.5f, 0.75f, 0.9f], expectedY, expectedDerivative);
+
+    private static void AssertHandComputed(string name, float[] values, float[] expectedY, float[] expectedDerivative)
     {
         var activation = Activations[name]();
-        var x = Tensor.FromArray([-4f, -1f, 0.5f, 2f, 7f], 5);
+        var x = Tensor.FromArray(values, 5);
         var y = new Tensor(5);
         var dx = new Tensor(5);
         activation.Forward(x, y);
@@ -182,9 +248,9 @@ public sealed class ActivationTests
     [TestMethod]
     public void EveryActivationHasAHandComputedCase()
     {
-        var covered = typeof(ActivationTests).GetMethod(nameof(HandComputedValues))!
-            .GetCustomAttributes(typeof(DataRowAttribute), false).Cast<DataRowAttribute>()
-            .Select(row => (string)row.Data[0]!).ToHashSet();
+        var covered = new[] { nameof(HandComputedValues), nameof(HandComputedValuesInsideTheDomain) }
+            .SelectMany(method => typeof(ActivationTests).GetMethod(method)!.GetCustomAttributes(typeof(DataRowAttribute), false))
+            .Cast<DataRowAttribute>().Select(row => (string)row.Data[0]!).ToHashSet();
         CollectionAssert.AreEquivalent(Activations.Keys.ToList(), covered.ToList());
     }
 
@@ -206,6 +272,10 @@ public sealed class ActivationTests
         Assert.AreEqual("slope", Assert.ThrowsExactly<ArgumentException>(() => new LeakyReLU(float.NaN)).ParamName);
         Assert.AreEqual("alpha", Assert.ThrowsExactly<ArgumentException>(() => new HardSigmoid(float.PositiveInfinity)).ParamName);
         Assert.AreEqual("beta", Assert.ThrowsExactly<ArgumentException>(() => new HardSigmoid(0.2f, float.NaN)).ParamName);
+        Assert.AreEqual("alpha", Assert.ThrowsExactly<ArgumentException>(() => new Elu(float.NaN)).ParamName);
+        Assert.AreEqual("gamma", Assert.ThrowsExactly<ArgumentException>(() => new Selu(1f, float.PositiveInfinity)).ParamName);
+        Assert.AreEqual("alpha", Assert.ThrowsExactly<ArgumentException>(() => new Celu(0f)).ParamName);
+        Assert.AreEqual("alpha", Assert.ThrowsExactly<ArgumentException>(() => new ThresholdedReLU(float.NegativeInfinity)).ParamName);
     }
 
     // ---- PReLU: slope per channel or shared --------------------------------------------------------------

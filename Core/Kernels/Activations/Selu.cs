@@ -1,0 +1,14 @@
+namespace MLNet.Cnn.Kernels;
+
+/// <summary>
+/// SELU (ONNX Selu, torch.nn.SELU): y = γ·(x &gt; 0 ? x : α·(e^x − 1)); the defaults are the self-normalizing constants
+/// α ≈ 1.67326, γ ≈ 1.05070 (ONNX's float values).
+/// </summary>
+public sealed class Selu(float alpha = Selu.DefaultAlpha, float gamma = Selu.DefaultGamma) : ExponentialLinear(alpha, gamma, 1f)
+{
+    public const float DefaultAlpha = 1.67326319217681884765625f, DefaultGamma = 1.05070102214813232421875f;
+
+    public float Gamma { get; } = Finite(gamma, nameof(gamma));
+
+    public override string ToString() => $"Selu({Alpha}, {Gamma})";
+}

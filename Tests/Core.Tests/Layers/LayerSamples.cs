@@ -80,6 +80,12 @@ internal static class LayerSamples
             new(new UpsampleLayer("up", 5, 7, UpsampleMode.Bilinear, alignCorners: true), [2, 2, 3, 4]),
             new(new UpsampleLayer("down", 2, 3), [1, 2, 5, 7]),
         ],
+        [typeof(ResizeLayer)] = () =>
+        [
+            new(new ResizeLayer("nearest", [2f, 1.5f], new ResizeSampling(ResizeMode.Nearest, ResizeCoordinates.HalfPixel, NearestRounding.RoundPreferCeil)), [2, 2, 3, 4]),
+            new(new ResizeLayer("linear", [2, 7], new ResizeSampling(ResizeMode.Linear, ResizeCoordinates.PytorchHalfPixel)), [2, 2, 3, 4]),
+            new(new ResizeLayer("cubic", [2f, 2f], new ResizeSampling(ResizeMode.Cubic, ResizeCoordinates.Asymmetric, CubicA: -0.5f, ExcludeOutside: true)), [1, 2, 3, 4]),
+        ],
     };
 
     /// <summary>A small convolutional backbone exported and imported back.</summary>

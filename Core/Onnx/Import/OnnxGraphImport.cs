@@ -101,7 +101,11 @@ internal sealed class OnnxGraphImport
             Add(new IntegerStep(node.Name, Computed(node.Inputs), node.Output, OnnxIntegerOps.For(node, this)));
         }
         else if (node.OpType == "Split") foreach (var step in OnnxSlices.Split(node, this)) Add(step);
-        else Add(FloatStep(node));
+        else
+        {
+            Add(FloatStep(node));
+            if (node.OpType == "LayerNormalization") foreach (var step in RowStatisticStep.Extra(node, this)) Add(step);
+        }
         node.RefuseUnread();
     }
 

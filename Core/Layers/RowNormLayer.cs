@@ -50,7 +50,7 @@ public abstract class RowNormLayer : Layer
         int rows = input.Length / norm.Length;
         var mean = Reuse(ref _mean, new TensorShape(rows));
         var invStd = Reuse(ref _invStd, new TensorShape(rows));
-        RowNormKernel.Forward(norm, input.Span, output.Span, _gamma.Value.Span, _beta is null ? default : _beta.Value.Span, Epsilon, mean.Span, invStd.Span);
+        RowNormKernel.Forward(norm, input, output, _gamma.Value, _beta?.Value, Epsilon, mean, invStd);
         _input = training ? input : null;
         return output;
     }
@@ -59,8 +59,7 @@ public abstract class RowNormLayer : Layer
     {
         var input = Saved(_input);
         var gradInput = GradInputBuffer(input.Shape);
-        RowNormKernel.Backward(RowsOf(input.Shape), input.Span, gradOutput.Span, gradInput.Span, _gamma.Value.Span, _mean!.Span, _invStd!.Span,
-            _gamma.Gradient.Span, _beta is null ? default : _beta.Gradient.Span);
+        RowNormKernel.Backward(RowsOf(input.Shape), input, gradOutput, gradInput, _gamma.Value, _mean!, _invStd!, _gamma.Gradient, _beta?.Gradient);
         return gradInput;
     }
 }

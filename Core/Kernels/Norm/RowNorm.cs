@@ -22,76 +22,100 @@ public readonly record struct RowNorm(int Length, int Groups, int Unit)
 
 /// <summary>
 /// Normalization of rows (<see cref="RowNorm"/>): y = γ·(x − μ)/√(σ² + ε) + β with μ, σ² the row's mean and biased variance
-/// (the same in training and inference: nothing is kept across batches). Statistics are summed in double.
-/// Backward: with x̂ = (x − μ)·s, s = 1/√(σ² + ε), and g = γ·dy, dx = s·(g − mean(g) − x̂·mean(g·x̂)) over the row;
-/// dγ = Σ dy·x̂ and dβ = Σ dy over the values each parameter scales. <see cref="RowNormReference"/> is the specification.
+/// (the same in training and inference: nothing is kept across batches). Statistics are summed in double; rows run in
+/// parallel. Backward: with x̂ = (x − μ)·s, s = 1/√(σ² + ε), and g = γ·dy, dx = s·(g − mean(g) − x̂·mean(g·x̂)) over the
+/// row (in parallel over rows); dγ = Σ dy·x̂ and dβ = Σ dy over the values each parameter scales (in parallel over
+/// parameters). <see cref="RowNormReference"/> is the specification.
 /// </summary>
 public static class RowNormKernel
 {
-    // x, y [rows, Length]; gamma, beta [Parameters] (beta may be absent: 0); mean, invStd [rows] (written for Backward)
-    public static void Forward(RowNorm norm, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
-        float epsilon, Span<float> mean, Span<float> invStd)
+    // x, y [rows, Length]; gamma, beta [Parameters] (beta null: 0); mean, invStd [rows] (written for Backward)
+    public static void Forward(RowNorm norm, Tensor x, Tensor y, Tensor gamma, Tensor? beta, float epsilon, Tensor mean, Tensor invStd)
     {
         int rows = x.Length / norm.Length;
-        for (int r = 0; r < rows; r++)
+        PlaneParallel.For(rows, 3L * norm.Length, (r0, r1) =>
         {
-            var xr = x.Slice(r * norm.Length, norm.Length);
-            var yr = y.Slice(r * norm.Length, norm.Length);
-            double sum = 0, squares = 0;
-            foreach (float v in xr) sum += v;
-            double mu = sum / norm.Length;
-            foreach (float v in xr) squares += (v - mu) * (v - mu);
-            float s = (float)(1 / Math.Sqrt(squares / norm.Length + epsilon));
-            (mean[r], invStd[r]) = ((float)mu, s);
-            int g = r % norm.Groups;
-            if (norm.Unit == 1)
+            for (int r = r0; r < r1; r++)
             {
-                // y = x̂·γ + β with γ, β the row's own values
-                TensorPrimitives.Subtract(xr, (float)mu, yr);
-                TensorPrimitives.Multiply(yr, s, yr);
-                var gammaRow = gamma.Slice(g * norm.Length, norm.Length);
-                if (beta.IsEmpty) TensorPrimitives.Multiply(yr, gammaRow, yr);
-                else TensorPrimitives.FusedMultiplyAdd(yr, gammaRow, beta.Slice(g * norm.Length, norm.Length), yr);
-                continue;
+                var xr = x.Span.Slice(r * norm.Length, norm.Length);
+                var yr = y.Span.Slice(r * norm.Length, norm.Length);
+                double sum = 0, squares = 0;
+                foreach (float v in xr) sum += v;
+                double mu = sum / norm.Length;
+                foreach (float v in xr) squares += (v - mu) * (v - mu);
+                float s = (float)(1 / Math.Sqrt(squares / norm.Length + epsilon));
+                (mean.Span[r], invStd.Span[r]) = ((float)mu, s);
+                int g = r % norm.Groups;
+                if (norm.Unit == 1)
+                {
+                    // y = x̂·γ + β with γ, β the row's own values
+                    TensorPrimitives.Subtract(xr, (float)mu, yr);
+                    TensorPrimitives.Multiply(yr, s, yr);
+                    var gammaRow = gamma.Span.Slice(g * norm.Length, norm.Length);
+                    if (beta is null) TensorPrimitives.Multiply(yr, gammaRow, yr);
+                    else TensorPrimitives.FusedMultiplyAdd(yr, gammaRow, beta.Span.Slice(g * norm.Length, norm.Length), yr);
+                    continue;
+                }
+                for (int m = 0; m < norm.Length; m += norm.Unit)
+                {
+                    // y = x·a + b over one parameter's values: a = γ·s, b = β − μ·a
+                    int p = norm.Parameter(g, m);
+                    float a = gamma.Span[p] * s, b = (beta is null ? 0 : beta.Span[p]) - (float)mu * a;
+                    TensorPrimitives.Multiply(xr.Slice(m, norm.Unit), a, yr.Slice(m, norm.Unit));
+                    TensorPrimitives.Add(yr.Slice(m, norm.Unit), b, yr.Slice(m, norm.Unit));
+                }
             }
-            for (int m = 0; m < norm.Length; m += norm.Unit)
-            {
-                // y = x·a + b over one parameter's values: a = γ·s, b = β − μ·a
-                int p = norm.Parameter(g, m);
-                float a = gamma[p] * s, b = (beta.IsEmpty ? 0 : beta[p]) - (float)mu * a;
-                TensorPrimitives.Multiply(xr.Slice(m, norm.Unit), a, yr.Slice(m, norm.Unit));
-                TensorPrimitives.Add(yr.Slice(m, norm.Unit), b, yr.Slice(m, norm.Unit));
-            }
-        }
+        });
     }
 
-    // x, dy, dx [rows, Length]; gamma [Parameters]; mean, invStd [rows] from Forward; dGamma, dBeta [Parameters] (overwritten; dBeta may be absent)
-    public static void Backward(RowNorm norm, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, ReadOnlySpan<float> gamma,
-        ReadOnlySpan<float> mean, ReadOnlySpan<float> invStd, Span<float> dGamma, Span<float> dBeta)
+    // x, dy, dx [rows, Length]; gamma [Parameters]; mean, invStd [rows] from Forward; dGamma, dBeta [Parameters] (overwritten; dBeta null: no β)
+    public static void Backward(RowNorm norm, Tensor x, Tensor dy, Tensor dx, Tensor gamma, Tensor mean, Tensor invStd, Tensor dGamma, Tensor? dBeta)
     {
-        dGamma.Clear();
-        dBeta.Clear();
         int rows = x.Length / norm.Length;
-        for (int r = 0; r < rows; r++)
+        PlaneParallel.For(rows, 3L * norm.Length, (r0, r1) =>
         {
-            int g = r % norm.Groups, offset = r * norm.Length;
-            float mu = mean[r], s = invStd[r];
-            double sumG = 0, sumGx = 0;
-            for (int m = 0; m < norm.Length; m++)
+            var gammaSpan = gamma.Span;
+            for (int r = r0; r < r1; r++)
             {
-                int p = norm.Parameter(g, m);
-                float xhat = (x[offset + m] - mu) * s, d = dy[offset + m];
-                dGamma[p] += d * xhat;
-                if (!dBeta.IsEmpty) dBeta[p] += d;
-                sumG += gamma[p] * d;
-                sumGx += gamma[p] * d * xhat;
+                int g = r % norm.Groups, offset = r * norm.Length;
+                float mu = mean.Span[r], s = invStd.Span[r];
+                var xr = x.Span.Slice(offset, norm.Length);
+                var dyr = dy.Span.Slice(offset, norm.Length);
+                var dxr = dx.Span.Slice(offset, norm.Length);
+                double sumG = 0, sumGx = 0;
+                for (int m = 0; m < norm.Length; m++)
+                {
+                    float gm = gammaSpan[norm.Parameter(g, m)] * dyr[m];
+                    sumG += gm;
+                    sumGx += gm * (xr[m] - mu) * s;
+                }
+                float meanG = (float)(sumG / norm.Length), meanGx = (float)(sumGx / norm.Length);
+                for (int m = 0; m < norm.Length; m++)
+                    dxr[m] = s * (gammaSpan[norm.Parameter(g, m)] * dyr[m] - meanG - (xr[m] - mu) * s * meanGx);
             }
-            float meanG = (float)(sumG / norm.Length), meanGx = (float)(sumGx / norm.Length);
-            for (int m = 0; m < norm.Length; m++)
+        });
+        // parameter p = (g, u) scales values u·Unit … (u + 1)·Unit − 1 of the rows g, g + Groups, …
+        int perGroup = norm.Length / norm.Unit;
+        PlaneParallel.For(norm.Parameters, (long)rows / norm.Groups * norm.Unit, (p0, p1) =>
+        {
+            for (int p = p0; p < p1; p++)
             {
-                float xhat = (x[offset + m] - mu) * s;
-                dx[offset + m] = s * (gamma[norm.Parameter(g, m)] * dy[offset + m] - meanG - xhat * meanGx);
+                int g = p / perGroup, start = p % perGroup * norm.Unit;
+                double sumXhat = 0, sum = 0;
+                for (int r = g; r < rows; r += norm.Groups)
+                {
+                    float mu = mean.Span[r], s = invStd.Span[r];
+                    var xr = x.Span.Slice(r * norm.Length + start, norm.Unit);
+                    var dyr = dy.Span.Slice(r * norm.Length + start, norm.Unit);
+                    for (int m = 0; m < norm.Unit; m++)
+                    {
+                        sumXhat += dyr[m] * (xr[m] - mu) * s;
+                        sum += dyr[m];
+                    }
+                }
+                dGamma.Span[p] = (float)sumXhat;
+                if (dBeta is not null) dBeta.Span[p] = (float)sum;
             }
-        }
+        });
     }
 }

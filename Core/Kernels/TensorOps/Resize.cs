@@ -51,17 +51,27 @@ public static unsafe class Resize
         PlaneParallel.For(outer, (long)outSize * inner * count, (o0, o1) =>
         {
             for (int o = o0; o < o1; o++)
+            {
+                float* source = (float*)from + (long)o * inSize * inner, target = (float*)to + (long)o * outSize * inner;
                 for (int j = 0; j < outSize; j++)
                 {
-                    var row = new Span<float>((float*)to + ((long)o * outSize + j) * inner, inner);
+                    if (inner == 1) // the last axis: single values, no rows to vectorize
+                    {
+                        float sum = 0;
+                        for (int t = 0; t < count; t++) sum += taps.Weight[j * count + t] * source[taps.Index[j * count + t]];
+                        target[j] = sum;
+                        continue;
+                    }
+                    var row = new Span<float>(target + (long)j * inner, inner);
                     for (int t = 0; t < count; t++)
                     {
-                        var source = new ReadOnlySpan<float>((float*)from + ((long)o * inSize + taps.Index[j * count + t]) * inner, inner);
+                        var tap = new ReadOnlySpan<float>(source + (long)taps.Index[j * count + t] * inner, inner);
                         float w = taps.Weight[j * count + t];
-                        if (t == 0) TensorPrimitives.Multiply(source, w, row);
-                        else TensorPrimitives.MultiplyAdd(source, w, row, row);
+                        if (t == 0) TensorPrimitives.Multiply(tap, w, row);
+                        else TensorPrimitives.MultiplyAdd(tap, w, row, row);
                     }
                 }
+            }
         });
     }
 
@@ -73,15 +83,21 @@ public static unsafe class Resize
         {
             new Span<float>((float*)to + (long)o0 * inSize * inner, (o1 - o0) * inSize * inner).Clear();
             for (int o = o0; o < o1; o++)
+            {
+                float* source = (float*)from + (long)o * outSize * inner, target = (float*)to + (long)o * inSize * inner;
                 for (int j = 0; j < outSize; j++)
-                {
-                    var source = new ReadOnlySpan<float>((float*)from + ((long)o * outSize + j) * inner, inner);
                     for (int t = 0; t < count; t++)
                     {
-                        var row = new Span<float>((float*)to + ((long)o * inSize + taps.Index[j * count + t]) * inner, inner);
-                        TensorPrimitives.MultiplyAdd(source, taps.Weight[j * count + t], row, row);
+                        int i = taps.Index[j * count + t];
+                        float w = taps.Weight[j * count + t];
+                        if (inner == 1) target[i] += w * source[j];
+                        else
+                        {
+                            var row = new Span<float>(target + (long)i * inner, inner);
+                            TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(source + (long)j * inner, inner), w, row, row);
+                        }
                     }
-                }
+            }
         });
     }
 

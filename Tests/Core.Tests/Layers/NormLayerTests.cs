@@ -20,6 +20,18 @@ public sealed class NormLayerTests
     }
 
     [TestMethod]
+    public void GroupNormComputesWhatPyTorchsGroupNormComputes()
+    {
+        // nn.GroupNorm(2, 4, eps=0) on x [1, 4, 1, 2] = 1 … 8: group 0 holds 1 … 4 (μ 2.5, σ² 1.25), group 1 holds 5 … 8 (μ 6.5).
+        var layer = new GroupNormLayer("gn", 2, 4, epsilon: 0f);
+        new[] { 1f, 2f, 3f, 4f }.CopyTo(layer.Gamma.Value.Span);
+        new[] { 0f, 0f, 1f, 1f }.CopyTo(layer.Beta!.Value.Span);
+        var y = layer.Forward(Tensor.FromArray([1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f], 1, 4, 1, 2), training: false);
+        double s = 1 / Math.Sqrt(1.25);
+        Approx.AssertClose([-1.5 * s, -0.5 * s, 2 * 0.5 * s, 2 * 1.5 * s, 1 - 4.5 * s, 1 - 1.5 * s, 1 + 4 * 0.5 * s, 1 + 4 * 1.5 * s], y.Span, 1e-6, "y");
+    }
+
+    [TestMethod]
     public void LayerNormOverTheLastAxes()
     {
         LayerHarness.Check(new LayerNormLayer("ln", [3, 4]), new(2, 5, 3, 4), 24);

@@ -34,11 +34,11 @@ public sealed class RowNormTests
         var (x, dy) = (check.Random("x", new TensorShape(length), scale: 2f, offset: 0.5f), check.Random("dy", length));
         var (gamma, beta) = (check.Random("gamma", norm.Parameters), check.Random("beta", norm.Parameters));
         var (y, dx, dGamma, dBeta) = (check.Output("y", length), check.Output("dx", length), check.Output("dGamma", norm.Parameters), check.Output("dBeta", norm.Parameters));
-        float[] mean = new float[rows], invStd = new float[rows];
-        check.FastMatchesReference(() => RowNormKernel.Forward(norm, x.F.Span, y.F.Span, gamma.F.Span, beta.F.Span, 1e-5f, mean, invStd),
+        Tensor mean = new(rows), invStd = new(rows);
+        check.FastMatchesReference(() => RowNormKernel.Forward(norm, x.F, y.F, gamma.F, beta.F, 1e-5f, mean, invStd),
             () => RowNormReference.Forward<double>(norm, x.D, y.D, gamma.D, beta.D, 1e-5), (y, 1e-4));
         check.FastMatchesReference(
-            () => RowNormKernel.Backward(norm, x.F.Span, dy.F.Span, dx.F.Span, gamma.F.Span, mean, invStd, dGamma.F.Span, dBeta.F.Span),
+            () => RowNormKernel.Backward(norm, x.F, dy.F, dx.F, gamma.F, mean, invStd, dGamma.F, dBeta.F),
             () => RowNormReference.Backward<double>(norm, x.D, dy.D, dx.D, gamma.D, 1e-5, dGamma.D, dBeta.D), (dx, 1e-4), (dGamma, 1e-4), (dBeta, 1e-4));
     }
 
@@ -60,10 +60,10 @@ public sealed class RowNormTests
     public void WithoutAShiftTheOutputIsTheScaledNormalizedRow()
     {
         // [1, 2, 3]: μ = 2, σ² = 2/3; γ = [1, 2, 3], no β
-        float[] y = new float[3], mean = new float[1], invStd = new float[1];
-        RowNormKernel.Forward(new RowNorm(3, 1, 1), [1f, 2f, 3f], y, [1f, 2f, 3f], default, 0f, mean, invStd);
+        Tensor y = new(3), mean = new(1), invStd = new(1);
+        RowNormKernel.Forward(new RowNorm(3, 1, 1), Tensor.FromArray([1f, 2f, 3f], 3), y, Tensor.FromArray([1f, 2f, 3f], 3), null, 0f, mean, invStd);
         double s = 1 / Math.Sqrt(2 / 3.0);
-        Approx.AssertClose([-s, 0, 3 * s], y, 1e-6, "y");
-        Approx.AssertClose([2.0], mean, 1e-7, "mean");
+        Approx.AssertClose([-s, 0, 3 * s], y.Span, 1e-6, "y");
+        Approx.AssertClose([2.0], mean.Span, 1e-7, "mean");
     }
 }

@@ -48,6 +48,9 @@ internal static class ResizeOnnx
             throw node.Unsupported("scales", $"[{string.Join(", ", scales)}]; only [1, 1, s1, …] (N and C kept) is supported");
         if (node.OpType == "Upsample" && scales.Any(s => s < 1f))
             throw node.Unsupported("scales", $"[{string.Join(", ", scales)}]; Upsample's scales must be at least 1");
+        // Resize-10 leaves nearest's rounding open: up-sampling floors (as Upsample), ONNX Runtime rounds up when down-sampling.
+        if (graph.Opset < 11 && sampling.Mode == ResizeMode.Nearest && scales.Any(s => s < 1f))
+            throw node.Unsupported("scales", $"[{string.Join(", ", scales)}]; nearest down-sampling at opset {graph.Opset} (which does not define its rounding) is not supported");
         return Applied(new ResizeLayer(node.Name, scales[2..], sampling));
 
         LayerStep Applied(ResizeLayer layer) => new(node.Name, node.Input(0), node.Output, layer);

@@ -1,3 +1,4 @@
+using MLNet.Cnn.Onnx;
 using MLNet.Cnn.Onnx.Proto;
 using MLNet.Cnn.Tests.Support;
 using static MLNet.Cnn.Onnx.OnnxGraphBuilder;
@@ -22,6 +23,9 @@ public sealed class OnnxResizeTests
     [DataRow("Resize", 13, "cubic", "half_pixel", "", null, new long[] { 7, 4 })]
     [DataRow("Resize", 18, "cubic", "align_corners", "", new[] { 2f, 1f }, null)]
     [DataRow("Upsample", 9, "linear", "", "", new[] { 2f, 1.5f }, null)]
+    [DataRow("Upsample", 9, "nearest", "", "", new[] { 2f, 2.5f }, null)]
+    [DataRow("Resize", 10, "nearest", "", "", new[] { 1f, 1.5f }, null)]
+    [DataRow("Resize", 10, "linear", "", "", new[] { 0.6f, 1.5f }, null)]
     public void AResizeGivesWhatOnnxRuntimeGives(string op, int opset, string mode, string transform, string nearest, float[]? scales, long[]? sizes)
     {
         var graph = new GraphProto { Name = "resize" };
@@ -32,9 +36,22 @@ public sealed class OnnxResizeTests
         if (nearest != "") attributes.Add(String("nearest_mode", nearest));
         if (scales is not null) graph.Initializer.Add(Floats("scales", [1f, 1f, .. scales], 4));
         if (sizes is not null) graph.Initializer.Add(Int64s("sizes", [4], [2, 2, .. sizes]));
-        string[] inputs = op == "Upsample" ? ["x", "scales"] : sizes is null ? ["x", "", "scales"] : ["x", "", "", "sizes"];
+        string[] inputs = op == "Upsample" || opset < 11 ? ["x", "scales"] : sizes is null ? ["x", "", "scales"] : ["x", "", "", "sizes"];
         Node(graph, op, inputs, "y", [.. attributes]);
         OnnxOpCheck.MatchesOnnxRuntime(Model(graph, opset), TestData.Distinct(5, 2, 2, 5, 6), "y");
+    }
+
+    [TestMethod]
+    public void NearestDownSamplingAtOpset10IsRefused()
+    {
+        // Resize-10 does not say how nearest rounds; ONNX Runtime rounds up where an axis shrinks, floors where it grows.
+        var graph = new GraphProto { Name = "resize" };
+        graph.Input.Add(Value("x", "N", 2, 5, 6));
+        graph.Output.Add(Value("y"));
+        graph.Initializer.Add(Floats("scales", [1f, 1f, 0.6f, 1.5f], 4));
+        Node(graph, "Resize", ["x", "scales"], "y", String("mode", "nearest"));
+        var refusal = Assert.ThrowsExactly<NotSupportedException>(() => OnnxImporter.Load(new MemoryStream(Model(graph, 10))));
+        StringAssert.Contains(refusal.Message, "nearest down-sampling at opset 10");
     }
 
     [TestMethod]

@@ -17,7 +17,7 @@ public sealed class ResizeLayer : Layer
     private Tensor? _input;
 
     /// <summary>Each spatial axis i scaled by <paramref name="scales"/>[i] (&gt; 0).</summary>
-    public ResizeLayer(string name, float[] scales, ResizeSampling sampling) : this(name, sampling, scales.Length)
+    public ResizeLayer(string name, float[] scales, ResizeSampling sampling) : this(name, sampling, scales?.Length ?? throw new ArgumentNullException(nameof(scales)))
     {
         if (scales.Any(s => !(s > 0) || float.IsInfinity(s)))
             throw new ArgumentException($"scales must be positive and finite; [{string.Join(", ", scales)}] was given.", nameof(scales));
@@ -25,7 +25,7 @@ public sealed class ResizeLayer : Layer
     }
 
     /// <summary>Spatial axis i resized to <paramref name="sizes"/>[i] (&gt; 0) values.</summary>
-    public ResizeLayer(string name, int[] sizes, ResizeSampling sampling) : this(name, sampling, sizes.Length)
+    public ResizeLayer(string name, int[] sizes, ResizeSampling sampling) : this(name, sampling, sizes?.Length ?? throw new ArgumentNullException(nameof(sizes)))
     {
         foreach (int size in sizes) Require.Positive(size, nameof(sizes));
         _sizes = [.. sizes];

@@ -39,17 +39,13 @@ public static class RowNormKernel
             {
                 var xr = x.Span.Slice(r * norm.Length, norm.Length);
                 var yr = y.Span.Slice(r * norm.Length, norm.Length);
-                double sum = 0, squares = 0;
-                foreach (float v in xr) sum += v;
-                double mu = sum / norm.Length;
-                foreach (float v in xr) squares += (v - mu) * (v - mu);
-                float s = (float)(1 / Math.Sqrt(squares / norm.Length + epsilon));
-                (mean.Span[r], invStd.Span[r]) = ((float)mu, s);
+                var (mu, s) = Statistics(xr, epsilon);
+                (mean.Span[r], invStd.Span[r]) = (mu, s);
                 int g = r % norm.Groups;
                 if (norm.Unit == 1)
                 {
                     // y = x̂·γ + β with γ, β the row's own values
-                    TensorPrimitives.Subtract(xr, (float)mu, yr);
+                    TensorPrimitives.Subtract(xr, mu, yr);
                     TensorPrimitives.Multiply(yr, s, yr);
                     var gammaRow = gamma.Span.Slice(g * norm.Length, norm.Length);
                     if (beta is null) TensorPrimitives.Multiply(yr, gammaRow, yr);
@@ -60,12 +56,22 @@ public static class RowNormKernel
                 {
                     // y = x·a + b over one parameter's values: a = γ·s, b = β − μ·a
                     int p = norm.Parameter(g, m);
-                    float a = gamma.Span[p] * s, b = (beta is null ? 0 : beta.Span[p]) - (float)mu * a;
+                    float a = gamma.Span[p] * s, b = (beta is null ? 0 : beta.Span[p]) - mu * a;
                     TensorPrimitives.Multiply(xr.Slice(m, norm.Unit), a, yr.Slice(m, norm.Unit));
                     TensorPrimitives.Add(yr.Slice(m, norm.Unit), b, yr.Slice(m, norm.Unit));
                 }
             }
         });
+    }
+
+    /// <summary>A row's mean μ and 1/√(σ² + ε), σ² its biased variance, both summed in double.</summary>
+    public static (float Mean, float InvStd) Statistics(ReadOnlySpan<float> row, float epsilon)
+    {
+        double sum = 0, squares = 0;
+        foreach (float v in row) sum += v;
+        double mean = sum / row.Length;
+        foreach (float v in row) squares += (v - mean) * (v - mean);
+        return ((float)mean, (float)(1 / Math.Sqrt(squares / row.Length + epsilon)));
     }
 
     // x, dy, dx [rows, Length]; gamma [Parameters]; mean, invStd [rows] from Forward; dGamma, dBeta [Parameters] (overwritten; dBeta null: no β)

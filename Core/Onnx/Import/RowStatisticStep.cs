@@ -1,11 +1,12 @@
+using MLNet.Cnn.Kernels;
 using MLNet.Cnn.Tensors;
 
 namespace MLNet.Cnn.Onnx;
 
 /// <summary>
 /// The optional Mean and InvStdDev outputs of LayerNormalization: per row of the input's last <c>axes</c> dims (the normalized
-/// ones), the mean μ = Σx/M or s = 1/√(σ² + ε) with σ² = Σ(x − μ)²/M, shaped as the input with those dims 1. Their
-/// gradients: ∂μ/∂x = 1/M; ∂s/∂x = −s³·(x − μ)/M (the Σ(x − μ) term of ∂σ²/∂x vanishes).
+/// ones), the mean μ = Σx/M or s = 1/√(σ² + ε) with σ² = Σ(x − μ)²/M (<see cref="RowNormKernel.Statistics"/>), shaped as
+/// the input with those dims 1. Their gradients: ∂μ/∂x = 1/M; ∂s/∂x = −s³·(x − μ)/M (the Σ(x − μ) term of ∂σ²/∂x vanishes).
 /// </summary>
 internal sealed class RowStatisticStep(string node, string input, string output, int axes, float epsilon, bool inverseStd)
     : OnnxStep(node, [input], output)
@@ -30,7 +31,7 @@ internal sealed class RowStatisticStep(string node, string input, string output,
         var y = _output.Span;
         for (int r = 0; r < y.Length; r++)
         {
-            var (mean, invStd) = Statistics(x.Span.Slice(r * length, length));
+            var (mean, invStd) = RowNormKernel.Statistics(x.Span.Slice(r * length, length), epsilon);
             y[r] = inverseStd ? invStd : mean;
         }
         _input = training ? x : null;
@@ -49,20 +50,11 @@ internal sealed class RowStatisticStep(string node, string input, string output,
         {
             var row = x.Span.Slice(r * length, length);
             var dx = _gradInput.Span.Slice(r * length, length);
-            var (mean, invStd) = Statistics(row);
+            var (mean, invStd) = RowNormKernel.Statistics(row, epsilon);
             float g = dy.Span[r] / length, scale = -invStd * invStd * invStd * g;
             for (int m = 0; m < length; m++) dx[m] = inverseStd ? scale * (row[m] - mean) : g;
         }
         gradients.Accumulate(Inputs[0], _gradInput);
-    }
-
-    private (float Mean, float InvStd) Statistics(ReadOnlySpan<float> row)
-    {
-        double sum = 0, squares = 0;
-        foreach (float v in row) sum += v;
-        double mean = sum / row.Length;
-        foreach (float v in row) squares += (v - mean) * (v - mean);
-        return ((float)mean, (float)(1 / Math.Sqrt(squares / row.Length + epsilon)));
     }
 
     private TensorShape Shape(TensorShape input)

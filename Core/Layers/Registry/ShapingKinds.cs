@@ -43,8 +43,17 @@ internal static class ShapingKinds
             }, (name, c, _) => c["scale"] is not null
                 ? new UpsampleLayer(name, Int(c, "scale"), Enum.Parse<UpsampleMode>(Text(c, "mode")), Bool(c, "alignCorners"))
                 : new UpsampleLayer(name, Int(c, "outputHeight"), Int(c, "outputWidth"), Enum.Parse<UpsampleMode>(Text(c, "mode")), Bool(c, "alignCorners")),
-            (onnx, up, x, shape, output) => up is { Mode: UpsampleMode.Nearest, Scale: null } ? NearestToSize(onnx, up, x, shape, output) : Resize(onnx, up, x, output),
-            ["Resize", "Upsample"], importStep: ImportResize),
+            (onnx, up, x, shape, output) => up is { Mode: UpsampleMode.Nearest, Scale: null } ? NearestToSize(onnx, up, x, shape, output) : Resize(onnx, up, x, output)),
+        // imported as ResizeLayers, which compute the same values
+        LayerKind.Of<ResizeLayer>("Resize", l => new JsonObject
+            {
+                ["scales"] = l.Scales is { } s ? new JsonArray(s.Select(v => (JsonNode)v).ToArray()) : null,
+                ["sizes"] = l.Sizes is { } d ? Array([.. d]) : null,
+                ["mode"] = l.Sampling.Mode.ToString(), ["coordinates"] = l.Sampling.Coordinates.ToString(),
+                ["rounding"] = l.Sampling.Rounding.ToString(), ["cubicA"] = l.Sampling.CubicA, ["excludeOutside"] = l.Sampling.ExcludeOutside,
+            }, (name, c, _) => ReadResize(name, c),
+            (onnx, resize, x, _, _) => ResizeOnnx.Export(onnx, resize, x),
+            ["Resize", "Upsample"], importStep: ResizeOnnx.Import),
     ];
 
     // Identity at inference; in training the core's dropout, as PyTorch's model in train mode (seeded by the node's
@@ -106,6 +115,15 @@ internal static class ShapingKinds
         return new PadLayer(node.Name, new Padding2d((int)pads[2], (int)pads[3], (int)pads[6], (int)pads[7]), padMode, value);
     }
 
+    private static ResizeLayer ReadResize(string name, JsonObject c)
+    {
+        var sampling = new ResizeSampling(Enum.Parse<ResizeMode>(Text(c, "mode")), Enum.Parse<ResizeCoordinates>(Text(c, "coordinates")),
+            Enum.Parse<NearestRounding>(Text(c, "rounding")), Float(c, "cubicA"), Bool(c, "excludeOutside"));
+        return c["scales"] is JsonArray scales
+            ? new ResizeLayer(name, scales.Select(v => v!.GetValue<float>()).ToArray(), sampling)
+            : new ResizeLayer(name, Ints(c, "sizes"), sampling);
+    }
+
     private static string Resize(OnnxGraphBuilder onnx, UpsampleLayer up, string x, TensorShape output)
     {
         var attributes = up.Mode == UpsampleMode.Nearest
@@ -114,13 +132,8 @@ internal static class ShapingKinds
             // half_pixel, not pytorch_half_pixel: that one reads index 0 for an output side of 1, where PyTorch and the
             // core still take (0 + ½)·in/out − ½ (ONNX Runtime clamps to [0, in − 1] as the core does).
             : [String("mode", "linear"), String("coordinate_transformation_mode", up.AlignCorners ? "align_corners" : "half_pixel")];
-        if (up.Scale is int s)
-            return onnx.Node("Resize", up.Name, [x, "", onnx.Floats($"{up.Name}.scales", 1f, 1f, s, s)], attributes);
-        // Bilinear to a fixed size: sizes = shape(x)[0:2] ++ [Hout, Wout], so the batch stays dynamic.
-        string shapeOf = onnx.Node("Shape", $"{up.Name}.shape", [x]);
-        string nc = onnx.Node("Slice", $"{up.Name}.nc", [shapeOf, onnx.Int64s($"{up.Name}.nc_starts", 0), onnx.Int64s($"{up.Name}.nc_ends", 2)]);
-        string sizes = onnx.Node("Concat", $"{up.Name}.sizes", [nc, onnx.Int64s($"{up.Name}.hw", output[2], output[3])], Int("axis", 0));
-        return onnx.Node("Resize", up.Name, [x, "", "", sizes], attributes);
+        // by a whole factor, or bilinear to a fixed size
+        return ResizeOnnx.Node(onnx, up.Name, x, up.Scale is int s ? [s, s] : null, [output[2], output[3]], attributes);
     }
 
     /// <summary>
@@ -134,45 +147,5 @@ internal static class ShapingKinds
             Enumerable.Range(0, outSize).Select(i => (long)UpsampleNearest.Source(i, inSize, outSize)).ToArray();
         string rows = onnx.Node("Gather", $"{up.Name}.rows", [x, onnx.Int64s($"{up.Name}.source_rows", Sources(input[2], output[2]))], Int("axis", 2));
         return onnx.Node("Gather", up.Name, [rows, onnx.Int64s($"{up.Name}.source_columns", Sources(input[3], output[3]))], Int("axis", 3));
-    }
-
-    // Resize of H and W as PyTorch exports nn.Upsample / F.interpolate: nearest (asymmetric coordinates, floor) or bilinear
-    // (half-pixel or align_corners coordinates), by one whole factor (scales [1, 1, s, s]) or to a size [·, ·, H, W], constant
-    // or computed by the graph (from the input's shape: the batch stays dynamic).
-    private static OnnxStep ImportResize(OnnxNodeReader node, OnnxGraphImport graph)
-    {
-        string mode = node.String("mode", "nearest");
-        string transform = node.OpType == "Upsample" ? "asymmetric" : node.String("coordinate_transformation_mode", "half_pixel");
-        var (upsample, alignCorners) = (mode, transform) switch
-        {
-            ("nearest", "asymmetric") when node.OpType == "Upsample" || node.String("nearest_mode", "round_prefer_floor") == "floor" =>
-                (UpsampleMode.Nearest, false),
-            ("linear", "half_pixel" or "pytorch_half_pixel") => (UpsampleMode.Bilinear, false),
-            ("linear", "align_corners") => (UpsampleMode.Bilinear, true),
-            _ => throw node.Unsupported("mode", $"{mode} with coordinate_transformation_mode {transform} (nearest_mode " +
-                $"{node.String("nearest_mode", "round_prefer_floor")}); nearest with asymmetric and floor, and linear with half_pixel, " +
-                "pytorch_half_pixel or align_corners are supported"),
-        };
-        // Meaningless for these modes whatever their value (cubic interpolation and tf_crop_and_resize only): marked as read.
-        node.Float("cubic_coeff_a", -0.75f);
-        node.Int("exclude_outside", 0);
-        node.Float("extrapolation_value", 0f);
-
-        if (node.OpType == "Resize" && node.Input(3) != "")
-        {
-            UpsampleLayer ToSize(long[] sizes) => sizes.Length == 4
-                ? new UpsampleLayer(node.Name, (int)sizes[2], (int)sizes[3], upsample, alignCorners)
-                : throw node.Unsupported("sizes", $"{sizes.Length} values; only [N, C, H, W] is supported");
-            string sizes = node.Input(3);
-            return graph.IsConstant(sizes) ? Applied(ToSize(graph.Integers(node, sizes, "sizes")))
-                : new SizedLayerStep(node.Name, node.Input(0), sizes, node.Output, ToSize);
-        }
-        string scales = node.OpType == "Upsample" || graph.Opset < 11 ? node.Input(1) : node.Input(2);
-        var s = graph.Floats(node, scales, "scales");
-        if (s.Length != 4 || s[0] != 1f || s[1] != 1f || s[2] != s[3] || s[2] != MathF.Round(s[2]) || s[2] < 1f)
-            throw node.Unsupported("scales", $"[{string.Join(", ", s)}]; only [1, 1, s, s] with a whole s ≥ 1 is supported");
-        return Applied(new UpsampleLayer(node.Name, (int)s[2], upsample, alignCorners));
-
-        LayerStep Applied(UpsampleLayer layer) => new(node.Name, node.Input(0), node.Output, layer);
     }
 }

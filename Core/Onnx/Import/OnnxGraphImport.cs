@@ -128,6 +128,8 @@ internal sealed class OnnxGraphImport
                 _integerValues.Add(second.Output);
                 Add(second);
             }
+            // LayerNormalization's optional float outputs, Mean and InvStdDev.
+            if (node.OpType == "LayerNormalization") foreach (var statistic in RowStatisticStep.Extra(node, this)) Add(statistic);
         }
         node.RefuseUnread();
     }

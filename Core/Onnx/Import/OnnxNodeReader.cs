@@ -50,6 +50,8 @@ internal sealed class OnnxNodeReader(NodeProto node, int index)
 
     public long[]? Ints(string name) => Find(name, AttributeType.Ints)?.Ints.ToArray();
 
+    public float[]? Floats(string name) => Find(name, AttributeType.Floats)?.Floats.ToArray();
+
     public TensorProto? Tensor(string name) => Find(name, AttributeType.Tensor)?.T;
 
     /// <summary>The error for a value of an attribute (or an input) the importer cannot map.</summary>

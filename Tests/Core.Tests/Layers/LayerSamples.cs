@@ -88,6 +88,24 @@ internal static class LayerSamples
             new(new UpsampleLayer("up", 5, 7, UpsampleMode.Bilinear, alignCorners: true), [2, 2, 3, 4]),
             new(new UpsampleLayer("down", 2, 3), [1, 2, 5, 7]),
         ],
+        [typeof(GroupNormLayer)] = () =>
+        [
+            new(new GroupNormLayer("gn", 2, 4), [2, 4, 3, 3]),
+            new(new GroupNormLayer("instance", 3, 3, 1e-3f), [2, 3, 2, 4]),
+            new(GroupNormLayer.PerGroup("per_group", 2), [2, 4, 3, 2]),
+        ],
+        [typeof(LayerNormLayer)] = () =>
+        [
+            new(new LayerNormLayer("ln", [3, 4, 5]), [2, 3, 4, 5]),
+            new(new LayerNormLayer("last", [5], 1e-3f, bias: false) { InputRank = 4 }, [2, 3, 4, 5]),
+            new(new LayerNormLayer("features", [7]), [3, 7]),
+        ],
+        [typeof(ResizeLayer)] = () =>
+        [
+            new(new ResizeLayer("nearest", [2f, 1.5f], new ResizeSampling(ResizeMode.Nearest, ResizeCoordinates.HalfPixel, NearestRounding.RoundPreferCeil)), [2, 2, 3, 4]),
+            new(new ResizeLayer("linear", [2, 7], new ResizeSampling(ResizeMode.Linear, ResizeCoordinates.PytorchHalfPixel)), [2, 2, 3, 4]),
+            new(new ResizeLayer("cubic", [2f, 2f], new ResizeSampling(ResizeMode.Cubic, ResizeCoordinates.Asymmetric, CubicA: -0.5f, ExcludeOutside: true)), [1, 2, 3, 4]),
+        ],
     };
 
     /// <summary>A small convolutional backbone exported and imported back.</summary>

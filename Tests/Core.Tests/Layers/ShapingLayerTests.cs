@@ -36,6 +36,19 @@ public sealed class ShapingLayerTests
     }
 
     [TestMethod]
+    public void ResizeEveryModeUpAndDown()
+    {
+        LayerHarness.Check(new ResizeLayer("nearest", [2f, 0.7f], new ResizeSampling(ResizeMode.Nearest, ResizeCoordinates.HalfPixel)), new(2, 2, 3, 5), 0);
+        LayerHarness.Check(new ResizeLayer("linear", [2, 7], new ResizeSampling(ResizeMode.Linear, ResizeCoordinates.AlignCorners)), new(2, 2, 3, 4), 0);
+        LayerHarness.Check(new ResizeLayer("cubic", [1.5f], new ResizeSampling(ResizeMode.Cubic, ResizeCoordinates.HalfPixel)), new(2, 3, 4), 0,
+            noRoundTrips: "a 1-D resize: the round trips take images");
+        Assert.AreEqual(new TensorShape(2, 2, 6, 3), new ResizeLayer("r", [2f, 0.7f], new ResizeSampling(ResizeMode.Linear, ResizeCoordinates.HalfPixel)).OutputShape(new(2, 2, 3, 5)));
+        ArgumentAssert.Throws(() => new ResizeLayer("r", [0f], new ResizeSampling(ResizeMode.Linear, ResizeCoordinates.HalfPixel)), "scales", "0");
+        ArgumentAssert.Throws(() => new ResizeLayer("r1", [2, 2], new ResizeSampling(ResizeMode.Linear, ResizeCoordinates.HalfPixel)).OutputShape(new(2, 8)),
+            "input", "r1", "[N, C, d1, d2]");
+    }
+
+    [TestMethod]
     public void SoftmaxAndLogSoftmax()
     {
         LayerHarness.Check(new SoftmaxLayer("softmax"), new(3, 5), 0);

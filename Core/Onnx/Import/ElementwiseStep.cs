@@ -9,8 +9,8 @@ namespace MLNet.Cnn.Onnx;
 /// (y = v₀ ∘ v₁ ∘ …). Each works on the <see cref="BroadcastRuns"/> of the result with vectorized span operations.
 /// Backward gives each computed operand ∂L/∂y·∂y/∂vₖ summed over the axes it was broadcast along:
 /// Sum 1, Mean 1/n; Sub 1, −1; Mul v₁, v₀; Div 1/v₁, −y/v₁; Pow v₁·v₀^(v₁−1), y·ln v₀ (0 where v₀ = 0);
-/// PRelu (v₀ &gt; 0 ? 1 : v₁), (v₀ &gt; 0 ? 0 : v₀); Max and Min give the whole gradient to the first operand equal to y
-/// (ties go to the first, as NumPy's argmax picks it). Constants get no gradient (they are not trained).
+/// PRelu (v₀ &gt; 0 ? 1 : v₁), (v₀ &gt; 0 ? 0 : v₀); Max and Min give the gradient to the operand equal to y, shared evenly
+/// among tied ones (PyTorch's rule for maximum and amax, and ReduceMax's here). Constants get no gradient (they are not trained).
 /// </summary>
 internal sealed class ElementwiseStep : OnnxStep
 {
@@ -20,7 +20,7 @@ internal sealed class ElementwiseStep : OnnxStep
     private Tensor?[] _saved;     // the computed operands of the last training pass
     private Tensor?[] _gradients;
     private float[][] _scratch = [];
-    private float[] _partial = [];
+    private float[] _partial = [], _ties = [];
     private int[][] _shapesFor = [];
     private int[] _resultShape = [];
     private BroadcastRuns? _runs;
@@ -118,7 +118,7 @@ internal sealed class ElementwiseStep : OnnxStep
             case (Elementwise.Div, 0): TensorPrimitives.Divide(dy, Other(), g); break;
             case (Elementwise.Div, _):
                 TensorPrimitives.Multiply(dy, y, g);
-                TensorPrimitives.Divide(g, Other(), g);
+                TensorPrimitives.Divide(g, Read(tensors, runs, 1, r), g);
                 TensorPrimitives.Negate(g, g);
                 break;
             case (Elementwise.Pow, 0):
@@ -145,15 +145,20 @@ internal sealed class ElementwiseStep : OnnxStep
                 for (int e = 0; e < g.Length; e++) g[e] = x[e] > 0 ? 0 : dy[e] * x[e];
                 break;
             }
-            default: // Max, Min: to the first operand equal to y
+            default: // Max, Min: shared evenly by the operands equal to y
+            {
                 var mine = Read(tensors, runs, k, r);
                 for (int e = 0; e < g.Length; e++) g[e] = mine[e] == y[e] ? dy[e] : 0;
-                for (int j = 0; j < k; j++)
+                var ties = _ties.AsSpan();
+                ties.Clear();
+                for (int j = 0; j < _operands.Length; j++)
                 {
-                    var earlier = Read(tensors, runs, j, r);
-                    for (int e = 0; e < g.Length; e++) if (earlier[e] == y[e]) g[e] = 0;
+                    var v = Read(tensors, runs, j, r);
+                    for (int e = 0; e < g.Length; e++) if (v[e] == y[e]) ties[e]++;
                 }
+                for (int e = 0; e < g.Length; e++) if (ties[e] > 1) g[e] /= ties[e];
                 break;
+            }
         }
     }
 
@@ -176,7 +181,7 @@ internal sealed class ElementwiseStep : OnnxStep
             throw new NotSupportedException($"ONNX node '{Node}' (op PRelu): the slope {Broadcasting.Format(shapes[1])} must broadcast to the input {Broadcasting.Format(shapes[0])}.");
         _runs = BroadcastRuns.For(_resultShape, shapes);
         _scratch = shapes.Select(_ => new float[_runs.Length]).ToArray();
-        _partial = new float[_runs.Length];
+        (_partial, _ties) = (new float[_runs.Length], new float[_runs.Length]);
         _shapesFor = shapes;
         return _runs;
     }

@@ -45,7 +45,7 @@ internal sealed class OnnxGraphImport
 
         string[] outputs = cutAt is null ? _graph.Output.Select(o => o.Name).ToArray() : [Resolve(cutAt)];
         return new OnnxNetwork(string.IsNullOrEmpty(_graph.Name) ? "onnx" : _graph.Name, inputs[0], outputs, _steps.ToArray(),
-            _integerConstants, _initializers, new OnnxWeightWriter(_model, _trainedValues));
+            _integerConstants, _initializers, new OnnxWeightWriter(_model, _trainedValues, _constants));
     }
 
     public bool IsConstant(string value) => _constants.ContainsKey(value);

@@ -14,6 +14,7 @@ namespace MLNet.Cnn.Onnx;
 /// </summary>
 internal sealed class ElementwiseStep : OnnxStep
 {
+    private readonly string _opType;
     private readonly Elementwise _op;
     private readonly OnnxOperand[] _operands;
     private Tensor? _output;
@@ -25,10 +26,11 @@ internal sealed class ElementwiseStep : OnnxStep
     private int[] _resultShape = [];
     private BroadcastRuns? _runs;
 
-    public ElementwiseStep(string node, Elementwise op, OnnxOperand[] operands, string output)
+    /// <summary>The step of ONNX op <paramref name="opType"/> (which names it in errors), computing <paramref name="op"/>.</summary>
+    public ElementwiseStep(string node, string opType, Elementwise op, OnnxOperand[] operands, string output)
         : base(node, OnnxOperand.ComputedOf(operands), output)
     {
-        (_op, _operands) = (op, operands);
+        (_opType, _op, _operands) = (opType, op, operands);
         _saved = new Tensor?[operands.Length];
         _gradients = new Tensor?[operands.Length];
     }
@@ -43,8 +45,9 @@ internal sealed class ElementwiseStep : OnnxStep
         for (int r = 0; r < runs.Count; r++)
         {
             var run = y.Slice(r * runs.Length, runs.Length);
-            Read(tensors, runs, 0, r).CopyTo(run);
-            for (int k = 1; k < _operands.Length; k++) Combine(run, Read(tensors, runs, k, r), run);
+            if (_operands.Length == 1) Read(tensors, runs, 0, r).CopyTo(run);
+            else Combine(Read(tensors, runs, 0, r), Read(tensors, runs, 1, r), run);
+            for (int k = 2; k < _operands.Length; k++) Combine(run, Read(tensors, runs, k, r), run);
             if (_op == Elementwise.Mean) TensorPrimitives.Multiply(run, 1f / _operands.Length, run);
         }
         _saved = training ? tensors : new Tensor?[_operands.Length];
@@ -62,7 +65,7 @@ internal sealed class ElementwiseStep : OnnxStep
         if (gradients.Of(Output) is not { } dy) return;
         if (_saved.All(s => s is null))
             throw new InvalidOperationException($"ONNX node '{Node}': Backward needs a forward pass in training mode first.");
-        var runs = _runs!;
+        var runs = Plan(_saved.Select((t, i) => t?.Shape.Dimensions.ToArray() ?? _operands[i].ConstantDims).ToArray()); // the forward pass's
         for (int k = 0; k < _operands.Length; k++)
         {
             if (_saved[k] is not { } operand) continue;
@@ -86,7 +89,7 @@ internal sealed class ElementwiseStep : OnnxStep
     }
 
     /// <summary>y ← a ∘ b on one run (y may be a).</summary>
-    private void Combine(Span<float> a, ReadOnlySpan<float> b, Span<float> y)
+    private void Combine(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y)
     {
         switch (_op)
         {
@@ -176,7 +179,7 @@ internal sealed class ElementwiseStep : OnnxStep
     private BroadcastRuns Plan(int[][] shapes)
     {
         if (_runs is not null && shapes.Length == _shapesFor.Length && shapes.Zip(_shapesFor).All(p => p.First.SequenceEqual(p.Second))) return _runs;
-        _resultShape = Broadcasting.Shape(Node, _op.ToString(), shapes);
+        _resultShape = Broadcasting.Shape(Node, _opType, shapes);
         if (_op is Elementwise.PRelu && !_resultShape.SequenceEqual(shapes[0]))
             throw new NotSupportedException($"ONNX node '{Node}' (op PRelu): the slope {Broadcasting.Format(shapes[1])} must broadcast to the input {Broadcasting.Format(shapes[0])}.");
         _runs = BroadcastRuns.For(_resultShape, shapes);

@@ -8,9 +8,10 @@ namespace MLNet.Cnn.Onnx;
 /// Turns the nodes of one ONNX graph into <see cref="OnnxStep"/>s, in the file's (topological) order. It knows which
 /// values are constants (initializers and Constant nodes, read while importing: weights, Clip bounds, Reshape targets)
 /// and which are int64 shape arithmetic (computed on every pass by <see cref="IntegerStep"/>s); every other value is a
-/// float tensor computed by a join (Add, Mul, Concat), a view (Reshape, Flatten, …), a Transpose, Gather, Slice or Split
-/// that moves values, a reduction (ReduceMean, ReduceSum, ReduceMax, ReduceL2), or a layer: the one whose
-/// <see cref="LayerKind"/> in <see cref="LayerRegistry"/> imports the node's op.
+/// float tensor computed by a join (the broadcasting element-wise ops, Concat, MatMul), a view (Reshape, Flatten, …), a
+/// Transpose, Expand, Tile, Gather, Slice or Split that moves values, a reduction (ReduceMean, ReduceSum, ReduceMax,
+/// ReduceL2), or a layer: the one whose <see cref="LayerKind"/> in <see cref="LayerRegistry"/> imports the node's op.
+/// A float node of constants only is computed once, here, into a constant (<see cref="Fold"/>).
 /// </summary>
 internal sealed class OnnxGraphImport
 {
@@ -143,9 +144,9 @@ internal sealed class OnnxGraphImport
             case "Add" or "Sub" or "Mul" or "Div" or "Sum" or "Mean" or "Max" or "Min":
             case "Pow" when !IsConstant(node.Input(1)): // x^c is an activation, imported by its layer
                 var op = node.OpType == "Add" ? Elementwise.Sum : Enum.Parse<Elementwise>(node.OpType);
-                return [new ElementwiseStep(node.Name, op, node.Inputs.Select(Operand).ToArray(), node.Output)];
+                return [new ElementwiseStep(node.Name, node.OpType, op, node.Inputs.Select(Operand).ToArray(), node.Output)];
             case "PRelu" when !PerChannelSlope(node.Input(1)):
-                return [new ElementwiseStep(node.Name, Elementwise.PRelu, [Operand(node.Input(0)), Operand(node.Input(1))], node.Output)];
+                return [new ElementwiseStep(node.Name, node.OpType, Elementwise.PRelu, [Operand(node.Input(0)), Operand(node.Input(1))], node.Output)];
             case "Concat":
                 return [new ConcatStep(node.Name, node.Inputs.Select(Operand).ToArray(), node.Output, node.Int("axis", 1))];
             case "Transpose" when SwapAxesStep.SwappedAxis(node.Ints("perm")) is int axis:
@@ -201,7 +202,7 @@ internal sealed class OnnxGraphImport
             yield return OnnxCopies.Transpose(node.Name, node.Input(0), a = $"{node.Output}:Aᵀ", [1, 0]);
         yield return new LayerStep(node.Name, a, constantC ? $"{node.Output}:A·B" : node.Output, Imported(node).Layer!);
         if (constantC)
-            yield return new ElementwiseStep(node.Name, Elementwise.Sum,
+            yield return new ElementwiseStep(node.Name, node.OpType, Elementwise.Sum,
                 [OnnxOperand.Of($"{node.Output}:A·B"), OnnxOperand.Of(Floats(node, c, "C").Select(v => beta * v).ToArray(), Dims(node, c, "C"))], node.Output);
     }
 

@@ -1,3 +1,5 @@
+using System.Buffers;
+using MLNet.Cnn.Kernels;
 using MLNet.Cnn.Tensors;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
@@ -14,6 +16,7 @@ namespace MLNet.Cnn.Onnx;
 /// </summary>
 internal sealed class ElementwiseStep : OnnxStep
 {
+    private const int PieceLength = 1 << 14;
     private readonly string _opType;
     private readonly Elementwise _op;
     private readonly OnnxOperand[] _operands;
@@ -41,15 +44,24 @@ internal sealed class ElementwiseStep : OnnxStep
         var runs = Plan(tensors.Select((t, i) => t?.Shape.Dimensions.ToArray() ?? _operands[i].ConstantDims).ToArray());
         var shape = new TensorShape(_resultShape.Length == 0 ? [1] : _resultShape);
         if (_output is null || _output.Shape != shape) _output = new Tensor(shape);
-        Span<float> y = _output.Span;
-        for (int r = 0; r < runs.Count; r++)
+        // Work items are pieces of runs (a residual join is one long run), spread over threads, each with its own scratch.
+        int pieces = (runs.Length + PieceLength - 1) / PieceLength, piece = Math.Min(runs.Length, PieceLength);
+        var output = _output;
+        PlaneParallel.For(runs.Count * pieces, (long)piece * _operands.Length, (first, end) =>
         {
-            var run = y.Slice(r * runs.Length, runs.Length);
-            if (_operands.Length == 1) Read(tensors, runs, 0, r).CopyTo(run);
-            else Combine(Read(tensors, runs, 0, r), Read(tensors, runs, 1, r), run);
-            for (int k = 2; k < _operands.Length; k++) Combine(run, Read(tensors, runs, k, r), run);
-            if (_op == Elementwise.Mean) TensorPrimitives.Multiply(run, 1f / _operands.Length, run);
-        }
+            var scratch = _operands.Select(_ => ArrayPool<float>.Shared.Rent(piece)).ToArray();
+            for (int item = first; item < end; item++)
+            {
+                int r = item / pieces, from = item % pieces * PieceLength, length = Math.Min(PieceLength, runs.Length - from);
+                var y = output.Span.Slice(r * runs.Length + from, length);
+                ReadOnlySpan<float> Operand(int k) => Read(tensors, runs, k, r, from, length, scratch[k]);
+                if (_operands.Length == 1) Operand(0).CopyTo(y);
+                else Combine(Operand(0), Operand(1), y);
+                for (int k = 2; k < _operands.Length; k++) Combine(y, Operand(k), y);
+                if (_op == Elementwise.Mean) TensorPrimitives.Multiply(y, 1f / _operands.Length, y);
+            }
+            foreach (var array in scratch) ArrayPool<float>.Shared.Return(array);
+        });
         _saved = training ? tensors : new Tensor?[_operands.Length];
         values.Set(Output, _output);
     }
@@ -165,14 +177,21 @@ internal sealed class ElementwiseStep : OnnxStep
         }
     }
 
-    /// <summary>Operand k on run r: a span of the tensor, or its one value there repeated (in scratch).</summary>
-    private ReadOnlySpan<float> Read(Tensor?[] tensors, BroadcastRuns runs, int k, int r)
+    /// <summary>Operand k on the whole of run r (for backward, with the step's own scratch).</summary>
+    private ReadOnlySpan<float> Read(Tensor?[] tensors, BroadcastRuns runs, int k, int r) => Read(tensors, runs, k, r, 0, runs.Length, _scratch[k]);
+
+    /// <summary>
+    /// Operand k on elements [from, from + length) of run r: a span of the tensor, or its one value there repeated in
+    /// <paramref name="scratch"/>.
+    /// </summary>
+    private ReadOnlySpan<float> Read(Tensor?[] tensors, BroadcastRuns runs, int k, int r, int from, int length, float[] scratch)
     {
         ReadOnlySpan<float> all = tensors[k] is { } t ? t.Span : _operands[k].Constant;
         int start = runs.Starts[k][r];
-        if (!runs.Repeated[k]) return all.Slice(start, runs.Length);
-        _scratch[k].AsSpan().Fill(all[start]);
-        return _scratch[k];
+        if (!runs.Repeated[k]) return all.Slice(start + from, length);
+        var repeated = scratch.AsSpan(0, length);
+        repeated.Fill(all[start]);
+        return repeated;
     }
 
     /// <summary>The result's shape and runs for these operand shapes (kept while they stay the same).</summary>

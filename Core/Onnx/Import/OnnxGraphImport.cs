@@ -145,7 +145,7 @@ internal sealed class OnnxGraphImport
             case "Pow" when !IsConstant(node.Input(1)): // x^c is an activation, imported by its layer
                 var op = node.OpType == "Add" ? Elementwise.Sum : Enum.Parse<Elementwise>(node.OpType);
                 return [new ElementwiseStep(node.Name, node.OpType, op, node.Inputs.Select(Operand).ToArray(), node.Output)];
-            case "PRelu" when !PerChannelSlope(node.Input(1)):
+            case "PRelu" when !PerChannelSlope(node.Input(0), node.Input(1)):
                 return [new ElementwiseStep(node.Name, node.OpType, Elementwise.PRelu, [Operand(node.Input(0)), Operand(node.Input(1))], node.Output)];
             case "Concat":
                 return [new ConcatStep(node.Name, node.Inputs.Select(Operand).ToArray(), node.Output, node.Int("axis", 1))];
@@ -206,13 +206,23 @@ internal sealed class OnnxGraphImport
                 [OnnxOperand.Of($"{node.Output}:A·B"), OnnxOperand.Of(Floats(node, c, "C").Select(v => beta * v).ToArray(), Dims(node, c, "C"))], node.Output);
     }
 
-    /// <summary>Whether a PRelu slope is one the per-channel layer holds and trains: one number, or [C, 1, …, 1] (the channel axis of [N, C, …]).</summary>
-    private bool PerChannelSlope(string slope)
+    /// <summary>
+    /// Whether a PRelu slope is one the per-channel layer holds and trains: one number, [C, 1, …, 1] (the channel axis of
+    /// [N, C, …], unless the graph declares another rank for the input), or [C] when the graph declares the input [N, C]
+    /// (aligned with the last axis, [C] is per channel only there).
+    /// </summary>
+    private bool PerChannelSlope(string x, string slope)
     {
         if (!IsConstant(slope)) return false;
         var dims = OnnxTensorData.Dims(_constants[slope]);
-        return dims.Aggregate(1, (a, d) => a * d) == 1 || dims.Length >= 2 && dims[1..].All(d => d == 1);
+        if (dims.Aggregate(1, (a, d) => a * d) == 1) return true;
+        int? rank = DeclaredRank(x);
+        return dims[1..].All(d => d == 1) && (dims.Length == 1 ? rank == 2 : rank is null || rank == dims.Length + 1);
     }
+
+    /// <summary>The rank the graph declares for a value (a graph input or output, or a value_info entry), if it does.</summary>
+    private int? DeclaredRank(string value) =>
+        _graph.Input.Concat(_graph.ValueInfo).Concat(_graph.Output).FirstOrDefault(v => v.Name == value)?.Type?.TensorType?.Shape?.Dim.Count;
 
     private OnnxOperand Operand(string value) =>
         IsConstant(value) ? OnnxOperand.Of(OnnxTensorData.Floats(_constants[value]), OnnxTensorData.Dims(_constants[value])) : OnnxOperand.Of(value);

@@ -75,6 +75,43 @@ public sealed class OnnxBroadcastJoinTests
     }
 
     [TestMethod]
+    public void RunsLongerThanOnePieceAreSplitAcrossThreadsCorrectly()
+    {
+        // Planes of 130 × 130 > 2¹⁴ elements: runs are cut into pieces. x·c (c per channel) + mean of x over channels.
+        var graph = new GraphProto { Name = "long" };
+        graph.Input.Add(Value("x", "N", 2, 130, 130));
+        graph.Output.Add(Value("y"));
+        graph.Initializer.Add(Floats("c", [0.5f, -2f], 2, 1, 1));
+        Node(graph, "Mul", ["x", "c"], "scaled");
+        Node(graph, "ReduceMean", ["x"], "mean", Ints("axes", 1), Int("keepdims", 1));
+        Node(graph, "Add", ["scaled", "mean"], "y");
+        var bytes = Model(graph, 13);
+        var input = TestData.Tensor(15, 2, 2, 130, 130);
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(bytes);
+        var (expected, _) = OrtRun.Output(session, input, "y", inputName: "x");
+        var actual = OnnxImporter.Load(new MemoryStream(bytes)).Forward(input, training: false).ToArray();
+        for (int i = 0; i < expected.Length; i++) Assert.AreEqual(expected[i], actual[i], 1e-5, $"element {i}");
+    }
+
+    [TestMethod]
+    [DataRow(new long[] { 4 }, new long[] { 4 }, true)]     // [N, C] with [C]: per channel, the trained layer
+    [DataRow(new long[] { 3, 4 }, new long[] { 4 }, false)] // [N, 3, 4] with [4]: along the last axis
+    [DataRow(new long[] { 3, 4 }, new long[] { 3, 4 }, false)]
+    [DataRow(new long[] { 3, 4 }, new long[] { 3, 1 }, true)]
+    public void APReluSlopeBroadcastsToTheInputAndIsTrainedWherePerChannel(long[] input, long[] slope, bool trained)
+    {
+        var graph = new GraphProto { Name = "prelu" };
+        graph.Input.Add(Value("x", "N", input));
+        graph.Output.Add(Value("y"));
+        int count = (int)slope.Aggregate(1L, (a, d) => a * d);
+        graph.Initializer.Add(Floats("slope", TestData.Floats(16, count).Select(v => v + 0.5f).ToArray(), slope));
+        Node(graph, "PRelu", ["x", "slope"], "y");
+        var bytes = Model(graph, 16);
+        OnnxOpCheck.MatchesOnnxRuntime(bytes, TestData.Distinct(17, [2, .. input.Select(d => (int)d)]), "y");
+        Assert.AreEqual(trained, OnnxImporter.Load(new MemoryStream(bytes)).Initializers.ContainsKey("slope"));
+    }
+
+    [TestMethod]
     public void MaxSharesTheGradientOfTiedOperandsEvenly()
     {
         var graph = new GraphProto { Name = "max" };
@@ -133,7 +170,8 @@ public sealed class OnnxBroadcastJoinTests
         network.Initializers["wt"].Value.Span.Fill(0.25f);
         var input = TestData.Tensor(14, 3, 6);
         var saved = network.ToOnnxBytes();
-        var (expected, _) = OrtRun.Output(new Microsoft.ML.OnnxRuntime.InferenceSession(saved), input, "y", inputName: "x");
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(saved);
+        var (expected, _) = OrtRun.Output(session, input, "y", inputName: "x");
         CollectionAssert.AreEqual(expected, network.Forward(input, training: false).ToArray());
     }
 }

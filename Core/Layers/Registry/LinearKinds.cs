@@ -108,11 +108,10 @@ internal static class LinearKinds
             Pair(c, "outputPadding"), c["outputSize"] is null ? null : Pair(c, "outputSize"), Int(c, "dilation"), Int(c, "groups"),
             Bool(c, "bias"));
 
-    // y = alpha·A·B′ + beta·C, B′ = B [M, K] with transB, else Bᵀ of B [K, M]; C [M] or [1, M]. alpha and beta are folded
-    // into the weight and the bias.
+    // y = alpha·A·B′ + beta·C, B′ = B [M, K] with transB, else Bᵀ of B [K, M]; C [M] or [1, M] is the bias (any other C,
+    // and transA, the importer applies around the layer). alpha and beta are folded into the weight and the bias.
     private static DenseLayer ImportGemm(OnnxNodeReader node, OnnxGraphImport graph)
     {
-        if (node.Int("transA", 0) != 0) throw node.Unsupported("transA", "1; only A [N, K] is supported");
         float alpha = node.Float("alpha", 1f), beta = node.Float("beta", 1f);
         var b = graph.Dims(node, node.Input(1), "B");
         if (b.Length != 2) throw node.Unsupported("B", $"a weight of rank {b.Length}; Gemm takes a matrix");
@@ -120,7 +119,7 @@ internal static class LinearKinds
         var weight = graph.Floats(node, node.Input(1), "B");
         if (!transB) weight = Transpose(weight, b[0], b[1]);
         int outFeatures = transB ? b[0] : b[1], inFeatures = transB ? b[1] : b[0];
-        var layer = new DenseLayer(node.Name, inFeatures, outFeatures, bias: node.Input(2) != "");
+        var layer = new DenseLayer(node.Name, inFeatures, outFeatures, bias: HasColumnBias(node, graph));
         if (alpha == 0f) throw node.Unsupported("alpha", "0 (the product would not be trainable)");
         graph.Load(node, layer.Weight, node.Input(1), weight.Select(v => v * alpha).ToArray(),
             trained => transB ? trained.Select(v => v / alpha).ToArray() : Transpose(trained.Select(v => v / alpha).ToArray(), b[1], b[0]));
@@ -128,10 +127,18 @@ internal static class LinearKinds
         {
             if (beta == 0f) throw node.Unsupported("beta", "0 (the bias would not be trainable)");
             var bias = graph.Floats(node, node.Input(2), "C");
-            if (bias.Length != outFeatures) throw node.Unsupported("C", $"{bias.Length} values; only a bias of [{outFeatures}] or [1, {outFeatures}] is supported");
             graph.Load(node, layer.Bias, node.Input(2), bias.Select(v => v * beta).ToArray(), trained => trained.Select(v => v / beta).ToArray());
         }
         return layer;
+    }
+
+    /// <summary>Whether a Gemm's C is one bias per output column, [N] or [1, N] (a dense layer's bias).</summary>
+    internal static bool HasColumnBias(OnnxNodeReader node, OnnxGraphImport graph)
+    {
+        if (node.Input(2) == "") return false;
+        var (b, c) = (graph.Dims(node, node.Input(1), "B"), graph.Dims(node, node.Input(2), "C"));
+        int columns = b.Length != 2 ? -1 : node.Int("transB", 0) != 0 ? b[0] : b[1];
+        return c.Length > 0 && c[^1] == columns && c[..^1].All(d => d == 1) && c.Length <= 2;
     }
 
     // A [N, K] · B [K, M] with a constant B: a dense layer with weight Bᵀ and no bias.

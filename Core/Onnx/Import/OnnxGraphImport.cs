@@ -8,9 +8,10 @@ namespace MLNet.Cnn.Onnx;
 /// Turns the nodes of one ONNX graph into <see cref="OnnxStep"/>s, in the file's (topological) order. It knows which
 /// values are constants (initializers and Constant nodes, read while importing: weights, Clip bounds, Reshape targets)
 /// and which are int64 shape arithmetic (computed on every pass by <see cref="IntegerStep"/>s); every other value is a
-/// float tensor computed by a join (Add, Mul, Concat), a view (Reshape, Flatten, …), a Transpose, Gather, Slice or Split
-/// that moves values, a reduction (ReduceMean, ReduceSum, ReduceMax, ReduceL2), or a layer: the one whose
-/// <see cref="LayerKind"/> in <see cref="LayerRegistry"/> imports the node's op.
+/// float tensor computed by a join (the broadcasting element-wise ops, Concat, MatMul), a view (Reshape, Flatten, …), a
+/// Transpose, Expand, Tile, Gather, Slice or Split that moves values, a reduction (ReduceMean, ReduceSum, ReduceMax,
+/// ReduceL2), or a layer: the one whose <see cref="LayerKind"/> in <see cref="LayerRegistry"/> imports the node's op.
+/// A float node of constants only is computed once, here, into a constant (<see cref="Fold"/>).
 /// </summary>
 internal sealed class OnnxGraphImport
 {
@@ -55,7 +56,7 @@ internal sealed class OnnxGraphImport
 
         string[] outputs = cutAt is null ? _graph.Output.Select(o => o.Name).ToArray() : [Resolve(cutAt)];
         return new OnnxNetwork(string.IsNullOrEmpty(_graph.Name) ? "onnx" : _graph.Name, inputs.Select(i => i.Name).ToArray(), outputs, _steps.ToArray(),
-            _integerConstants, _initializers, new OnnxWeightWriter(_model, _trainedValues));
+            _integerConstants, _initializers, new OnnxWeightWriter(_model, _trainedValues, _constants));
     }
 
     public bool IsConstant(string value) => _constants.ContainsKey(value);
@@ -117,13 +118,13 @@ internal sealed class OnnxGraphImport
             _integerValues.Add(node.Output);
             Add(new IntegerStep(node.Name, Computed(node.Inputs), node.Output, OnnxIntegerOps.For(node, this)));
         }
-        else if (node.OpType == "Split") foreach (var step in OnnxSlices.Split(node, this)) Add(step);
         else
         {
-            var step = FloatStep(node);
-            Add(step);
+            var steps = node.OpType == "Split" ? OnnxSlices.Split(node, this).ToArray<OnnxStep>() : FloatSteps(node).ToArray();
+            if (node.Inputs.All(i => i == "" || IsConstant(i))) Fold(node, steps);
+            else foreach (var step in steps) Add(step);
             // The int64 second outputs of a float op: MaxPool's Indices, Dropout's mask.
-            if (SecondOutput(node, step) is { } second)
+            if (SecondOutput(node, steps[^1]) is { } second)
             {
                 _integerValues.Add(second.Output);
                 Add(second);
@@ -141,58 +142,132 @@ internal sealed class OnnxGraphImport
         _ => null,
     };
 
-    private OnnxStep FloatStep(OnnxNodeReader node)
+    /// <summary>
+    /// A float node of constants only (a Reshape or Transpose of a weight, a Concat of constants) is computed here, once:
+    /// its steps run on the constants, and their outputs become constants too.
+    /// </summary>
+    private void Fold(OnnxNodeReader node, OnnxStep[] steps)
     {
-        switch (node.OpType)
+        if (steps.Any(s => s.Layer is not null))
+            throw node.Unsupported("inputs", "a layer applied to a constant input (only computed inputs are supported there)");
+        var values = new OnnxValues(_integerConstants);
+        foreach (var input in node.Inputs.Where(i => i != "" && !IsInteger(i)))
         {
-            case "Add" or "Mul" or "Sub" or "Div":
-                return Elementwise(node);
-            case "Concat":
-                if (node.Int("axis", 0) != 1) throw node.Unsupported("axis", $"axis {node.Int("axis", 0)}; only the channel axis 1 is supported for float tensors");
-                return new ConcatStep(node.Name, [.. node.Inputs], node.Output);
-            case "Transpose" when SwapAxesStep.SwappedAxis(node.Ints("perm")) is int axis:
-                return new SwapAxesStep(node.Name, node.Input(0), node.Output, axis);
-            case "Reshape" or "Flatten" or "Squeeze" or "Unsqueeze" or "Transpose" or "Identity":
-                return new ViewStep(node.Name, Computed(node.Inputs), node.Output, OnnxViews.For(node, this));
-            case "ReduceMean" or "ReduceSum" or "ReduceMax" or "ReduceL2":
-                return ReduceStep.Create(node, this);
-            case "Slice":
-                return OnnxSlices.Slice(node, this);
-            case "Pow":
-                return PowStep.Create(node, this);
-            case "Gather":
-                return new GatherStep(node.Name, node.Input(0), node.Output, node.Int("axis", 0),
-                    new IntTensor(Integers(node, node.Input(1), "indices"), Dims(node, node.Input(1), "indices")));
-            default:
-                var kind = LayerRegistry.OfOnnxOp(node.OpType)
-                    ?? throw new NotSupportedException($"ONNX node '{node.Name}': op type '{node.OpType}' is not supported by the importer.");
-                // A layer's constructor checks the values it is given (channels divisible by groups, positive kernel sizes):
-                // here they come from the file, so a refusal is the file's fault.
-                try { return kind.Import(node, this); }
-                catch (ArgumentException e) { throw new InvalidDataException($"ONNX node '{node.Name}' (op {node.OpType}) is invalid: {e.Message}", e); }
+            var dims = Dims(node, input, "input");
+            if (dims.Length == 0 && steps.Any(s => s.Inputs.Contains(input)))
+                throw node.Unsupported("inputs", $"the scalar constant '{input}' as the data input (tensors of one axis at least are supported)");
+            if (dims.Length > 0) values.Set(input, Tensor.FromArray(Floats(node, input, "input"), dims));
+        }
+        foreach (var step in steps)
+        {
+            step.Forward(values, training: false);
+            var result = values.Tensor(step.Output);
+            var proto = new TensorProto { Name = step.Output, DataType = (int)TensorProto.Types.DataType.Float };
+            proto.Dims.AddRange(result.Shape.Dimensions.ToArray().Select(d => (long)d));
+            OnnxTensorData.SetFloats(proto, result.Span);
+            AddConstant(step.Output, proto);
         }
     }
 
-    /// <summary>Add or Mul of two computed tensors, or any of the four with a constant operand that broadcasts to the tensor's shape.</summary>
-    private OnnxStep Elementwise(OnnxNodeReader node)
+    private IEnumerable<OnnxStep> FloatSteps(OnnxNodeReader node)
     {
-        string a = node.Input(0), b = node.Input(1);
-        bool constantA = IsConstant(a), constantB = IsConstant(b);
-        if (!constantA && !constantB)
-            return node.OpType switch
-            {
-                "Add" => new AddStep(node.Name, a, b, node.Output),
-                "Mul" => new MulStep(node.Name, a, b, node.Output),
-                _ => throw node.Unsupported("inputs", $"{node.OpType} of two computed tensors is not supported (only of a tensor and a constant)"),
-            };
-        if (constantA && (constantB || node.OpType is "Sub" or "Div"))
-            throw node.Unsupported("inputs", $"a constant first operand '{a}' is only supported for Add and Mul of a computed tensor");
-        var (x, c) = constantA ? (b, a) : (a, b);
-        return ConstantOperandStep.Create(node, x, Floats(node, c, "B"), Dims(node, c, "B"));
+        switch (node.OpType)
+        {
+            case "Add" or "Sub" or "Mul" or "Div" or "Sum" or "Mean" or "Max" or "Min":
+            case "Pow" when !IsConstant(node.Input(1)): // x^c is an activation, imported by its layer
+                var op = node.OpType == "Add" ? Elementwise.Sum : Enum.Parse<Elementwise>(node.OpType);
+                return [new ElementwiseStep(node.Name, node.OpType, op, node.Inputs.Select(Operand).ToArray(), node.Output)];
+            case "Pow":
+                return [PowStep.Create(node, this)];
+            case "PRelu" when !PerChannelSlope(node.Input(0), node.Input(1)):
+                return [new ElementwiseStep(node.Name, node.OpType, Elementwise.PRelu, [Operand(node.Input(0)), Operand(node.Input(1))], node.Output)];
+            case "Concat":
+                return [new ConcatStep(node.Name, node.Inputs.Select(Operand).ToArray(), node.Output, node.Int("axis", 1))];
+            case "Transpose" when SwapAxesStep.SwappedAxis(node.Ints("perm")) is int axis:
+                return [new SwapAxesStep(node.Name, node.Input(0), node.Output, axis)];
+            case "Transpose":
+                return [OnnxCopies.Transpose(node.Name, node.Input(0), node.Output, node.Ints("perm"))];
+            case "Expand":
+                return [OnnxCopies.Expand(node, DataAndComputed(node))];
+            case "Tile":
+                return [OnnxCopies.Tile(node, DataAndComputed(node))];
+            case "Reshape" or "Flatten" or "Squeeze" or "Unsqueeze" or "Identity":
+                return [new ViewStep(node.Name, DataAndComputed(node), node.Output, OnnxViews.For(node, this))];
+            case "ReduceMean" or "ReduceSum" or "ReduceMax" or "ReduceL2":
+                return [ReduceStep.Create(node, this)];
+            case "Slice":
+                return [OnnxSlices.Slice(node, this)];
+            case "Gather":
+                return [new GatherStep(node.Name, node.Input(0), node.Output, node.Int("axis", 0),
+                    new IntTensor(Integers(node, node.Input(1), "indices"), Dims(node, node.Input(1), "indices")))];
+            case "MatMul" when IsConstant(node.Input(1)) && Dims(node, node.Input(1), "B").Length == 2 && !IsConstant(node.Input(0)):
+                return [new RowsLayerStep(node.Name, node.Input(0), node.Output, Imported(node).Layer!)]; // a dense layer, trained
+            case "MatMul":
+                return [new MatMulStep(node.Name, Operand(node.Input(0)), Operand(node.Input(1)), node.Output)];
+            case "Gemm":
+                return GemmSteps(node);
+            default:
+                return [Imported(node)];
+        }
     }
+
+    /// <summary>The step of the core's layer for the node's op, from <see cref="LayerRegistry"/>.</summary>
+    private OnnxStep Imported(OnnxNodeReader node)
+    {
+        var kind = LayerRegistry.OfOnnxOp(node.OpType)
+            ?? throw new NotSupportedException($"ONNX node '{node.Name}': op type '{node.OpType}' is not supported by the importer.");
+        // A layer's constructor checks the values it is given (channels divisible by groups, positive kernel sizes):
+        // here they come from the file, so a refusal is the file's fault.
+        try { return kind.Import(node, this); }
+        catch (ArgumentException e) { throw new InvalidDataException($"ONNX node '{node.Name}' (op {node.OpType}) is invalid: {e.Message}", e); }
+    }
+
+    /// <summary>
+    /// Gemm, y = alpha·A′·B′ + beta·C: a dense layer of the constant B (and C as its bias when C has one value per column,
+    /// [N] or [1, N]); A′ = Aᵀ (transA) is a transpose before it, and any other C (one number, [M, N], [M, 1]) a constant
+    /// added after it, not trained.
+    /// </summary>
+    private IEnumerable<OnnxStep> GemmSteps(OnnxNodeReader node)
+    {
+        string a = node.Input(0), c = node.Input(2);
+        bool constantC = c != "" && !LinearKinds.HasColumnBias(node, this);
+        float beta = node.Float("beta", 1f);
+        if (node.Int("transA", 0) != 0)
+            yield return OnnxCopies.Transpose(node.Name, node.Input(0), a = $"{node.Output}:Aᵀ", [1, 0]);
+        yield return new LayerStep(node.Name, a, constantC ? $"{node.Output}:A·B" : node.Output, Imported(node).Layer!);
+        if (constantC)
+            yield return new ElementwiseStep(node.Name, node.OpType, Elementwise.Sum,
+                [OnnxOperand.Of($"{node.Output}:A·B"), OnnxOperand.Of(Floats(node, c, "C").Select(v => beta * v).ToArray(), Dims(node, c, "C"))], node.Output);
+    }
+
+    /// <summary>
+    /// Whether a PRelu slope is one the per-channel layer holds and trains: one number, [C, 1, …, 1] (the channel axis of
+    /// [N, C, …], unless the graph declares another rank for the input), or [C] when the graph declares the input [N, C]
+    /// (aligned with the last axis, [C] is per channel only there).
+    /// </summary>
+    private bool PerChannelSlope(string x, string slope)
+    {
+        if (!IsConstant(slope)) return false;
+        var dims = OnnxTensorData.Dims(_constants[slope]);
+        if (dims.Aggregate(1, (a, d) => a * d) == 1) return true;
+        int? rank = DeclaredRank(x);
+        return dims[1..].All(d => d == 1) && (dims.Length == 1 ? rank == 2 : rank is null || rank == dims.Length + 1);
+    }
+
+    /// <summary>The rank the graph declares for a value (a graph input or output, or a value_info entry), if it does.</summary>
+    private int? DeclaredRank(string value) =>
+        _graph.Input.Concat(_graph.ValueInfo).Concat(_graph.Output).FirstOrDefault(v => v.Name == value)?.Type?.TensorType?.Shape?.Dim.Count;
+
+    private OnnxOperand Operand(string value) =>
+        IsConstant(value) ? OnnxOperand.Of(OnnxTensorData.Floats(_constants[value]), OnnxTensorData.Dims(_constants[value])) : OnnxOperand.Of(value);
+
+    /// <summary>The data input (input 0, computed or, when the node is folded, constant) and the other inputs computed at run time.</summary>
+    private string[] DataAndComputed(OnnxNodeReader node) => [node.Input(0), .. Computed(node.Inputs.Skip(1))];
 
     private void Add(OnnxStep step)
     {
+        if (step.Inputs.FirstOrDefault(i => IsConstant(i) && !IsInteger(i)) is { } constant)
+            throw new NotSupportedException($"ONNX node '{step.Node}' reads the constant float '{constant}' where only a computed value is supported.");
         foreach (var input in step.Inputs.Where(i => !_constants.ContainsKey(i) && !_computed.Contains(i)))
             throw new InvalidOperationException($"ONNX node '{step.Node}' reads '{input}', which no earlier node computes; the graph is not in topological order.");
         if (_computed.Contains(step.Output) || IsConstant(step.Output))

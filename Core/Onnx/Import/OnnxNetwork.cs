@@ -5,7 +5,7 @@ namespace MLNet.Cnn.Onnx;
 
 /// <summary>
 /// An ONNX graph imported by <see cref="OnnxImporter"/>, run as a trainable <see cref="Layer"/>: its nodes are the
-/// core's layers (and a few joins: Add, Mul, Concat, reshapes) over named values, run in the file's topological order.
+/// core's layers and the importer's own steps (broadcasting joins, Concat, MatMul, reshapes and copies) over named values, run in the file's topological order.
 /// Backward runs them in reverse and sums the gradients of a value read by several nodes. The graph's weights are the
 /// layers' <see cref="Parameter"/>s (batch-norm running statistics are buffers); <see cref="Initializers"/> finds them by
 /// their ONNX names. Only the nodes <see cref="OutputName"/> depends on run, and only their layers are

@@ -1,6 +1,14 @@
+using MLNet.Cnn.Tensors;
+
 namespace MLNet.Cnn.Onnx;
 
-/// <summary>Slice and Split of a float tensor as <see cref="SliceStep"/>s, with ONNX's rules for the ranges.</summary>
+/// <summary>The elements start, start + step, … (count of them) of one axis; step may be negative.</summary>
+internal readonly record struct AxisRange(int Axis, int Start, int Count, int Step);
+
+/// <summary>
+/// Slice and Split of a float tensor as <see cref="StridedCopyStep"/>s, with ONNX's rules for the ranges: y[j] = x[i]
+/// with iₖ = startₖ + jₖ·stepₖ on each sliced axis k and iₖ = jₖ on the others.
+/// </summary>
 internal static class OnnxSlices
 {
     /// <summary>
@@ -8,7 +16,7 @@ internal static class OnnxSlices
     /// attributes (no steps) before. On an axis of dimension d, negative starts and ends count from the end, then are
     /// clamped to [0, d] (step &gt; 0) or [0, d − 1] and [−1, d − 1] (step &lt; 0); the count is ⌈(end − start) / step⌉, at least 0.
     /// </summary>
-    public static SliceStep Slice(OnnxNodeReader node, OnnxGraphImport graph)
+    public static StridedCopyStep Slice(OnnxNodeReader node, OnnxGraphImport graph)
     {
         bool inputs = graph.Opset >= 10;
         long[]? Argument(int input, string name) =>
@@ -19,23 +27,23 @@ internal static class OnnxSlices
         if (ends.Length != starts.Length || axes.Length != starts.Length || steps.Length != starts.Length)
             throw node.Unsupported("starts", $"starts, ends, axes and steps of {starts.Length}, {ends.Length}, {axes.Length} and {steps.Length} values; ONNX needs as many of each");
         if (steps.Contains(0)) throw node.Unsupported("steps", "a step of 0");
-        return new SliceStep(node.Name, node.Input(0), node.Output, shape =>
+        return new StridedCopyStep(node.Name, [node.Input(0)], node.Output, (shape, _) =>
         {
             OnnxAxes.Resolve(node.Name, axes, shape.Rank); // refuses an axis named twice
-            return axes.Select((a, i) =>
+            return View(node.Name, shape, axes.Select((a, i) =>
             {
                 int axis = OnnxAxes.Resolve(node.Name, a, shape.Rank);
                 return Range(axis, starts[i], ends[i], steps[i], shape[axis]);
-            }).ToArray();
+            }).ToArray());
         });
     }
 
     /// <summary>
-    /// Split along axis (default 0) into one <see cref="SliceStep"/> per output: of the sizes of split (an attribute before
+    /// Split along axis (default 0) into one <see cref="StridedCopyStep"/> per output: of the sizes of split (an attribute before
     /// opset 13, a constant input since), or, without it, into equal parts, as many as outputs (num_outputs since opset 18,
     /// where the last part may be smaller: each is ⌈d / n⌉).
     /// </summary>
-    public static IEnumerable<SliceStep> Split(OnnxNodeReader node, OnnxGraphImport graph)
+    public static IEnumerable<StridedCopyStep> Split(OnnxNodeReader node, OnnxGraphImport graph)
     {
         long axis = node.Int("axis", 0);
         var split = graph.Opset < 13 ? node.Ints("split") : node.Input(1) == "" ? null : graph.Integers(node, node.Input(1), "split");
@@ -44,6 +52,8 @@ internal static class OnnxSlices
             throw node.Unsupported("num_outputs", $"{node.Int("num_outputs", 0)} with {outputs.Count} outputs");
         if (split is not null && split.Length != outputs.Count)
             throw node.Unsupported("split", $"{split.Length} sizes for {outputs.Count} outputs");
+        if (split is not null && split.Contains(0))
+            throw node.Unsupported("split", $"[{string.Join(", ", split)}]: a part of size 0 is an empty tensor, which the core's tensors cannot hold");
         bool unevenLast = graph.Opset >= 18;
         string name = node.Name;
 
@@ -62,13 +72,29 @@ internal static class OnnxSlices
         {
             if (outputs[o] == "") continue;
             int index = o;
-            yield return new SliceStep(name, node.Input(0), outputs[o], shape =>
+            yield return new StridedCopyStep(name, [node.Input(0)], outputs[o], (shape, _) =>
             {
                 int at = OnnxAxes.Resolve(name, axis, shape.Rank);
                 var sizes = Sizes(shape[at]);
-                return [new AxisRange(at, (int)sizes[..index].Sum(), (int)sizes[index], 1)];
+                return View(name, shape, [new AxisRange(at, (int)sizes[..index].Sum(), (int)sizes[index], 1)]);
             });
         }
+    }
+
+    /// <summary>The strided view of the ranges: the input's row-major strides times each range's step, from their starts.</summary>
+    private static StridedView View(string node, TensorShape input, AxisRange[] ranges)
+    {
+        var dims = input.Dimensions.ToArray();
+        var strides = StridedOffsets.RowMajor(input);
+        int start = 0;
+        foreach (var r in ranges)
+        {
+            if (r.Count <= 0) throw new NotSupportedException($"ONNX node '{node}' takes an empty range of axis {r.Axis} of {input}; the core's tensors have no empty axis.");
+            start += r.Start * strides[r.Axis];
+            strides[r.Axis] *= r.Step;
+            dims[r.Axis] = r.Count;
+        }
+        return new StridedView(dims, dims, strides, start);
     }
 
     private static AxisRange Range(int axis, long start, long end, long step, int dimension)

@@ -33,11 +33,6 @@ internal static class OnnxViews
                 var reshape = OnnxAxes.SqueezeOrUnsqueeze(node, graph);
                 return (input, _) => reshape(input.Dimensions.ToArray());
             }
-            case "Transpose":
-            {
-                var perm = node.Ints("perm");
-                return (input, _) => Transposed(node, input, perm);
-            }
             default: // Identity
                 return (input, _) => input.Dimensions.ToArray();
         }
@@ -63,15 +58,5 @@ internal static class OnnxViews
         int unknown = Array.IndexOf(dims, -1);
         if (unknown >= 0) dims[unknown] = input.Length / Math.Max(1, dims.Where(d => d != -1).Aggregate(1, (a, d) => a * d));
         return dims;
-    }
-
-    /// <summary>A transpose moves no value when the axes larger than 1 keep their order (e.g. [N, C, 1, 1] → [N, 1, 1, C]).</summary>
-    private static int[] Transposed(OnnxNodeReader node, TensorShape input, long[]? perm)
-    {
-        perm ??= Enumerable.Range(0, input.Rank).Reverse().Select(i => (long)i).ToArray();
-        var moved = perm.Where(axis => input[(int)axis] != 1).ToArray();
-        if (!moved.SequenceEqual(moved.Order()))
-            throw new NotSupportedException($"ONNX node '{node.Name}' (op Transpose): perm [{string.Join(", ", perm)}] moves values of shape {input}; only transposes that keep the order of the axes larger than 1, or swap two neighbouring axes, are supported.");
-        return perm.Select(axis => input[(int)axis]).ToArray();
     }
 }

@@ -6,10 +6,13 @@ namespace MLNet.Cnn.Onnx;
 /// <summary>
 /// Writes an imported model back as ONNX with the network's current weights: the file it came from, every initializer a
 /// layer took (weights, biases, batch-norm statistics) replaced by that layer's values in the initializer's own layout.
-/// A value that was an Identity of another initializer (PyTorch's deduplication of equal weights) becomes an initializer
-/// of its own, since training may have moved the copies apart.
+/// A weight the importer computed from constants (an Identity of another initializer, PyTorch's deduplication of equal
+/// weights; a Transpose or Reshape of one, folded at import) becomes an initializer of its own in place of the node that
+/// computed it, since training may have moved it away from its source. <paramref name="constants"/> are the importer's
+/// constants by value name, folded ones included.
 /// </summary>
-internal sealed class OnnxWeightWriter(ModelProto model, IReadOnlyDictionary<string, Func<float[]>> currentValues)
+internal sealed class OnnxWeightWriter(ModelProto model, IReadOnlyDictionary<string, Func<float[]>> currentValues,
+    IReadOnlyDictionary<string, TensorProto> constants)
 {
     public byte[] ToBytes()
     {
@@ -19,20 +22,19 @@ internal sealed class OnnxWeightWriter(ModelProto model, IReadOnlyDictionary<str
         {
             if (!initializers.TryGetValue(name, out var initializer))
             {
-                var identity = copy.Graph.Node.Single(n => n.OpType == "Identity" && n.Output[0] == name);
-                initializer = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
-                initializer.Dims.AddRange(Dims(copy.Graph, identity.Input[0], initializers));
-                copy.Graph.Node.Remove(identity);
-                copy.Graph.Initializer.Add(initializer);
-                initializers[name] = initializer;
+                var producer = copy.Graph.Node.Single(n => n.Output.Contains(name));
+                copy.Graph.Node.Remove(producer);
+                foreach (var output in producer.Output.Where(o => o != ""))
+                {
+                    var constant = constants[output].Clone();
+                    constant.Name = output;
+                    copy.Graph.Initializer.Add(constant);
+                    initializers[output] = constant;
+                }
+                initializer = initializers[name];
             }
             OnnxTensorData.SetFloats(initializer, values());
         }
         return copy.ToByteArray();
     }
-
-    /// <summary>The dims of an initializer, or of the one an Identity chain passes on.</summary>
-    private static IEnumerable<long> Dims(GraphProto graph, string value, Dictionary<string, TensorProto> initializers) =>
-        initializers.TryGetValue(value, out var initializer) ? initializer.Dims
-        : Dims(graph, graph.Node.Single(n => n.OpType == "Identity" && n.Output[0] == value).Input[0], initializers);
 }

@@ -88,8 +88,7 @@ public sealed class OnnxSliceSplitTests
 
         graph.Initializer[0].Int64Data[0] = 0; // sizes 0 and 4 add up …
         graph.Initializer[0].Int64Data[1] = 4;
-        network = OnnxImporter.Load(new MemoryStream(Model(graph, 13)));
-        var empty = Assert.ThrowsExactly<NotSupportedException>(() => network.Forward(TestData.Tensor(1, 1, 4), training: false));
-        StringAssert.Contains(empty.Message, "empty range"); // … but an empty part has no core tensor
+        var empty = Assert.ThrowsExactly<NotSupportedException>(() => OnnxImporter.Load(new MemoryStream(Model(graph, 13))));
+        StringAssert.Contains(empty.Message, "size 0"); // … but an empty part has no core tensor
     }
 }

@@ -174,7 +174,7 @@ internal sealed class OnnxGraphImport
         switch (node.OpType)
         {
             case "Add" or "Sub" or "Mul" or "Div" or "Sum" or "Mean" or "Max" or "Min":
-            case "Pow" when !IsConstant(node.Input(1)): // x^c is an activation, imported by its layer
+            case "Pow" when !IsConstant(node.Input(1)): // x^c, c constant: PowStep below
                 var op = node.OpType == "Add" ? Elementwise.Sum : Enum.Parse<Elementwise>(node.OpType);
                 return [new ElementwiseStep(node.Name, node.OpType, op, node.Inputs.Select(Operand).ToArray(), node.Output)];
             case "Pow":

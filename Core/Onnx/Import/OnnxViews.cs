@@ -14,10 +14,17 @@ internal static class OnnxViews
         {
             case "Reshape":
             {
-                if (node.Int("allowzero", 0) != 0) throw node.Unsupported("allowzero", "1; a 0 in the target shape must copy the input's dim");
+                // allowzero = 1 makes a 0 in the target an empty axis, which the core's tensors cannot have; without a 0 it changes nothing.
+                bool allowZero = node.Int("allowzero", 0) != 0;
                 string target = node.Input(1);
                 long? exportBatch = graph.IsConstant(target) ? graph.FixedBatch : null;
-                return (input, values) => Reshaped(input, WithBatch(values.Integers(target).Values, input, exportBatch));
+                return (input, values) =>
+                {
+                    var dims = values.Integers(target).Values;
+                    if (allowZero && dims.Contains(0))
+                        throw node.Unsupported("allowzero", $"1 with the target [{string.Join(", ", dims)}]: an empty axis, which the core's tensors cannot have");
+                    return Reshaped(input, WithBatch(dims, input, exportBatch));
+                };
             }
             case "Flatten":
             {

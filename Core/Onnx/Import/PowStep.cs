@@ -7,7 +7,7 @@ namespace MLNet.Cnn.Onnx;
 /// Pow of a float tensor x and a constant exponent c (of any real number type in the file) that broadcasts to x's shape:
 /// y = x^c element by element, as C's powf (a negative x to a whole power keeps its sign; to a fractional one it is NaN).
 /// c's dims align with x's last ones, each 1 or x's (one number, one per channel, one per element). The exponent is not
-/// trained; ∂L/∂x = ∂L/∂y · c·x^(c − 1), 0 where c = 0. A computed exponent is refused.
+/// trained; ∂L/∂x = ∂L/∂y · c·x^(c − 1), 0 where c = 0. A computed exponent, or a constant base, is a broadcasting <see cref="ElementwiseStep"/>.
 /// </summary>
 internal sealed class PowStep(string node, string input, string output, float[] exponent, int[] exponentDims)
     : OnnxStep(node, [input], output)
@@ -17,13 +17,8 @@ internal sealed class PowStep(string node, string input, string output, float[] 
     private float[] _exponents = [], _exponentsLessOne = [];
     private int[] _zeroExponents = []; // where c = 0
 
-    public static PowStep Create(OnnxNodeReader node, OnnxGraphImport graph)
-    {
-        string c = node.Input(1);
-        if (!graph.IsConstant(c))
-            throw node.Unsupported("Y", $"the exponent '{c}' is computed by the graph; only a constant exponent is supported");
-        return new PowStep(node.Name, node.Input(0), node.Output, graph.Numbers(node, c, "Y"), graph.Dims(node, c, "Y"));
-    }
+    public static PowStep Create(OnnxNodeReader node, OnnxGraphImport graph) =>
+        new(node.Name, node.Input(0), node.Output, graph.Numbers(node, node.Input(1), "Y"), graph.Dims(node, node.Input(1), "Y"));
 
     // x [any shape], y [shape of x]:  y = x^c
     public override void Forward(OnnxValues values, bool training)

@@ -108,20 +108,13 @@ public sealed class OnnxPointwiseTests
     }
 
     [TestMethod]
-    public void PowOfAComputedExponentOrOneThatDoesNotBroadcastIsRefused()
+    public void AnExponentThatDoesNotBroadcastIsRefused()
     {
-        var computed = Graph(4);
-        Node(computed, "Exp", ["x"], "c");
-        Node(computed, "Pow", ["x", "c"], "y");
-        var e = Assert.ThrowsExactly<NotSupportedException>(() => OnnxImporter.Load(new MemoryStream(Model(computed, 13))));
-        StringAssert.Contains(e.Message, "/y/Pow");
-        StringAssert.Contains(e.Message, "only a constant exponent");
-
         var wide = Graph(4);
         wide.Initializer.Add(Floats("c", [1f, 2f, 3f], 3));
         Node(wide, "Pow", ["x", "c"], "y");
         var network = OnnxImporter.Load(new MemoryStream(Model(wide, 13)));
-        e = Assert.ThrowsExactly<NotSupportedException>(() => network.Forward(new Tensor(2, 4), training: false));
+        var e = Assert.ThrowsExactly<NotSupportedException>(() => network.Forward(new Tensor(2, 4), training: false));
         StringAssert.Contains(e.Message, "/y/Pow");
         StringAssert.Contains(e.Message, "[3]");
     }

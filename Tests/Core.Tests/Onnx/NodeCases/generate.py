@@ -56,6 +56,8 @@ def skip_reason(case):
         return "a float output is not float32"
     if any(i.dtype.kind == "f" and i.dtype != np.float32 for i in inputs):
         return "a float input is not float32"
+    if inputs[0].ndim == 0 or inputs[0].size == 0:
+        return "the input is a scalar or empty, which the core's tensors (rank 1 or more, every dim at least 1) cannot hold"
     node = graph.node[0]
     if node.op_type == "Dropout" and len(node.input) > 2:
         return "training-mode Dropout draws random masks"
@@ -100,8 +102,8 @@ def write_all_inputs(case, folder):
     graph = model.graph
     inputs = tensors(case.data_sets[0][0])
     floats = [(info, value) for info, value in zip(graph.input, inputs) if value.dtype == np.float32]
-    if len(floats) < 2:
-        return
+    if len(floats) < 2 or any(value.ndim == 0 for _, value in floats):
+        return  # a scalar stays a constant: the core's tensors have one axis at least
     for info, value in zip(graph.input, inputs):
         if value.dtype != np.float32:
             graph.initializer.append(numpy_helper.from_array(value, info.name))

@@ -13,12 +13,19 @@ namespace MLNet.Cnn.Layers;
 /// </summary>
 internal static class ActivationKinds
 {
+    /// <summary>The functions without settings whose ONNX op has their class's name, which is also their model-file name.</summary>
+    private static readonly Dictionary<string, Func<Activation>> SameNameAsOnnx = new Func<Activation>[]
+    {
+        () => new Softplus(), () => new Softsign(), () => new Exp(), () => new Log(), () => new Sqrt(), () => new Neg(),
+        () => new Abs(), () => new Reciprocal(), () => new Erf(), () => new Atanh(),
+    }.ToDictionary(create => create().GetType().Name);
+
     public static readonly LayerKind[] All =
     [
         LayerKind.Of<ActivationLayer>("Activation", l => Write(l.Activation), (name, c, _) => new ActivationLayer(name, Read(c)),
             (onnx, act, x, _, _) => Export(onnx, act, x),
-            ["Relu", "Clip", "LeakyRelu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Elu", "Selu", "Celu", "Softplus", "Softsign",
-             "ThresholdedRelu", "Exp", "Log", "Sqrt", "Neg", "Abs", "Reciprocal", "Erf", "Atanh"], Import),
+            ["Relu", "Clip", "LeakyRelu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Elu", "Selu", "Celu", "ThresholdedRelu",
+             .. SameNameAsOnnx.Keys], Import),
         LayerKind.Of<PReLULayer>("PReLU", l => new JsonObject { ["channels"] = l.Channels, ["initialSlope"] = l.InitialSlope },
             (name, c, _) => new PReLULayer(name, Int(c, "channels"), Float(c, "initialSlope")),
             ExportPRelu, ["PRelu"], ImportPRelu),
@@ -54,17 +61,8 @@ internal static class ActivationKinds
         "Elu" => new Elu(Float(c, "alpha")),
         "Selu" => new Selu(Float(c, "alpha"), Float(c, "gamma")),
         "Celu" => new Celu(Float(c, "alpha")),
-        "Softplus" => new Softplus(),
-        "Softsign" => new Softsign(),
         "ThresholdedReLU" => new ThresholdedReLU(Float(c, "alpha")),
-        "Exp" => new Exp(),
-        "Log" => new Log(),
-        "Sqrt" => new Sqrt(),
-        "Neg" => new Neg(),
-        "Abs" => new Abs(),
-        "Reciprocal" => new Reciprocal(),
-        "Erf" => new Erf(),
-        "Atanh" => new Atanh(),
+        var other when SameNameAsOnnx.TryGetValue(other, out var create) => create(),
         var other => throw new InvalidDataException($"Unknown activation function '{other}'."),
     };
 
@@ -86,8 +84,7 @@ internal static class ActivationKinds
             Selu selu => onnx.Node("Selu", name, [x], Float("alpha", selu.Alpha), Float("gamma", selu.Gamma)),
             Celu celu => onnx.Node("Celu", name, [x], Float("alpha", celu.Alpha)),
             ThresholdedReLU thresholded => onnx.Node("ThresholdedRelu", name, [x], Float("alpha", thresholded.Alpha)),
-            Softplus or Softsign or Exp or Log or Sqrt or Neg or Abs or Reciprocal or Erf or Atanh =>
-                onnx.Node(layer.Activation.GetType().Name, name, [x]), // the ONNX op has the class's name
+            var same when SameNameAsOnnx.ContainsKey(same.GetType().Name) => onnx.Node(same.GetType().Name, name, [x]),
             var other => throw new NotSupportedException(
                 $"Layer '{name}' of type {nameof(ActivationLayer)} uses activation {other.GetType().Name}, which has no ONNX mapping."),
         };
@@ -106,16 +103,7 @@ internal static class ActivationKinds
         "Selu" => new Selu(node.Float("alpha", Selu.DefaultAlpha), node.Float("gamma", Selu.DefaultGamma)),
         "Celu" => new Celu(node.Float("alpha", 1f)),
         "ThresholdedRelu" => new ThresholdedReLU(node.Float("alpha", 1f)),
-        "Softplus" => new Softplus(),
-        "Softsign" => new Softsign(),
-        "Exp" => new Exp(),
-        "Log" => new Log(),
-        "Sqrt" => new Sqrt(),
-        "Neg" => new Neg(),
-        "Abs" => new Abs(),
-        "Reciprocal" => new Reciprocal(),
-        "Erf" => new Erf(),
-        "Atanh" => new Atanh(),
+        var other when SameNameAsOnnx.TryGetValue(other, out var create) => create(),
         var other => throw new NotSupportedException($"ONNX node '{node.Name}': op type '{other}' is not an activation."),
     });
 

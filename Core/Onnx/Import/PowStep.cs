@@ -55,18 +55,12 @@ internal sealed class PowStep(string node, string input, string output, float[] 
     private void Expand(TensorShape x)
     {
         if (_expandedFor == x) return;
-        int offset = x.Rank - exponentDims.Length;
-        if (offset < 0 || exponentDims.Select((d, i) => d == 1 || d == x[offset + i]).Contains(false))
+        var dims = x.Dimensions.ToArray();
+        if (!Broadcasting.Shape(Node, "Pow", dims, exponentDims).SequenceEqual(dims))
             throw new NotSupportedException($"ONNX node '{Node}' (op Pow): an exponent of shape [{string.Join(", ", exponentDims)}] " +
                 $"against an input of shape {x}; its dims, aligned with the input's last ones, must each be 1 or the input's.");
         // Element e of x at coordinates (i_0, …, i_last) reads c at the coordinates of its last axes, 0 where c's dim is 1.
-        var strides = new int[x.Rank];
-        for (int axis = x.Rank - 1, stride = 1; axis >= offset; axis--)
-        {
-            int d = exponentDims[axis - offset];
-            strides[axis] = d == 1 ? 0 : stride;
-            stride *= d;
-        }
+        var strides = Broadcasting.Strides(exponentDims, dims);
         _exponents = new float[x.Length];
         var coordinates = new int[x.Rank];
         for (int e = 0; e < _exponents.Length; e++)

@@ -6,10 +6,11 @@ using MLNet.Cnn.Benchmarks.Data;
 using MLNet.Cnn.Benchmarks.Deploy;
 using MLNet.Cnn.Benchmarks.Networks;
 using MLNet.Cnn.Benchmarks.Pretrained;
+using MLNet.Cnn.Benchmarks.Torchvision;
 
-// dotnet run -c Release --project Benchmarks -- <conv|convpaths|gemm|adapter|augment|deploy|networks|data|pretrained> [name filter] [--calls N] [--threads N]
+// dotnet run -c Release --project Benchmarks -- <conv|convpaths|gemm|adapter|augment|deploy|networks|data|pretrained|torchvision> [name filter] [--calls N] [--threads N]
 const string Usage = """
-    usage: <conv|convpaths|gemm|adapter|augment|deploy|networks|data|pretrained> [name-filter] [--calls N] [--threads N]
+    usage: <conv|convpaths|gemm|adapter|augment|deploy|networks|data|pretrained|torchvision> [name-filter] [--calls N] [--threads N]
       conv     Conv2d forward beside ONNX Runtime, and our forward+backward; writes Benchmarks/results/conv.csv
       convpaths  Conv2d's three passes on small maps, batch folded into the GEMM vs per image; writes Benchmarks/results/convpaths.csv
       gemm     our GEMM alone on square and conv-like sizes
@@ -24,6 +25,8 @@ const string Usage = """
                data.scale.csv; MLNET_CNN_DATA_SCALE_IMAGES=N for another count)
       pretrained  ML.NET's ImageNet ResNet-18 frozen, fine-tuned, and ResNet-18 from scratch on 50 colorized Fashion-MNIST
                images per class at 3x224x224: test accuracy and time; writes pretrained.csv
+      torchvision FOLDER  the exports of '/usr/bin/python3 Benchmarks/Torchvision/export.py FOLDER' (23 torchvision models at
+               opsets 13 and 17) imported, their logits compared with PyTorch's, 3 SGD steps; writes torchvision.csv
       name-filter  run only the shapes or networks whose name contains this text
       --calls N    timed calls (training steps for networks) per measurement (default 30; warm-up: at least 3 calls and 1.5 s)
       --threads N  threads for our kernels, ONNX Runtime and PyTorch (default 2)
@@ -43,6 +46,7 @@ Action<BenchmarkOptions>? run = args.FirstOrDefault() switch
     "networks" => NetworkBenchmark.Run,
     "data" => DataBenchmark.Run,
     "pretrained" => PretrainedTransferBenchmark.Run,
+    "torchvision" => TorchvisionBenchmark.Run,
     _ => null,
 };
 if (run is null)

@@ -12,23 +12,41 @@ internal readonly record struct AxisRange(int Axis, int Start, int Count, int St
 internal static class OnnxSlices
 {
     /// <summary>
-    /// Slice: starts, ends, axes (default 0, 1, …) and steps (default 1) are constant int64 inputs since opset 10 and
-    /// attributes (no steps) before. On an axis of dimension d, negative starts and ends count from the end, then are
-    /// clamped to [0, d] (step &gt; 0) or [0, d − 1] and [−1, d − 1] (step &lt; 0); the count is ⌈(end − start) / step⌉, at least 0.
+    /// Slice: starts, ends, axes (default 0, 1, …) and steps (default 1) are int64 inputs since opset 10 — constants, or
+    /// computed from shapes on every pass (x.chunk(2, dim=1) ends at Shape(x)[1] / 2) — and attributes (no steps) before.
+    /// On an axis of dimension d, negative starts and ends count from the end, then are clamped to [0, d] (step &gt; 0) or
+    /// [0, d − 1] and [−1, d − 1] (step &lt; 0); the count is ⌈(end − start) / step⌉, at least 0.
     /// </summary>
     public static StridedCopyStep Slice(OnnxNodeReader node, OnnxGraphImport graph)
     {
         bool inputs = graph.Opset >= 10;
-        long[]? Argument(int input, string name) =>
-            !inputs ? node.Ints(name) : node.Input(input) == "" ? null : graph.Integers(node, node.Input(input), name);
-        var (starts, ends, axes, steps) = (Argument(1, "starts") ?? [], Argument(2, "ends") ?? [], Argument(3, "axes"), Argument(4, "steps"));
-        axes ??= Enumerable.Range(0, starts.Length).Select(a => (long)a).ToArray();
-        steps ??= Enumerable.Repeat(1L, starts.Length).ToArray();
-        if (ends.Length != starts.Length || axes.Length != starts.Length || steps.Length != starts.Length)
-            throw node.Unsupported("starts", $"starts, ends, axes and steps of {starts.Length}, {ends.Length}, {axes.Length} and {steps.Length} values; ONNX needs as many of each");
-        if (steps.Contains(0)) throw node.Unsupported("steps", "a step of 0");
-        return new StridedCopyStep(node.Name, [node.Input(0)], node.Output, (shape, _) =>
+        Func<OnnxValues?, long[]?> Argument(int input, string name)
         {
+            if (!inputs) { var attribute = node.Ints(name); return _ => attribute; }
+            string value = node.Input(input);
+            if (value == "") return _ => null;
+            if (graph.IsConstant(value)) { var constant = graph.Integers(node, value, name); return _ => constant; }
+            if (!graph.IsInteger(value)) throw node.Unsupported(name, $"'{value}' is a float tensor; an int64 one is expected");
+            return values => values!.Integers(value).Values;
+        }
+        var arguments = new[] { Argument(1, "starts"), Argument(2, "ends"), Argument(3, "axes"), Argument(4, "steps") };
+
+        (long[] Starts, long[] Ends, long[] Axes, long[] Steps) Read(OnnxValues? values)
+        {
+            var (starts, ends) = (arguments[0](values) ?? [], arguments[1](values) ?? []);
+            var axes = arguments[2](values) ?? Enumerable.Range(0, starts.Length).Select(a => (long)a).ToArray();
+            var steps = arguments[3](values) ?? Enumerable.Repeat(1L, starts.Length).ToArray();
+            if (ends.Length != starts.Length || axes.Length != starts.Length || steps.Length != starts.Length)
+                throw node.Unsupported("starts", $"starts, ends, axes and steps of {starts.Length}, {ends.Length}, {axes.Length} and {steps.Length} values; ONNX needs as many of each");
+            if (steps.Contains(0)) throw node.Unsupported("steps", "a step of 0");
+            return (starts, ends, axes, steps);
+        }
+
+        var computed = inputs ? node.Inputs.Skip(1).Where(i => i != "" && !graph.IsConstant(i)).ToArray() : [];
+        if (computed.Length == 0) Read(null); // constants are checked once, here
+        return new StridedCopyStep(node.Name, [node.Input(0), .. computed], node.Output, (shape, values) =>
+        {
+            var (starts, ends, axes, steps) = Read(values);
             OnnxAxes.Resolve(node.Name, axes, shape.Rank); // refuses an axis named twice
             return View(node.Name, shape, axes.Select((a, i) =>
             {

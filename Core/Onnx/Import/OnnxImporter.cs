@@ -6,8 +6,9 @@ namespace MLNet.Cnn.Onnx;
 /// <summary>
 /// Reads an ONNX model (a pretrained network, e.g. exported by PyTorch) into an <see cref="OnnxNetwork"/>: a trainable
 /// <see cref="Layers.Layer"/> built from the core's layers, for inference, fine-tuning or as a transfer-learning backbone.
-/// The graph must have one float input [N, …]; the batch may change from call to call. An op, or an attribute value, the
-/// importer cannot map gives a <see cref="NotSupportedException"/> naming the op type, the node and the attribute.
+/// The graph's inputs are float tensors [N, …] (usually one image input); the batch may change from call to call. An op,
+/// or an attribute value, the importer cannot map gives a <see cref="NotSupportedException"/> naming the op type, the node
+/// and the attribute. Which ops it maps: docs/onnx-import.md.
 /// </summary>
 public static class OnnxImporter
 {

@@ -119,4 +119,32 @@ public static class LossReference
 
     private static T Weight<T>(ReadOnlySpan<T> weights, int c) where T : IFloatingPointIeee754<T> =>
         weights.IsEmpty ? T.One : weights[c];
+
+    // logits [N, C, inner], target [N, inner] class indices (ignoreIndex skipped), p = softmax over C, g = onehot(t):
+    //   dice_c = (2 Σ p_c g_c + smooth) / (Σ p_c + Σ g_c + smooth)  (sums over every counted position of the batch)
+    //   loss = 1 − (1/C) Σ_c dice_c
+    public static T Dice<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> target, int n, int classes, int inner, T smooth, int? ignoreIndex = null)
+        where T : IFloatingPointIeee754<T>
+    {
+        var intersection = new T[classes];
+        var union = new T[classes];
+        var p = new T[classes];
+        for (int o = 0; o < n; o++)
+            for (int j = 0; j < inner; j++)
+            {
+                int t = int.CreateChecked(target[o * inner + j]);
+                if (t == ignoreIndex) continue;
+                T max = T.NegativeInfinity, sum = T.Zero;
+                for (int c = 0; c < classes; c++) max = T.Max(max, logits[(o * classes + c) * inner + j]);
+                for (int c = 0; c < classes; c++) sum += p[c] = T.Exp(logits[(o * classes + c) * inner + j] - max);
+                for (int c = 0; c < classes; c++)
+                {
+                    union[c] += p[c] / sum;
+                    if (c == t) { intersection[c] += p[c] / sum; union[c] += T.One; }
+                }
+            }
+        T loss = T.One, two = T.CreateChecked(2), count = T.CreateChecked(classes);
+        for (int c = 0; c < classes; c++) loss -= (two * intersection[c] + smooth) / (union[c] + smooth) / count;
+        return loss;
+    }
 }

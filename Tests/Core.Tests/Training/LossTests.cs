@@ -32,6 +32,10 @@ public sealed class LossTests
             (x, t) => LossReference.CrossEntropy<double>(x, t, 2, 3, 20, 0, [1, 2, 0.5], 255)),
         ["PixelwiseCrossEntropy plain"] = new(new PixelwiseCrossEntropy(), [1, 4, 3, 3], [1, 3, 3], seed => Indices(seed, 9, 4),
             (x, t) => LossReference.CrossEntropy<double>(x, t, 1, 4, 9, 0, NoWeights)),
+        ["DiceLoss ignoring 255"] = new(new DiceLoss(ignoreIndex: 255), [2, 3, 4, 5], [2, 4, 5], seed => Indices(seed, 40, 3, ignore: 255),
+            (x, t) => LossReference.Dice<double>(x, t, 2, 3, 20, 1, 255)),
+        ["DiceLoss smooth 0.1"] = new(new DiceLoss(0.1f), [1, 4, 3, 3], [1, 3, 3], seed => Indices(seed, 9, 4),
+            (x, t) => LossReference.Dice<double>(x, t, 1, 4, 9, 0.1)),
         ["BinaryCrossEntropyWithLogits"] = new(new BinaryCrossEntropyWithLogits(), [4, 6], [4, 6], seed => Uniform01(seed, 24),
             (x, t) => LossReference.BinaryCrossEntropyWithLogits<double>(x, t, NoWeights)),
         // 900 elements: two chunks, the second starting mid-row, so the pos_weight column follows the chunk offset.
@@ -161,6 +165,12 @@ public sealed class LossTests
         ["pixel-wise"] = new(new PixelwiseCrossEntropy(ignoreIndex: 255), [0f, 1f, 2f, 0f, -1f, 0f], [1, 2, 1, 3],
             [0f, 1f, 255f], [1, 1, 3], 1.41003759580146,
             [-0.25, 0.88079708 / 2, 0, 0.25, -0.88079708 / 2, 0]),
+        // One pixel, logits (0, 0) → p = (½, ½), target 0, smooth 1: dice₀ = (1 + 1) / (1.5 + 1) = 0.8, dice₁ = 1 / 1.5;
+        // loss = 1 − (0.8 + 0.6667) / 2 = 0.26667. ∂/∂p = (−0.24, 0.22222); through softmax ±0.5·0.23111 = ±0.11556.
+        ["dice, one pixel"] = new(new DiceLoss(), [0f, 0f], [1, 2, 1, 1], [0f], [1, 1, 1], 0.266666666666667,
+            [-0.115555555555556, 0.115555555555556]),
+        // Only ignored pixels: every dice_c = s / s = 1, loss 0, no gradient.
+        ["dice, every pixel ignored"] = new(new DiceLoss(ignoreIndex: 255), [3f, -1f], [1, 2, 1, 1], [255f], [1, 1, 1], 0, [0, 0], 0),
         ["pixel-wise, every pixel ignored"] = new(new PixelwiseCrossEntropy(ignoreIndex: 255), [0f, 1f], [1, 2, 1, 1], [255f],
             [1, 1, 1], 0, [0, 0], 0),
         ["pixel-wise, logits ±1e4"] = new(new PixelwiseCrossEntropy(), [1e4f, -1e4f, 0f], [1, 3, 1, 1], [1f], [1, 1, 1], 2e4,
@@ -256,6 +266,10 @@ public sealed class LossTests
         ["BCE posWeight"] = new(Compute(new BinaryCrossEntropyWithLogits([1f, 2f]), new Tensor(2, 3), new Tensor(2, 3)),
             "posWeight", "2 entries", "[2, 3]"),
         ["focal gamma"] = new(() => _ = new FocalLoss(gamma: -1f), "gamma", "-1"),
+        ["dice smooth"] = new(() => _ = new DiceLoss(-1f), "smooth", "-1"),
+        ["dice smooth 0"] = new(() => _ = new DiceLoss(0f), "smooth", "> 0"),
+        ["dice class out of range"] = new(Compute(new DiceLoss(), new Tensor(1, 3, 2, 2), Tensor.FromArray([0f, 2f, 1f, 3f], 1, 2, 2)),
+            "target", "target[0, 1, 1] is 3", "C = 3"),
         ["focal alpha"] = new(() => _ = new FocalLoss(alpha: 2f), "alpha", "2"),
         ["MSE NaN target"] = new(Compute(new MeanSquaredError(), new Tensor(2, 2), WithValue(new Tensor(2, 2), 3, float.NaN)),
             "target", "target[1, 1] is NaN"),

@@ -37,6 +37,8 @@ public sealed class ResizeLayer : Layer
         if (axes == 0) throw new ArgumentException("at least one spatial axis must be given.", "scales");
         if (!Enum.IsDefined(sampling.Mode) || !Enum.IsDefined(sampling.Coordinates) || !Enum.IsDefined(sampling.Rounding))
             throw new ArgumentException($"{sampling} has a value outside its enums.", nameof(sampling));
+        if ((sampling.Coordinates == ResizeCoordinates.TfCropAndResize) != (sampling.Crop is not null) || sampling.Crop?.Roi.Count is int count && count != axes)
+            throw new ArgumentException($"tf_crop_and_resize takes a ResizeCrop with one region per spatial axis ({axes}), and only it does; {sampling} was given.", nameof(sampling));
         Sampling = sampling;
     }
 
@@ -57,7 +59,9 @@ public sealed class ResizeLayer : Layer
         var dims = input.Dimensions.ToArray();
         for (int a = 0; a < Axes; a++)
         {
-            dims[a + 2] = _sizes?[a] ?? ResizeTaps.SizeOf(input[a + 2], _scales![a]);
+            // tf_crop_and_resize scales the region of interest: ⌊d·(end − start)·scale⌋.
+            double extent = Sampling.Crop is { } crop ? crop.Roi[a].End - crop.Roi[a].Start : 1;
+            dims[a + 2] = _sizes?[a] ?? ResizeTaps.SizeOf(input[a + 2], _scales![a] * extent);
             if (dims[a + 2] < 1) throw BadInput(input, $"spatial sides that give at least one value at scales [{string.Join(", ", _scales!)}]");
         }
         return new TensorShape(dims);
@@ -87,7 +91,7 @@ public sealed class ResizeLayer : Layer
         _taps = Enumerable.Range(0, Axes).Select(a =>
         {
             int inSize = input[a + 2], outSize = output[a + 2];
-            return ResizeTaps.For(inSize, outSize, _scales?[a] ?? ResizeTaps.ScaleOf(inSize, outSize), Sampling);
+            return ResizeTaps.For(inSize, outSize, _scales?[a] ?? ResizeTaps.ScaleOf(inSize, outSize), Sampling, a);
         }).ToArray();
         _tapsFor = input;
         return _taps;

@@ -12,7 +12,8 @@ namespace MLNet.Cnn.Kernels;
 public static unsafe class Resize
 {
     // x [N, C, d1 … dk], y [N, C, e1 … ek], axes[a] from d(a+1) to e(a+1):
-    //   y[n, c, j1 … jk] = Σ_{t1 … tk} Π_a w_a[j_a, t_a] · x[n, c, i_1[j1, t1], …, i_k[jk, tk]]
+    //   y[n, c, j1 … jk] = Σ_{t1 … tk} Π_a w_a[j_a, t_a] · x[n, c, i_1[j1, t1], …, i_k[jk, tk]],
+    //   or the extrapolation value where some j_a lies outside the input (tf_crop_and_resize; its taps have weight 0)
     public static void Forward(Tensor x, Tensor y, IReadOnlyList<ResizeTaps> axes)
     {
         Check(x.Shape, y.Shape, axes);
@@ -55,6 +56,11 @@ public static unsafe class Resize
                 float* source = (float*)from + (long)o * inSize * inner, target = (float*)to + (long)o * outSize * inner;
                 for (int j = 0; j < outSize; j++)
                 {
+                    if (taps.Outside?[j] == true) // tf_crop_and_resize outside the input: the extrapolation value
+                    {
+                        new Span<float>(target + (long)j * inner, inner).Fill(taps.OutsideValue);
+                        continue;
+                    }
                     if (inner == 1) // the last axis: single values, no rows to vectorize
                     {
                         float sum = 0;

@@ -16,6 +16,21 @@ public static class ResizeReference
         var terms = Terms(input, axes);
         y.Clear();
         foreach (var (output, source, weight) in terms) y[output] += T.CreateChecked(weight) * x[source];
+        foreach (int output in Outside(input, axes)) y[output] = T.CreateChecked(axes[0].OutsideValue);
+    }
+
+    /// <summary>The output offsets where some axis' index lies outside the input (tf_crop_and_resize extrapolates there).</summary>
+    private static IEnumerable<int> Outside(TensorShape input, IReadOnlyList<ResizeTaps> axes)
+    {
+        int k = axes.Count, planes = input[0] * input[1], outPlane = axes.Aggregate(1, (n, a) => n * a.OutSize);
+        for (int p = 0; p < planes; p++)
+            for (int output = 0; output < outPlane; output++)
+            {
+                bool outside = false;
+                for (int a = k - 1, rest = output; a >= 0; a--, rest /= axes[a + 1].OutSize)
+                    outside |= axes[a].Outside?[rest % axes[a].OutSize] == true;
+                if (outside) yield return p * outPlane + output;
+            }
     }
 
     // dy [N, C, e1 … ek], dx [N, C, d1 … dk]:  dx[p, i] = Σ over the terms (j, t) of y that read x[p, i] of their weight · dy[p, j]

@@ -17,6 +17,7 @@ internal static class ResizeOnnx
     [
         (ResizeCoordinates.HalfPixel, "half_pixel"), (ResizeCoordinates.PytorchHalfPixel, "pytorch_half_pixel"),
         (ResizeCoordinates.AlignCorners, "align_corners"), (ResizeCoordinates.Asymmetric, "asymmetric"),
+        (ResizeCoordinates.TfCropAndResize, "tf_crop_and_resize"),
     ];
 
     private static readonly (NearestRounding Rounding, string Name)[] Roundings =
@@ -32,7 +33,7 @@ internal static class ResizeOnnx
     /// </summary>
     public static OnnxStep Import(OnnxNodeReader node, OnnxGraphImport graph)
     {
-        var sampling = Sampling(node, graph.Opset);
+        var sampling = Sampling(node, graph);
         if (node.OpType == "Resize" && graph.Opset >= 11 && node.Input(3) != "")
         {
             ResizeLayer ToSizes(long[] sizes) => sizes.Length >= 3
@@ -57,8 +58,9 @@ internal static class ResizeOnnx
     }
 
     /// <summary>The node's interpolation; Upsample and Resize of opset 10 take source index i/scale, nearest rounding down.</summary>
-    private static ResizeSampling Sampling(OnnxNodeReader node, int opset)
+    private static ResizeSampling Sampling(OnnxNodeReader node, OnnxGraphImport graph)
     {
+        int opset = graph.Opset;
         string mode = node.String("mode", "nearest");
         var resizeMode = Find(Modes, mode) ?? throw node.Unsupported("mode", $"{mode}; nearest, linear and cubic are supported");
         if (node.OpType == "Upsample" || opset < 11)
@@ -68,40 +70,55 @@ internal static class ResizeOnnx
         }
         string transform = node.String("coordinate_transformation_mode", "half_pixel");
         var coordinates = Find(Transforms, transform) ?? throw node.Unsupported("coordinate_transformation_mode",
-            $"{transform}; half_pixel, pytorch_half_pixel, align_corners and asymmetric are supported (tf_crop_and_resize and " +
-            "tf_half_pixel_for_nn, TensorFlow 1's, are not)");
+            $"{transform}; half_pixel, pytorch_half_pixel, align_corners, asymmetric and tf_crop_and_resize are supported " +
+            "(tf_half_pixel_for_nn, TensorFlow 1's, is not)");
         string nearest = node.String("nearest_mode", "round_prefer_floor");
         var rounding = Find(Roundings, nearest) ?? throw node.Unsupported("nearest_mode", $"{nearest}; {string.Join(", ", Roundings.Select(r => r.Name))} are supported");
-        node.Float("extrapolation_value", 0f); // read by tf_crop_and_resize only
+        float extrapolation = node.Float("extrapolation_value", 0f); // read by tf_crop_and_resize only
         if (node.Int("antialias", 0) != 0) throw node.Unsupported("antialias", "1; only 0 (no anti-aliasing filter when down-sampling) is supported");
         if (node.Ints("axes") is not null) throw node.Unsupported("axes", "scales or sizes of every axis are supported, not of some");
         if (node.String("keep_aspect_ratio_policy", "stretch") != "stretch")
             throw node.Unsupported("keep_aspect_ratio_policy", $"{node.String("keep_aspect_ratio_policy", "")}; only stretch is supported");
-        return new ResizeSampling(resizeMode, coordinates, rounding, node.Float("cubic_coeff_a", -0.75f), node.Int("exclude_outside", 0) != 0);
+        var crop = coordinates == ResizeCoordinates.TfCropAndResize ? new ResizeCrop(Roi(node, graph), extrapolation) : null;
+        return new ResizeSampling(resizeMode, coordinates, rounding, node.Float("cubic_coeff_a", -0.75f), node.Int("exclude_outside", 0) != 0, crop);
+    }
+
+    /// <summary>tf_crop_and_resize's region of interest, the constant input roi [start₁ … start_r, end₁ … end_r]: the spatial axes' (N and C whole).</summary>
+    private static (double, double)[] Roi(OnnxNodeReader node, OnnxGraphImport graph)
+    {
+        if (node.Input(1) == "") throw node.Unsupported("roi", "tf_crop_and_resize without its region of interest");
+        var roi = graph.Floats(node, node.Input(1), "roi");
+        int rank = roi.Length / 2;
+        if (roi.Length % 2 != 0 || rank < 3 || roi[0] != 0 || roi[1] != 0 || roi[rank] != 1 || roi[rank + 1] != 1)
+            throw node.Unsupported("roi", $"[{string.Join(", ", roi)}]; [0, 0, s1 …, 1, 1, e1 …] (N and C whole) is supported");
+        return Enumerable.Range(2, rank - 2).Select(a => ((double)roi[a], (double)roi[rank + a])).ToArray();
     }
 
     /// <summary>The Resize node of a <see cref="ResizeLayer"/>, applied to x.</summary>
     public static string Export(OnnxGraphBuilder onnx, ResizeLayer resize, string x)
     {
         var s = resize.Sampling;
+        float[]? roi = s.Crop is { } crop ? [0, 0, .. crop.Roi.Select(r => (float)r.Start), 1, 1, .. crop.Roi.Select(r => (float)r.End)] : null;
         return Node(onnx, resize.Name, x, resize.Scales?.ToArray(), resize.Sizes?.Select(d => (long)d).ToArray(),
-            String("mode", Modes.Single(m => m.Mode == s.Mode).Name),
+            [String("mode", Modes.Single(m => m.Mode == s.Mode).Name),
             String("coordinate_transformation_mode", Transforms.Single(t => t.Coordinates == s.Coordinates).Name),
             String("nearest_mode", Roundings.Single(r => r.Rounding == s.Rounding).Name),
-            Float("cubic_coeff_a", s.CubicA), Int("exclude_outside", s.ExcludeOutside ? 1 : 0));
+            Float("cubic_coeff_a", s.CubicA), Int("exclude_outside", s.ExcludeOutside ? 1 : 0),
+            Float("extrapolation_value", s.Crop?.ExtrapolationValue ?? 0f)], roi);
     }
 
     /// <summary>
     /// A Resize of x's spatial axes by <paramref name="scales"/> ([1, 1, …] prepended) or to <paramref name="sizes"/>, which
     /// follow shape(x)[0:2] computed in the graph, so that the batch stays dynamic.
     /// </summary>
-    public static string Node(OnnxGraphBuilder onnx, string name, string x, float[]? scales, long[]? sizes, params AttributeProto[] attributes)
+    public static string Node(OnnxGraphBuilder onnx, string name, string x, float[]? scales, long[]? sizes, AttributeProto[] attributes, float[]? roi = null)
     {
-        if (scales is not null) return onnx.Node("Resize", name, [x, "", onnx.Floats($"{name}.scales", [1f, 1f, .. scales])], attributes);
+        string roiInput = roi is null ? "" : onnx.Floats($"{name}.roi", roi);
+        if (scales is not null) return onnx.Node("Resize", name, [x, roiInput, onnx.Floats($"{name}.scales", [1f, 1f, .. scales])], attributes);
         string shapeOf = onnx.Node("Shape", $"{name}.shape", [x]);
         string nc = onnx.Node("Slice", $"{name}.nc", [shapeOf, onnx.Int64s($"{name}.nc_starts", 0), onnx.Int64s($"{name}.nc_ends", 2)]);
         string all = onnx.Node("Concat", $"{name}.sizes", [nc, onnx.Int64s($"{name}.spatial", sizes!)], Int("axis", 0));
-        return onnx.Node("Resize", name, [x, "", "", all], attributes);
+        return onnx.Node("Resize", name, [x, roiInput, "", all], attributes);
     }
 
     private static T? Find<T>((T Value, string Name)[] names, string name) where T : struct =>

@@ -51,6 +51,8 @@ internal static class ShapingKinds
                 ["sizes"] = l.Sizes is { } d ? Array([.. d]) : null,
                 ["mode"] = l.Sampling.Mode.ToString(), ["coordinates"] = l.Sampling.Coordinates.ToString(),
                 ["rounding"] = l.Sampling.Rounding.ToString(), ["cubicA"] = l.Sampling.CubicA, ["excludeOutside"] = l.Sampling.ExcludeOutside,
+                ["roi"] = l.Sampling.Crop is { } crop ? new JsonArray(crop.Roi.Select(r => (JsonNode)new JsonArray(r.Start, r.End)).ToArray()) : null,
+                ["extrapolation"] = l.Sampling.Crop?.ExtrapolationValue,
             }, (name, c, _) => ReadResize(name, c),
             (onnx, resize, x, _, _) => ResizeOnnx.Export(onnx, resize, x),
             ["Resize", "Upsample"], importStep: ResizeOnnx.Import),
@@ -117,8 +119,11 @@ internal static class ShapingKinds
 
     private static ResizeLayer ReadResize(string name, JsonObject c)
     {
+        var crop = c["roi"] is JsonArray roi
+            ? new ResizeCrop(roi.Select(r => (r![0]!.GetValue<double>(), r[1]!.GetValue<double>())).ToArray(), Float(c, "extrapolation"))
+            : null;
         var sampling = new ResizeSampling(Enum.Parse<ResizeMode>(Text(c, "mode")), Enum.Parse<ResizeCoordinates>(Text(c, "coordinates")),
-            Enum.Parse<NearestRounding>(Text(c, "rounding")), Float(c, "cubicA"), Bool(c, "excludeOutside"));
+            Enum.Parse<NearestRounding>(Text(c, "rounding")), Float(c, "cubicA"), Bool(c, "excludeOutside"), crop);
         return c["scales"] is JsonArray scales
             ? new ResizeLayer(name, scales.Select(v => v!.GetValue<float>()).ToArray(), sampling)
             : new ResizeLayer(name, Ints(c, "sizes"), sampling);

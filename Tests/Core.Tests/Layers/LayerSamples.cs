@@ -105,6 +105,7 @@ internal static class LayerSamples
             new(new ResizeLayer("nearest", [2f, 1.5f], new ResizeSampling(ResizeMode.Nearest, ResizeCoordinates.HalfPixel, NearestRounding.RoundPreferCeil)), [2, 2, 3, 4]),
             new(new ResizeLayer("linear", [2, 7], new ResizeSampling(ResizeMode.Linear, ResizeCoordinates.PytorchHalfPixel)), [2, 2, 3, 4]),
             new(new ResizeLayer("cubic", [2f, 2f], new ResizeSampling(ResizeMode.Cubic, ResizeCoordinates.Asymmetric, CubicA: -0.5f, ExcludeOutside: true)), [1, 2, 3, 4]),
+            new(new ResizeLayer("crop", [4, 5], new ResizeSampling(ResizeMode.Linear, ResizeCoordinates.TfCropAndResize, Crop: new([(0.1, 0.9), (-0.2, 1.1)], 2.5f))), [2, 2, 3, 4]),
         ],
     };
 

@@ -19,6 +19,9 @@ public sealed class ResizeTests
         ["linear align_corners"] = new(ResizeMode.Linear, ResizeCoordinates.AlignCorners),
         ["cubic"] = new(ResizeMode.Cubic, ResizeCoordinates.PytorchHalfPixel),
         ["cubic exclude_outside"] = new(ResizeMode.Cubic, ResizeCoordinates.HalfPixel, CubicA: -0.5f, ExcludeOutside: true),
+        // regions reaching outside the input on the first two axes: those outputs take the extrapolation value 5
+        ["linear tf_crop_and_resize"] = new(ResizeMode.Linear, ResizeCoordinates.TfCropAndResize, Crop: new([(0.2, 1.3), (-0.1, 0.7), (0.4, 0.6)], 5f)),
+        ["nearest tf_crop_and_resize"] = new(ResizeMode.Nearest, ResizeCoordinates.TfCropAndResize, Crop: new([(-0.5, 0.5), (0.25, 1.5), (0, 1)], -1f)),
     };
 
     public static IEnumerable<object[]> Names => Samplings.Keys.Select(name => new object[] { name });
@@ -31,7 +34,7 @@ public sealed class ResizeTests
     ];
 
     private static ResizeTaps[] Taps(int[] input, int[] output, ResizeSampling sampling) =>
-        [.. output.Select((o, a) => ResizeTaps.For(input[a + 2], o, ResizeTaps.ScaleOf(input[a + 2], o), sampling))];
+        [.. output.Select((o, a) => ResizeTaps.For(input[a + 2], o, ResizeTaps.ScaleOf(input[a + 2], o), sampling, a))];
 
     [TestMethod]
     [DynamicData(nameof(Names))]

@@ -143,6 +143,20 @@ public sealed class CocoEvaluationTests
     }
 
     [TestMethod]
+    public void ADetectionKeepsACountedObjectOverABetterOverlappingIgnoredOne()
+    {
+        // S = 30×30 (small), M = 40×40 (medium), the detection 36×36 (medium): IoU with S 900/1296 ≈ 0.69, with M 0.81
+        var m = Evaluate(1, Image([Truth(0, 0, 30, 30), Truth(0, 0, 40, 40)], Found(0, 0, 36, 36, 0.9f)));
+        // small: S is counted, M ignored; up to 0.65 the detection takes S (M is never tried once S qualifies),
+        // from 0.70 on it takes the ignored M or nothing, and is ignored
+        Assert.AreEqual(0.4, m.AveragePrecisionSmall, Tolerance);
+        // medium: M is counted and taken up to 0.80; from 0.85 on the detection is a false positive
+        Assert.AreEqual(0.7, m.AveragePrecisionMedium, Tolerance);
+        // all: M taken up to 0.80, S never: recall ½ at precision 1, 51 of 101 points
+        Assert.AreEqual(7 * (51.0 / 101) / 10, m.AveragePrecision, Tolerance);
+    }
+
+    [TestMethod]
     public void AreaRangeBoundsAreInclusive()
     {
         // 32 × 32 = 1024 is both small and medium

@@ -1,0 +1,14 @@
+namespace MLNet.Cnn.Detection;
+
+/// <summary>
+/// The parameters of RoIAlign, as torchvision.ops.roi_align's.
+/// </summary>
+/// <param name="OutputHeight">Rows of each pooled output.</param>
+/// <param name="OutputWidth">Columns of each pooled output.</param>
+/// <param name="SpatialScale">Feature-map cells per image pixel (1/stride): RoI corners are multiplied by it.</param>
+/// <param name="SamplingRatio">Sample points per bin along each axis; ≤ 0 is adaptive, ⌈RoI height / OutputHeight⌉ rows
+/// and ⌈RoI width / OutputWidth⌉ columns of samples (torchvision's default is −1).</param>
+/// <param name="Aligned">When true, corners are shifted by −0.5 cell so that sample positions refer to cell centers
+/// (Detectron2's ROIAlignV2); when false, the RoI width and height are at least 1 cell (the original RoIAlign).</param>
+public readonly record struct RoIAlignOptions(int OutputHeight, int OutputWidth, double SpatialScale = 1, int SamplingRatio = -1,
+    bool Aligned = false);

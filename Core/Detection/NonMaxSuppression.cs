@@ -18,7 +18,9 @@ public static class NonMaxSuppression
 
     /// <summary>
     /// Per-class NMS: as <see cref="Keep"/>, but a box only suppresses boxes of its own class
-    /// (<paramref name="classes"/> [n]); the kept boxes of all classes are listed together by descending score.
+    /// (<paramref name="classes"/> [n]); the kept boxes of all classes are listed together by descending score, equal
+    /// scores by index. This is torchvision's batched_nms without its coordinate-offset trick (which shifts each class's
+    /// boxes far apart and may round their IoU differently in float); its per-class loop keeps the same boxes.
     /// </summary>
     public static int[] KeepPerClass(ReadOnlySpan<float> boxes, ReadOnlySpan<float> scores, ReadOnlySpan<int> classes,
         float iouThreshold, float? scoreThreshold = null, int? maxDetections = null)

@@ -15,7 +15,7 @@ public static class RoIAlign
     {
         Require.Rank(input, 4, nameof(input));
         var (batch, channels, height, width) = (input.Shape[0], input.Shape[1], input.Shape[2], input.Shape[3]);
-        int count = CheckRois(rois, options, batch, channels, height, width);
+        int count = CheckRois(rois, options, batch);
         var output = new Tensor(count, channels, options.OutputHeight, options.OutputWidth);
         int bins = options.OutputHeight * options.OutputWidth, plane = height * width;
         CnnParallel.For(count, k =>
@@ -39,7 +39,7 @@ public static class RoIAlign
         if (inputShape.Rank != 4)
             throw new ArgumentException($"inputShape must be [N, C, H, W]; {inputShape} was given.", nameof(inputShape));
         var (batch, channels, height, width) = (inputShape[0], inputShape[1], inputShape[2], inputShape[3]);
-        int count = CheckRois(rois, options, batch, channels, height, width);
+        int count = CheckRois(rois, options, batch);
         Require.Shape(gradOutput, new TensorShape(count, channels, options.OutputHeight, options.OutputWidth), nameof(gradOutput));
         var gradInput = new Tensor(inputShape);
         int bins = options.OutputHeight * options.OutputWidth, plane = height * width;
@@ -64,7 +64,8 @@ public static class RoIAlign
     }
 
     /// <summary>
-    /// The [K, 5] RoI tensor of per-image xyxy boxes: row (i, x1, y1, x2, y2) for each box of image i, images in order.
+    /// The [K, 5] RoI tensor of per-image xyxy boxes: row (i, x1, y1, x2, y2) for each box of image i, images in order
+    /// (an image may have none, but not all of them: a tensor has no empty dimension).
     /// </summary>
     public static Tensor RoisFromImages(IReadOnlyList<float[]> boxesPerImage)
     {
@@ -80,18 +81,19 @@ public static class RoIAlign
                 rows.AddRange(boxes.AsSpan(4 * i, 4));
             }
         }
+        if (rows.Count == 0)
+            throw new ArgumentException(
+                "boxesPerImage holds no box; a tensor cannot have zero rows, so skip RoIAlign when there is no RoI.", nameof(boxesPerImage));
         return Tensor.FromArray(rows.ToArray(), rows.Count / 5, 5);
     }
 
-    private static int CheckRois(Tensor rois, RoIAlignOptions options, int batch, int channels, int height, int width)
+    private static int CheckRois(Tensor rois, RoIAlignOptions options, int batch)
     {
+        options.Check();
         Require.Rank(rois, 2, nameof(rois));
         if (rois.Shape[1] != 5)
             throw new ArgumentException($"rois has shape {rois.Shape}; expected [K, 5] rows of (batch index, x1, y1, x2, y2).", nameof(rois));
-        int count = rois.Shape[0];
-        RoIAlignReference.Check<float>(options, batch, channels, height, width, batch * channels * height * width, rois.Span,
-            count * channels * options.OutputHeight * options.OutputWidth, "output");
-        return count;
+        return RoIFrame<float>.CheckRois(rois.Span, batch, nameof(rois));
     }
 
     /// <summary>

@@ -70,14 +70,10 @@ public static class RoIAlignReference
     }
 
     /// <summary>Checks the options, the input and output lengths and the rois; returns the number of RoIs.</summary>
-    internal static int Check<T>(RoIAlignOptions options, int batch, int channels, int height, int width, int inputLength,
+    private static int Check<T>(RoIAlignOptions options, int batch, int channels, int height, int width, int inputLength,
         ReadOnlySpan<T> rois, int outputLength, string outputName) where T : IFloatingPointIeee754<T>
     {
-        if (options.OutputHeight <= 0 || options.OutputWidth <= 0)
-            throw new ArgumentException(
-                $"The output size must be positive; {options.OutputHeight}×{options.OutputWidth} was given.", nameof(options));
-        if (!(options.SpatialScale > 0 && double.IsFinite(options.SpatialScale)))
-            throw new ArgumentException($"The spatial scale must be positive; {options.SpatialScale} was given.", nameof(options));
+        options.Check();
         if (batch <= 0 || channels <= 0 || height <= 0 || width <= 0)
             throw new ArgumentException($"The input must be a non-empty [N, C, H, W]; [{batch}, {channels}, {height}, {width}] was given.");
         if (inputLength != batch * channels * height * width)

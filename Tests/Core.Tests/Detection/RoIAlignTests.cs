@@ -69,6 +69,11 @@ public sealed class RoIAlignTests
         Assert.AreEqual(4.0, output[0]);
         RoIAlignReference.Forward<double>(new(1, 1, SamplingRatio: 1, Aligned: true), 1, 1, 2, 2, map, [0, 0, 0, 2, 2], output);
         Assert.AreEqual(2.5, output[0]);
+        // a zero-size aligned RoI has no samples and gives 0; not aligned, its size is raised to one cell
+        RoIAlignReference.Forward<double>(new(1, 1, Aligned: true), 1, 1, 2, 2, map, [0, 1, 1, 1, 1], output);
+        Assert.AreEqual(0.0, output[0]);
+        RoIAlignReference.Forward<double>(new(1, 1), 1, 1, 2, 2, map, [0, 0, 0, 0, 0], output); // one sample at (0.5, 0.5)
+        Assert.AreEqual(2.5, output[0]);
         // a sample more than one cell outside the map reads nothing
         RoIAlignReference.Forward<double>(new(1, 1, SamplingRatio: 1), 1, 1, 2, 2, map, [0, 5, 5, 7, 7], output);
         Assert.AreEqual(0.0, output[0]);
@@ -140,6 +145,10 @@ public sealed class RoIAlignTests
         ArgumentAssert.Throws(() => RoIAlign.Backward(new Tensor(1, 1, 3, 2), new Tensor(1, 5), new TensorShape(2, 1, 4, 4), options),
             "gradOutput", "[1, 1, 2, 2]");
         ArgumentAssert.Throws(() => RoIAlign.RoisFromImages([[0, 0, 1]]), "boxesPerImage[0]", "multiple of 4");
+        ArgumentAssert.Throws(() => RoIAlign.RoisFromImages([[], []]), "boxesPerImage", "no box");
+        var output = new double[8];
+        ArgumentAssert.Throws(() => RoIAlignReference.Forward<double>(options, 2, 1, 4, 4, new double[32], [0, 0, 0, 1, 1], output),
+            "output", "length 8", "[1, 1, 2, 2] = 4");
     }
 
     private static double[] Ramp(int length, double a, double b) => Enumerable.Range(0, length).Select(i => Math.Sin(a * i + b)).ToArray();

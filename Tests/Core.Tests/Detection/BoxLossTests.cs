@@ -23,6 +23,18 @@ public sealed class BoxLossTests
     }
 
     [TestMethod]
+    public void Giou_loss_and_gradient_match_torchvision_autograd()
+    {
+        // torchvision's generalized_box_iou_loss adds eps = 1e-7 to its denominators: agreement to ~1e-8
+        var losses = new double[4];
+        GeneralizedIouLoss.Forward<double>(Predicted, Target, losses);
+        Approx.AssertClose(TorchvisionValues.GeneralizedIouLoss, losses, 1e-8, "loss");
+        var gradient = new double[16];
+        GeneralizedIouLoss.Backward<double>(Predicted, Target, [0.3, -1.2, 0.7, 2.0], gradient);
+        Approx.AssertClose(TorchvisionValues.GeneralizedIouLossGradient, gradient, 1e-8, "gradient");
+    }
+
+    [TestMethod]
     public void Giou_loss_backward_matches_finite_differences()
     {
         GradientCheck.AssertMatchesFiniteDifferences("GIoU loss", (double[])Predicted.Clone(),

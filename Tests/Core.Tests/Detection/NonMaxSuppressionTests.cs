@@ -23,6 +23,28 @@ public sealed class NonMaxSuppressionTests
     }
 
     [TestMethod]
+    public void Many_ties_keep_what_torchvision_keeps_in_its_order()
+    {
+        // 60 integer boxes on a 70×70 area in 5 score levels; the formula of torchvision_reference.py
+        const int n = 60;
+        var boxes = new float[4 * n];
+        var scores = new float[n];
+        var classes = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            float x = i * 37 % 50, y = i * 53 % 50;
+            boxes[4 * i] = x;
+            boxes[4 * i + 1] = y;
+            boxes[4 * i + 2] = x + 5 + i * 17 % 20;
+            boxes[4 * i + 3] = y + 5 + i * 29 % 20;
+            scores[i] = i * 7 % 5 / 5f;
+            classes[i] = i % 3;
+        }
+        CollectionAssert.AreEqual(TorchvisionValues.NmsManyTiesKeep030, NonMaxSuppression.Keep(boxes, scores, 0.3f));
+        CollectionAssert.AreEqual(TorchvisionValues.BatchedNmsManyTiesKeep030, NonMaxSuppression.KeepPerClass(boxes, scores, classes, 0.3f));
+    }
+
+    [TestMethod]
     public void Boxes_of_different_classes_never_suppress_each_other()
     {
         float[] identical = [0, 0, 10, 10, 0, 0, 10, 10, 0, 0, 10, 10];

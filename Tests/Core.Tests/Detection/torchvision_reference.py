@@ -39,6 +39,22 @@ show("NmsAllTied", nms(ties, torch.tensor([0.5, 0.7, 0.7, 0.7]), 0.5))
 classes = torch.tensor([0, 1, 0, 2, 2, 1])
 show("BatchedNmsKeep050", batched_nms(boxes, scores, classes, 0.5))
 
+# 60 integer boxes in 5 score levels (many ties), the same formula as NonMaxSuppressionTests.ManyTies.
+n = 60
+many = torch.tensor([[(i * 37) % 50, (i * 53) % 50, (i * 37) % 50 + 5 + (i * 17) % 20, (i * 53) % 50 + 5 + (i * 29) % 20]
+                     for i in range(n)], dtype=torch.float32)
+many_scores = torch.tensor([((i * 7) % 5) / 5 for i in range(n)], dtype=torch.float32)
+show("NmsManyTiesKeep030", nms(many, many_scores, 0.3))
+show("BatchedNmsManyTiesKeep030", batched_nms(many, many_scores, torch.tensor([i % 3 for i in range(n)]), 0.3))
+
+# GIoU loss and its autograd gradient for BoxLossTests' pairs (torchvision adds eps = 1e-7 to the denominators).
+predicted = torch.tensor([[1, 2, 9, 11], [3, 3, 6, 7], [0, 0, 2, 3], [-4, -3, 12, 14]], dtype=torch.float64, requires_grad=True)
+target = torch.tensor([[0, 0, 10, 10], [1, 1, 9, 10], [5, 6, 8, 9], [0.5, 1, 5, 6]], dtype=torch.float64)
+loss = torchvision.ops.generalized_box_iou_loss(predicted, target)
+loss.backward(torch.tensor([0.3, -1.2, 0.7, 2.0], dtype=torch.float64))
+show("GeneralizedIouLoss", loss)
+show("GeneralizedIouLossGradient", predicted.grad)
+
 gen = AnchorGenerator(sizes=((16, 32), (64,)), aspect_ratios=((0.5, 1.0, 2.0), (0.5, 1.0, 2.0)))
 images = ImageList(torch.zeros(1, 3, 32, 40), [(32, 40)])
 features = [torch.zeros(1, 8, 4, 5), torch.zeros(1, 8, 2, 3)]

@@ -25,17 +25,20 @@ public static class BoxConversion
     }
 
     /// <summary>(cx, cy, w, h) → (x1, y1, x2, y2). Throws for a negative width or height.</summary>
-    public static void CxcywhToXyxy<T>(ReadOnlySpan<T> cxcywh, Span<T> xyxy) where T : IFloatingPointIeee754<T>
+    public static void CxcywhToXyxy<T>(ReadOnlySpan<T> cxcywh, Span<T> xyxy) where T : IFloatingPointIeee754<T> =>
+        CxcywhToXyxy(cxcywh, xyxy, nameof(cxcywh));
+
+    /// <summary>As the public overload; errors name the caller's argument <paramref name="name"/>.</summary>
+    internal static void CxcywhToXyxy<T>(ReadOnlySpan<T> cxcywh, Span<T> xyxy, string name) where T : IFloatingPointIeee754<T>
     {
-        int count = BoxCheck.Count(cxcywh, nameof(cxcywh));
+        int count = BoxCheck.Count(cxcywh, name);
         BoxCheck.Length<T>(xyxy, cxcywh.Length, nameof(xyxy), "4 numbers per box of cxcywh");
         T two = T.CreateChecked(2);
         for (int i = 0; i < 4 * count; i += 4)
         {
             T cx = cxcywh[i], cy = cxcywh[i + 1], w = cxcywh[i + 2], h = cxcywh[i + 3];
             if (!(w >= T.Zero && h >= T.Zero))
-                throw new ArgumentException(
-                    $"{nameof(cxcywh)}: box {i / 4} has width {w} and height {h}; expected both ≥ 0.", nameof(cxcywh));
+                throw new ArgumentException($"{name}: box {i / 4} has width {w} and height {h}; expected both ≥ 0.", name);
             xyxy[i] = cx - w / two;
             xyxy[i + 1] = cy - h / two;
             xyxy[i + 2] = cx + w / two;

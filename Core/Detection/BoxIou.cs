@@ -11,17 +11,37 @@ namespace MLNet.Cnn.Detection;
 /// </summary>
 public static class BoxIou
 {
-    /// <summary>IoU = |A ∩ B| / |A ∪ B| for every pair, in [0, 1].</summary>
-    public static T[] Iou<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b) where T : IFloatingPointIeee754<T> =>
-        Matrix(a, b, generalized: false);
+    /// <summary>IoU = |A ∩ B| / |A ∪ B| for every pair, in [0, 1]; both sets in <paramref name="format"/>.</summary>
+    public static T[] Iou<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, BoxFormat format = BoxFormat.Xyxy)
+        where T : IFloatingPointIeee754<T> =>
+        Matrix(Corners(a, format, nameof(a)), Corners(b, format, nameof(b)), generalized: false);
 
-    /// <summary>GIoU = IoU − (C − U)/C for every pair, C the area of the smallest box enclosing both; in [−1, 1].</summary>
-    public static T[] GeneralizedIou<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b) where T : IFloatingPointIeee754<T> =>
-        Matrix(a, b, generalized: true);
+    /// <summary>
+    /// GIoU = IoU − (C − U)/C for every pair, C the area of the smallest box enclosing both; in [−1, 1]; both sets in
+    /// <paramref name="format"/>.
+    /// </summary>
+    public static T[] GeneralizedIou<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, BoxFormat format = BoxFormat.Xyxy)
+        where T : IFloatingPointIeee754<T> =>
+        Matrix(Corners(a, format, nameof(a)), Corners(b, format, nameof(b)), generalized: true);
+
+    // The boxes as checked xyxy corners (a converted copy for cxcywh; the error names the caller's argument).
+    private static ReadOnlySpan<T> Corners<T>(ReadOnlySpan<T> boxes, BoxFormat format, string name) where T : IFloatingPointIeee754<T>
+    {
+        if (format == BoxFormat.Xyxy)
+        {
+            BoxCheck.Valid(boxes, name);
+            return boxes;
+        }
+        if (format != BoxFormat.Cxcywh)
+            throw new ArgumentException($"Unknown box format {format}.", nameof(format));
+        var corners = new T[boxes.Length];
+        BoxConversion.CxcywhToXyxy(boxes, corners, name);
+        return corners;
+    }
 
     private static T[] Matrix<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, bool generalized) where T : IFloatingPointIeee754<T>
     {
-        int n = BoxCheck.Valid(a, nameof(a)), m = BoxCheck.Valid(b, nameof(b));
+        int n = a.Length / 4, m = b.Length / 4;
         var result = new T[n * m];
         for (int i = 0; i < n; i++)
             for (int j = 0; j < m; j++)

@@ -97,21 +97,24 @@ public static class RoIAlign
     }
 
     /// <summary>
-    /// One RoI's bilinear taps, bin by bin: bin b reads plane offsets Offsets[BinStart[b] .. BinStart[b + 1]) with
+    /// One RoI's bilinear taps, bin by bin: bin b reads plane offsets _offsets[_binStart[b] .. _binStart[b + 1]) with
     /// weights already divided by the bin's sample count.
     /// </summary>
     private sealed class RoITaps
     {
         private readonly int[] _binStart;
-        private readonly List<int> _offsets = [];
-        private readonly List<float> _weights = [];
+        private readonly int[] _offsets;
+        private readonly float[] _weights;
 
         public RoITaps(RoIAlignOptions options, ReadOnlySpan<float> roi, int height, int width)
         {
             var frame = new RoIFrame<float>(roi, options);
             BatchIndex = frame.BatchIndex;
             float share = 1f / frame.SamplesPerBin;
-            _binStart = new int[options.OutputHeight * options.OutputWidth + 1];
+            int bins = options.OutputHeight * options.OutputWidth, count = 0;
+            _binStart = new int[bins + 1];
+            _offsets = new int[4 * bins * frame.GridHeight * frame.GridWidth]; // at most 4 taps per sample
+            _weights = new float[_offsets.Length];
             for (int ph = 0, bin = 0; ph < options.OutputHeight; ph++)
                 for (int pw = 0; pw < options.OutputWidth; pw++, bin++)
                 {
@@ -119,12 +122,12 @@ public static class RoIAlign
                         for (int ix = 0; ix < frame.GridWidth; ix++)
                             if (BilinearTaps<float>.TryCreate(frame.SampleY(ph, iy), frame.SampleX(pw, ix), height, width, out var t))
                             {
-                                Add(t.Low, t.W1 * share);
-                                Add(t.LowRight, t.W2 * share);
-                                Add(t.High, t.W3 * share);
-                                Add(t.HighRight, t.W4 * share);
+                                (_offsets[count], _weights[count++]) = (t.Low, t.W1 * share);
+                                (_offsets[count], _weights[count++]) = (t.LowRight, t.W2 * share);
+                                (_offsets[count], _weights[count++]) = (t.High, t.W3 * share);
+                                (_offsets[count], _weights[count++]) = (t.HighRight, t.W4 * share);
                             }
-                    _binStart[bin + 1] = _offsets.Count;
+                    _binStart[bin + 1] = count;
                 }
         }
 
@@ -140,12 +143,6 @@ public static class RoIAlign
         public void Scatter(int bin, float gradient, Span<float> plane)
         {
             for (int i = _binStart[bin]; i < _binStart[bin + 1]; i++) plane[_offsets[i]] += _weights[i] * gradient;
-        }
-
-        private void Add(int offset, float weight)
-        {
-            _offsets.Add(offset);
-            _weights.Add(weight);
         }
     }
 }

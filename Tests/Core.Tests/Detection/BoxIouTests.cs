@@ -21,6 +21,15 @@ public sealed class BoxIouTests
     }
 
     [TestMethod]
+    public void Center_size_boxes_give_the_same_matrices()
+    {
+        double[] centerA = ToCenterSize(A), centerB = ToCenterSize(B);
+        Approx.AssertClose(TorchvisionValues.Iou, BoxIou.Iou<double>(centerA, centerB, BoxFormat.Cxcywh), 1e-15, "IoU");
+        Approx.AssertClose(TorchvisionValues.GeneralizedIou, BoxIou.GeneralizedIou<double>(centerA, centerB, BoxFormat.Cxcywh), 1e-15, "GIoU");
+        ArgumentAssert.Throws(() => BoxIou.Iou<double>([5, 5, -1, 2], centerB, BoxFormat.Cxcywh), "a", "width -1");
+    }
+
+    [TestMethod]
     public void Hand_computed_pairs()
     {
         // [0,0,10,10] vs [5,5,15,15]: I = 25, U = 175, C = 225 → IoU 1/7, GIoU 1/7 − 50/225
@@ -51,5 +60,12 @@ public sealed class BoxIouTests
         Assert.AreEqual(0, BoxIou.Iou<float>([], [0, 0, 1, 1]).Length);
         ArgumentAssert.Throws(() => BoxIou.Iou<float>([0, 0, 1, 1], [2, 0, 1, 1]), "b", "box 0", "x1 ≤ x2");
         ArgumentAssert.Throws(() => BoxIou.GeneralizedIou<float>([0, 0, 1, 1, 0], [0, 0, 1, 1]), "a", "multiple of 4");
+    }
+
+    private static double[] ToCenterSize(double[] xyxy)
+    {
+        var result = new double[xyxy.Length];
+        BoxConversion.XyxyToCxcywh<double>(xyxy, result);
+        return result;
     }
 }

@@ -29,10 +29,7 @@ public sealed class DiceLoss : ILoss
     //   ∂loss/∂x_kj = p_kj · (∂loss/∂p_kj − Σ_c p_cj ∂loss/∂p_cj)   (softmax's Jacobian; 0 at ignored pixels)
     public double Compute(Tensor prediction, Tensor target, Tensor gradient)
     {
-        LossArguments.PredictionAndGradient(prediction, target, gradient);
-        Require.Rank(prediction, 4, nameof(prediction));
-        int n = prediction.Shape[0], classes = prediction.Shape[1], plane = prediction.Shape.SizeFrom(2);
-        Require.Shape(target, new TensorShape(n, prediction.Shape[2], prediction.Shape[3]), nameof(target));
+        var (n, classes, plane) = LossArguments.PixelTargets(prediction, target, gradient);
 
         Softmax.Forward(prediction, gradient, axis: 1); // p, turned into the gradient below
         var p = gradient.Span;
@@ -42,7 +39,7 @@ public sealed class DiceLoss : ILoss
         for (int i = 0; i < n; i++)
             for (int j = 0; j < plane; j++)
             {
-                int t = targets[i * plane + j] = Target(target, i * plane + j, classes);
+                int t = targets[i * plane + j] = LossArguments.ClassOrIgnored(target, i * plane + j, classes, _ignoreIndex);
                 if (t < 0) continue;
                 for (int c = 0; c < classes; c++) union[c] += p[(i * classes + c) * plane + j];
                 intersection[t] += p[(i * classes + t) * plane + j];
@@ -71,8 +68,4 @@ public sealed class DiceLoss : ILoss
             }
         return loss;
     }
-
-    /// <summary>The class index at flat position <paramref name="at"/> of target, or −1 for an ignored pixel.</summary>
-    private int Target(Tensor target, int at, int classes) =>
-        target.Span[at] == _ignoreIndex ? -1 : LossArguments.ClassIndex(target, at, classes, nameof(target));
 }

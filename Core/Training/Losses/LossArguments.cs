@@ -32,6 +32,23 @@ internal static class LossArguments
             throw new ArgumentException($"{name} values must lie in [0, 1]; they range over [{min}, {max}].", name);
     }
 
+    /// <summary>
+    /// Checks a segmentation loss's arguments: logits [N, C, H, W], class indices [N, H, W] and a gradient of the logits'
+    /// shape; returns N, C and the pixels per image.
+    /// </summary>
+    public static (int Images, int Classes, int Plane) PixelTargets(Tensor prediction, Tensor target, Tensor gradient)
+    {
+        PredictionAndGradient(prediction, target, gradient);
+        Require.Rank(prediction, 4, nameof(prediction));
+        int n = prediction.Shape[0];
+        Require.Shape(target, new TensorShape(n, prediction.Shape[2], prediction.Shape[3]), nameof(target));
+        return (n, prediction.Shape[1], prediction.Shape.SizeFrom(2));
+    }
+
+    /// <summary>The class index at flat position <paramref name="at"/> of a pixel target, or −1 for a pixel whose target is <paramref name="ignoreIndex"/>.</summary>
+    public static int ClassOrIgnored(Tensor target, int at, int classes, int? ignoreIndex) =>
+        target.Span[at] == ignoreIndex ? -1 : ClassIndex(target, at, classes, nameof(target));
+
     /// <summary>The class index stored as a float at flat position <paramref name="at"/> of <paramref name="target"/>.</summary>
     public static int ClassIndex(Tensor target, int at, int classes, string name)
     {

@@ -26,10 +26,7 @@ public sealed class PixelwiseCrossEntropy : ILoss
     //   ∂loss/∂x_(c, j) = w_(t_j) · (softmax(x_j)_c − [c = t_j]) / Σ_j w_(t_j)   (0 at ignored pixels)
     public double Compute(Tensor prediction, Tensor target, Tensor gradient)
     {
-        LossArguments.PredictionAndGradient(prediction, target, gradient);
-        Require.Rank(prediction, 4, nameof(prediction));
-        int n = prediction.Shape[0], classes = prediction.Shape[1], plane = prediction.Shape.SizeFrom(2);
-        Require.Shape(target, new TensorShape(n, prediction.Shape[2], prediction.Shape[3]), nameof(target));
+        var (n, classes, plane) = LossArguments.PixelTargets(prediction, target, gradient);
         LossArguments.WeightsMatch(_classWeights, prediction, 1, "classWeights");
 
         LogSoftmax.Forward(prediction, gradient); // log-probabilities, turned into the gradient image by image
@@ -44,7 +41,7 @@ public sealed class PixelwiseCrossEntropy : ILoss
                 int image = i * classes * plane;
                 for (int j = 0; j < plane; j++)
                 {
-                    int t = Target(target, i * plane + j, classes);
+                    int t = LossArguments.ClassOrIgnored(target, i * plane + j, classes, _ignoreIndex);
                     scale[j] = t < 0 ? 0f : _classWeights?[t] ?? 1f;
                     if (t < 0) continue;
                     total -= scale[j] * g[image + t * plane + j];
@@ -58,7 +55,7 @@ public sealed class PixelwiseCrossEntropy : ILoss
                 }
                 for (int j = 0; j < plane; j++)
                 {
-                    int t = Target(target, i * plane + j, classes);
+                    int t = LossArguments.ClassOrIgnored(target, i * plane + j, classes, _ignoreIndex);
                     if (t >= 0) g[image + t * plane + j] -= scale[j];
                 }
             }
@@ -69,8 +66,4 @@ public sealed class PixelwiseCrossEntropy : ILoss
         }
         return SoftmaxCrossEntropy.Normalize(gradient, total, z);
     }
-
-    /// <summary>The class index at flat position <paramref name="at"/> of target, or −1 for an ignored pixel.</summary>
-    private int Target(Tensor target, int at, int classes) =>
-        target.Span[at] == _ignoreIndex ? -1 : LossArguments.ClassIndex(target, at, classes, nameof(target));
 }

@@ -5,7 +5,8 @@ namespace MLNet.Cnn.Detection;
 /// <list type="bullet">
 /// <item><see cref="PixelBytes"/>: [C, H, W] bytes, value/255 is the pixel (as the project's datasets scale images to [0, 1]);</item>
 /// <item><see cref="ClassMap"/>: [H, W], 0 background, label + 1 for an object's visible pixel, <see cref="SceneSet.IgnoreLabel"/>
-/// for the faint rim of an item (opacity above 0, below <see cref="SceneOptions.MaskThreshold"/>) not covered by another object;</item>
+/// for an item's faint pixels (opacity above 0 but below <see cref="SceneOptions.MaskThreshold"/>: its soft rim, dark spots
+/// inside it) that no object's mask covers;</item>
 /// <item><see cref="InstanceMap"/>: [H, W], 0 where no object, k + 1 where object k is visible (on top).</item>
 /// </list>
 /// Occlusion: a later object covers an earlier one, and both masks and <see cref="SceneObject.Box"/> keep only visible pixels.

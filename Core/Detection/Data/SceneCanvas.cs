@@ -1,26 +1,36 @@
+using System.Buffers;
+
 namespace MLNet.Cnn.Detection;
 
 /// <summary>
 /// The float image [C, H, W] a scene is painted on. Pasting composites over what is there:
 ///   canvas_c ← (1 − a)·canvas_c + a·color_c,  a = opacity · patch alpha,
-/// for the patch pixels that fall inside the canvas; the rest is clipped.
+/// for the patch pixels that fall inside the canvas; the rest is clipped. The buffer is rented (a color canvas is past
+/// the large-object heap's threshold, and one per scene would keep the collector busy), so dispose the canvas.
 /// </summary>
-internal sealed class SceneCanvas(int channels, int height, int width)
+internal sealed class SceneCanvas(int channels, int height, int width) : IDisposable
 {
+    private readonly float[] _buffer = ArrayPool<float>.Shared.Rent(channels * height * width);
+
     public int Channels { get; } = channels;
     public int Height { get; } = height;
     public int Width { get; } = width;
-    public float[] Pixels { get; } = new float[channels * height * width];
+
+    /// <summary>[C, H, W].</summary>
+    public Span<float> Pixels => _buffer.AsSpan(0, Channels * Height * Width);
+
+    public void Dispose() => ArrayPool<float>.Shared.Return(_buffer);
 
     public void Fill(ReadOnlySpan<float> color)
     {
         int plane = Height * Width;
-        for (int c = 0; c < Channels; c++) Pixels.AsSpan(c * plane, plane).Fill(color[c]);
+        for (int c = 0; c < Channels; c++) Pixels.Slice(c * plane, plane).Fill(color[c]);
     }
 
     public void Paste(AlphaPatch patch, ReadOnlySpan<float> color, float opacity = 1f)
     {
         int plane = Height * Width;
+        var pixels = Pixels;
         int rowStart = Math.Max(0, -patch.Top), rowEnd = Math.Min(patch.Height, Height - patch.Top);
         int colStart = Math.Max(0, -patch.Left), colEnd = Math.Min(patch.Width, Width - patch.Left);
         for (int i = rowStart; i < rowEnd; i++)
@@ -30,37 +40,21 @@ internal sealed class SceneCanvas(int channels, int height, int width)
                 if (a <= 0) continue;
                 int k = (patch.Top + i) * Width + patch.Left + j;
                 for (int c = 0; c < Channels; c++)
-                    Pixels[c * plane + k] += a * (color[c] - Pixels[c * plane + k]);
+                    pixels[c * plane + k] += a * (color[c] - pixels[c * plane + k]);
             }
     }
 
-    /// <summary>Adds N(0, std²) noise to every value, clamps to [0, 1] and rounds value·255 to the nearest byte (halves up).</summary>
-    public void Finish(double noiseStd, Random random, Span<byte> target)
-    {
-        for (int k = 0; k < Pixels.Length; k += 2)
-        {
-            var (first, second) = noiseStd > 0 ? NormalPair(random) : (0, 0);
-            target[k] = ToByte(Pixels[k] + noiseStd * first);
-            if (k + 1 < Pixels.Length) target[k + 1] = ToByte(Pixels[k + 1] + noiseStd * second);
-        }
-    }
-
-    private static byte ToByte(double value) => (byte)(Math.Clamp(value, 0, 1) * 255 + 0.5); // to the nearest byte
-
     /// <summary>
-    /// Two independent N(0, 1) draws by Marsaglia's polar method: (u, v) uniform in the unit disc less its centre,
-    /// s = u² + v², then u·√(−2 ln s / s) and v·√(−2 ln s / s); no trigonometry, so noise costs little per pixel.
+    /// Adds std·n noise to every value (n from <see cref="GaussianNoise"/>), clamps to [0, 1] and rounds value·255 to the
+    /// nearest byte (halves up).
     /// </summary>
-    private static (double, double) NormalPair(Random random)
+    public void Finish(double noiseStd, GaussianNoise noise, Span<byte> target)
     {
-        double u, v, s;
-        do
+        var pixels = Pixels;
+        for (int k = 0; k < pixels.Length; k++)
         {
-            u = 2 * random.NextDouble() - 1;
-            v = 2 * random.NextDouble() - 1;
-            s = u * u + v * v;
-        } while (s >= 1 || s == 0);
-        double factor = Math.Sqrt(-2 * Math.Log(s) / s);
-        return (u * factor, v * factor);
+            double value = noiseStd > 0 ? pixels[k] + noiseStd * noise.Next() : pixels[k];
+            target[k] = (byte)(Math.Clamp(value, 0, 1) * 255 + 0.5);
+        }
     }
 }

@@ -7,9 +7,10 @@ namespace MLNet.Cnn.Detection;
 /// A generated detection and segmentation set: small gray items (Fashion-MNIST's 28×28 clothes, or any 1-channel
 /// classification <see cref="ImageDataset"/>) pasted at random scales and positions onto a larger canvas over
 /// low-contrast clutter, with exact boxes and masks (see <see cref="Scene"/> and <see cref="SceneOptions"/>). Scene i is
-/// drawn from its own <c>Random(SeedMix.Of(seed, 0, i))</c>: the same seed, options and items give the same bytes for
+/// drawn from its own <c>Random(SeedMix.Of(seed, 0, i))</c> (its pixel noise from a SplitMix64 stream seeded
+/// with SeedMix.Of(seed, 1, i)): the same seed, options and items give the same bytes for
 /// scene i however many scenes are made, in whatever order or on however many threads. Painting order: background
-/// color, clutter, the objects (each composited with its item's intensity as opacity over what is below), Gaussian noise,
+/// color, clutter, the objects (each composited with its item's intensity as opacity over what is below), nearly Gaussian noise,
 /// then rounding to bytes. For a held-out set, use the other part of Fashion-MNIST (<see cref="FromFashionMnist"/>'s
 /// <c>train: false</c>) and another seed.
 /// </summary>
@@ -76,7 +77,7 @@ public sealed class SceneGenerator
     private SceneObject[] Render(int index, Span<byte> pixels, Span<byte> classMap, Span<byte> instanceMap)
     {
         var random = new Random(SeedMix.Of(Seed, 0, index));
-        var canvas = new SceneCanvas(Options.Channels, Options.Height, Options.Width);
+        using var canvas = new SceneCanvas(Options.Channels, Options.Height, Options.Width);
         var palette = new ScenePalette(random, Options);
         canvas.Fill(palette.Background);
         ClutterPainter.Paint(canvas, palette, _items, Options, random);
@@ -90,14 +91,14 @@ public sealed class SceneGenerator
                     $"canvas (MaxIoU {Options.MaxIoU}, MinVisibleFraction {Options.MinVisibleFraction}, scale {Options.MinScale} … {Options.MaxScale}). " +
                     "Lower MaxObjects or the scales, or raise MaxIoU or MaxAttempts.");
         foreach (var placed in placer.Objects) canvas.Paste(placed.Patch, palette.ObjectColor());
-        canvas.Finish(Options.NoiseStd, random, pixels);
+        canvas.Finish(Options.NoiseStd, new GaussianNoise((ulong)SeedMix.Of(Seed, 1, index)), pixels);
 
         placer.Owner.CopyTo(instanceMap);
         WriteClassMap(placer, classMap);
         return VisibleObjects(placer);
     }
 
-    /// <summary>Label + 1 where an object is on top; IgnoreLabel where only an item's faint rim (0 &lt; opacity &lt; threshold) lies; else 0.</summary>
+    /// <summary>Label + 1 where an object is on top; IgnoreLabel where only an item's faint pixels (0 &lt; opacity &lt; threshold) lie; else 0.</summary>
     private void WriteClassMap(ObjectPlacer placer, Span<byte> classMap)
     {
         classMap.Clear();
@@ -130,6 +131,6 @@ public sealed class SceneGenerator
             y0[o] = Math.Min(y0[o], row); y1[o] = Math.Max(y1[o], row);
         }
         return placer.Objects.Select((p, o) => new SceneObject(_items.Labels[p.Source],
-            new Box(x0[o], y0[o], x1[o] + 1, y1[o] + 1), p.PlacedBox, p.VisiblePixels, p.Source, p.Scale)).ToArray();
+            new Box(x0[o], y0[o], x1[o] + 1, y1[o] + 1), p.PlacedBox, p.VisiblePixels, p.PlacedPixels, p.Source, p.Scale)).ToArray();
     }
 }

@@ -8,6 +8,7 @@ namespace MLNet.Cnn.Detection;
 /// <param name="Box">The tight box of the object's visible pixels: those of its mask left uncovered by later objects and inside the canvas.</param>
 /// <param name="PlacedBox">The tight box of all its pixels inside the canvas, as if nothing covered it; the overlap limit applies to these.</param>
 /// <param name="VisiblePixels">How many pixels the instance mask gives it (≥ 1).</param>
+/// <param name="PlacedPixels">How many it had inside the canvas before later objects covered some (≥ VisiblePixels).</param>
 /// <param name="SourceIndex">The index of the item in the generator's source set.</param>
 /// <param name="Scale">The scale the item was resized by.</param>
-public sealed record SceneObject(int Label, Box Box, Box PlacedBox, int VisiblePixels, int SourceIndex, double Scale);
+public sealed record SceneObject(int Label, Box Box, Box PlacedBox, int VisiblePixels, int PlacedPixels, int SourceIndex, double Scale);

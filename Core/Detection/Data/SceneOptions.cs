@@ -58,12 +58,16 @@ public sealed record SceneOptions
     /// <summary>The largest per-channel difference between a clutter color and the background (default 0.15).</summary>
     public double ClutterContrast { get; init; } = 0.15;
 
-    /// <summary>Standard deviation of the Gaussian noise added to every pixel before it is clamped to [0, 1] (default 0.02).</summary>
+    /// <summary>
+    /// Standard deviation of the noise added to every pixel before it is clamped to [0, 1] (default 0.02): nearly Gaussian
+    /// (a standardized sum of four uniforms, bounded at ±2√3 standard deviations).
+    /// </summary>
     public double NoiseStd { get; init; } = 0.02;
 
     /// <summary>
     /// An item's pixel belongs to its object when its scaled intensity (its opacity) is at least this (default 0.1); the
-    /// faint rim below it (but above 0) is <see cref="SceneSet.IgnoreLabel"/> in the class map unless an object covers it.
+    /// faint pixels below it (but above 0: the soft rim, dark spots inside) are <see cref="SceneSet.IgnoreLabel"/> in the class
+/// map unless an object's mask covers them.
     /// </summary>
     public double MaskThreshold { get; init; } = 0.1;
 

@@ -11,7 +11,7 @@ namespace MLNet.Cnn.Detection;
 /// </summary>
 public sealed class SceneSet
 {
-    /// <summary>The class-map value of pixels no class should be scored on: the faint rim of an item (VOC's 255).</summary>
+    /// <summary>The class-map value of pixels no class should be scored on: an item's faint pixels (VOC's 255).</summary>
     public const int IgnoreLabel = 255;
 
     private readonly byte[] _pixels, _classMaps, _instanceMaps;

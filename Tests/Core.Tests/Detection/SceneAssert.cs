@@ -27,6 +27,9 @@ public static class SceneAssert
             }
             Assert.IsTrue(count >= 1, $"{what}: object {k} has no visible pixel");
             Assert.AreEqual(o.VisiblePixels, count, $"{what}: visible pixels of object {k}");
+            Assert.IsTrue(o.VisiblePixels >= options.MinVisibleFraction * o.PlacedPixels && o.VisiblePixels <= o.PlacedPixels,
+                $"{what}: object {k} keeps {o.VisiblePixels} of its {o.PlacedPixels} pixels, MinVisibleFraction {options.MinVisibleFraction}");
+            Assert.IsTrue(o.Box == o.PlacedBox || o.VisiblePixels < o.PlacedPixels, $"{what}: object {k}'s box shrank with no pixel covered");
             Assert.AreEqual(new Box(x0, y0, x1 + 1, y1 + 1), o.Box, $"{what}: box of object {k} is not the tight box of its mask");
             var placed = o.PlacedBox;
             Assert.IsTrue(placed.X1 <= o.Box.X1 && placed.Y1 <= o.Box.Y1 && placed.X2 >= o.Box.X2 && placed.Y2 >= o.Box.Y2,

@@ -52,7 +52,7 @@ public sealed class SceneGeneratorTests
             Assert.IsTrue(Enumerable.Range(0, set.Count).Any(i => set[i].Objects.Any(o => o.Box != o.PlacedBox)),
                 "some object should be partly covered by a later one");
             Assert.IsTrue(Enumerable.Range(0, set.Count).Any(i => set[i].ClassMap.Contains((byte)SceneSet.IgnoreLabel)),
-                "the faint rims of the items should be marked IgnoreLabel");
+                "the faint pixels of the items should be marked IgnoreLabel");
             Assert.IsFalse(Enumerable.Range(0, set.Count).Any(i => set[i].Objects.Any(o => o.SourceIndex == Items.Count - 1)),
                 "the blank item can never be an object");
         }

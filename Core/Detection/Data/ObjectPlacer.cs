@@ -5,9 +5,10 @@ namespace MLNet.Cnn.Detection;
 /// <summary>
 /// Places a scene's objects one after the other and keeps who owns each canvas pixel. An object's pixels are those of its
 /// resized item with opacity ≥ <see cref="SceneOptions.MaskThreshold"/> inside the canvas; a later object takes over the
-/// pixels it covers (occlusion). A try draws a scale (the upper end shrinking towards MinScale as tries fail) and a position
-/// (the item's pixels all inside the canvas, or with clipping its box centre inside), and is kept when its placed box has
-/// IoU ≤ MaxIoU with every earlier placed box and every earlier object keeps ≥ MinVisibleFraction of its pixels (and ≥ 1).
+/// pixels it covers (occlusion). A try draws a position (the item's pixels all inside the canvas, or with clipping its box
+/// centre inside) and, every <see cref="PositionsPerScale"/> tries, a new scale whose upper end shrinks towards MinScale as
+/// tries fail; it is kept when its placed box has IoU ≤ MaxIoU with every earlier placed box and every earlier object keeps
+/// ≥ MinVisibleFraction of its pixels (and ≥ 1).
 /// </summary>
 internal sealed class ObjectPlacer
 {

@@ -1,0 +1,81 @@
+using MLNet.Cnn.Tensors;
+
+namespace MLNet.Cnn.Detection;
+
+/// <summary>
+/// Generated scenes held in memory (<see cref="SceneGenerator.GenerateSet"/>): images [count, C, H, W] stored as bytes
+/// (a quarter of the room of floats; read as byte / 255, so images are in [0, 1] as in the project's
+/// <see cref="Data.ImageDataset"/>), and per scene its objects and its class and instance maps (see <see cref="Scene"/>).
+/// Batches are gathered by index into caller-owned tensors: images for the network, class maps as the [n, H, W] float
+/// targets of <see cref="Training.PixelwiseCrossEntropy"/> (use <see cref="IgnoreLabel"/> as its ignore index).
+/// </summary>
+public sealed class SceneSet
+{
+    /// <summary>The class-map value of pixels no class should be scored on: an item's faint pixels (VOC's 255).</summary>
+    public const int IgnoreLabel = 255;
+
+    private readonly byte[] _pixels, _classMaps, _instanceMaps;
+    private readonly SceneObject[][] _objects;
+
+    internal SceneSet(int channels, int height, int width, IReadOnlyList<string> classNames,
+        byte[] pixels, byte[] classMaps, byte[] instanceMaps, SceneObject[][] objects)
+    {
+        Channels = channels;
+        Height = height;
+        Width = width;
+        ClassNames = classNames;
+        _pixels = pixels;
+        _classMaps = classMaps;
+        _instanceMaps = instanceMaps;
+        _objects = objects;
+    }
+
+    public int Count => _objects.Length;
+    public int Channels { get; }
+    public int Height { get; }
+    public int Width { get; }
+    public int ImageSize => Channels * Height * Width;
+
+    /// <summary>The object classes (Fashion-MNIST's ten names for its items); object labels index them.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>Classes of the class map: background plus one per object class (11 for Fashion-MNIST).</summary>
+    public int SegmentationClassCount => ClassNames.Count + 1;
+
+    /// <summary>Scene <paramref name="index"/>, sharing this set's memory.</summary>
+    public Scene this[int index]
+    {
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(index);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+            int plane = Height * Width;
+            return new Scene(Channels, Height, Width, _pixels.AsMemory(index * ImageSize, ImageSize),
+                _classMaps.AsMemory(index * plane, plane), _instanceMaps.AsMemory(index * plane, plane), _objects[index]);
+        }
+    }
+
+    /// <summary>The objects of scene <paramref name="index"/> in paste order.</summary>
+    public IReadOnlyList<SceneObject> Objects(int index) => _objects[index];
+
+    /// <summary>Copies scenes <paramref name="indices"/> into <paramref name="images"/> [n, C, H, W] as floats in [0, 1].</summary>
+    public void GatherImages(ReadOnlySpan<int> indices, Tensor images)
+    {
+        Require.Shape(images, new TensorShape(indices.Length, Channels, Height, Width), nameof(images));
+        var span = images.Span;
+        for (int i = 0; i < indices.Length; i++) this[indices[i]].CopyPixels(span.Slice(i * ImageSize, ImageSize));
+    }
+
+    /// <summary>Copies the class maps of <paramref name="indices"/> into <paramref name="classMaps"/> [n, H, W] as floats (0 … classes, or IgnoreLabel).</summary>
+    public void GatherClassMaps(ReadOnlySpan<int> indices, Tensor classMaps)
+    {
+        Require.Shape(classMaps, new TensorShape(indices.Length, Height, Width), nameof(classMaps));
+        var span = classMaps.Span;
+        int plane = Height * Width;
+        for (int i = 0; i < indices.Length; i++)
+        {
+            var map = this[indices[i]].ClassMap;
+            for (int k = 0; k < plane; k++) span[i * plane + k] = map[k];
+        }
+    }
+}

@@ -158,12 +158,5 @@ internal sealed class ObjectPlacer
         foreach (int k in pixels) Owner[k] = (byte)_placed.Count;
     }
 
-    // |a ∩ b| / |a ∪ b| with areas (x2 − x1)(y2 − y1)
-    private static double IoU(Box a, Box b)
-    {
-        double w = Math.Max(0, Math.Min(a.X2, b.X2) - Math.Max(a.X1, b.X1));
-        double h = Math.Max(0, Math.Min(a.Y2, b.Y2) - Math.Max(a.Y1, b.Y1));
-        double intersection = w * h;
-        return intersection / (a.Area + b.Area - intersection);
-    }
+    private static double IoU(Box a, Box b) => BoxIou.Pair<double>([a.X1, a.Y1, a.X2, a.Y2], [b.X1, b.Y1, b.X2, b.Y2]).Iou;
 }

@@ -18,6 +18,8 @@ public static class YoloDecoder
         options ??= new YoloDecodeOptions();
         if (options.MaxDetections < 0)
             throw new ArgumentException($"MaxDetections must not be negative; {options.MaxDetections} was given.", nameof(options));
+        if (float.IsNaN(options.ScoreThreshold))
+            throw new ArgumentException("ScoreThreshold must be a number; NaN was given.", nameof(options));
         var grid = head.GridOf(output);
         var result = new IReadOnlyList<DetectedBox>[grid.Batch];
         for (int n = 0; n < grid.Batch; n++)

@@ -38,6 +38,8 @@ public sealed class YoloDecoderTests
         AssertDetection(new DetectedBox(2, -6, 22, 14, 0, 3f / 16), detections[1]);
         Assert.AreEqual(0, YoloDecoder.Decode(Head, output, new YoloDecodeOptions(ScoreThreshold: 0.6f))[0].Count);
         Assert.AreEqual(1, YoloDecoder.Decode(Head, output, new YoloDecodeOptions(MaxDetections: 1))[0].Count);
+        ArgumentAssert.Throws(() => YoloDecoder.Decode(Head, output, new YoloDecodeOptions(ScoreThreshold: float.NaN)), "options", "NaN");
+        ArgumentAssert.Throws(() => YoloDecoder.Decode(Head, output, new YoloDecodeOptions(MaxDetections: -1)), "options", "-1");
     }
 
     [TestMethod]

@@ -41,6 +41,15 @@ internal sealed class ElementwiseStep : OnnxStep
     public override void Forward(OnnxValues values, bool training)
     {
         var tensors = _operands.Select(o => o.Computed is null ? null : values.Tensor(o.Computed)).ToArray();
+        if (MulKernelOrder(tensors) is var (big, small))
+        {
+            // The product of one shape, or squeeze-and-excitation's per-plane factor: the core's Mul kernel, threaded both ways.
+            if (_output is null || _output.Shape != tensors[big]!.Shape) _output = new Tensor(tensors[big]!.Shape);
+            Kernels.Mul.Forward(tensors[big]!, tensors[small]!, _output);
+            _saved = training ? tensors : new Tensor?[_operands.Length];
+            values.Set(Output, _output);
+            return;
+        }
         var runs = Plan(tensors.Select((t, i) => t?.Shape.Dimensions.ToArray() ?? _operands[i].ConstantDims).ToArray());
         var shape = new TensorShape(_resultShape.Length == 0 ? [1] : _resultShape);
         if (_output is null || _output.Shape != shape) _output = new Tensor(shape);
@@ -77,6 +86,14 @@ internal sealed class ElementwiseStep : OnnxStep
         if (gradients.Of(Output) is not { } dy) return;
         if (_saved.All(s => s is null))
             throw new InvalidOperationException($"ONNX node '{Node}': Backward needs a forward pass in training mode first.");
+        if (MulKernelOrder(_saved) is var (big, small))
+        {
+            for (int k = 0; k < 2; k++)
+                if (_gradients[k] is not { } g || g.Shape != _saved[k]!.Shape) _gradients[k] = new Tensor(_saved[k]!.Shape);
+            Kernels.Mul.Backward(_saved[big]!, _saved[small]!, dy, _gradients[big]!, _gradients[small]!);
+            for (int k = 0; k < 2; k++) gradients.Accumulate(_operands[k].Computed!, _gradients[k]!);
+            return;
+        }
         var runs = Plan(_saved.Select((t, i) => t?.Shape.Dimensions.ToArray() ?? _operands[i].ConstantDims).ToArray()); // the forward pass's
         for (int k = 0; k < _operands.Length; k++)
         {
@@ -98,6 +115,18 @@ internal sealed class ElementwiseStep : OnnxStep
             }
             gradients.Accumulate(_operands[k].Computed!, grad);
         }
+    }
+
+    /// <summary>
+    /// For Mul of two computed tensors that <see cref="Kernels.Mul"/> takes — one shape, or [N, C, H, W] and [N, C, 1, 1]
+    /// in either order — the operands' indices, the full-size one first; null otherwise.
+    /// </summary>
+    private (int Big, int Small)? MulKernelOrder(Tensor?[] tensors)
+    {
+        if (_op != Elementwise.Mul || tensors.Length != 2 || tensors[0] is not { } a || tensors[1] is not { } b) return null;
+        static bool PerPlane(TensorShape full, TensorShape factor) =>
+            full.Rank == 4 && factor.Rank == 4 && factor[0] == full[0] && factor[1] == full[1] && factor[2] == 1 && factor[3] == 1;
+        return a.Shape == b.Shape || PerPlane(a.Shape, b.Shape) ? (0, 1) : PerPlane(b.Shape, a.Shape) ? (1, 0) : null;
     }
 
     /// <summary>y ← a ∘ b on one run (y may be a).</summary>

@@ -19,6 +19,7 @@ public sealed class OnnxBroadcastJoinTests
     [DataRow("Add", new long[] { 1 })]
     [DataRow("Sub", new long[] { 2, 3 })]
     [DataRow("Mul", new long[] { 0, 1 })]
+    [DataRow("Mul", new long[] { 2, 3 })] // squeeze-and-excitation: a per-plane factor [N, C, 1, 1] first, the Mul kernel
     [DataRow("Div", new long[] { 1 })]
     [DataRow("Pow", new long[] { 3 })]
     [DataRow("Max", new long[] { 1 })]

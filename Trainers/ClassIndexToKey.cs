@@ -8,24 +8,26 @@ namespace MLNet.Cnn.Trainers;
 /// getter for a rank-0 output expects an ONNX sequence of maps and fails), so the index arrives as an int64 vector of one
 /// slot. Hash with <c>combine</c> (the one built-in transform that turns a vector into a scalar), ConvertType to uint,
 /// and MapValue(hash of class i → key value i, treatValuesAsKeyType) make it a key with the label's key values in the
-/// label's order; without key values, class i maps to key i + 1.
+/// label's order; without key values, class i maps to key i + 1. A vector of class indices (<see cref="VectorEstimator"/>:
+/// detections, pixels) needs no hash: MapValue maps each uint index i to key value i.
 /// </summary>
 internal sealed class ClassIndexToKey(MLContext ml, string column, DataViewType? keyValuesType, Array? keyValues, int classes)
 {
     private const uint HashSeed = 314489979;
 
-    public IEstimator<ITransformer> Estimator()
+    /// <summary>The class index of a one-slot int64 vector → a scalar key.</summary>
+    public IEstimator<ITransformer> Estimator() => IndexToHash().Append(KeyMap(IndexHashes()));
+
+    /// <summary>A vector of uint class indices → a vector of keys of the same length.</summary>
+    public IEstimator<ITransformer> VectorEstimator() => KeyMap(Enumerable.Range(0, classes).Select(i => (uint)i).ToArray());
+
+    /// <summary>MapValue from <paramref name="inputs"/>[i] to class i's key value, as a key.</summary>
+    private IEstimator<ITransformer> KeyMap(uint[] inputs)
     {
-        var hashes = IndexHashes();
-        IEstimator<ITransformer> map;
-        if (keyValuesType is null || keyValues is null)
-            map = Map(hashes, Enumerable.Range(1, classes).Select(i => (uint)i).ToArray());
-        else if (keyValues is string[] text)
-            map = Map(hashes, text);
-        else
-            map = (IEstimator<ITransformer>)typeof(ClassIndexToKey).GetMethod(nameof(Map), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
-                .MakeGenericMethod(keyValuesType.RawType).Invoke(this, [hashes, keyValues])!;
-        return IndexToHash().Append(map);
+        if (keyValuesType is null || keyValues is null) return Map(inputs, Enumerable.Range(1, classes).Select(i => (uint)i).ToArray());
+        if (keyValues is string[] text) return Map(inputs, text);
+        return (IEstimator<ITransformer>)typeof(ClassIndexToKey).GetMethod(nameof(Map), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+            .MakeGenericMethod(keyValuesType.RawType).Invoke(this, [inputs, keyValues])!;
     }
 
     private IEstimator<ITransformer> IndexToHash() =>
@@ -50,6 +52,6 @@ internal sealed class ClassIndexToKey(MLContext ml, string column, DataViewType?
         [VectorType(1)] public long[] Index { get; set; } = [];
     }
 
-    private IEstimator<ITransformer> Map<T>(uint[] hashes, T[] values) =>
-        ml.Transforms.Conversion.MapValue(column, values.Select((v, i) => new KeyValuePair<uint, T>(hashes[i], v)), column, treatValuesAsKeyType: true);
+    private IEstimator<ITransformer> Map<T>(uint[] inputs, T[] values) =>
+        ml.Transforms.Conversion.MapValue(column, values.Select((v, i) => new KeyValuePair<uint, T>(inputs[i], v)), column, treatValuesAsKeyType: true);
 }

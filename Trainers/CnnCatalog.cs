@@ -61,6 +61,51 @@ public static class CnnCatalog
     }
 
     /// <summary>
+    /// A single-stage (YOLO-style) object detector with the columns of ML.NET's own ObjectDetection trainer: a vector of
+    /// label keys per image, a float vector of boxes x0, y0, x1, y1 per label in the image's pixels, and an image column
+    /// (LoadImages) of any size, stretched to the network's input. It writes <c>PredictedLabel</c> (a vector of keys of the
+    /// label's key type), <c>PredictedBoundingBoxes</c> (4 floats per detection, in the image's pixels) and <c>Score</c>
+    /// (one per detection, descending). The network travels as ONNX (with the box decoding in the graph); the last steps are a
+    /// custom mapping (<see cref="DetectionMapping"/>: per-class NMS), which <c>Model.Load</c> finds in this assembly, and
+    /// built-in ones. Evaluate with <see cref="EvaluateCnnObjectDetection"/>.
+    /// </summary>
+    public static IEstimator<CnnPredictionTransformer> CnnObjectDetection(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        CnnObjectDetectionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        return new CnnObjectDetectionEstimator(CatalogContext.Of(catalog), options);
+    }
+
+    /// <summary>The object detector of <see cref="CnnObjectDetection(MulticlassClassificationCatalog.MulticlassClassificationTrainers, CnnObjectDetectionOptions)"/> with its columns and input size named; everything else at its default.</summary>
+    public static IEstimator<CnnPredictionTransformer> CnnObjectDetection(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string boundingBoxColumnName = "BoundingBoxes", string imageColumnName = "Image",
+        int height = 96, int width = 96, int epochs = 10) =>
+        catalog.CnnObjectDetection(new CnnObjectDetectionOptions
+        {
+            LabelColumnName = labelColumnName,
+            BoundingBoxColumnName = boundingBoxColumnName,
+            FeatureColumnName = imageColumnName,
+            Height = height,
+            Width = width,
+            Epochs = epochs,
+        });
+
+    /// <summary>
+    /// COCO (pycocotools' rules: AP@[.5:.95], AP50, AP75, by object size, AR; no crowd objects) and PASCAL VOC (AP at IoU 0.5,
+    /// all-point) detection metrics over the rows of a scored data view, one image per row: the label and predicted label
+    /// columns are vectors of keys of one key type, the box columns float vectors of x0, y0, x1, y1 per label, the score
+    /// column one float per detection. The columns default to those the CNN and ML.NET's ObjectDetection trainers write.
+    /// </summary>
+    public static CnnObjectDetectionMetrics EvaluateCnnObjectDetection(this MulticlassClassificationCatalog catalog, IDataView data,
+        string labelColumnName = "Label", string boundingBoxColumnName = "BoundingBoxes", string predictedLabelColumnName = "PredictedLabel",
+        string predictedBoundingBoxColumnName = "PredictedBoundingBoxes", string scoreColumnName = "Score")
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return ObjectDetectionEvaluation.Evaluate(data, labelColumnName, boundingBoxColumnName, predictedLabelColumnName, predictedBoundingBoxColumnName, scoreColumnName);
+    }
+
+    /// <summary>
     /// An image folder with one subfolder per label (Model Builder's layout; images in deeper subfolders belong to their
     /// first-level folder) as ML.NET data: <c>Train</c> and <c>Validation</c> views with the columns <c>Label</c> (the
     /// subfolder's name) and <c>ImagePath</c> (the full path), split per label and reproducibly by

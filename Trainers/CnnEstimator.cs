@@ -52,6 +52,11 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
         ? $"a float vector of {shape.Length} = {shape[0]}×{shape[1]}×{shape[2]} (channels × height × width {_inputShapeSource}), an image or encoded image bytes"
         : "a known-size float vector of channels × height × width pixels, an image (LoadImages) or encoded image bytes (byte[], LoadRawImageBytes)";
 
+    /// <summary>Checks a task's own columns first (e.g. a detector's boxes and image), in <see cref="Fit"/> and <see cref="GetOutputSchema"/>.</summary>
+    protected virtual void CheckColumns(SchemaShape input) { }
+
+    protected virtual void CheckColumns(DataViewSchema input) { }
+
     /// <summary>Throws an ArgumentException naming the label column and the type expected when it does not fit the task.</summary>
     protected abstract void CheckLabel(DataViewSchema.Column label);
     protected abstract void CheckLabel(SchemaShape.Column label);
@@ -84,6 +89,7 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
     {
         ArgumentNullException.ThrowIfNull(input);
         var o = Options;
+        CheckColumns(input.Schema);
         var (kind, featureType) = FeatureKind(input.Schema);
         InputShape = _fixedShape ?? InputGeometry.Resolve(o, kind, featureType);
         var label = LabelColumn(input.Schema);
@@ -132,6 +138,7 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         var o = Options;
+        CheckColumns(inputSchema);
         var features = Find(inputSchema, o.FeatureColumnName)
             ?? throw new ArgumentException($"The feature column '{o.FeatureColumnName}' is not in the data; expected {Expected}.", nameof(inputSchema));
         var kind = ImageInput.KindOf(features)
@@ -144,12 +151,20 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
 
         // SchemaShape.Column cannot be built outside ML.NET: the shape comes from the same built-in estimators Fit
         // returns, here over a stand-in network (the shape does not depend on the weights).
-        int outputs = StandInOutputs(label);
-        var standIn = new Sequential("shape", new FlattenLayer("flatten"), new DenseLayer("fc", shape.Length, outputs));
-        var names = Enumerable.Range(0, outputs).Select(i => $"{i}").ToArray();
-        var model = new CnnModel(standIn, shape, names);
+        var model = StandIn(shape, label);
         var scoring = Scoring(model, image ? ImageInput.PixelColumnName : o.FeatureColumnName, label);
         return (image ? ImageInput.ToPixels(Ml, o, kind, shape, o.ImagePixelScale).Append(scoring) : scoring).GetOutputSchema(inputSchema);
+    }
+
+    /// <summary>
+    /// The network <see cref="GetOutputSchema"/> builds the scoring steps over (the schema does not depend on the weights):
+    /// by default a dense layer to <see cref="StandInOutputs"/> outputs.
+    /// </summary>
+    protected virtual CnnModel StandIn(TensorShape shape, SchemaShape.Column label)
+    {
+        int outputs = StandInOutputs(label);
+        var standIn = new Sequential("shape", new FlattenLayer("flatten"), new DenseLayer("fc", shape.Length, outputs));
+        return new CnnModel(standIn, shape, Enumerable.Range(0, outputs).Select(i => $"{i}").ToArray());
     }
 
     /// <summary>

@@ -16,18 +16,8 @@ public sealed class EncodedImageMapping : CustomMappingFactory<EncodedImageMappi
 {
     public const string ContractName = "MLNet.Cnn.DecodeImage";
 
-    /// <summary>
-    /// Tells ML.NET that an MLImage member without an attribute is an image of unknown size. ML.NET registers MLImage only
-    /// through <c>[ImageType]</c>, whose size-less form fails in ML.NET 5 (it builds <c>ImageDataViewType(0, 0)</c>, which
-    /// refuses a zero size); a decoded image has no size known in advance. Runs before ML.NET builds this mapping's schema,
-    /// in training and in <c>Model.Load</c> (which creates this factory first).
-    /// </summary>
-    static EncodedImageMapping()
-    {
-        // Knows(Type) is internal: a registration made before (by another library) is refused, and then ML.NET knows the type.
-        try { DataViewTypeManager.Register(new ImageDataViewType(), typeof(MLImage), (DataViewTypeAttribute?)null); }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException) { }
-    }
+    /// <summary>Runs before ML.NET builds this mapping's schema, in training and in <c>Model.Load</c> (which creates this factory first).</summary>
+    static EncodedImageMapping() => ImageTypeRegistration.Ensure();
 
     /// <summary>The columns of the mapping (internal to the chain; the user's column is copied into <see cref="EncodedColumnName"/>).</summary>
     public const string EncodedColumnName = "CnnEncodedImage", DecodedColumnName = "CnnDecodedImage";

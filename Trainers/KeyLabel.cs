@@ -22,7 +22,8 @@ internal static class KeyLabel
             throw new ArgumentException($"The label column '{label.Name}' is {label.ItemType}; expected a key type (use Transforms.Conversion.MapValueToKey).");
     }
 
-    public static int Count(DataViewSchema.Column label) => (int)((KeyDataViewType)label.Type).Count;
+    /// <summary>The key count of a key column, or of a vector of keys.</summary>
+    public static int Count(DataViewSchema.Column label) => (int)((KeyDataViewType)((label.Type as VectorDataViewType)?.ItemType ?? label.Type)).Count;
 
     /// <summary>The item type of the key values, or null when the key has none.</summary>
     public static DataViewType? ValuesType(DataViewSchema.Column label) =>

@@ -24,7 +24,9 @@ internal sealed record RowSource(string PixelColumn, string FeatureColumn, Pixel
 /// </summary>
 internal static class RowReader
 {
-    public static PixelCache Read(IDataView data, RowSource source, DataViewSchema.Column label, Func<DataViewRowCursor, Action<long>> readLabel)
+    /// <param name="more">Further columns the label reader reads (e.g. a detector's boxes and images).</param>
+    public static PixelCache Read(IDataView data, RowSource source, DataViewSchema.Column label, Func<DataViewRowCursor, Action<long>> readLabel,
+        IEnumerable<DataViewSchema.Column>? more = null)
     {
         var pixelsColumn = data.Schema[source.PixelColumn];
         var texts = data.Schema.Where(c => !c.IsHidden && c.Type is TextDataViewType).ToArray();
@@ -34,7 +36,7 @@ internal static class RowReader
             long row = 0;
             // One cursor, not ML.NET's default for image transforms (rows split over threads, then put back together), whose
             // failure surfaces in MoveNext without its row; the cache is built once per Fit.
-            using (var cursor = data.GetRowCursorSet([pixelsColumn, label, .. texts], 1)[0])
+            using (var cursor = data.GetRowCursorSet([pixelsColumn, label, .. texts, .. more ?? []], 1)[0])
             {
                 var getPixels = cursor.GetGetter<VBuffer<float>>(pixelsColumn);
                 var labelOfRow = readLabel(cursor);
@@ -54,6 +56,8 @@ internal static class RowReader
                     if (buffer.Length != source.Shape.Length)
                         throw new InvalidOperationException($"Row {row}: the feature column '{source.FeatureColumn}' has {buffer.Length} pixels; expected {source.Shape.Length}.");
                     var values = buffer.GetValues();
+                    if (!buffer.IsDense && values.Length == 0)
+                        throw new InvalidOperationException($"Row {row}{Describe(cursor, texts)}: the feature column '{source.FeatureColumn}' holds no image (an empty or missing image file).");
                     if (!buffer.IsDense) throw new InvalidOperationException($"Row {row}: the feature column '{source.FeatureColumn}' is sparse; expected dense pixels.");
                     for (int i = 0; i < values.Length; i++)
                         if (!float.IsFinite(values[i]))

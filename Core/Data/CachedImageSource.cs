@@ -14,6 +14,7 @@ public sealed class CachedImageSource : IBatchSource, IDisposable
     private readonly PixelCache _cache;
     private readonly int[]? _labels;
     private readonly float[]? _targets;
+    private readonly int _targetSize;
     private readonly BatchPrefetcher _prefetcher;
     private readonly ThreadLocal<byte[]> _raw;
 
@@ -23,6 +24,7 @@ public sealed class CachedImageSource : IBatchSource, IDisposable
         if (cache.Count == 0) throw new ArgumentException($"The pixel cache '{cache.Path}' holds no images.", nameof(cache));
         if (!(scale > 0) || !float.IsFinite(scale)) throw new ArgumentException($"The scale must be positive and finite; {scale} was given.", nameof(scale));
         (_cache, Layout, _labels, _targets, Scale) = (cache, layout, labels, targets, scale);
+        _targetSize = labels is null ? layout.TargetShape(1).Length : 1;
         _raw = new ThreadLocal<byte[]>(() => new byte[cache.ImageBytes]);
         _prefetcher = new BatchPrefetcher(cache.ImageSize, (indices, buffer) => ReadImages(indices, buffer.Span));
     }
@@ -55,6 +57,24 @@ public sealed class CachedImageSource : IBatchSource, IDisposable
         return new CachedImageSource(cache, layout, null, targets, scale);
     }
 
+    /// <summary>
+    /// A source of any layout with float targets — regression values, segmentation class maps, detection box rows:
+    /// image i of <paramref name="cache"/> has the targets <paramref name="targets"/>[i·T … (i + 1)·T), T the length of
+    /// <paramref name="layout"/>'s <see cref="SampleLayout.TargetShape"/>(1). The layout's image shape must be the cache's.
+    /// </summary>
+    public static CachedImageSource WithTargets(PixelCache cache, SampleLayout layout, float[] targets, float scale = 1)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(targets);
+        if ((layout.Channels, layout.Height, layout.Width) != (cache.Channels, cache.Height, cache.Width))
+            throw new ArgumentException($"The layout is of {layout.Channels}×{layout.Height}×{layout.Width} images; the cache holds {cache.Channels}×{cache.Height}×{cache.Width}.", nameof(layout));
+        long perImage = layout.TargetShape(1).Length;
+        if (targets.Length != cache.Count * perImage)
+            throw new ArgumentException($"{cache.Count} images with {perImage} target values each need {cache.Count * perImage} values; {targets.Length} were given.", nameof(targets));
+        return new CachedImageSource(cache, layout, null, targets, scale);
+    }
+
     public int Count => _cache.Count;
 
     public SampleLayout Layout { get; }
@@ -70,7 +90,7 @@ public sealed class CachedImageSource : IBatchSource, IDisposable
         Require.Shape(targets, Layout.TargetShape(indices.Length), nameof(targets));
         if (!_prefetcher.TryTake(indices, images.Span)) ReadImages(indices, images.Span);
         var targetSpan = targets.Span;
-        int t = Layout.TargetCount;
+        int t = _targetSize;
         for (int i = 0; i < indices.Length; i++)
         {
             if (_labels is not null) targetSpan[i] = _labels[indices[i]];

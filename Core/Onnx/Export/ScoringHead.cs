@@ -15,7 +15,7 @@ namespace MLNet.Cnn.Onnx;
 /// byte[] onnx = new ScoringHead(model, "Features").Probabilities("Score").ArgMax("PredictedLabel", "Score").ToBytes();
 /// </code>
 /// </summary>
-public sealed class ScoringHead
+public sealed partial class ScoringHead
 {
     public const int Opset = 13;
 

@@ -1,0 +1,71 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
+using MLNet.Cnn.Detection;
+
+namespace MLNet.Cnn.Trainers;
+
+/// <summary>
+/// The step after the detector's ONNX graph in the scoring chain: per-class NMS over the decoded positions and ML.NET's
+/// detection columns, in the original image's pixels. A <c>CustomMapping</c> saves nothing but its contract name, so
+/// everything it needs arrives as columns of the row: the graph's decoded boxes [P, 4] and class scores [P, K]
+/// (<c>ScoringHead.YoloDetections</c>), the graph's constant row of settings (<see cref="Settings"/>: the thresholds, the
+/// detection limit and the network's input size, written into the ONNX graph by <c>ScoringHead.Constants</c> and so saved
+/// inside the model file), and the image itself, for its size. Found by <c>Model.Load</c> as <see cref="BinaryScoreMapping"/> is.
+/// </summary>
+[CustomMappingFactoryAttribute(ContractName)]
+public sealed class DetectionMapping : CustomMappingFactory<DetectionMapping.Input, DetectionMapping.Output>
+{
+    public const string ContractName = "MLNet.Cnn.Detections";
+
+    /// <summary>The chain's internal columns (dropped at its end).</summary>
+    public const string ImageColumnName = "CnnDetectionImage", BoxesColumnName = "CnnBoxes", ScoresColumnName = "CnnClassScores",
+        SettingsColumnName = "CnnDetectionSettings";
+
+    /// <summary>The output columns, as ML.NET's ObjectDetection trainer names them.</summary>
+    public const string PredictedLabelColumnName = "PredictedLabel", PredictedBoxesColumnName = "PredictedBoundingBoxes", ScoreColumnName = "Score";
+
+    static DetectionMapping() => ImageTypeRegistration.Ensure();
+
+    /// <summary>The settings row: score threshold, NMS IoU threshold, detection limit, network input width and height.</summary>
+    public static float[] Settings(YoloDecodeOptions decoding, int inputWidth, int inputHeight) =>
+        [decoding.ScoreThreshold, decoding.NmsIouThreshold, decoding.MaxDetections, inputWidth, inputHeight];
+
+    public sealed class Input
+    {
+        [ColumnName(ImageColumnName)] public MLImage? Image { get; set; }
+        [ColumnName(BoxesColumnName)] public float[] Boxes { get; set; } = [];
+        [ColumnName(ScoresColumnName)] public float[] Scores { get; set; } = [];
+        [ColumnName(SettingsColumnName)] public float[] Settings { get; set; } = [];
+    }
+
+    public sealed class Output
+    {
+        /// <summary>The class index of each detection (made a key of the label's key type by the next step).</summary>
+        [ColumnName(PredictedLabelColumnName)] public uint[] PredictedLabel { get; set; } = [];
+
+        /// <summary>x0, y0, x1, y1 of each detection, in pixels of the original image.</summary>
+        [ColumnName(PredictedBoxesColumnName)] public float[] PredictedBoundingBoxes { get; set; } = [];
+
+        /// <summary>σ(objectness)·softmax(classes) of each detection, descending.</summary>
+        [ColumnName(ScoreColumnName)] public float[] Score { get; set; } = [];
+    }
+
+    public static void Map(Input input, Output output)
+    {
+        if (input.Settings.Length != 5)
+            throw new InvalidOperationException($"The column '{SettingsColumnName}' has {input.Settings.Length} values; the detector's graph writes 5.");
+        if (input.Image is not { Width: > 0, Height: > 0 } image)
+            throw new InvalidOperationException("The image is missing or empty (0×0); a detector needs an image to find objects in.");
+        int positions = input.Boxes.Length / 4;
+        int classes = positions == 0 ? 1 : input.Scores.Length / positions;
+        var decoding = new YoloDecodeOptions(input.Settings[0], input.Settings[1], (int)input.Settings[2]);
+        var detections = YoloDecoder.Select(input.Boxes, input.Scores, classes, decoding);
+        // The network saw the image stretched to its input size: scale x and y back to the image's own pixels.
+        float scaleX = image.Width / input.Settings[3], scaleY = image.Height / input.Settings[4];
+        output.PredictedLabel = detections.Select(d => (uint)d.ClassId).ToArray();
+        output.Score = detections.Select(d => d.Score).ToArray();
+        output.PredictedBoundingBoxes = detections.SelectMany(d => new[] { d.X0 * scaleX, d.Y0 * scaleY, d.X1 * scaleX, d.Y1 * scaleY }).ToArray();
+    }
+
+    public override Action<Input, Output> GetMapping() => Map;
+}

@@ -106,6 +106,34 @@ public static class CnnCatalog
     }
 
     /// <summary>
+    /// Semantic segmentation — a class per pixel — on an image column (MLImage, encoded bytes or a pixel vector) and a mask
+    /// column (a vector of one class per pixel: bytes, or keys; see <see cref="CnnSegmentationOptions"/>). ML.NET has no
+    /// segmentation catalog; a class per pixel is multiclass classification, so it sits beside the classifiers as ML.NET
+    /// puts its object detector there. It writes <c>PredictedLabel</c> (Height·Width keys, at the network's input size) and
+    /// <c>Score</c> (the class probabilities of every pixel). Made only of built-in transformers: <c>Model.Load</c> needs no
+    /// registration. Evaluate with <see cref="EvaluateCnnSegmentation"/>.
+    /// </summary>
+    public static IEstimator<CnnPredictionTransformer> CnnSegmentation(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        CnnSegmentationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        return new CnnSegmentationEstimator(CatalogContext.Of(catalog), options);
+    }
+
+    /// <summary>
+    /// Pixel accuracy and mean IoU (with per-class IoU, Dice and accuracy) from one confusion matrix over every pixel of every
+    /// row: the mask column (bytes with <paramref name="ignoreLabel"/> skipped, or keys with the missing key skipped) against
+    /// the predicted keys of the same pixels.
+    /// </summary>
+    public static CnnSegmentationMetrics EvaluateCnnSegmentation(this MulticlassClassificationCatalog catalog, IDataView data,
+        string labelColumnName = "Label", string predictedLabelColumnName = "PredictedLabel", int? ignoreLabel = 255)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return SegmentationEvaluationReader.Evaluate(data, labelColumnName, predictedLabelColumnName, ignoreLabel);
+    }
+
+    /// <summary>
     /// An image folder with one subfolder per label (Model Builder's layout; images in deeper subfolders belong to their
     /// first-level folder) as ML.NET data: <c>Train</c> and <c>Validation</c> views with the columns <c>Label</c> (the
     /// subfolder's name) and <c>ImagePath</c> (the full path), split per label and reproducibly by

@@ -17,7 +17,9 @@ public sealed class CnnModel
         if (inputShape.Rank != 3)
             throw new ArgumentException($"inputShape is one image [C, H, W]; {inputShape} was given.", nameof(inputShape));
         var output = network.OutputShape(new TensorShape(1, inputShape[0], inputShape[1], inputShape[2]));
-        if (classNames.Count > 0 && (output.Rank != 2 || output[1] != classNames.Count))
+        // A vector of logits has one per class; a map [1, channels, h, w] (per-pixel class scores, a detection head's
+        // fields per anchor and cell) is not checked against the names.
+        if (classNames.Count > 0 && (output.Rank is not (2 or 4) || output.Rank == 2 && output[1] != classNames.Count))
             throw new ArgumentException(
                 $"The network gives {output} for one {inputShape} image, but {classNames.Count} class names were given.", nameof(classNames));
         normalization ??= Normalization.None(inputShape[0]);

@@ -71,7 +71,7 @@ public sealed class SceneGenerator
         var objects = new SceneObject[count][];
         Parallel.For(0, count, i => objects[i] = Render(firstIndex + i, pixels.AsSpan(i * imageSize, imageSize),
             classMaps.AsSpan(i * plane, plane), instanceMaps.AsSpan(i * plane, plane)));
-        return new SceneSet(Options.Channels, Options.Height, Options.Width, ClassNames, pixels, classMaps, instanceMaps, objects);
+        return new SceneSet(Options.Channels, Options.Height, Options.Width, ClassNames, pixels, classMaps, instanceMaps, objects, Options.MaxObjects);
     }
 
     private SceneObject[] Render(int index, Span<byte> pixels, Span<byte> classMap, Span<byte> instanceMap)

@@ -3,6 +3,7 @@ using MLNet.Cnn.Data;
 using MLNet.Cnn.Kernels;
 using MLNet.Cnn.Layers;
 using MLNet.Cnn.Segmentation;
+using MLNet.Cnn.Tests.Support;
 using MLNet.Cnn.Training;
 
 namespace MLNet.Cnn.Tests.Training;
@@ -99,5 +100,44 @@ public sealed class SegmentationTrainingTests
         var classification = new TensorSource(SampleLayout.Classification(1, 16, 16, ["a", "b"]), new float[4 * 256], new float[4]);
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Trainer.Fit(TwoLayerNet(), data, classification, new TrainerOptions { Epochs = 1 })).Message,
             "The validation set has 2 classes of 1×16×16 images; the training set segmentation into 2 classes");
+    }
+
+    [TestMethod]
+    public void A_cancelled_segmentation_run_resumes_to_the_uninterrupted_weights_and_a_checkpoint_of_another_layout_is_refused()
+    {
+        float[] Weights(Sequential network) => network.AllParameters().SelectMany(p => p.Value.ToArray()).ToArray();
+        TrainingResult Fit(Sequential network, TensorSource data, CheckpointOptions? checkpoints, CancellationToken cancel = default, IProgress<TrainingProgress>? progress = null)
+        {
+            Initializer.Initialize(network, seed: 3);
+            return Trainer.Fit(network, data, null, new TrainerOptions
+            {
+                Epochs = 3, BatchSize = 4, LearningRate = 0.03f, Checkpoints = checkpoints, Progress = progress, ProgressInterval = 1,
+                Augmentation = new HorizontalFlip(),
+            }, cancel);
+        }
+
+        var uninterrupted = TwoLayerNet();
+        Fit(uninterrupted, Thresholded(16, 1), null);
+        using var folder = new TemporaryFolder();
+        using var cancel = new CancellationTokenSource();
+        var first = TwoLayerNet();
+        var stopped = Fit(first, Thresholded(16, 1), new CheckpointOptions { Directory = folder.Path }, cancel.Token,
+            new Progress(p => { if (p is { Epoch: 2, Batch: 2, IsEpochEnd: false }) cancel.Cancel(); }));
+        Assert.AreEqual(StopReason.Cancelled, stopped.StopReason);
+        var resumed = TwoLayerNet();
+        var result = Fit(resumed, Thresholded(16, 1), new CheckpointOptions { Directory = folder.Path });
+        Assert.IsNotNull(result.ResumedFrom);
+        CollectionAssert.AreEqual(Weights(uninterrupted), Weights(resumed));
+
+        var other = Assert.ThrowsExactly<InvalidOperationException>(() =>
+            Fit(TwoLayerNet(), Thresholded(16, 1, ignoreLabel: null), new CheckpointOptions { Directory = folder.Path }));
+        StringAssert.Contains(other.Message, "(ignore label 255)");
+        StringAssert.Contains(other.Message, "(no ignore label)");
+    }
+
+    /// <summary>Reports synchronously, on the training thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
     }
 }

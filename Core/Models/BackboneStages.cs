@@ -34,6 +34,7 @@ public static class BackboneStages
                 throw new ArgumentException(
                     $"Layer '{layer.Name}' of backbone '{trunk.Name}' makes the map larger (stride {groups[^1].Stride} → {stride}); " +
                     "a backbone's strides must not shrink.", nameof(trunk));
+            if (groups.Count > 0 && stride % groups[^1].Stride != 0) throw NotAMultiple(layer, output, input);
             if (groups.Count == 0 || stride > groups[^1].Stride) groups.Add((stride, output[1], []));
             groups[^1] = groups[^1] with { Channels = output[1] };
             groups[^1].Layers.Add(layer);
@@ -93,7 +94,7 @@ public static class BackboneStages
         return layers;
     }
 
-    /// <summary>input H / h, which must be a whole number and the same for the width.</summary>
+    /// <summary>input H / h, which must be a whole number and the same for the width (the growth of one stage to the next is checked by the caller).</summary>
     private static int StrideOf(Layer layer, TensorShape output, TensorShape input)
     {
         if (output.Rank != 4)
@@ -101,10 +102,12 @@ public static class BackboneStages
                 $"Layer '{layer.Name}' of the backbone gives {output}; a backbone's layers must give maps [N, C, h, w] (cut the classifier head off, e.g. with {nameof(BackboneStages)}.{nameof(Trunk)}).");
         var (height, width) = (input[1], input[2]);
         var (h, w) = (output[2], output[3]);
-        if (h == 0 || w == 0 || height % h != 0 || width % w != 0 || height / h != width / w)
-            throw new ArgumentException(
-                $"Layer '{layer.Name}' of the backbone turns the {height}×{width} input into a {h}×{w} map, not a whole stride of it: " +
-                "the input's height and width must be multiples of the backbone's largest stride (e.g. 32 for ResNet and MobileNet).");
+        if (h == 0 || w == 0 || height % h != 0 || width % w != 0 || height / h != width / w) throw NotAMultiple(layer, output, input);
         return height / h;
     }
+
+    private static ArgumentException NotAMultiple(Layer layer, TensorShape output, TensorShape input) => new(
+        $"Layer '{layer.Name}' of the backbone turns the {input[1]}×{input[2]} input into a {output[2]}×{output[3]} map, not a whole " +
+        "stride of the previous one: the input's height and width must be multiples of the backbone's largest stride (e.g. 32 for " +
+        "ResNet and MobileNet).");
 }

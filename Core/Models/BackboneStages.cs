@@ -73,7 +73,10 @@ public static class BackboneStages
             $"The model's network '{trained.Network.Name}' is one {trained.Network.GetType().Name}, not a sequence with a classifier head.", nameof(trained)));
     }
 
-    /// <summary>Sets <see cref="Parameter.Frozen"/> on every parameter of the stages: optimizers leave them as they are.</summary>
+    /// <summary>
+    /// Sets <see cref="Parameter.Frozen"/> on every parameter of the stages (false: clears it): optimizers leave them as they
+    /// are. Batch-norm running statistics are buffers, not parameters: they still move when the network runs in training mode.
+    /// </summary>
     public static void Freeze(IEnumerable<BackboneStage> stages, bool frozen = true)
     {
         foreach (var parameter in stages.SelectMany(s => s.Layer.AllParameters())) parameter.Frozen = frozen;

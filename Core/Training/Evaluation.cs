@@ -31,8 +31,13 @@ public sealed record Evaluation(double Loss, double Accuracy, int[,] ConfusionMa
     public static Evaluation Of(Layer network, IBatchSource data, ILoss loss, int batchSize = 256)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (data.Layout.IsRegression)
-            throw new ArgumentException("The dataset holds regression targets; measure it with RegressionEvaluation.Of.", nameof(data));
+        if (data.Layout.Kind != TargetKind.Classification)
+            throw new ArgumentException(data.Layout.Kind switch
+            {
+                TargetKind.Regression => "The dataset holds regression targets; measure it with RegressionEvaluation.Of.",
+                TargetKind.Segmentation => "The dataset holds class maps; measure it with SegmentationEvaluation.Of.",
+                _ => "The dataset holds boxes; measure it with DetectionEvaluation.Of.",
+            }, nameof(data));
         var confusion = new int[data.Layout.ClassCount, data.Layout.ClassCount];
         int correct = 0;
         double meanLoss = EvaluationPass.MeanLoss(network, data, loss, batchSize,

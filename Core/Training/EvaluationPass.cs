@@ -8,8 +8,8 @@ namespace MLNet.Cnn.Training;
 internal static class EvaluationPass
 {
     /// <summary>
-    /// Calls <paramref name="visit"/> with each batch's output [n, width] and targets (<see cref="SampleLayout.TargetShape"/>(n));
-    /// returns the loss averaged over all images.
+    /// Calls <paramref name="visit"/> with each batch's output ([n, width]; [n, K, H, W] for segmentation) and targets
+    /// (<see cref="SampleLayout.TargetShape"/>(n)); returns the loss averaged over all images.
     /// </summary>
     public static double MeanLoss(Layer network, IBatchSource data, ILoss loss, int batchSize, Action<Tensor, Tensor> visit)
     {

@@ -20,7 +20,7 @@ public sealed record RegressionEvaluation(double Loss, double MeanAbsoluteError,
     {
         ArgumentNullException.ThrowIfNull(data);
         if (!data.Layout.IsRegression)
-            throw new ArgumentException("The dataset holds class labels; measure it with Evaluation.Of.", nameof(data));
+            throw new ArgumentException($"The dataset holds {data.Layout}, not regression targets; measure classification with Evaluation.Of.", nameof(data));
         int targets = data.Layout.TargetCount;
         var residualSquares = new double[targets];   // Σ_i (ŷ_it − y_it)² per target t
         var values = new float[(long)data.Count * targets];   // every y, in order, for R²'s second pass

@@ -5,8 +5,10 @@ using MLNet.Cnn.Pruning;
 namespace MLNet.Cnn.Training;
 
 /// <summary>
-/// The training loop, for classification (class labels, network output [batch, classes]) and regression (float targets,
-/// output [batch, targets]) alike: shuffled mini-batches (a fresh seeded order every epoch; the last, shorter batch is
+/// The training loop, for classification (class labels, network output [batch, classes]), regression (float targets,
+/// output [batch, targets]), segmentation (class maps [batch, H, W], output [batch, classes, H, W]; pixel accuracy reported
+/// as the accuracy) and detection (box rows [batch, maxObjects, 5], any rank-4 head output, a loss such as
+/// <see cref="Detection.YoloLoss"/> given in <see cref="TrainerOptions.Loss"/>; no metric beside the loss) alike: shuffled mini-batches (a fresh seeded order every epoch; the last, shorter batch is
 /// trained too unless it would hold a single image), forward, loss, backward, optional gradient clipping, optimizer step under the schedule;
 /// validation after every epoch, early stopping, the best weights kept, a time limit and cancellation.
 /// A NaN or infinite loss or gradient stops training with a clear message, and the network goes back to
@@ -61,9 +63,10 @@ public static class Trainer
         int batch = Math.Min(options.BatchSize, train.Count);
         var inputShape = train.Layout.ImageShape(batch);
         var outputShape = network.OutputShape(inputShape);
-        if (outputShape.Rank != 2 || outputShape[1] != task.OutputWidth)
+        if (!task.Fits(outputShape))
             throw new ArgumentException(
-                $"The network maps a batch {inputShape} to {outputShape}; {task.ExpectedNetwork} must give [{batch}, {task.OutputWidth}].", nameof(network));
+                $"The network maps a batch {inputShape} to {outputShape}; {task.ExpectedNetwork} must give {task.ExpectedOutput(batch)}.", nameof(network));
+        if (options.Loss is null) task.DefaultLoss();   // detection has none: refused here, before anything runs
 
         // Nothing uses the gradient with respect to the images: the first layer may skip it (restored afterwards).
         bool inputGradientNeeded = network.InputGradientNeeded;

@@ -37,7 +37,11 @@ public record TrainerOptions
     /// </summary>
     public Func<TrainingPlan, LearningRateSchedule>? Schedule { get; init; }
 
-    /// <summary>Default: softmax cross-entropy on class indices for classification, mean squared error for regression.</summary>
+    /// <summary>
+    /// Default: softmax cross-entropy on class indices for classification, mean squared error for regression, pixel-wise
+    /// cross-entropy with the layout's ignore label for segmentation. Detection has no default: give the head's loss
+    /// (e.g. <see cref="Detection.YoloLoss"/>).
+    /// </summary>
     public ILoss? Loss { get; init; }
 
     /// <summary>Share of the training data held out for validation when no validation set is given (0: none).</summary>
@@ -67,7 +71,7 @@ public record TrainerOptions
     /// </summary>
     public IAugmentation? Augmentation { get; init; }
 
-    /// <summary>For regression: what the targets are, so that <see cref="Augmentation"/> moves them with the pixels (default: it leaves them alone).</summary>
+    /// <summary>For regression only (segmentation masks and detection boxes always move with the pixels): what the targets are, so that <see cref="Augmentation"/> moves them with the pixels (default: it leaves them alone).</summary>
     public AugmentTargets AugmentTargets { get; init; }
 
     /// <summary>
@@ -125,11 +129,15 @@ public record TrainerOptions
     /// <summary>The checks that need the training data: mixing needs class labels, moving targets needs coordinates.</summary>
     internal void ValidateFor(SampleLayout train)
     {
-        if (BatchMixing is not null && train.IsRegression)
+        if (BatchMixing is not null && train.Kind != TargetKind.Classification)
             throw new ArgumentException(
-                $"BatchMixing ({BatchMixing.GetType().Name}) mixes class labels; this dataset holds {train.TargetCount} regression targets per image. " +
-                "Leave BatchMixing null for regression.", nameof(BatchMixing));
+                $"BatchMixing ({BatchMixing.GetType().Name}) mixes class labels; this dataset holds {TargetsOf(train)}. " +
+                "Leave BatchMixing null for regression, segmentation and detection.", nameof(BatchMixing));
         if (AugmentTargets == AugmentTargets.None) return;
+        if (train.Kind is TargetKind.Segmentation or TargetKind.Detection)
+            throw new ArgumentException(
+                $"AugmentTargets {AugmentTargets} moves regression targets; this dataset holds {TargetsOf(train)}, which the augmentation " +
+                "moves with the pixels by itself. Leave AugmentTargets None.", nameof(AugmentTargets));
         if (!train.IsRegression)
             throw new ArgumentException($"AugmentTargets {AugmentTargets} moves regression targets; this dataset holds class labels (use None).", nameof(AugmentTargets));
         int group = AugmentTargets == AugmentTargets.Keypoints ? 2 : 4;
@@ -137,4 +145,11 @@ public record TrainerOptions
             throw new ArgumentException(
                 $"AugmentTargets {AugmentTargets} reads the targets in groups of {group}; this dataset has {train.TargetCount} targets per image.", nameof(AugmentTargets));
     }
+
+    private static string TargetsOf(SampleLayout train) => train.Kind switch
+    {
+        TargetKind.Regression => $"{train.TargetCount} regression targets per image",
+        TargetKind.Segmentation => "a class map per image (segmentation)",
+        _ => "boxes per image (detection)",
+    };
 }

@@ -4,7 +4,9 @@ namespace MLNet.Cnn.Training;
 /// What <see cref="Trainer"/> reports through <see cref="TrainerOptions.Progress"/>: during an epoch (running
 /// means over the epoch so far) and, with <see cref="IsEpochEnd"/>, once the epoch and its validation are done.
 /// Beside the loss, classification reports <see cref="Accuracy"/> and regression <see cref="MeanAbsoluteError"/>
-/// (mean |prediction − target| over all target values); the other one is null. <see cref="Sparsity"/>, when training
+/// (mean |prediction − target| over all target values); the other one is null. Segmentation reports its pixel accuracy
+/// (correct pixels over the pixels that are not the ignore label) as <see cref="Accuracy"/>; detection reports the loss
+/// alone (both null: measure its mAP after training with <see cref="Detection.DetectionEvaluation"/>). <see cref="Sparsity"/>, when training
 /// prunes, is the share of the candidate weights pruned so far.
 /// </summary>
 public sealed record TrainingProgress(

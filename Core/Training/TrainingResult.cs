@@ -15,7 +15,8 @@ public enum StopReason
 
 /// <summary>
 /// One row per finished epoch. Classification fills the accuracies and regression the mean absolute errors (over all target
-/// values); the other pair is null, as are the validation figures without a validation set. <see cref="Sparsity"/> is the
+/// values); segmentation fills the accuracies with pixel accuracies (over the pixels that are not the ignore label; the
+/// validation one from all the validation pixels at once), detection neither; the pair not filled is null, as are the validation figures without a validation set. <see cref="Sparsity"/> is the
 /// share of the pruned weights at the epoch's end when training prunes (<see cref="TrainerOptions.Sparsity"/>), else null.
 /// </summary>
 public sealed record EpochResult(int Epoch, double Loss, double? Accuracy, double? MeanAbsoluteError,

@@ -62,17 +62,37 @@ public sealed class SceneGenerator
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         ArgumentOutOfRangeException.ThrowIfNegative(firstIndex);
         if ((long)firstIndex + count > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(count), "Scene indices past int.MaxValue.");
-        int plane = Options.Height * Options.Width, imageSize = Options.Channels * plane;
+        return GenerateSet(Enumerable.Range(firstIndex, count).ToArray());
+    }
+
+    /// <summary>The scenes of <paramref name="indices"/> (each ≥ 0, the same as <see cref="Generate"/> of it), made in parallel; scene i of the set is indices[i].</summary>
+    public SceneSet GenerateSet(IReadOnlyList<int> indices)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        if (indices.Count == 0) throw new ArgumentException("No scene indices were given.", nameof(indices));
+        if (indices.Any(index => index < 0)) throw new ArgumentOutOfRangeException(nameof(indices), "Scene indices must be ≥ 0.");
+        int count = indices.Count, plane = Options.Height * Options.Width, imageSize = Options.Channels * plane;
         if ((long)count * imageSize > Array.MaxLength)
-            throw new ArgumentOutOfRangeException(nameof(count), $"{count} scenes of {imageSize} bytes do not fit in one array.");
+            throw new ArgumentOutOfRangeException(nameof(indices), $"{count} scenes of {imageSize} bytes do not fit in one array.");
         var pixels = new byte[count * imageSize];
         var classMaps = new byte[count * plane];
         var instanceMaps = new byte[count * plane];
         var objects = new SceneObject[count][];
-        Parallel.For(0, count, i => objects[i] = Render(firstIndex + i, pixels.AsSpan(i * imageSize, imageSize),
+        Parallel.For(0, count, i => objects[i] = Render(indices[i], pixels.AsSpan(i * imageSize, imageSize),
             classMaps.AsSpan(i * plane, plane), instanceMaps.AsSpan(i * plane, plane)));
-        return new SceneSet(Options.Channels, Options.Height, Options.Width, ClassNames, pixels, classMaps, instanceMaps, objects);
+        return new SceneSet(Options.Channels, Options.Height, Options.Width, ClassNames, pixels, classMaps, instanceMaps, objects, Options.MaxObjects);
     }
+
+    /// <summary>
+    /// Scenes 0 … <paramref name="count"/> − 1 as a detection source (as <see cref="SceneSet.DetectionSource"/>), rendered
+    /// when a batch is read: no memory is held for them, so a training run can see far more scenes than fit in memory.
+    /// </summary>
+    public IBatchSource DetectionSource(int count) =>
+        new GeneratedSceneSource(this, count, GenerateSet([0]).DetectionSource(Options.MaxObjects).Layout, set => set.DetectionSource(Options.MaxObjects));
+
+    /// <summary>Scenes 0 … <paramref name="count"/> − 1 as a segmentation source (as <see cref="SceneSet.SegmentationSource"/>), rendered when a batch is read.</summary>
+    public IBatchSource SegmentationSource(int count) =>
+        new GeneratedSceneSource(this, count, GenerateSet([0]).SegmentationSource().Layout, set => set.SegmentationSource());
 
     private SceneObject[] Render(int index, Span<byte> pixels, Span<byte> classMap, Span<byte> instanceMap)
     {

@@ -1,3 +1,4 @@
+using MLNet.Cnn.Data;
 using MLNet.Cnn.Tensors;
 
 namespace MLNet.Cnn.Detection;
@@ -18,8 +19,9 @@ public sealed class SceneSet
     private readonly SceneObject[][] _objects;
 
     internal SceneSet(int channels, int height, int width, IReadOnlyList<string> classNames,
-        byte[] pixels, byte[] classMaps, byte[] instanceMaps, SceneObject[][] objects)
+        byte[] pixels, byte[] classMaps, byte[] instanceMaps, SceneObject[][] objects, int maxObjects)
     {
+        MaxObjects = maxObjects;
         Channels = channels;
         Height = height;
         Width = width;
@@ -41,6 +43,39 @@ public sealed class SceneSet
 
     /// <summary>Classes of the class map: background plus one per object class (11 for Fashion-MNIST).</summary>
     public int SegmentationClassCount => ClassNames.Count + 1;
+
+    /// <summary>The most objects a scene of this set may hold (the generator's <see cref="SceneOptions.MaxObjects"/>).</summary>
+    public int MaxObjects { get; }
+
+    /// <summary>
+    /// The set as a segmentation source for <see cref="Training.Trainer"/>: images and class maps, layout classes
+    /// "background" and the object class names, ignore label <see cref="IgnoreLabel"/>.
+    /// </summary>
+    public IBatchSource SegmentationSource() =>
+        new SceneSource(this, SampleLayout.Segmentation(Channels, Height, Width, ["background", .. ClassNames], IgnoreLabel), GatherClassMaps);
+
+    /// <summary>
+    /// The set as a detection source for <see cref="Training.Trainer"/>: images and, per scene, its objects' boxes
+    /// (<see cref="SceneObject.Box"/>) with their labels as class ids, in rows of <paramref name="maxObjects"/>
+    /// (default: <see cref="MaxObjects"/>, so that sets made with the same options match); see <see cref="DetectionTargets"/>.
+    /// </summary>
+    public IBatchSource DetectionSource(int? maxObjects = null)
+    {
+        int rows = maxObjects ?? Math.Max(MaxObjects, _objects.Length == 0 ? 1 : _objects.Max(o => o.Length));
+        var layout = SampleLayout.Detection(Channels, Height, Width, ClassNames, rows);
+        return new SceneSource(this, layout, GatherBoxes);
+    }
+
+    /// <summary>The detection targets of scenes <paramref name="indices"/> into <paramref name="targets"/> [n, maxObjects, 5].</summary>
+    private void GatherBoxes(ReadOnlySpan<int> indices, Tensor targets)
+    {
+        int rowLength = targets.Length / indices.Length;
+        for (int i = 0; i < indices.Length; i++)
+        {
+            var boxes = _objects[indices[i]].Select(o => new GroundTruthBox(o.Box.X1, o.Box.Y1, o.Box.X2, o.Box.Y2, o.Label)).ToArray();
+            DetectionTargets.Write(boxes, targets.Span.Slice(i * rowLength, rowLength), targets.Shape[1], $"scene {indices[i]}");
+        }
+    }
 
     /// <summary>Scene <paramref name="index"/>, sharing this set's memory.</summary>
     public Scene this[int index]

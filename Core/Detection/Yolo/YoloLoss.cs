@@ -14,10 +14,11 @@ namespace MLNet.Cnn.Detection;
 /// flows back through x1,2 = (j + σ(tx))·s ∓ a_w·e^tw / 2 (likewise y with ty, th): ∂/∂tx = s·σ(tx)(1 − σ(tx))·(g_x1 + g_x2),
 /// ∂/∂tw = a_w·e^tw/2·(g_x2 − g_x1), 0 where tw is clamped. The assignment (and its ignore mask, which reads the
 /// decoded predictions) is a constant of each call: no gradient flows through it, as in YOLOv3.
-/// <para>The targets are lists of boxes per image, not a tensor, so this loss has its own <see cref="Compute(Tensor, IReadOnlyList{IReadOnlyList{GroundTruthBox}}, Tensor)"/>
-/// rather than <see cref="Training.ILoss"/>'s. The math is generic (float for training, double for gradient checks).</para>
+/// <para>The targets are lists of boxes per image (<see cref="Compute(Tensor, IReadOnlyList{IReadOnlyList{GroundTruthBox}}, Tensor)"/>),
+/// or, as <see cref="Training.ILoss"/> for <see cref="Training.Trainer"/>, a detection target tensor [N, maxObjects, 5]
+/// read through <see cref="DetectionTargets"/>. The math is generic (float for training, double for gradient checks).</para>
 /// </summary>
-public sealed class YoloLoss
+public sealed class YoloLoss : Training.ILoss
 {
     public YoloLoss(YoloHead head, YoloLossOptions? options = null)
     {
@@ -43,6 +44,25 @@ public sealed class YoloLoss
         if (!gradient.Shape.Equals(prediction.Shape))
             throw new ArgumentException($"gradient is {gradient.Shape}; expected the prediction's shape {prediction.Shape}.", nameof(gradient));
         return Compute<float>(prediction.Span, grid, groundTruth, gradient.Span);
+    }
+
+    /// <summary>
+    /// The loss of <paramref name="prediction"/> [N, A·(5 + K), H, W] against a detection target tensor [N, maxObjects, 5]
+    /// (rows (classId, x0, y0, x1, y1), padding rows with class −1; see <see cref="DetectionTargets"/>): the list overload
+    /// on the boxes the rows hold. Writes ∂loss/∂prediction into <paramref name="gradient"/>.
+    /// </summary>
+    public double Compute(Tensor prediction, Tensor target, Tensor gradient)
+    {
+        ArgumentNullException.ThrowIfNull(prediction);
+        ArgumentNullException.ThrowIfNull(target);
+        if (target.Shape.Rank != 3 || target.Shape[0] != prediction.Shape[0] || target.Shape[2] != DetectionTargets.RowLength)
+            throw new ArgumentException(
+                $"The detection target is {target.Shape}; expected [{prediction.Shape[0]}, maxObjects, {DetectionTargets.RowLength}] " +
+                "rows (classId, x0, y0, x1, y1), one block per image of the prediction.", nameof(target));
+        int rowLength = target.Length / target.Shape[0];
+        var groundTruth = new GroundTruthBox[target.Shape[0]][];
+        for (int n = 0; n < groundTruth.Length; n++) groundTruth[n] = DetectionTargets.Read(target.Span.Slice(n * rowLength, rowLength));
+        return Compute(prediction, groundTruth, gradient);
     }
 
     /// <summary>As the tensor overload, on flat [N, A·(5 + K), H, W] spans; <paramref name="gradient"/> is overwritten.</summary>

@@ -9,7 +9,9 @@ namespace MLNet.Cnn.Trainers;
 /// slot. Hash with <c>combine</c> (the one built-in transform that turns a vector into a scalar), ConvertType to uint,
 /// and MapValue(hash of class i → key value i, treatValuesAsKeyType) make it a key with the label's key values in the
 /// label's order; without key values, class i maps to key i + 1. A vector of class indices (<see cref="VectorEstimator"/>:
-/// detections, pixels) needs no hash: MapValue maps each uint index i to key value i.
+/// detections, pixels) needs no hash, but MapValue's treatValuesAsKeyType gives a vector column plain uints (with key values
+/// that do not match its type, which MapKeyToValue then refuses; ML.NET 5), so there MapValue maps each uint index i to
+/// key value i and MapValueToKey, given the key values in order as its terms, makes them keys.
 /// </summary>
 internal sealed class ClassIndexToKey(MLContext ml, string column, DataViewType? keyValuesType, Array? keyValues, int classes)
 {
@@ -19,7 +21,26 @@ internal sealed class ClassIndexToKey(MLContext ml, string column, DataViewType?
     public IEstimator<ITransformer> Estimator() => IndexToHash().Append(KeyMap(IndexHashes()));
 
     /// <summary>A vector of uint class indices → a vector of keys of the same length.</summary>
-    public IEstimator<ITransformer> VectorEstimator() => KeyMap(Enumerable.Range(0, classes).Select(i => (uint)i).ToArray());
+    public IEstimator<ITransformer> VectorEstimator()
+    {
+        var indices = Enumerable.Range(0, classes).Select(i => (uint)i).ToArray();
+        if (keyValuesType is null || keyValues is null) return ValuesToKeys(indices, Enumerable.Range(1, classes).Select(i => (uint)i).ToArray());
+        if (keyValues is string[] text) return ValuesToKeys(indices, text);
+        return (IEstimator<ITransformer>)typeof(ClassIndexToKey).GetMethod(nameof(ValuesToKeys), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+            .MakeGenericMethod(keyValuesType.RawType).Invoke(this, [indices, keyValues])!;
+    }
+
+    private IEstimator<ITransformer> ValuesToKeys<T>(uint[] indices, T[] values)
+    {
+        var terms = ml.Data.LoadFromEnumerable(values.Select(v => new Term<T> { Value = v }));
+        return ml.Transforms.Conversion.MapValue(column, values.Select((v, i) => new KeyValuePair<uint, T>(indices[i], v)), column)
+            .Append(ml.Transforms.Conversion.MapValueToKey(column, column, keyData: terms));
+    }
+
+    private sealed class Term<T>
+    {
+        public T Value { get; set; } = default!;
+    }
 
     /// <summary>MapValue from <paramref name="inputs"/>[i] to class i's key value, as a key.</summary>
     private IEstimator<ITransformer> KeyMap(uint[] inputs)

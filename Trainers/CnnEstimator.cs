@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLNet.Cnn.Augment;
 using MLNet.Cnn.Data;
+using MLNet.Cnn.Detection;
 using MLNet.Cnn.Layers;
 using MLNet.Cnn.Models;
 using MLNet.Cnn.Tensors;
@@ -82,6 +83,9 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
     /// <summary>The network's output count for a dataset.</summary>
     protected abstract int Outputs(IBatchSource data);
 
+    /// <summary>The trained detector's head, for <see cref="CnnPredictionTransformer.DetectionHead"/>; null for other tasks.</summary>
+    protected virtual YoloHead? DetectionHead => null;
+
     /// <summary>A one-slot raw score that a registered custom mapping turns into ML.NET's scalar columns (then dropped).</summary>
     public const string RawScoreColumnName = "CnnRawScore";
 
@@ -115,7 +119,7 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
 
         var scoring = Scoring(model, pixelColumn, label);
         var chain = (toPixels is null ? scoring : ImageInput.ToPixels(Ml, o, kind, InputShape, o.ImagePixelScale).Append(scoring)).Fit(input);
-        return new CnnPredictionTransformer(chain, model, result);
+        return new CnnPredictionTransformer(chain, model, result, DetectionHead);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Cnn.Detection;
 using MLNet.Cnn.Models;
 using MLNet.Cnn.Training;
 
@@ -14,11 +15,12 @@ namespace MLNet.Cnn.Trainers;
 /// </summary>
 public sealed class CnnPredictionTransformer : ITransformer
 {
-    internal CnnPredictionTransformer(ITransformer scoring, CnnModel model, TrainingResult training)
+    internal CnnPredictionTransformer(ITransformer scoring, CnnModel model, TrainingResult training, YoloHead? detectionHead = null)
     {
         Scoring = scoring;
         Model = model;
         Training = training;
+        DetectionHead = detectionHead;
     }
 
     /// <summary>The chain of built-in transformers that scores (ApplyOnnxModel and the label-mapping steps).</summary>
@@ -26,6 +28,12 @@ public sealed class CnnPredictionTransformer : ITransformer
 
     /// <summary>The trained network with its input shape and class names.</summary>
     public CnnModel Model { get; }
+
+    /// <summary>
+    /// The detector's head (anchors, classes, stride: how <see cref="Model"/>'s output [N, A·(5 + K), H, W] decodes, e.g. with
+    /// <see cref="YoloDecoder"/>); null for the other tasks.
+    /// </summary>
+    public YoloHead? DetectionHead { get; }
 
     /// <summary>Why training stopped, the per-epoch losses and accuracies, images per second.</summary>
     public TrainingResult Training { get; }

@@ -56,6 +56,8 @@ internal sealed class CnnObjectDetectionEstimator : CnnEstimator
         return options;
     }
 
+    protected override YoloHead? DetectionHead => _head;
+
     protected override void CheckColumns(SchemaShape input)
     {
         DetectionColumns.CheckImage(Find(input, _options.FeatureColumnName), _options.FeatureColumnName);
@@ -165,12 +167,19 @@ internal sealed class CnnObjectDetectionEstimator : CnnEstimator
             .YoloDetections(head, DetectionMapping.BoxesColumnName, DetectionMapping.ScoresColumnName)
             .Constants(DetectionMapping.SettingsColumnName, DetectionMapping.Settings(_options.Decoding, model.InputShape[2], model.InputShape[1]))
             .ToBytes();
-        return Ml.Transforms.CopyColumns(DetectionMapping.ImageColumnName, _options.FeatureColumnName)
-            .Append(Ml.Transforms.ApplyOnnxModel([DetectionMapping.BoxesColumnName, DetectionMapping.ScoresColumnName, DetectionMapping.SettingsColumnName],
-                [pixelColumn], new MemoryStream(onnx)))
-            .Append(Ml.Transforms.CustomMapping(new DetectionMapping().GetMapping(), DetectionMapping.ContractName))
-            .Append(toKey.VectorEstimator())
-            .Append(Ml.Transforms.DropColumns(DetectionMapping.ImageColumnName, DetectionMapping.BoxesColumnName,
-                DetectionMapping.ScoresColumnName, DetectionMapping.SettingsColumnName));
+        IEstimator<ITransformer>[] Steps(IEstimator<ITransformer> mapping) =>
+        [
+            Ml.Transforms.CopyColumns(DetectionMapping.ImageColumnName, _options.FeatureColumnName),
+            Ml.Transforms.ApplyOnnxModel([DetectionMapping.BoxesColumnName, DetectionMapping.ScoresColumnName, DetectionMapping.SettingsColumnName],
+                [pixelColumn], new MemoryStream(onnx)),
+            mapping,
+            toKey.VectorEstimator(),
+            Ml.Transforms.DropColumns(DetectionMapping.ImageColumnName, DetectionMapping.BoxesColumnName,
+                DetectionMapping.ScoresColumnName, DetectionMapping.SettingsColumnName),
+        ];
+        // The mapping reads the image, which its estimator's schema check refuses (see StepwiseEstimator).
+        var shape = Steps(Ml.Transforms.CustomMapping<DetectionMapping.SchemaTwin, DetectionMapping.Output>((_, _) => { }, contractName: null));
+        return new StepwiseEstimator(Steps(Ml.Transforms.CustomMapping(new DetectionMapping().GetMapping(), DetectionMapping.ContractName)),
+            shape.Aggregate(new EstimatorChain<ITransformer>(), (chain, step) => chain.Append(step)));
     }
 }

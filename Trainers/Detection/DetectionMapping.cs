@@ -38,6 +38,14 @@ public sealed class DetectionMapping : CustomMappingFactory<DetectionMapping.Inp
         [ColumnName(SettingsColumnName)] public float[] Settings { get; set; } = [];
     }
 
+    /// <summary>The input without the image, for the output schema only (see <see cref="StepwiseEstimator"/>).</summary>
+    public sealed class SchemaTwin
+    {
+        [ColumnName(BoxesColumnName)] public float[] Boxes { get; set; } = [];
+        [ColumnName(ScoresColumnName)] public float[] Scores { get; set; } = [];
+        [ColumnName(SettingsColumnName)] public float[] Settings { get; set; } = [];
+    }
+
     public sealed class Output
     {
         /// <summary>The class index of each detection (made a key of the label's key type by the next step).</summary>

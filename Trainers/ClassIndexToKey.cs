@@ -10,7 +10,7 @@ namespace MLNet.Cnn.Trainers;
 /// and MapValue(hash of class i → key value i, treatValuesAsKeyType) make it a key with the label's key values in the
 /// label's order; without key values, class i maps to key i + 1. A vector of class indices (<see cref="VectorEstimator"/>:
 /// detections, pixels) needs no hash, but MapValue's treatValuesAsKeyType gives a vector column plain uints (with key values
-/// that do not match its type, which MapKeyToValue then refuses; ML.NET 5), so there MapValue maps each uint index i to
+/// that do not match its type, which MapKeyToValue then refuses; ML.NET 5), so there MapValue maps each int64 index i to
 /// key value i and MapValueToKey, given the key values in order as its terms, makes them keys.
 /// </summary>
 internal sealed class ClassIndexToKey(MLContext ml, string column, DataViewType? keyValuesType, Array? keyValues, int classes)
@@ -20,20 +20,20 @@ internal sealed class ClassIndexToKey(MLContext ml, string column, DataViewType?
     /// <summary>The class index of a one-slot int64 vector → a scalar key.</summary>
     public IEstimator<ITransformer> Estimator() => IndexToHash().Append(KeyMap(IndexHashes()));
 
-    /// <summary>A vector of uint class indices → a vector of keys of the same length.</summary>
+    /// <summary>A vector of int64 class indices (what ONNX's ArgMax gives) → a vector of keys of the same length.</summary>
     public IEstimator<ITransformer> VectorEstimator()
     {
-        var indices = Enumerable.Range(0, classes).Select(i => (uint)i).ToArray();
+        var indices = Enumerable.Range(0, classes).Select(i => (long)i).ToArray();
         if (keyValuesType is null || keyValues is null) return ValuesToKeys(indices, Enumerable.Range(1, classes).Select(i => (uint)i).ToArray());
         if (keyValues is string[] text) return ValuesToKeys(indices, text);
         return (IEstimator<ITransformer>)typeof(ClassIndexToKey).GetMethod(nameof(ValuesToKeys), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
             .MakeGenericMethod(keyValuesType.RawType).Invoke(this, [indices, keyValues])!;
     }
 
-    private IEstimator<ITransformer> ValuesToKeys<T>(uint[] indices, T[] values)
+    private IEstimator<ITransformer> ValuesToKeys<T>(long[] indices, T[] values)
     {
         var terms = ml.Data.LoadFromEnumerable(values.Select(v => new Term<T> { Value = v }));
-        return ml.Transforms.Conversion.MapValue(column, values.Select((v, i) => new KeyValuePair<uint, T>(indices[i], v)), column)
+        return ml.Transforms.Conversion.MapValue(column, values.Select((v, i) => new KeyValuePair<long, T>(indices[i], v)), column)
             .Append(ml.Transforms.Conversion.MapValueToKey(column, column, keyData: terms));
     }
 

@@ -49,7 +49,7 @@ public sealed class DetectionMapping : CustomMappingFactory<DetectionMapping.Inp
     public sealed class Output
     {
         /// <summary>The class index of each detection (made a key of the label's key type by the next step).</summary>
-        [ColumnName(PredictedLabelColumnName)] public uint[] PredictedLabel { get; set; } = [];
+        [ColumnName(PredictedLabelColumnName)] public long[] PredictedLabel { get; set; } = [];
 
         /// <summary>x0, y0, x1, y1 of each detection, in pixels of the original image.</summary>
         [ColumnName(PredictedBoxesColumnName)] public float[] PredictedBoundingBoxes { get; set; } = [];
@@ -70,7 +70,7 @@ public sealed class DetectionMapping : CustomMappingFactory<DetectionMapping.Inp
         var detections = YoloDecoder.Select(input.Boxes, input.Scores, classes, decoding);
         // The network saw the image stretched to its input size: scale x and y back to the image's own pixels.
         float scaleX = image.Width / input.Settings[3], scaleY = image.Height / input.Settings[4];
-        output.PredictedLabel = detections.Select(d => (uint)d.ClassId).ToArray();
+        output.PredictedLabel = detections.Select(d => (long)d.ClassId).ToArray();
         output.Score = detections.Select(d => d.Score).ToArray();
         output.PredictedBoundingBoxes = detections.SelectMany(d => new[] { d.X0 * scaleX, d.Y0 * scaleY, d.X1 * scaleX, d.Y1 * scaleY }).ToArray();
     }

@@ -17,7 +17,7 @@ namespace MLNet.Cnn.Trainers;
 /// the images into the pixel cache and the masks, resized to the network's input by nearest neighbour, as class maps
 /// (ignored pixels −1, the layout's ignore label); the core trains with pixel-wise cross-entropy. Scoring is built-in
 /// transformers only: <c>ApplyOnnxModel</c> (the network, a softmax over the classes → <c>Score</c>, an arg-max per pixel),
-/// <c>ConvertType</c> to uint and <c>MapValue</c> (<see cref="ClassIndexToKey.VectorEstimator"/>) → <c>PredictedLabel</c>,
+/// then <c>MapValue</c> and <c>MapValueToKey</c> (<see cref="ClassIndexToKey.VectorEstimator"/>) → <c>PredictedLabel</c>,
 /// a vector of keys whose values are the class names.
 /// </summary>
 internal sealed class CnnSegmentationEstimator(IHostEnvironment env, CnnSegmentationOptions options)
@@ -150,7 +150,6 @@ internal sealed class CnnSegmentationEstimator(IHostEnvironment env, CnnSegmenta
         int classes = model.ClassNames.Count;
         var onnx = new ScoringHead(model, pixelColumn).PixelProbabilities(ScoreColumnName, classes).PixelClasses(PredictedLabelColumnName, classes).ToBytes();
         return Ml.Transforms.ApplyOnnxModel([ScoreColumnName, PredictedLabelColumnName], [pixelColumn], new MemoryStream(onnx))
-            .Append(Ml.Transforms.Conversion.ConvertType(PredictedLabelColumnName, PredictedLabelColumnName, DataKind.UInt32))
             .Append(toKey.VectorEstimator());
     }
 }

@@ -50,6 +50,7 @@ public sealed class TrainingOptionsReachTheCoreTests
     private static readonly Dictionary<string, string[]> Refused = new()
     {
         ["transfer, backbone on ONNX Runtime"] = [nameof(TrainerOptions.Augmentation), nameof(TrainerOptions.BatchMixing)], // features computed once
+        ["object detection"] = [nameof(TrainerOptions.Loss)], // the head's YOLO loss (CnnObjectDetectionOptions.DetectionLoss)
     };
 
     private static IEnumerable<System.Reflection.PropertyInfo> CoreOptions() =>
@@ -82,6 +83,8 @@ public sealed class TrainingOptionsReachTheCoreTests
                 new CnnTransferOptions { Backbone = backbone, Policy = TransferPolicy.FreezeAll }),
             ("transfer, backbone on ONNX Runtime", o => new OnnxRuntimeTransferEstimator(env, (CnnTransferOptions)o).Head(null).CoreOptions(schema, Channel(env)),
                 new CnnTransferOptions { BackbonePath = TestModels.PathOf("fmnist-resnet-small.onnx"), FeatureLayer = "features", BackboneOnOnnxRuntime = true, Policy = TransferPolicy.FreezeAll }),
+            ("object detection", o => new CnnObjectDetectionEstimator(env, (CnnObjectDetectionOptions)o).CoreOptions(schema, Channel(env)), new CnnObjectDetectionOptions()),
+            ("segmentation", o => new CnnSegmentationEstimator(env, (CnnSegmentationOptions)o).CoreOptions(schema, Channel(env)), new CnnSegmentationOptions()),
         };
         foreach (var (name, coreOptionsOf, blank) in trainers)
             foreach (var option in CoreOptions())

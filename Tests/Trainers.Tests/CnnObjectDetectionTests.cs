@@ -112,6 +112,30 @@ public sealed class CnnObjectDetectionTests
         }
     }
 
+    public sealed class Detections
+    {
+        public uint[] PredictedLabel { get; set; } = [];
+        public float[] PredictedBoundingBoxes { get; set; } = [];
+        public float[] Score { get; set; } = [];
+    }
+
+    [TestMethod]
+    public void APredictionEngineGivesTheDetectionsOfTransform()
+    {
+        using var trained = Train();
+        var rows = trained.Ml.Data.CreateEnumerable<SquarePictures.Row>(trained.Test, reuseRowObject: false).ToArray();
+        var engine = trained.Ml.Model.CreatePredictionEngine<SquarePictures.Row, Detections>(trained.Model);
+        var scores = trained.Scored.GetColumn<float[]>("Score").ToArray();
+        var boxes = trained.Scored.GetColumn<float[]>("PredictedBoundingBoxes").ToArray();
+        for (int row = 0; row < rows.Length; row++)
+        {
+            var prediction = engine.Predict(rows[row]);
+            CollectionAssert.AreEqual(scores[row], prediction.Score, $"row {row}");
+            CollectionAssert.AreEqual(boxes[row], prediction.PredictedBoundingBoxes, $"row {row}");
+            Assert.AreEqual(scores[row].Length, prediction.PredictedLabel.Length);
+        }
+    }
+
     [TestMethod]
     public void TheExportedNetworkRunsInOnnxRuntimeAsTheCore()
     {

@@ -137,6 +137,43 @@ public sealed class CnnObjectDetectionTests
     }
 
     [TestMethod]
+    public void ASingleClassIsEnoughTheBackgroundBeingTheObjectness()
+    {
+        var directory = Directory.CreateTempSubdirectory("cnn-detection-one-").FullName;
+        try
+        {
+            var ml = new MLContext(seed: 1);
+            var rows = SquarePictures.Write(16, 1, directory);
+            rows.ForEach(r => r.Label = r.Label.Select(_ => "square").ToArray());
+            var data = ml.Data.LoadFromEnumerable(rows);
+            var model = Prefix(ml).Append(ml.MulticlassClassification.Trainers.CnnObjectDetection(Options() with { Epochs = 1 })).Fit(data);
+            Assert.AreEqual(1, CnnPredictionTransformer.Find(model)!.DetectionHead!.ClassCount);
+            var keys = model.Transform(data).GetColumn<uint[]>("PredictedLabel").SelectMany(k => k).ToArray();
+            Assert.IsTrue(keys.Length > 0 && keys.All(k => k == 1));
+        }
+        finally { Directory.Delete(directory, recursive: true); }
+    }
+
+    [TestMethod]
+    public void AValidationSetIsReadWithTheTrainingClassesAndValidatesEveryEpoch()
+    {
+        var directory = Directory.CreateTempSubdirectory("cnn-detection-validation-").FullName;
+        try
+        {
+            var ml = new MLContext(seed: 1);
+            var validationRows = SquarePictures.Write(6, 5, directory);
+            validationRows.ForEach(r => r.Label = r.Label.Select(_ => "blue").ToArray());   // its own key mapping: "blue" is key 1 there
+            var validation = ml.Data.LoadFromEnumerable(validationRows);
+            var options = Options() with { ValidationSet = Prefix(ml).Fit(validation).Transform(validation) };
+            var model = Prefix(ml).Append(ml.MulticlassClassification.Trainers.CnnObjectDetection(options)).Fit(ml.Data.LoadFromEnumerable(SquarePictures.Write(16, 1, directory)));
+            var epochs = CnnPredictionTransformer.Find(model)!.Training.Epochs;
+            Assert.AreEqual(2, epochs.Count);
+            Assert.IsTrue(epochs.All(e => e.ValidationLoss is > 0), string.Join("; ", epochs));
+        }
+        finally { Directory.Delete(directory, recursive: true); }
+    }
+
+    [TestMethod]
     public void TheExportedNetworkRunsInOnnxRuntimeAsTheCore()
     {
         using var trained = Train();

@@ -10,8 +10,31 @@ namespace MLNet.Cnn.Tests.Detection;
 [TestClass]
 public sealed class SceneSourceTests
 {
-    private static readonly SceneSet Set = new SceneGenerator(SceneItems.Make(), new SceneOptions { Height = 48, Width = 48, MaxObjects = 4, MaxScale = 1 }, seed: 3)
-        .GenerateSet(6);
+    private static readonly SceneGenerator Generator =
+        new(SceneItems.Make(), new SceneOptions { Height = 48, Width = 48, MaxObjects = 4, MaxScale = 1 }, seed: 3);
+
+    private static readonly SceneSet Set = Generator.GenerateSet(6);
+
+    [TestMethod]
+    public void Streamed_sources_render_the_same_scenes_and_targets_as_a_set_in_memory()
+    {
+        int[] indices = [5, 0, 3, 3];
+        foreach (var (streamed, held) in new[] { (Generator.DetectionSource(6), Set.DetectionSource()), (Generator.SegmentationSource(6), Set.SegmentationSource()) })
+        {
+            Assert.AreEqual(6, streamed.Count);
+            Assert.IsTrue(streamed.Layout.Matches(held.Layout), $"{streamed.Layout} vs {held.Layout}");
+            var (images, targets) = (new Tensor(held.Layout.ImageShape(4)), new Tensor(held.Layout.TargetShape(4)));
+            var (expectedImages, expectedTargets) = (new Tensor(images.Shape), new Tensor(targets.Shape));
+            streamed.Gather(indices, images, targets);
+            held.Gather(indices, expectedImages, expectedTargets);
+            CollectionAssert.AreEqual(expectedImages.ToArray(), images.ToArray(), streamed.Layout.ToString());
+            CollectionAssert.AreEqual(expectedTargets.ToArray(), targets.ToArray(), streamed.Layout.ToString());
+        }
+        var outside = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
+            Generator.DetectionSource(6).Gather([6], new Tensor(1, 1, 48, 48), new Tensor(1, 4, 5)));
+        StringAssert.Contains(outside.Message, "Scene 6 is outside 0 … 5");
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Generator.SegmentationSource(0));
+    }
 
     [TestMethod]
     public void The_segmentation_source_gives_images_and_class_maps_with_background_first()

@@ -6,7 +6,9 @@ namespace MLNet.Cnn.Models;
 /// <summary>
 /// A trained network with what it takes to use it: the input it expects (one image [C, H, W]), the class
 /// names of its outputs and the per-channel normalization its inputs get (x − mean) / std. Saved and loaded by
-/// <see cref="ModelFile"/>.
+/// <see cref="ModelFile"/>. A classifier's output is [N, K], one score per class name; a dense output [N, C, H', W'] (a
+/// segmentation network's per-pixel scores, a detector's grid) may carry any class names: what its channels mean is the
+/// task's (for export, <see cref="Onnx.OnnxTaskMetadata"/> says).
 /// </summary>
 public sealed class CnnModel
 {
@@ -17,7 +19,7 @@ public sealed class CnnModel
         if (inputShape.Rank != 3)
             throw new ArgumentException($"inputShape is one image [C, H, W]; {inputShape} was given.", nameof(inputShape));
         var output = network.OutputShape(new TensorShape(1, inputShape[0], inputShape[1], inputShape[2]));
-        if (classNames.Count > 0 && (output.Rank != 2 || output[1] != classNames.Count))
+        if (classNames.Count > 0 && output.Rank != 4 && (output.Rank != 2 || output[1] != classNames.Count))
             throw new ArgumentException(
                 $"The network gives {output} for one {inputShape} image, but {classNames.Count} class names were given.", nameof(classNames));
         normalization ??= Normalization.None(inputShape[0]);

@@ -36,7 +36,7 @@ internal static class DetectionSample
         var (train, heldOutScenes) = SceneSampleSteps.Generators(options);
         var heldOut = heldOutScenes.GenerateSet(options.TestScenes);
         var classNames = train.ClassNames;
-        output.WriteLine($"scenes {options.Size}×{options.Size}, 1–5 objects: {recipe.Scenes:N0} training scenes a epoch (streamed), " +
+        output.WriteLine($"scenes {options.Size}×{options.Size}, 1–5 objects: {recipe.Scenes:N0} training scenes per epoch (streamed), " +
                          $"{heldOut.Count:N0} held-out scenes from the test items ({clock.Elapsed.TotalSeconds:F1} s)");
 
         var anchors = FitAnchors(train, recipe, options.Seed, output);

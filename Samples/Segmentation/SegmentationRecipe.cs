@@ -16,7 +16,12 @@ internal sealed record SegmentationRecipe
     /// <summary>Channels of the decoder's convolutions.</summary>
     public int DecoderWidth { get; init; } = 32;
 
-    public SegmentationDecoder Decoder { get; init; } = SegmentationDecoder.TransposedConvolution;
+    /// <summary>
+    /// Bilinear: the 1×1 class scores run at stride 2 and only the 11 score maps are upsampled to full size, where a
+    /// transposed convolution would run at full size on <see cref="DecoderWidth"/> channels (measured on 2 busy cores:
+    /// 70 against 55 images/s).
+    /// </summary>
+    public SegmentationDecoder Decoder { get; init; } = SegmentationDecoder.Bilinear;
 
     public float LearningRate { get; init; } = 3e-3f;
     public float WeightDecay { get; init; } = 5e-4f;

@@ -39,7 +39,7 @@ internal static class SegmentationSample
         var heldOut = heldOutScenes.GenerateSet(options.TestScenes);
         var trainSource = train.SegmentationSource(recipe.Scenes);
         var classNames = trainSource.Layout.ClassNames;   // "background" and the ten clothes
-        output.WriteLine($"scenes {options.Size}×{options.Size}, 1–5 objects: {recipe.Scenes:N0} training scenes a epoch (streamed), " +
+        output.WriteLine($"scenes {options.Size}×{options.Size}, 1–5 objects: {recipe.Scenes:N0} training scenes per epoch (streamed), " +
                          $"{heldOut.Count:N0} held-out scenes from the test items; {classNames.Count} classes with the background, ignore label {SceneSet.IgnoreLabel}");
 
         var input = new TensorShape(1, options.Size, options.Size);

@@ -47,7 +47,9 @@ public sealed class SceneSampleTests
             Assert.AreEqual((900, 550), PngSize(Path.Combine(directory.FullName, "precision-recall.png")));
             Assert.AreEqual((800, 450), PngSize(Path.Combine(directory.FullName, "training-loss.png")));
             Assert.AreEqual((64, 64), PngSize(Path.Combine(directory.FullName, "scenes", "scene-0.png")));
-            Assert.IsTrue(new FileInfo(Path.Combine(directory.FullName, "detector.cnn")).Length > 100_000);
+            var reloaded = Models.ModelFile.Load(Path.Combine(directory.FullName, "detector.cnn"));
+            Assert.AreEqual(10, reloaded.ClassNames.Count);
+            Assert.AreEqual(new Tensors.TensorShape(1, 64, 64), reloaded.InputShape);
             Assert.IsTrue(new FileInfo(Path.Combine(directory.FullName, "detector.onnx")).Length > 100_000);
         }
         finally { directory.Delete(recursive: true); }
@@ -72,7 +74,7 @@ public sealed class SceneSampleTests
             Assert.IsTrue(width >= 6 * 132 + 4 && height == 4 * 132 + 4 + 22, $"masks.png is {width}×{height}");
             Assert.AreEqual((800, 450), PngSize(Path.Combine(directory.FullName, "training-loss.png")));
             Assert.IsTrue(new FileInfo(Path.Combine(directory.FullName, "segmenter.onnx")).Length > 100_000);
-            Assert.IsTrue(File.Exists(Path.Combine(directory.FullName, "segmenter.cnn")));
+            Assert.AreEqual(11, Models.ModelFile.Load(Path.Combine(directory.FullName, "segmenter.cnn")).ClassNames.Count);
         }
         finally { directory.Delete(recursive: true); }
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -71,7 +72,7 @@ internal sealed record ModelDescription(
             string stride = Value(StrideKey);
             if (anchors.Length == 0 || anchors.Length % 2 != 0 || anchors.Any(a => !(a > 0)))
                 throw new ScoringError($"{file}: metadata '{AnchorsKey}' is {Value(AnchorsKey)}; expected positive (width, height) pairs.");
-            if (!float.TryParse(stride, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out float s) || !(s > 0))
+            if (!float.TryParse(stride, NumberStyles.Float, CultureInfo.InvariantCulture, out float s) || !(s > 0))
                 throw new ScoringError($"{file}: metadata '{StrideKey}' is '{stride}'; expected a positive number of pixels.");
             head = new YoloGridHead(anchors, s);
         }

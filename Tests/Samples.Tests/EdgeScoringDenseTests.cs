@@ -120,7 +120,7 @@ public sealed class EdgeScoringDenseTests
     }
 
     [TestMethod]
-    public void DrawingAClassifierOrJsonForADetectorIsRefused()
+    public void DrawingAClassifierJsonForADetectorAndAGridThatMisfitsItsAnchorsAreRefused()
     {
         var root = Directory.CreateTempSubdirectory("edge-refusals-");
         try
@@ -141,6 +141,13 @@ public sealed class EdgeScoringDenseTests
             Assert.AreEqual(1, run.ExitCode, run.ToString());
             StringAssert.Contains(run.Errors, "--json writes a classifier's scores; this model is a detection export");
             Assert.AreEqual(2, AppRun.InProcess(null, onnx, image, "--min-score", "1.5").ExitCode);
+
+            // a grid that does not fit the anchors and stride of the metadata
+            var otherHead = new YoloHead([8, 8, 4, 4], 1, stride: 4);
+            OnnxExporter.Export(new CnnModel(detector, new TensorShape(1, 28, 28), ["thing"]), onnx, OnnxTaskMetadata.Detection(otherHead));
+            run = AppRun.InProcess(null, onnx, image);
+            Assert.AreEqual(1, run.ExitCode, run.ToString());
+            StringAssert.Contains(run.Errors, "output 'logits' is [N, 6, 7, 7] float; expected [N, 12, 7, 7] float (1 class names in 'mlnet.cnn.class_names', 2 anchors × (5 + 1) channels on a grid of stride 4)");
         }
         finally { root.Delete(recursive: true); }
     }

@@ -6,7 +6,9 @@ namespace MLNet.Cnn.Models;
 /// <summary>
 /// A trained network with what it takes to use it: the input it expects (one image [C, H, W]), the class
 /// names of its outputs and the per-channel normalization its inputs get (x − mean) / std. Saved and loaded by
-/// <see cref="ModelFile"/>.
+/// <see cref="ModelFile"/>. A classifier's output is [N, K], one score per class name; a dense output [N, C, H', W'] (a
+/// segmentation network's per-pixel scores, a detector's grid) may carry any class names: what its channels mean is the
+/// task's (for export, <see cref="Onnx.OnnxTaskMetadata"/> says).
 /// </summary>
 public sealed class CnnModel
 {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -7,17 +8,21 @@ namespace MLNet.Cnn.Samples.EdgeScoring;
 
 /// <summary>
 /// What an MLNet.Cnn export promises (Core/Onnx/Export/OnnxExporter.cs), read from a loaded model and checked: one input
-/// "input", float [N, C, H, W]; an output "logits" [N, K]; and metadata_props giving the K class names, the input shape
-/// [C, H, W] and the per-channel normalization (x − mean) / std, with whether the graph applies it itself. Anything else
-/// is refused with the key or shape that is missing or unexpected. An int8 (QDQ) export has the same inputs, outputs and
-/// metadata, so nothing here depends on the graph inside.
+/// "input", float [N, C, H, W]; an output "logits"; and metadata_props giving the K class names, the input shape
+/// [C, H, W] and the per-channel normalization (x − mean) / std, with whether the graph applies it itself. The task
+/// (Core/Onnx/Export/OnnxTaskMetadata.cs, "mlnet.cnn.task") says what "logits" holds: a classifier's [N, K] when absent;
+/// a YOLO grid [N, A·(5 + K), H/stride, W/stride] for "detection", with the anchors and the stride; per-pixel scores
+/// [N, K, H, W] for "segmentation". Anything else is refused with the key or shape that is missing or unexpected. An int8
+/// (QDQ) export has the same inputs, outputs and metadata, so nothing here depends on the graph inside.
 /// </summary>
 internal sealed record ModelDescription(
-    IReadOnlyList<string> ClassNames, int Channels, int Height, int Width, float[] Mean, float[] Std, bool NormalizationInGraph)
+    IReadOnlyList<string> ClassNames, int Channels, int Height, int Width, float[] Mean, float[] Std, bool NormalizationInGraph,
+    ModelTask Task = ModelTask.Classification, YoloGridHead? Detection = null)
 {
     public const string InputName = "input", OutputName = "logits";
     private const string ClassNamesKey = "mlnet.cnn.class_names", InputShapeKey = "mlnet.cnn.input_shape",
-        MeanKey = "mlnet.cnn.normalization.mean", StdKey = "mlnet.cnn.normalization.std", InGraphKey = "mlnet.cnn.normalization.in_graph";
+        MeanKey = "mlnet.cnn.normalization.mean", StdKey = "mlnet.cnn.normalization.std", InGraphKey = "mlnet.cnn.normalization.in_graph",
+        TaskKey = "mlnet.cnn.task", AnchorsKey = "mlnet.cnn.detection.anchors", StrideKey = "mlnet.cnn.detection.stride";
 
     /// <summary>The description of <paramref name="session"/>'s model; <paramref name="file"/> names it in errors.</summary>
     public static ModelDescription Read(InferenceSession session, string file)
@@ -54,8 +59,25 @@ internal sealed record ModelDescription(
         };
 
         CheckInput(session, file, shape);
-        CheckOutput(session, file, classNames.Length);
-        return new ModelDescription(classNames, channels, shape[1], shape[2], mean, std, inGraph);
+        var task = metadata.TryGetValue(TaskKey, out string? name) ? name switch
+        {
+            "detection" => ModelTask.Detection,
+            "segmentation" => ModelTask.Segmentation,
+            _ => throw new ScoringError($"{file}: metadata '{TaskKey}' is '{name}'; this app scores \"detection\" and \"segmentation\" exports and classifiers (no task key)."),
+        } : ModelTask.Classification;
+        YoloGridHead? head = null;
+        if (task == ModelTask.Detection)
+        {
+            var anchors = Json(AnchorsKey, MetadataJson.Default.SingleArray, "a JSON array of anchor (width, height) pairs");
+            string stride = Value(StrideKey);
+            if (anchors.Length == 0 || anchors.Length % 2 != 0 || anchors.Any(a => !(a > 0)))
+                throw new ScoringError($"{file}: metadata '{AnchorsKey}' is {Value(AnchorsKey)}; expected positive (width, height) pairs.");
+            if (!float.TryParse(stride, NumberStyles.Float, CultureInfo.InvariantCulture, out float s) || !(s > 0))
+                throw new ScoringError($"{file}: metadata '{StrideKey}' is '{stride}'; expected a positive number of pixels.");
+            head = new YoloGridHead(anchors, s);
+        }
+        CheckOutput(session, file, task, classNames.Length, shape, head);
+        return new ModelDescription(classNames, channels, shape[1], shape[2], mean, std, inGraph, task, head);
     }
 
     private static void CheckInput(InferenceSession session, string file, int[] shape)
@@ -70,13 +92,24 @@ internal sealed record ModelDescription(
             throw new ScoringError($"{file}: input '{InputName}' is {Describe(input)}; expected {expected}.");
     }
 
-    private static void CheckOutput(InferenceSession session, string file, int classes)
+    private static void CheckOutput(InferenceSession session, string file, ModelTask task, int classes, int[] input, YoloGridHead? head)
     {
-        string expected = $"[N, {classes}] float ({classes} class names in '{ClassNamesKey}')";
+        long[] perImage = task switch
+        {
+            ModelTask.Classification => [classes],
+            ModelTask.Segmentation => [classes, input[1], input[2]],
+            _ => [head!.AnchorCount * (5 + classes), (long)(input[1] / head.Stride), (long)(input[2] / head.Stride)],
+        };
+        string expected = $"[N, {string.Join(", ", perImage)}] float ({classes} class names in '{ClassNamesKey}'" + task switch
+        {
+            ModelTask.Detection => $", {head!.AnchorCount} anchors × (5 + {classes}) channels on a grid of stride {head.Stride})",
+            ModelTask.Segmentation => ", per pixel)",
+            _ => ")",
+        };
         if (!session.OutputMetadata.TryGetValue(OutputName, out var output))
             throw new ScoringError($"{file}: the model's outputs are {Names(session.OutputMetadata)}; expected an output '{OutputName}' {expected}.");
         var dims = output.IsTensor ? output.Dimensions : [];
-        if (!output.IsTensor || output.ElementType != typeof(float) || dims.Length != 2 || dims[1] != classes)
+        if (!output.IsTensor || output.ElementType != typeof(float) || dims.Length != perImage.Length + 1 || !dims.Skip(1).Select(d => (long)d).SequenceEqual(perImage))
             throw new ScoringError($"{file}: output '{OutputName}' is {Describe(output)}; expected {expected}.");
     }
 

@@ -2,7 +2,7 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace MLNet.Cnn.Samples.EdgeScoring;
 
-/// <summary>An MLNet.Cnn model in ONNX Runtime: a batch of preprocessed images in, one softmax per image out.</summary>
+/// <summary>An MLNet.Cnn model in ONNX Runtime: a batch of preprocessed images in, one softmax per image (a classifier) or the raw output out.</summary>
 internal sealed class Scorer : IDisposable
 {
     private readonly InferenceSession _session;
@@ -51,19 +51,38 @@ internal sealed class Scorer : IDisposable
         }
     }
 
+    /// <summary>Floats of output per image: K for a classifier, K·H·W for segmentation, A·(5 + K)·(H/s)·(W/s) for detection.</summary>
+    public int OutputLength => Model.Task switch
+    {
+        ModelTask.Classification => Model.ClassNames.Count,
+        ModelTask.Segmentation => Model.ClassNames.Count * Model.Height * Model.Width,
+        _ => Model.Detection!.AnchorCount * (5 + Model.ClassNames.Count) * GridRows * GridColumns,
+    };
+
+    /// <summary>The detection grid's rows and columns (input size / stride).</summary>
+    public int GridRows => (int)(Model.Height / Model.Detection!.Stride);
+    public int GridColumns => (int)(Model.Width / Model.Detection!.Stride);
+
     /// <summary>The probabilities of the first <paramref name="count"/> images in <paramref name="pixels"/> (each <see cref="ImageLength"/> floats).</summary>
     public float[][] Score(float[] pixels, int count)
+    {
+        var logits = Raw(pixels, count);
+        int classes = Model.ClassNames.Count;
+        var probabilities = new float[count][];
+        for (int i = 0; i < count; i++) probabilities[i] = Prediction.Softmax(logits.AsSpan(i * classes, classes));
+        return probabilities;
+    }
+
+    /// <summary>The model's output for the first <paramref name="count"/> images, <see cref="OutputLength"/> floats each.</summary>
+    public float[] Raw(float[] pixels, int count)
     {
         var shape = new long[] { count, Model.Channels, Model.Height, Model.Width };
         using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, pixels.AsMemory(0, count * ImageLength), shape);
         using var outputs = Run(input);
-        var logits = outputs[0].GetTensorDataAsSpan<float>();
-        int classes = Model.ClassNames.Count;
-        if (logits.Length != count * classes)
-            throw new ScoringError($"{_file}: the model gave {logits.Length} logits for {count} image(s); expected {classes} per image.");
-        var probabilities = new float[count][];
-        for (int i = 0; i < count; i++) probabilities[i] = Prediction.Softmax(logits.Slice(i * classes, classes));
-        return probabilities;
+        var values = outputs[0].GetTensorDataAsSpan<float>();
+        if (values.Length != count * OutputLength)
+            throw new ScoringError($"{_file}: the model gave {values.Length} values for {count} image(s); expected {OutputLength} per image.");
+        return values.ToArray();
     }
 
     private IDisposableReadOnlyCollection<OrtValue> Run(OrtValue input)

@@ -70,6 +70,28 @@ public static class CocoEvaluation
             Enumerable.Range(0, classCount).Select(k => MeanOver([curves[k, All, last]], c => PrecisionValues(c, null))).ToArray());
     }
 
+    /// <summary>The 101 recall points 0, 0.01, …, 1 at which COCO reads the precision (<see cref="PrecisionCurve"/>'s x axis).</summary>
+    public static IReadOnlyList<double> RecallLevels => RecallPoints;
+
+    /// <summary>
+    /// The precision–recall curve of class <paramref name="classId"/> at one of COCO's IoU thresholds 0.50, 0.55, …, 0.95
+    /// (default 0.5), all areas, 100 detections per image and class: the interpolated precision (its non-increasing
+    /// envelope) at each of the <see cref="RecallLevels"/>, 0 past the highest recall reached. These are the values that
+    /// <see cref="Evaluate"/> averages: their mean is the class's AP at that threshold. Null when the class has no ground truth.
+    /// </summary>
+    public static IReadOnlyList<double>? PrecisionCurve(IReadOnlyList<DetectionImage> images, int classCount, int classId, double iouThreshold = 0.5)
+    {
+        DetectionImageCheck.Validate(images, classCount);
+        ArgumentOutOfRangeException.ThrowIfNegative(classId);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(classId, classCount);
+        int t = Array.FindIndex(IouThresholds, threshold => Math.Abs(threshold - iouThreshold) < 1e-9);
+        if (t < 0)
+            throw new ArgumentOutOfRangeException(nameof(iouThreshold), iouThreshold, "COCO's IoU thresholds are 0.50, 0.55, …, 0.95.");
+        var matches = images.Select(image => CocoImageMatch.Match(image, classId, AreaRanges[All])).OfType<CocoImageMatch>().ToArray();
+        var curve = CocoCurve.Accumulate(matches, MaxDetectionsPerImage);
+        return curve is null ? null : PrecisionValues(curve, t).ToArray();
+    }
+
     /// <summary>The precision values of a curve at one IoU threshold (an index), or at all of them.</summary>
     private static IEnumerable<double> PrecisionValues(CocoCurve curve, int? threshold)
     {

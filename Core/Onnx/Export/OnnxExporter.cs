@@ -38,10 +38,16 @@ public static class OnnxExporter
     private const long IrVersion = 8;
 
     /// <summary>Writes the model to a file (created or overwritten).</summary>
-    public static void Export(CnnModel model, string path, int opset = 13)
+    public static void Export(CnnModel model, string path, int opset = 13) => Export(model, path, metadata: null, opset);
+
+    /// <summary>
+    /// Writes the model to a file (created or overwritten), with <paramref name="metadata"/> added to the metadata_props
+    /// (e.g. <see cref="OnnxTaskMetadata.Detection"/>: what a scorer needs to decode an output that is not class logits).
+    /// </summary>
+    public static void Export(CnnModel model, string path, IReadOnlyDictionary<string, string>? metadata, int opset = 13)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var bytes = ToBytes(model, opset); // fails before the file is touched
+        var bytes = ToBytes(model, metadata, opset); // fails before the file is touched
         File.WriteAllBytes(path, bytes);
     }
 
@@ -55,6 +61,22 @@ public static class OnnxExporter
 
     /// <summary>The serialized ONNX ModelProto.</summary>
     public static byte[] ToBytes(CnnModel model, int opset = 13) => Build(model, opset).ToByteArray();
+
+    /// <summary>
+    /// The serialized ONNX ModelProto with <paramref name="metadata"/> added to its metadata_props; a key the exporter
+    /// writes itself (mlnet.cnn.class_names, .input_shape, .normalization.*) is refused.
+    /// </summary>
+    public static byte[] ToBytes(CnnModel model, IReadOnlyDictionary<string, string>? metadata, int opset = 13)
+    {
+        var proto = Build(model, opset);
+        foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
+        {
+            if (proto.MetadataProps.Any(p => p.Key == key))
+                throw new ArgumentException($"The metadata key '{key}' is written by the exporter itself; choose another key.", nameof(metadata));
+            proto.MetadataProps.Add(Entry(key, value));
+        }
+        return proto.ToByteArray();
+    }
 
     /// <summary>
     /// The network cut after <paramref name="layer"/>, as a feature extractor: input "input", the raw pixels [N, C, H, W]

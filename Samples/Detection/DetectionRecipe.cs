@@ -18,7 +18,7 @@ internal sealed record DetectionRecipe
     public int AnchorScenes { get; init; } = 2000;
 
     /// <summary>The backbone's first-stage width (stages: width·1, 2, 4, 8, 8).</summary>
-    public int Width { get; init; } = 16;
+    public int Width { get; init; } = 24;
 
     /// <summary>Channels of the feature pyramid and the head's convolution.</summary>
     public int NeckWidth { get; init; } = 64;
@@ -28,7 +28,7 @@ internal sealed record DetectionRecipe
     public int BatchSize { get; init; } = 32;
 
     /// <summary>Training scenes per epoch, rendered as they are read (none held in memory).</summary>
-    public int Scenes { get; init; } = 80_000;
+    public int Scenes { get; init; } = 400_000;
 
     public int Epochs { get; init; } = 1;
 

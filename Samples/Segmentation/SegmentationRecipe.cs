@@ -28,7 +28,7 @@ internal sealed record SegmentationRecipe
     public int BatchSize { get; init; } = 32;
 
     /// <summary>Training scenes per epoch, rendered as they are read (none held in memory).</summary>
-    public int Scenes { get; init; } = 80_000;
+    public int Scenes { get; init; } = 400_000;
 
     public int Epochs { get; init; } = 1;
 

@@ -267,7 +267,7 @@ internal sealed partial class TrainingRun
     /// <summary>The epoch's row and report; its weights become the last good ones.</summary>
     private TrainingProgress EndOfEpoch((double Loss, double Metric)? check)
     {
-        var report = Progress(_batchesPerEpoch, check) with { IsEpochEnd = true };
+        var report = Progress(_step - _firstStep, check) with { IsEpochEnd = true };   // the batches trained: fewer when a time limit or a cancellation cut the epoch
         _epochs.Add(new EpochResult(_epoch, report.Loss, report.Accuracy, report.MeanAbsoluteError, report.ValidationLoss,
             report.ValidationAccuracy, report.ValidationMeanAbsoluteError, _seen / _time.GetElapsedTime(_epochStart).TotalSeconds, _time.GetElapsedTime(_epochStart),
             report.Sparsity));

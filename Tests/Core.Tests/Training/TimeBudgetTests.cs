@@ -27,11 +27,13 @@ public sealed class TimeBudgetTests
         // Each training forward takes one (fake) second: 60 images in batches of 6 are 10 steps an epoch.
         var network = new Sequential("net", new Ticking(clock), TrainerTests.SmallCnn());
         var plans = new List<TrainingPlan>();
+        var epochEnds = new List<TrainingProgress>();
         CosineAnnealing? last = null;
         var result = Trainer.Fit(network, TrainerTests.Stripes(60, 1), null, new TrainerOptions
         {
             Epochs = 50, BatchSize = 6, TimeLimit = TimeSpan.FromSeconds(100),
             Schedule = plan => { plans.Add(plan); return last = new CosineAnnealing(0.01f, plan.TotalSteps); },
+            Progress = new TrainerTests.SynchronousProgress(p => { if (p.IsEpochEnd) epochEnds.Add(p); }),
         }, clock);
 
         // Warm-up 2 steps, 8 measured (1 s each), then ⌊90 s · 0.97 / 1 s⌋ = 87 more: 97 steps instead of 500.
@@ -42,6 +44,8 @@ public sealed class TimeBudgetTests
         Assert.AreEqual(10, result.Epochs.Count, "the tenth epoch ends after its seventh step and is evaluated");
         Assert.AreEqual(TimeSpan.FromSeconds(97), result.Duration, "the run ends with its plan, before the limit");
         Assert.AreEqual(0f, last!.LearningRate(96), 1e-5f, "the schedule reached its end (a 500-step one would still be at 0.009)");
+        Assert.AreEqual((10, 10), (epochEnds[0].Batch, epochEnds[0].BatchesPerEpoch), "a whole epoch reports all its batches");
+        Assert.AreEqual((7, 10), (epochEnds[^1].Batch, epochEnds[^1].BatchesPerEpoch), "the cut epoch reports the batches it trained");
     }
 
     [TestMethod]

@@ -42,7 +42,8 @@ internal static class DetectionSample
         var anchors = FitAnchors(train, recipe, options.Seed, output);
         var head = new YoloHead(anchors, classNames.Count, recipe.Stride);
         var input = new TensorShape(1, options.Size, options.Size);
-        var network = YoloNetwork.Build(DetectionBackbones.Small(1, recipe.Width, seed: options.Seed), input, head, recipe.NeckWidth, options.Seed);
+        var (backbone, pretraining) = SceneSampleSteps.Backbone(options, recipe.Width, recipe.LearningRate, recipe.WeightDecay, output);
+        var network = YoloNetwork.Build(backbone, input, head, recipe.NeckWidth, options.Seed);
         output.WriteLine($"YOLO head: stride {recipe.Stride} ({options.Size / recipe.Stride}×{options.Size / recipe.Stride} cells), " +
                          $"{head.AnchorCount} anchors, {head.Channels} output channels; backbone width {recipe.Width}, neck {recipe.NeckWidth}; " +
                          $"{network.AllParameters().Sum(p => p.Value.Length):N0} parameters");
@@ -54,7 +55,7 @@ internal static class DetectionSample
             Optimizer = parameters => new AdamW(parameters, learningRate: recipe.LearningRate) { WeightDecay = recipe.WeightDecay },
             Schedule = plan => new CosineAnnealing(recipe.LearningRate, plan.TotalSteps),
             Loss = new YoloLoss(head, recipe.Loss),
-            TimeLimit = TimeSpan.FromMinutes(recipe.Minutes),
+            TimeLimit = SceneSampleSteps.TrainingTime(recipe.Minutes, pretraining),
             Progress = losses, ProgressInterval = 50,
         });
         output.WriteLine($"training: {training.StopReason}, {training.Duration.TotalSeconds:F0} s, {training.ImagesPerSecond:F0} images/s");

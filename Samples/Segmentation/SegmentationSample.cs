@@ -43,8 +43,8 @@ internal static class SegmentationSample
                          $"{heldOut.Count:N0} held-out scenes from the test items; {classNames.Count} classes with the background, ignore label {SceneSet.IgnoreLabel}");
 
         var input = new TensorShape(1, options.Size, options.Size);
-        var network = SegmentationNetworks.UNet(DetectionBackbones.Small(1, recipe.Width, seed: options.Seed), input, classNames.Count,
-            recipe.Decoder, recipe.DecoderWidth, options.Seed);
+        var (backbone, pretraining) = SceneSampleSteps.Backbone(options, recipe.Width, recipe.LearningRate, recipe.WeightDecay, output);
+        var network = SegmentationNetworks.UNet(backbone, input, classNames.Count, recipe.Decoder, recipe.DecoderWidth, options.Seed);
         output.WriteLine($"UNet on the small backbone (width {recipe.Width}), {recipe.Decoder} decoder of width {recipe.DecoderWidth}; " +
                          $"{network.AllParameters().Sum(p => p.Value.Length):N0} parameters");
 
@@ -54,7 +54,7 @@ internal static class SegmentationSample
             Epochs = recipe.Epochs, BatchSize = recipe.BatchSize, Seed = options.Seed,
             Optimizer = parameters => new AdamW(parameters, learningRate: recipe.LearningRate) { WeightDecay = recipe.WeightDecay },
             Schedule = plan => new CosineAnnealing(recipe.LearningRate, plan.TotalSteps),
-            TimeLimit = TimeSpan.FromMinutes(recipe.Minutes),
+            TimeLimit = SceneSampleSteps.TrainingTime(recipe.Minutes, pretraining),
             Progress = losses, ProgressInterval = 50,
         });
         output.WriteLine($"training: {training.StopReason}, {training.Duration.TotalSeconds:F0} s, {training.ImagesPerSecond:F0} images/s");

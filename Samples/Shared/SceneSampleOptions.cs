@@ -7,18 +7,20 @@ namespace MLNet.Cnn.Samples;
 /// (DetectionRecipe, SegmentationRecipe), where the hyper-parameters live.
 /// </summary>
 internal sealed record SceneSampleOptions(string? DataDirectory, string OutputDirectory, int Seed = 1, double? Minutes = null, int? Scenes = null,
-    int? Epochs = null, int? Width = null, int TestScenes = 1000, int Size = 96)
+    int? Epochs = null, int? Width = null, int TestScenes = 1000, int Size = 96, int Pretrain = 0)
 {
     /// <summary>The canvas side must be a multiple of the backbone's largest stride (DetectionBackbones.Small: 32).</summary>
     public const int SizeMultiple = 32;
 
     public static string Usage(string defaultOutput) => $"""
-        usage: [--data DIR] [--minutes M] [--scenes N] [--epochs N] [--width N] [--out DIR] [--seed N] [--test-scenes N] [--size S]
+        usage: [--data DIR] [--minutes M] [--scenes N] [--epochs N] [--width N] [--pretrain N] [--out DIR] [--seed N] [--test-scenes N] [--size S]
           --data         folder with the four Fashion-MNIST IDX files (default: /usr/share/datasets/fashion-mnist)
           --minutes      training time budget in minutes (default: the recipe's, 10)
           --scenes       training scenes per epoch, generated from Fashion-MNIST's training items as they are read (default: the recipe's)
           --epochs       passes over those scenes (default: the recipe's)
           --width        the backbone's first-stage width (default: the recipe's)
+          --pretrain     first train the backbone for N epochs as a Fashion-MNIST classifier (28×28 items; default 0: from
+                         scratch); the pretraining counts against --minutes
           --out          where the model, its ONNX export and the PNGs go (default {defaultOutput})
           --seed         seed of the scenes, the initialization and the shuffling (default 1; held-out scenes use seed + 1)
           --test-scenes  held-out scenes made from Fashion-MNIST's test items (default 1000)
@@ -45,6 +47,8 @@ internal sealed record SceneSampleOptions(string? DataDirectory, string OutputDi
                 case "--scenes" when positive: options = options with { Scenes = number }; break;
                 case "--epochs" when positive: options = options with { Epochs = number }; break;
                 case "--width" when positive: options = options with { Width = number }; break;
+                case "--pretrain" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int epochs):
+                    options = options with { Pretrain = epochs }; break;
                 case "--test-scenes" when positive: options = options with { TestScenes = number }; break;
                 case "--size" when positive && number % SizeMultiple == 0: options = options with { Size = number }; break;
                 case "--size": error = $"--size must be a positive multiple of {SizeMultiple}; {value} was given"; return false;

@@ -1,14 +1,52 @@
+using System.Diagnostics;
+using MLNet.Cnn.Data;
 using MLNet.Cnn.Detection;
 using MLNet.Cnn.Layers;
 using MLNet.Cnn.Models;
 using MLNet.Cnn.Onnx;
 using MLNet.Cnn.Tensors;
+using MLNet.Cnn.Training;
 
 namespace MLNet.Cnn.Samples;
 
-/// <summary>The steps the detection and segmentation samples share: the scene generators, the written files.</summary>
+/// <summary>The steps the detection and segmentation samples share: the scene generators, the backbone, the written files.</summary>
 internal static class SceneSampleSteps
 {
+    /// <summary>
+    /// The samples' backbone, <see cref="DetectionBackbones.Small"/>: from scratch, or with <see cref="SceneSampleOptions.Pretrain"/>
+    /// epochs first trained as a Fashion-MNIST classifier (the trunk, global average pooling and one dense layer, on the
+    /// 28×28 training items, validated on the test items; AdamW on a cosine schedule). The trunk is fully convolutional, so
+    /// the pretrained weights then run on the scenes. Returns the trunk and the time the pretraining took, which the caller
+    /// takes from its training budget.
+    /// </summary>
+    public static (Sequential Trunk, TimeSpan Spent) Backbone(SceneSampleOptions options, int width, float learningRate, float weightDecay, TextWriter output)
+    {
+        var trunk = DetectionBackbones.Small(1, width, seed: options.Seed);
+        if (options.Pretrain == 0) return (trunk, TimeSpan.Zero);
+        var clock = Stopwatch.StartNew();
+        var items = FashionMnist.LoadTrain(options.DataDirectory);
+        int features = trunk.OutputShape(new TensorShape(1, items.Channels, items.Height, items.Width))[1];
+        var classifier = new Sequential("pretraining", trunk, new GlobalAvgPoolLayer("pool"), new FlattenLayer("flatten"),
+            new DenseLayer("classes", features, items.ClassNames.Count));
+        var result = Trainer.Fit(classifier, items, FashionMnist.LoadTest(options.DataDirectory), new TrainerOptions
+        {
+            Epochs = options.Pretrain, BatchSize = 64, Seed = options.Seed,
+            Optimizer = parameters => new AdamW(parameters, learningRate) { WeightDecay = weightDecay },
+            Schedule = plan => new CosineAnnealing(learningRate, plan.TotalSteps),
+            Progress = new ProgressLines(output), ProgressInterval = 200,
+        });
+        output.WriteLine($"pretrained the backbone as a Fashion-MNIST classifier: {result.Epochs.Count} epochs, " +
+                         $"test accuracy {result.Epochs[^1].ValidationAccuracy:P1}, {clock.Elapsed.TotalSeconds:F0} s");
+        return (trunk, clock.Elapsed);
+    }
+
+    /// <summary>The training budget left after <paramref name="pretraining"/>; refused when the pretraining used all of it.</summary>
+    public static TimeSpan TrainingTime(double minutes, TimeSpan pretraining) =>
+        TimeSpan.FromMinutes(minutes) - pretraining is { Ticks: > 0 } left
+            ? left
+            : throw new InvalidOperationException($"Pretraining the backbone took {pretraining.TotalMinutes:F1} of the {minutes} minutes; " +
+                "give more --minutes or fewer --pretrain epochs.");
+
     /// <summary>
     /// Training scenes from Fashion-MNIST's training items (seed <see cref="SceneSampleOptions.Seed"/>) and held-out scenes
     /// from its test items (seed + 1): no item and no layout of the held-out scenes was seen in training. The items' scales

@@ -80,6 +80,30 @@ public sealed class SceneSampleTests
     }
 
     [TestMethod]
+    public void APretrainedBackboneIsTrainedAsAFashionMnistClassifierFirstAndItsTimeComesOffTheBudget()
+    {
+        RequireFashionMnist();
+        var directory = Directory.CreateTempSubdirectory("cnn-pretrained-sample-");
+        try
+        {
+            var output = new StringWriter();
+            var errors = new StringWriter();
+            int code = SegmentationSample.RunCommandLine([.. Tiny, "--scenes", "64", "--width", "4", "--pretrain", "1", "--minutes", "5", "--out", directory.FullName], output, errors);
+            string text = output.ToString();
+            Assert.AreEqual(0, code, $"{text}\n{errors}");
+            var accuracy = System.Text.RegularExpressions.Regex.Match(text, @"Fashion-MNIST classifier: 1 epochs, test accuracy ([0-9.]+) ?%");
+            Assert.IsTrue(accuracy.Success, text);
+            Assert.IsTrue(double.Parse(accuracy.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 60, $"one epoch learns the items: {text}");
+
+            var tooLong = Assert.ThrowsExactly<InvalidOperationException>(() => SegmentationSample.RunCommandLine(
+                [.. Tiny, "--scenes", "64", "--width", "4", "--pretrain", "1", "--minutes", "0.001", "--out", directory.FullName], new StringWriter(), new StringWriter()));
+            StringAssert.Contains(tooLong.Message, "Pretraining the backbone took");
+        }
+        finally { directory.Delete(recursive: true); }
+    }
+
+    [TestMethod]
+    [DataRow(new[] { "--pretrain", "some" }, "unknown option or bad value: --pretrain some")]
     [DataRow(new[] { "--size", "50" }, "--size must be a positive multiple of 32; 50 was given")]
     [DataRow(new[] { "--scenes", "0" }, "unknown option or bad value: --scenes 0")]
     [DataRow(new[] { "--minutes", "soon" }, "unknown option or bad value: --minutes soon")]

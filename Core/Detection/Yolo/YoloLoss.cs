@@ -7,10 +7,11 @@ namespace MLNet.Cnn.Detection;
 /// The loss of a <see cref="YoloHead"/> output against ground-truth boxes, with its gradient with respect to the output.
 /// Targets come from <see cref="YoloAssignment"/>; then, per image and summed over its positions,
 /// <code>
-///   loss_n = w_obj·Σ_(p not ignored) ℓ_obj(o_p, 1[p positive]) + w_box·Σ_(p positive) (1 − GIoU(decode(t_p), box_p))
+///   loss_n = w_obj·Σ_(p not ignored) ℓ_obj(o_p, 1[p positive]) + w_box·Σ_(p positive) ℓ_box(decode(t_p), box_p)
 ///          + w_cls·Σ_(p positive) −log softmax(class logits_p)[class_p]
 /// </code>
-/// and the loss is the mean over the N images, Σ_n loss_n / N. The box term acts on the decoded boxes, so its gradient
+/// with ℓ_box = 1 − GIoU, or smooth L1 of the corners in cells (<see cref="YoloLossOptions.BoxLoss"/>), and the loss is the
+/// mean over the N images, Σ_n loss_n / N. The box term acts on the decoded boxes, so its gradient
 /// flows back through x1,2 = (j + σ(tx))·s ∓ a_w·e^tw / 2 (likewise y with ty, th): ∂/∂tx = s·σ(tx)(1 − σ(tx))·(g_x1 + g_x2),
 /// ∂/∂tw = a_w·e^tw/2·(g_x2 − g_x1), 0 where tw is clamped. The assignment (and its ignore mask, which reads the
 /// decoded predictions) is a constant of each call: no gradient flows through it, as in YOLOv3.
@@ -116,17 +117,29 @@ public sealed class YoloLoss : Training.ILoss
         return alphaT * ce * power;
     }
 
-    // 1 − GIoU of the decoded box against the target; adds weight·∂/∂(tx, ty, tw, th) into the gradient.
+    // The box loss (1 − GIoU, or smooth L1 of the corners in cells) of the decoded box against the target; adds
+    // weight·∂/∂(tx, ty, tw, th) into the gradient.
     private T BoxTerm<T>(ReadOnlySpan<T> prediction, YoloGrid grid, int n, int a, int i, int j, ReadOnlySpan<float> target,
         T weight, Span<T> gradient) where T : IFloatingPointIeee754<T>
     {
         T[] box = new T[4], truth = new T[4], boxGradient = new T[4], loss = new T[1];
         Head.DecodeBox(prediction, grid, n, a, i, j, box);
         for (int k = 0; k < 4; k++) truth[k] = T.CreateChecked(target[k]);
-        GeneralizedIouLoss.Forward<T>(box, truth, loss);
-        GeneralizedIouLoss.Backward<T>(box, truth, [weight], boxGradient);
-
         T s = T.CreateChecked(Head.Stride);
+        if (Options.BoxLoss == YoloBoxLoss.GeneralizedIoU)
+        {
+            GeneralizedIouLoss.Forward<T>(box, truth, loss);
+            GeneralizedIouLoss.Backward<T>(box, truth, [weight], boxGradient);
+        }
+        else
+        {
+            // corners in cells: ℓ(box/s, truth/s), so ∂ℓ/∂box = ∂ℓ/∂(box/s) / s
+            for (int k = 0; k < 4; k++) (box[k], truth[k]) = (box[k] / s, truth[k] / s);
+            SmoothL1BoxLoss.Forward<T>(box, truth, T.One, loss);
+            SmoothL1BoxLoss.Backward<T>(box, truth, T.One, [weight], boxGradient);
+            for (int k = 0; k < 4; k++) (box[k], boxGradient[k]) = (box[k] * s, boxGradient[k] / s);
+        }
+
         int x = Head.Index(grid, n, a, YoloHead.Tx, i, j), y = Head.Index(grid, n, a, YoloHead.Ty, i, j);
         int w = Head.Index(grid, n, a, YoloHead.Tw, i, j), h = Head.Index(grid, n, a, YoloHead.Th, i, j);
         T sx = YoloHead.Sigmoid(prediction[x]), sy = YoloHead.Sigmoid(prediction[y]);

@@ -22,6 +22,7 @@ public sealed class YoloLossTests
                  {
                      new YoloLossOptions(BoxWeight: 2, ObjectnessWeight: 1.5f, ClassWeight: 0.7f),
                      new YoloLossOptions(FocalGamma: 2, FocalAlpha: 0.25f, Assignment: new YoloAssignmentOptions(0.3f, 0.4f)),
+                     new YoloLossOptions(BoxWeight: 1.5f, BoxLoss: YoloBoxLoss.SmoothL1),
                  })
         {
             var loss = new YoloLoss(Head, options);
@@ -89,6 +90,10 @@ public sealed class YoloLossTests
         double box = boxOnly.Compute(output, truth, new Tensor(output.Shape));
         // I = 6·6 = 36, U = 64 + 48 − 36 = 76, C = 10·8 = 80: 1 − GIoU = 1 − 36/76 + 4/80
         Assert.AreEqual(1 - 36.0 / 76 + 4.0 / 80, box, 1e-6);
+
+        // smooth L1 (β = 1) of the corners in cells: d = (8 − 10, 0 − 1, 16 − 18, 8 − 7) / 8, all |d| < 1: Σ d²/2
+        var l1Only = new YoloLoss(Head, new YoloLossOptions(ObjectnessWeight: 0, ClassWeight: 0, BoxLoss: YoloBoxLoss.SmoothL1));
+        Assert.AreEqual(0.5 * (4 + 1 + 4 + 1) / 64.0, l1Only.Compute(output, truth, new Tensor(output.Shape)), 1e-6);
 
         var classOnly = new YoloLoss(Head, new YoloLossOptions(BoxWeight: 0, ObjectnessWeight: 0));
         var gradient = new Tensor(output.Shape);

@@ -20,11 +20,12 @@ internal sealed class ImageGrid(int zoom, int gap = 4, int titleWidth = 230)
         using var bitmap = new SKBitmap(titleWidth + columns * cell + gap, _rows.Count * cell + gap);
         using var canvas = new SKCanvas(bitmap);
         canvas.Clear(SKColors.White);
-        using var text = new SKPaint { Color = SKColors.Black, TextSize = 14, IsAntialias = true };
+        using var text = new SKPaint { Color = SKColors.Black, IsAntialias = true };
+        using var font = new SKFont { Size = 14 };
         for (int r = 0; r < _rows.Count; r++)
         {
             int top = gap + r * cell;
-            canvas.DrawText(_rows[r].Title, 6, top + cell / 2f, text);
+            canvas.DrawText(_rows[r].Title, 6, top + cell / 2f, SKTextAlign.Left, font, text);
             for (int c = 0; c < _rows[r].Images.Count; c++)
                 Draw(canvas, _rows[r].Images[c], titleWidth + c * cell, top);
         }

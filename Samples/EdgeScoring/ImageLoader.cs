@@ -40,7 +40,7 @@ internal static class ImageLoader
                 bitmap.Dispose();
                 throw new ScoringError($"{name} is {size}, the model expects {model.Width}×{model.Height}; pass --resize to stretch it.");
             }
-            bitmap = Replace(bitmap, bitmap.Resize(new SKSizeI(model.Width, model.Height), SKFilterQuality.None), name, "resized");
+            bitmap = Replace(bitmap, bitmap.Resize(new SKSizeI(model.Width, model.Height), new SKSamplingOptions(SKFilterMode.Nearest)), name, "resized");
         }
         if (model.Channels == 1) bitmap = Replace(bitmap, ToGray(bitmap), name, "converted to grayscale");
         return bitmap;
@@ -58,7 +58,7 @@ internal static class ImageLoader
     private static SKBitmap ToGray(SKBitmap color)
     {
         var gray = new SKBitmap(color.Width, color.Height, isOpaque: true);
-        using var paint = new SKPaint { ColorFilter = Grayscale, FilterQuality = SKFilterQuality.High };
+        using var paint = new SKPaint { ColorFilter = Grayscale };
         using var canvas = new SKCanvas(gray);
         canvas.DrawBitmap(color, 0, 0, paint);
         return gray;

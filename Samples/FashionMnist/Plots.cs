@@ -1,35 +1,38 @@
-using OxyPlot;
-using OxyPlot.Axes;
-using OxyPlot.Legends;
-using OxyPlot.Series;
 using MLNet.Cnn.Training;
+using ScottPlot;
 
 namespace MLNet.Cnn.Samples.FashionMnist;
 
-/// <summary>The sample's PNG figures, drawn with OxyPlot.</summary>
+/// <summary>The sample's PNG figures, drawn with ScottPlot.</summary>
 internal static class Plots
 {
-    /// <summary>Loss and accuracy per epoch, training and (when there is one) validation.</summary>
+    /// <summary>Loss (left axis) and accuracy (right axis, 0…1) per epoch, training and (when there is one) validation.</summary>
     public static void TrainingCurves(IReadOnlyList<EpochResult> epochs, string path)
     {
-        var model = new PlotModel { Title = "Training curves" };
-        model.Legends.Add(new Legend { LegendPosition = LegendPosition.RightMiddle, LegendPlacement = LegendPlacement.Outside });
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "epoch", Minimum = 1, MajorStep = 1 });
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = "loss", Key = "loss" });
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Right, Title = "accuracy", Key = "accuracy", Maximum = 1 });
-        Line(model, "training loss", "loss", epochs.Select(e => (e.Epoch, (double?)e.Loss)));
-        Line(model, "validation loss", "loss", epochs.Select(e => (e.Epoch, e.ValidationLoss)));
-        Line(model, "training accuracy", "accuracy", epochs.Select(e => (e.Epoch, (double?)e.Accuracy)));
-        Line(model, "validation accuracy", "accuracy", epochs.Select(e => (e.Epoch, e.ValidationAccuracy)));
-        Save(model, path, 800, 450);
+        var plot = new Plot();
+        plot.Title("Training curves");
+        plot.XLabel("epoch");
+        plot.Axes.Left.Label.Text = "loss";
+        plot.Axes.Right.Label.Text = "accuracy";
+        Line(plot, "training loss", plot.Axes.Left, epochs.Select(e => (e.Epoch, (double?)e.Loss)));
+        Line(plot, "validation loss", plot.Axes.Left, epochs.Select(e => (e.Epoch, e.ValidationLoss)));
+        Line(plot, "training accuracy", plot.Axes.Right, epochs.Select(e => (e.Epoch, (double?)e.Accuracy)));
+        Line(plot, "validation accuracy", plot.Axes.Right, epochs.Select(e => (e.Epoch, e.ValidationAccuracy)));
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        plot.Axes.AutoScale();
+        plot.Axes.SetLimitsY(plot.Axes.GetLimits(plot.Axes.Bottom, plot.Axes.Right).Bottom, 1, plot.Axes.Right);
+        plot.ShowLegend(Edge.Right);
+        plot.SavePng(path, 800, 450);
     }
 
-    private static void Line(PlotModel model, string title, string axis, IEnumerable<(int Epoch, double? Value)> points)
+    /// <summary>One line with circle markers on the given vertical axis; points without a value (no validation) left out, and the line too when none has one.</summary>
+    private static void Line(Plot plot, string title, IYAxis axis, IEnumerable<(int Epoch, double? Value)> points)
     {
-        var series = new LineSeries { Title = title, YAxisKey = axis, MarkerType = MarkerType.Circle };
-        foreach (var (epoch, value) in points)
-            if (value is { } v) series.Points.Add(new DataPoint(epoch, v));
-        if (series.Points.Count > 0) model.Series.Add(series);
+        var present = points.Where(p => p.Value is not null).ToArray();
+        if (present.Length == 0) return;
+        var series = plot.Add.Scatter(present.Select(p => (double)p.Epoch).ToArray(), present.Select(p => p.Value!.Value).ToArray());
+        series.LegendText = title;
+        series.Axes.YAxis = axis;
     }
 
     /// <summary>Counts of (true class, predicted class), true classes top to bottom, each cell labelled with its count.</summary>
@@ -39,23 +42,32 @@ internal static class Plots
         var data = new double[k, k];
         for (int truth = 0; truth < k; truth++)
             for (int predicted = 0; predicted < k; predicted++)
-                data[predicted, k - 1 - truth] = counts[truth][predicted]; // x: predicted; y: true, first class at the top
-        var model = new PlotModel { Title = "Confusion matrix (test set)" };
-        model.Axes.Add(new LinearColorAxis { Position = AxisPosition.Right, Palette = OxyPalette.Interpolate(200, OxyColors.White, OxyColors.SteelBlue) });
-        model.Axes.Add(new CategoryAxis { Position = AxisPosition.Bottom, Title = "predicted", ItemsSource = classNames, Angle = -30 });
-        model.Axes.Add(new CategoryAxis { Position = AxisPosition.Left, Title = "true", ItemsSource = classNames.Reverse().ToArray() });
-        model.Series.Add(new HeatMapSeries
-        {
-            X0 = 0, X1 = k - 1, Y0 = 0, Y1 = k - 1, Data = data, Interpolate = false, RenderMethod = HeatMapRenderMethod.Rectangles,
-            LabelFontSize = 0.25, LabelFormatString = "0",
-        });
-        Save(model, path, 900, 800);
-    }
-
-    private static void Save(PlotModel model, string path, int width, int height)
-    {
-        model.Background = OxyColors.White;
-        using var stream = File.Create(path);
-        OxyPlot.SkiaSharp.PngExporter.Export(model, stream, width, height);
+                data[truth, predicted] = counts[truth][predicted]; // row 0 is the heatmap's top row
+        var plot = new Plot();
+        plot.Title("Confusion matrix (test set)");
+        var heatmap = plot.Add.Heatmap(data);
+        heatmap.Colormap = new ScottPlot.Colormaps.CustomInterpolated([Colors.White, Colors.SteelBlue]);
+        // Cell centres on the whole numbers: column c at x = c, row r at y = k − 1 − r.
+        heatmap.Position = new CoordinateRect(0, k - 1, 0, k - 1);
+        plot.Add.ColorBar(heatmap);
+        double largest = counts.Max(row => row.Max());
+        for (int truth = 0; truth < k; truth++)
+            for (int predicted = 0; predicted < k; predicted++)
+            {
+                var label = plot.Add.Text(counts[truth][predicted].ToString("0"), predicted, k - 1 - truth);
+                label.LabelAlignment = Alignment.MiddleCenter;
+                label.LabelFontSize = 13;
+                label.LabelFontColor = counts[truth][predicted] > largest / 2 ? Colors.White : Colors.Black;
+            }
+        var positions = Enumerable.Range(0, k).Select(i => (double)i).ToArray();
+        plot.Axes.Bottom.SetTicks(positions, classNames.ToArray());
+        plot.Axes.Bottom.TickLabelStyle.Rotation = -30;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+        plot.Axes.Bottom.MinimumSize = 75; // room for the slanted names above the axis title
+        plot.Axes.Left.SetTicks(positions, classNames.Reverse().ToArray());
+        plot.XLabel("predicted");
+        plot.YLabel("true");
+        plot.Axes.SetLimits(-0.5, k - 0.5, -0.5, k - 0.5);
+        plot.SavePng(path, 900, 800);
     }
 }

@@ -1,8 +1,5 @@
-using OxyPlot;
-using OxyPlot.Axes;
-using OxyPlot.Legends;
-using OxyPlot.Series;
 using MLNet.Cnn.Training;
+using ScottPlot;
 
 namespace MLNet.Cnn.Samples;
 
@@ -40,59 +37,62 @@ internal sealed class LossRecorder(IProgress<TrainingProgress> next, int batchSi
     }
 }
 
-/// <summary>The detection and segmentation samples' plots, drawn with OxyPlot.</summary>
+/// <summary>The detection and segmentation samples' plots, drawn with ScottPlot.</summary>
 internal static class SamplePlots
 {
-    /// <summary>The training loss over the images seen (the mean over each progress interval).</summary>
+    /// <summary>
+    /// The training loss over the images seen (the mean over each progress interval), on a log scale: ScottPlot has no
+    /// logarithmic axis, so the line is drawn at log10(loss) and the axis has a labelled tick at each power of ten and
+    /// minor ticks spaced as a log axis's (non-positive losses are left out).
+    /// </summary>
     public static void LossCurve(IReadOnlyList<(double Images, double Loss)> points, string title, string path)
     {
-        var model = new PlotModel { Title = title };
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "training images seen" });
-        model.Axes.Add(new LogarithmicAxis { Position = AxisPosition.Left, Title = "loss (log scale)" });
-        var series = new LineSeries { Title = "training loss", Color = OxyColors.SteelBlue };
-        foreach (var (images, loss) in points)
-            if (loss > 0) series.Points.Add(new DataPoint(images, loss));
-        model.Series.Add(series);
-        Save(model, path, 800, 450);
+        var plot = new Plot();
+        plot.Title(title);
+        plot.XLabel("training images seen");
+        plot.YLabel("loss (log scale)");
+        var positive = points.Where(p => p.Loss > 0).ToArray();
+        var series = plot.Add.ScatterLine(positive.Select(p => p.Images).ToArray(), positive.Select(p => Math.Log10(p.Loss)).ToArray());
+        series.Color = Colors.SteelBlue;
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+            IntegerTicksOnly = true,
+            LabelFormatter = y => Math.Pow(10, y).ToString("G3", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        plot.SavePng(path, 800, 450);
     }
 
     /// <summary>Precision over recall: one line per class (null curves left out) and their mean, thicker and black.</summary>
     public static void PrecisionRecall(IReadOnlyList<double> recall, IReadOnlyList<IReadOnlyList<double>?> perClass, IReadOnlyList<string> classNames,
         string title, string path)
     {
-        var model = new PlotModel { Title = title };
-        model.Legends.Add(new Legend { LegendPosition = LegendPosition.RightMiddle, LegendPlacement = LegendPlacement.Outside });
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "recall", Minimum = 0, Maximum = 1 });
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = "precision", Minimum = 0, Maximum = 1.02 });
+        var plot = new Plot();
+        plot.Title(title);
+        plot.XLabel("recall");
+        plot.YLabel("precision");
         var present = perClass.Select((curve, c) => (Curve: curve, Class: c)).Where(e => e.Curve is not null).ToArray();
         foreach (var (curve, c) in present)
-            model.Series.Add(Line(recall, curve!, classNames[c], Color(c), 1.2));
+            Line(plot, recall, curve!, classNames[c], Color(c), 1.2f);
         if (present.Length > 0)
-        {
-            var mean = recall.Select((_, r) => present.Average(e => e.Curve![r])).ToArray();
-            model.Series.Add(Line(recall, mean, "mean", OxyColors.Black, 3));
-        }
-        Save(model, path, 900, 550);
+            Line(plot, recall, recall.Select((_, r) => present.Average(e => e.Curve![r])).ToArray(), "mean", Colors.Black, 3);
+        plot.Axes.SetLimits(0, 1, 0, 1.02);
+        plot.ShowLegend(Edge.Right);
+        plot.SavePng(path, 900, 550);
     }
 
     /// <summary>The class colors of ScenePicture (matplotlib's tab10), so the plot and the pictures agree.</summary>
-    private static OxyColor Color(int classId)
+    private static Color Color(int classId)
     {
         var color = ScenePicture.ClassColor(classId);
-        return OxyColor.FromRgb(color.Red, color.Green, color.Blue);
+        return new Color(color.Red, color.Green, color.Blue);
     }
 
-    private static LineSeries Line(IReadOnlyList<double> x, IReadOnlyList<double> y, string title, OxyColor color, double thickness)
+    private static void Line(Plot plot, IReadOnlyList<double> x, IReadOnlyList<double> y, string title, Color color, float thickness)
     {
-        var series = new LineSeries { Title = title, Color = color, StrokeThickness = thickness };
-        for (int i = 0; i < x.Count; i++) series.Points.Add(new DataPoint(x[i], y[i]));
-        return series;
-    }
-
-    private static void Save(PlotModel model, string path, int width, int height)
-    {
-        model.Background = OxyColors.White;
-        using var stream = File.Create(path);
-        OxyPlot.SkiaSharp.PngExporter.Export(model, stream, width, height);
+        var series = plot.Add.ScatterLine(x.ToArray(), y.ToArray());
+        series.LegendText = title;
+        series.Color = color;
+        series.LineWidth = thickness;
     }
 }

@@ -32,8 +32,8 @@ internal sealed class ScenePicture : IDisposable
         Zoom = zoom;
         Bitmap = new SKBitmap(new SKImageInfo(image.Width * zoom, image.Height * zoom, SKColorType.Rgba8888, SKAlphaType.Premul));
         _canvas = new SKCanvas(Bitmap);
-        using var paint = new SKPaint { FilterQuality = SKFilterQuality.None };
-        _canvas.DrawBitmap(image, new SKRect(0, 0, Bitmap.Width, Bitmap.Height), paint);
+        using var source = SKImage.FromBitmap(image);
+        _canvas.DrawImage(source, new SKRect(0, 0, Bitmap.Width, Bitmap.Height), new SKSamplingOptions(SKFilterMode.Nearest));
     }
 
     /// <summary>The picture of planar bytes [C, H, W] (C = 1 gray or 3 RGB), <paramref name="zoom"/> times larger.</summary>
@@ -65,12 +65,13 @@ internal sealed class ScenePicture : IDisposable
         _canvas.DrawRect(rect, frame);
         string name = box.ClassId < classNames.Count ? classNames[box.ClassId] : $"class {box.ClassId}";
         string label = box.Score is { } score ? $"{name} {score:F2}" : name;
-        using var text = new SKPaint { Color = SKColors.White, TextSize = 11, IsAntialias = true };
-        float width = text.MeasureText(label) + 4, height = 13;
+        using var text = new SKPaint { Color = SKColors.White, IsAntialias = true };
+        using var font = new SKFont { Size = 11 };
+        float width = font.MeasureText(label) + 4, height = 13;
         float top = rect.Top - height >= 0 ? rect.Top - height : rect.Top;
         using var tab = new SKPaint { Color = color.WithAlpha(210) };
         _canvas.DrawRect(rect.Left, top, width, height, tab);
-        _canvas.DrawText(label, rect.Left + 2, top + height - 3, text);
+        _canvas.DrawText(label, rect.Left + 2, top + height - 3, SKTextAlign.Left, font, text);
     }
 
     /// <summary>A ground-truth box: a thin dashed white frame over a dark one, visible on any background.</summary>
@@ -109,10 +110,11 @@ internal sealed class ScenePicture : IDisposable
     /// <summary>A caption in the top-left corner, on a dark tab.</summary>
     public void Caption(string caption)
     {
-        using var text = new SKPaint { Color = SKColors.White, TextSize = 11, IsAntialias = true };
+        using var text = new SKPaint { Color = SKColors.White, IsAntialias = true };
+        using var font = new SKFont { Size = 11 };
         using var tab = new SKPaint { Color = SKColors.Black.WithAlpha(170) };
-        _canvas.DrawRect(0, 0, text.MeasureText(caption) + 6, 14, tab);
-        _canvas.DrawText(caption, 3, 11, text);
+        _canvas.DrawRect(0, 0, font.MeasureText(caption) + 6, 14, tab);
+        _canvas.DrawText(caption, 3, 11, SKTextAlign.Left, font, text);
     }
 
     public void Save(string path) => Write(Bitmap, path);
@@ -127,8 +129,9 @@ internal sealed class ScenePicture : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
         int cellWidth = pictures.Max(p => p.Bitmap.Width) + gap, cellHeight = pictures.Max(p => p.Bitmap.Height) + gap;
         int rows = (pictures.Count + columns - 1) / columns, legendHeight = legend is null ? 0 : 22;
-        using var text = new SKPaint { Color = SKColors.Black, TextSize = 12, IsAntialias = true };
-        float legendWidth = legend is null ? 0 : gap + legend.Sum(name => 27 + text.MeasureText(name));
+        using var text = new SKPaint { Color = SKColors.Black, IsAntialias = true };
+        using var font = new SKFont { Size = 12 };
+        float legendWidth = legend is null ? 0 : gap + legend.Sum(name => 27 + font.MeasureText(name));
         int width = Math.Max(Math.Min(columns, pictures.Count) * cellWidth + gap, (int)Math.Ceiling(legendWidth));
         using var grid = new SKBitmap(width, rows * cellHeight + gap + legendHeight);
         using var canvas = new SKCanvas(grid);
@@ -143,8 +146,8 @@ internal sealed class ScenePicture : IDisposable
             {
                 swatch.Color = ClassColor(c);
                 canvas.DrawRect(x, y + 4, 12, 12, swatch);
-                canvas.DrawText(legend[c], x + 15, y + 15, text);
-                x += 15 + text.MeasureText(legend[c]) + 12;
+                canvas.DrawText(legend[c], x + 15, y + 15, SKTextAlign.Left, font, text);
+                x += 15 + font.MeasureText(legend[c]) + 12;
             }
         }
         Write(grid, path);

@@ -6,7 +6,7 @@ namespace MLNet.Cnn.Trainers.Tests;
 
 /// <summary>
 /// <c>EvaluateCnnObjectDetection</c> on hand-built scored rows, and ML.NET's own <c>EvaluateObjectDetection</c>
-/// (Microsoft.ML.TorchSharp 0.23.1) on the same rows.
+/// (Microsoft.ML.TorchSharp 0.24.0) on the same rows.
 /// </summary>
 [TestClass]
 public sealed class ObjectDetectionEvaluationTests
@@ -98,7 +98,7 @@ public sealed class ObjectDetectionEvaluationTests
     }
 
     /// <summary>
-    /// ML.NET's <c>EvaluateObjectDetection</c> (Microsoft.ML.TorchSharp 0.23.1, <c>ObjectDetectionMetrics</c>) is plain C#
+    /// ML.NET's <c>EvaluateObjectDetection</c> (Microsoft.ML.TorchSharp 0.24.0, <c>ObjectDetectionMetrics</c>) is plain C#
     /// and runs without libtorch (no libtorch package is referenced; TorchSharp's native library is never loaded). It reads
     /// the labels as vectors of text (MapKeyToValue first), drops detections scoring below 0.05, matches greedily by IoU per
     /// image (not by score, as VOC and COCO do), widths with VOC's "+1", and averages a step precision–recall AP over the

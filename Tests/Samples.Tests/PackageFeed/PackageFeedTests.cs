@@ -11,7 +11,9 @@ namespace MLNet.Cnn.Samples.Tests.PackageFeed;
 /// ONNX Runtime, trains a tiny CNN in an ML.NET pipeline, saves the model and predicts; the second references only what a
 /// scoring app needs (Microsoft.ML, Microsoft.ML.OnnxTransformer, the native ONNX Runtime), loads the model and predicts
 /// the same images: the predictions must be the same. Packs what the test run was built from (<c>--no-build</c>).
-/// Filter: <c>--filter TestCategory=LocalFeed</c> (or <c>TestCategory!=LocalFeed</c> to leave it out).
+/// Filter: <c>--filter TestCategory=LocalFeed</c> (or <c>TestCategory!=LocalFeed</c> to leave it out). About 75 s on a
+/// busy 2-core machine: pack 20 s, restore and build of both apps 45 s (everything but the new packages comes from the
+/// machine's packages folder), training and scoring 7 s.
 /// </summary>
 [TestClass]
 public sealed class PackageFeedTests
@@ -66,7 +68,7 @@ public sealed class PackageFeedTests
             string model = Path.Combine(work, "model.zip");
             var trained = Predictions(trainer.Run(model));
             var loaded = Predictions(scorer.Run(model));
-            TestContext.WriteLine($"trained and scored in {clock.Elapsed.TotalSeconds:F0} s");
+            TestContext.WriteLine($"trained and scored in {clock.Elapsed.TotalSeconds:F0} s\n{string.Join('\n', trained)}");
 
             Assert.HasCount(6, trained);
             CollectionAssert.AreEqual(trained, loaded, "the loaded model predicts what the trained one did");

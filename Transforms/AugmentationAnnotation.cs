@@ -13,6 +13,7 @@ namespace MLNet.Cnn.Transforms;
 /// </summary>
 public static class AugmentationAnnotation
 {
+    /// <summary>The start of every marker column's name; the step's number follows ("CnnAugmentation.1", "CnnAugmentation.2", …).</summary>
     public const string Prefix = "CnnAugmentation.";
 
     /// <summary>The annotation kind of a marker column whose value is the <see cref="IAugmentation"/> policy.</summary>

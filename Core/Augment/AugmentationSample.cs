@@ -16,6 +16,8 @@ public sealed class AugmentationSample
     private float[] _pixels;
     private float[] _scratch = [];
 
+    /// <summary>A sample over <paramref name="pixels"/> [C, H, W] (used in place, not copied), without targets until they are set.</summary>
+    /// <exception cref="ArgumentException">A non-positive size, or fewer than C·H·W pixels.</exception>
     public AugmentationSample(float[] pixels, int channels, int height, int width)
     {
         ArgumentNullException.ThrowIfNull(pixels);
@@ -29,9 +31,13 @@ public sealed class AugmentationSample
         Width = width;
     }
 
+    /// <summary>C, the number of channel planes (no op changes it).</summary>
     public int Channels { get; }
+    /// <summary>H, the image height in pixels now (crops and resizes change it).</summary>
     public int Height { get; private set; }
+    /// <summary>W, the image width in pixels now (crops and resizes change it).</summary>
     public int Width { get; private set; }
+    /// <summary>C·H·W, the number of pixel values of the image now.</summary>
     public int PixelCount => Channels * Height * Width;
 
     /// <summary>The pixels [C, H, W] (the first <see cref="PixelCount"/> values of the buffer).</summary>
@@ -40,8 +46,11 @@ public sealed class AugmentationSample
     /// <summary>Channel c as [H, W].</summary>
     public Span<float> Plane(int channel) => _pixels.AsSpan(channel * Height * Width, Height * Width);
 
+    /// <summary>The boxes [n, 4] as (x1, y1, x2, y2) in pixels, moved with the image; null when the sample has none.</summary>
     public float[]? Boxes { get; set; }
+    /// <summary>The keypoints [n, 2] as (x, y) in pixels, moved with the image; null when the sample has none.</summary>
     public float[]? Keypoints { get; set; }
+    /// <summary>The segmentation mask [H, W] of class indices, resampled by nearest pixel with the image; null when the sample has none.</summary>
     public int[]? Mask { get; set; }
 
     /// <summary>A buffer for the next pixels, of at least C·<paramref name="height"/>·<paramref name="width"/> values.</summary>

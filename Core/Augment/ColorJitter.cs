@@ -12,6 +12,10 @@ public sealed class ColorJitter : IAugmentation
 {
     private enum Adjustment { Brightness, Contrast, Saturation, Hue }
 
+    /// <param name="brightness">Brightness magnitude m ≥ 0: the factor is drawn from [max(0, 1 − m), 1 + m]; 0 leaves brightness alone.</param>
+    /// <param name="contrast">Contrast magnitude, ≥ 0, drawn as for brightness.</param>
+    /// <param name="saturation">Saturation magnitude, ≥ 0, drawn as for brightness (3-channel images only).</param>
+    /// <param name="hue">Largest hue shift in turns, in [0, 0.5] (3-channel images only).</param>
     public ColorJitter(double brightness = 0, double contrast = 0, double saturation = 0, double hue = 0)
     {
         Brightness = AugmentArguments.InRange(brightness, 0, double.PositiveInfinity, nameof(brightness));
@@ -20,11 +24,16 @@ public sealed class ColorJitter : IAugmentation
         Hue = AugmentArguments.InRange(hue, 0, 0.5, nameof(hue));
     }
 
+    /// <summary>The brightness magnitude m: factors from [max(0, 1 − m), 1 + m].</summary>
     public double Brightness { get; }
+    /// <summary>The contrast magnitude m: factors from [max(0, 1 − m), 1 + m].</summary>
     public double Contrast { get; }
+    /// <summary>The saturation magnitude m: factors from [max(0, 1 − m), 1 + m].</summary>
     public double Saturation { get; }
+    /// <summary>The largest hue shift, in turns (0 … 0.5).</summary>
     public double Hue { get; }
 
+    /// <inheritdoc/>
     public void Apply(AugmentationSample sample, Random random)
     {
         Span<Adjustment> order = [Adjustment.Brightness, Adjustment.Contrast, Adjustment.Saturation, Adjustment.Hue];

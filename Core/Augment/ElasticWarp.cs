@@ -23,10 +23,14 @@ public sealed class ElasticWarp : IAugmentation
         Probability = AugmentArguments.Probability(probability, nameof(probability));
     }
 
+    /// <summary>α, the displacement scale in pixels.</summary>
     public double Alpha { get; }
+    /// <summary>σ, the standard deviation in pixels of the Gaussian that smooths the random field.</summary>
     public double Sigma { get; }
+    /// <summary>The chance, in [0, 1], that a sample is warped.</summary>
     public double Probability { get; }
 
+    /// <inheritdoc/>
     public void Apply(AugmentationSample sample, Random random)
     {
         if (random.NextDouble() >= Probability) return;

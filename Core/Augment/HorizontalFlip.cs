@@ -6,11 +6,14 @@ namespace MLNet.Cnn.Augment;
 /// </summary>
 public sealed class HorizontalFlip : IAugmentation
 {
+    /// <param name="probability">The chance, in [0, 1], that a sample is mirrored.</param>
     public HorizontalFlip(double probability = 0.5) =>
         Probability = AugmentArguments.Probability(probability, nameof(probability));
 
+    /// <summary>The chance, in [0, 1], that a sample is mirrored.</summary>
     public double Probability { get; }
 
+    /// <inheritdoc/>
     public void Apply(AugmentationSample sample, Random random)
     {
         if (random.NextDouble() >= Probability) return;

@@ -34,8 +34,11 @@ public sealed class PcaLighting : IAugmentation
         _eigenvectors = (double[,])eigenvectors.Clone();
     }
 
+    /// <summary>σ, the standard deviation of the per-component draws αᵢ.</summary>
     public double AlphaStd { get; }
+    /// <summary>C, the number of color channels the eigen-decomposition is of (the images must have as many).</summary>
     public int Channels => _eigenvalues.Length;
+    /// <summary>λ, the eigenvalues of the color covariance, one per channel.</summary>
     public IReadOnlyList<double> Eigenvalues => _eigenvalues;
 
     /// <summary>Column i is the eigenvector of <see cref="Eigenvalues"/>[i] (a copy).</summary>
@@ -84,6 +87,7 @@ public sealed class PcaLighting : IAugmentation
         return FromImages(images, data.Channels, alphaStd);
     }
 
+    /// <inheritdoc/>
     public void Apply(AugmentationSample sample, Random random)
     {
         Span<double> alphas = stackalloc double[Channels];

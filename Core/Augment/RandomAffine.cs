@@ -29,12 +29,18 @@ public sealed class RandomAffine : IAugmentation
         Fill = fill;
     }
 
+    /// <summary>The rotation range: θ is drawn from [−Degrees, Degrees] degrees.</summary>
     public double Degrees { get; }
+    /// <summary>The largest shifts as fractions of the width (X) and of the height (Y); (0, 0) when none.</summary>
     public (double X, double Y) Translate { get; }
+    /// <summary>The range the scale factor is drawn from; (1, 1) when the size is kept.</summary>
     public (double Min, double Max) Scale { get; }
+    /// <summary>The shear range along x: φ is drawn from [−Shear, Shear] degrees.</summary>
     public double Shear { get; }
+    /// <summary>The pixel value where the moved image uncovers the outside.</summary>
     public float Fill { get; }
 
+    /// <inheritdoc/>
     public void Apply(AugmentationSample sample, Random random)
     {
         int height = sample.Height, width = sample.Width;

@@ -8,6 +8,10 @@ namespace MLNet.Cnn.Augment;
 /// </summary>
 public sealed class RandomCrop : IAugmentation
 {
+    /// <param name="height">Crop height in pixels, at most the padded image height.</param>
+    /// <param name="width">Crop width in pixels, at most the padded image width.</param>
+    /// <param name="padding">Pixels added on every side before cropping, ≥ 0.</param>
+    /// <param name="mode">How the padding is filled.</param>
     public RandomCrop(int height, int width, int padding = 0, PaddingMode mode = PaddingMode.Zero)
     {
         Height = AugmentArguments.Positive(height, nameof(height));
@@ -17,11 +21,16 @@ public sealed class RandomCrop : IAugmentation
         Mode = mode;
     }
 
+    /// <summary>The crop height in pixels (the output height).</summary>
     public int Height { get; }
+    /// <summary>The crop width in pixels (the output width).</summary>
     public int Width { get; }
+    /// <summary>The pixels added on every side before cropping.</summary>
     public int Padding { get; }
+    /// <summary>How the padding is filled.</summary>
     public PaddingMode Mode { get; }
 
+    /// <inheritdoc/>
     public void Apply(AugmentationSample sample, Random random)
     {
         int paddedHeight = sample.Height + 2 * Padding, paddedWidth = sample.Width + 2 * Padding;

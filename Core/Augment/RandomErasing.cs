@@ -23,11 +23,16 @@ public sealed class RandomErasing : IAugmentation
         Value = value;
     }
 
+    /// <summary>The chance, in [0, 1], that a sample gets an erased rectangle.</summary>
     public double Probability { get; }
+    /// <summary>The range of the erased share of the image area.</summary>
     public (double Min, double Max) Scale => _shape.Scale;
+    /// <summary>The range of the rectangle's aspect ratio, height / width.</summary>
     public (double Min, double Max) Ratio => _shape.Ratio;
+    /// <summary>The value written into every channel of the erased rectangle.</summary>
     public float Value { get; }
 
+    /// <inheritdoc/>
     public void Apply(AugmentationSample sample, Random random)
     {
         if (random.NextDouble() >= Probability) return;

@@ -22,11 +22,16 @@ public sealed class RandomResizedCrop : IAugmentation
         _shape = new AreaAndAspect(scale ?? (0.08, 1.0), ratio ?? (3.0 / 4, 4.0 / 3), nameof(scale), nameof(ratio));
     }
 
+    /// <summary>The output height in pixels.</summary>
     public int Height { get; }
+    /// <summary>The output width in pixels.</summary>
     public int Width { get; }
+    /// <summary>The range of the crop's share of the image area.</summary>
     public (double Min, double Max) Scale => _shape.Scale;
+    /// <summary>The range of the crop's aspect ratio, width / height.</summary>
     public (double Min, double Max) Ratio => _shape.Ratio;
 
+    /// <inheritdoc/>
     public void Apply(AugmentationSample sample, Random random)
     {
         var crop = DrawCrop(random, sample.Height, sample.Width);

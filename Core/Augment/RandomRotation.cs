@@ -9,7 +9,9 @@ public sealed class RandomRotation(double degrees, float fill = 0) : IAugmentati
 {
     private readonly RandomAffine _affine = new(degrees, fill: fill);
 
+    /// <summary>The rotation range: θ is drawn from [−Degrees, Degrees] degrees.</summary>
     public double Degrees => _affine.Degrees;
 
+    /// <inheritdoc/>
     public void Apply(AugmentationSample sample, Random random) => _affine.Apply(sample, random);
 }

@@ -14,6 +14,7 @@ namespace MLNet.Cnn.Augment;
 /// </summary>
 public static class TenCrop
 {
+    /// <summary>The number of crops per image (10).</summary>
     public const int Count = 10;
 
     /// <summary>The ten crops of an image [C, H, W] as [10, C, cropHeight, cropWidth].</summary>

@@ -75,15 +75,19 @@ public sealed class CachedImageSource : IBatchSource, IDisposable
         return new CachedImageSource(cache, layout, null, targets, scale);
     }
 
+    /// <inheritdoc/>
     public int Count => _cache.Count;
 
+    /// <inheritdoc/>
     public SampleLayout Layout { get; }
 
     /// <summary>What stored bytes are multiplied by (e.g. 1/255 for pixels in [0, 1]); stored floats are used as they are.</summary>
     public float Scale { get; }
 
+    /// <inheritdoc/>
     public void Plan(ReadOnlyMemory<int> order, int batchSize) => _prefetcher.Plan(order, batchSize);
 
+    /// <inheritdoc/>
     public void Gather(ReadOnlySpan<int> indices, Tensor images, Tensor targets)
     {
         Require.Shape(images, Layout.ImageShape(indices.Length), nameof(images));
@@ -106,6 +110,7 @@ public sealed class CachedImageSource : IBatchSource, IDisposable
         for (int i = 0; i < indices.Length; i++) _cache.Read(indices[i], images.Slice(i * size, size), Scale, raw);
     }
 
+    /// <summary>Stops the prefetching workers and closes the pixel cache (a temporary cache file is deleted).</summary>
     public void Dispose()
     {
         _prefetcher.Dispose();

@@ -7,8 +7,10 @@ namespace MLNet.Cnn.Data;
 /// </summary>
 public static class FashionMnist
 {
+    /// <summary>Where Debian's package <c>dataset-fashion-mnist</c> installs the four IDX files.</summary>
     public const string DebianDirectory = "/usr/share/datasets/fashion-mnist";
 
+    /// <summary>The ten class names, in label order (0 = "T-shirt/top" … 9 = "Ankle boot").</summary>
     public static IReadOnlyList<string> ClassNames { get; } =
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
@@ -24,8 +26,12 @@ public static class FashionMnist
     public static string NotFoundMessage(string? directory = null) =>
         $"Fashion-MNIST not found in '{directory ?? DebianDirectory}'. Install it with `sudo apt-get install -y dataset-fashion-mnist`, or pass --data DIR.";
 
+    /// <summary>The 60,000 training images, 1×28×28 in [0, 1], with their labels.</summary>
+    /// <param name="directory">The folder with the IDX files; default <see cref="DebianDirectory"/>.</param>
     public static ImageDataset LoadTrain(string? directory = null) => Load(directory, "train");
 
+    /// <summary>The 10,000 test images, 1×28×28 in [0, 1], with their labels.</summary>
+    /// <param name="directory">The folder with the IDX files; default <see cref="DebianDirectory"/>.</param>
     public static ImageDataset LoadTest(string? directory = null) => Load(directory, "t10k");
 
     private static ImageDataset Load(string? directory, string part)

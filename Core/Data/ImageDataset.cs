@@ -74,15 +74,21 @@ public sealed class ImageDataset : IBatchSource
         return new ImageDataset(pixels, targets, layout);
     }
 
+    /// <summary>The number of images.</summary>
     public int Count { get; }
 
     /// <summary>The image shape and the kind of targets; the properties below read it.</summary>
     public SampleLayout Layout { get; }
 
+    /// <summary>C, the channels of every image.</summary>
     public int Channels => Layout.Channels;
+    /// <summary>H, the height of every image in pixels.</summary>
     public int Height => Layout.Height;
+    /// <summary>W, the width of every image in pixels.</summary>
     public int Width => Layout.Width;
+    /// <summary>C·H·W, the floats per image.</summary>
     public int ImageSize => Layout.ImageSize;
+    /// <summary>True when the targets are regression values rather than class labels.</summary>
     public bool IsRegression => Layout.IsRegression;
 
     /// <summary>Values per image of a regression dataset (the network's output is [batch, TargetCount]); 0 for classification.</summary>
@@ -91,12 +97,14 @@ public sealed class ImageDataset : IBatchSource
     /// <summary>The class names of a classification dataset; empty for regression.</summary>
     public IReadOnlyList<string> ClassNames => Layout.ClassNames;
 
+    /// <summary>The number of classes (0 for regression).</summary>
     public int ClassCount => Layout.ClassCount;
 
     /// <summary>The class of every image (classification only).</summary>
     public ReadOnlySpan<int> Labels =>
         _labels ?? throw new InvalidOperationException("This dataset holds regression targets, not class labels (see Targets).");
 
+    /// <summary>Image <paramref name="index"/> as C·H·W floats in [C, H, W] order.</summary>
     public ReadOnlySpan<float> Pixels(int index) => _pixels.AsSpan(index * ImageSize, ImageSize);
 
     /// <summary>The pixels of image <paramref name="index"/> as memory, for code that holds them across calls (enumerations).</summary>

@@ -42,9 +42,13 @@ public sealed class PixelCache : IDisposable
         return new PixelCache(file, storage, channels, height, width);
     }
 
+    /// <summary>How each pixel is stored: a byte or a float.</summary>
     public PixelStorage Storage { get; }
+    /// <summary>C, the channels of every image.</summary>
     public int Channels { get; }
+    /// <summary>H, the height of every image in pixels.</summary>
     public int Height { get; }
+    /// <summary>W, the width of every image in pixels.</summary>
     public int Width { get; }
 
     /// <summary>Values per image: C·H·W.</summary>
@@ -136,5 +140,6 @@ public sealed class PixelCache : IDisposable
             throw new ArgumentException($"Image {Count} has {length} values; the cache holds {Channels}×{Height}×{Width} = {ImageSize}.", "image");
     }
 
+    /// <summary>Closes the file (a temporary cache is deleted with it).</summary>
     public void Dispose() => _file.Dispose();
 }

@@ -76,13 +76,17 @@ public sealed class SampleLayout
     /// <summary>The kind of target, which says the target tensor's shape and what the trainer does with it.</summary>
     public TargetKind Kind { get; }
 
+    /// <summary>C, the channels of every image.</summary>
     public int Channels { get; }
+    /// <summary>H, the height of every image in pixels.</summary>
     public int Height { get; }
+    /// <summary>W, the width of every image in pixels.</summary>
     public int Width { get; }
 
     /// <summary>Floats per image: Channels · Height · Width.</summary>
     public int ImageSize { get; }
 
+    /// <summary>True when the targets are regression values.</summary>
     public bool IsRegression => Kind == TargetKind.Regression;
 
     /// <summary>Values per image of regression (the network's output is [batch, TargetCount]); 0 for classification.</summary>
@@ -91,6 +95,7 @@ public sealed class SampleLayout
     /// <summary>The class names of classification, segmentation (background included) and detection; empty for regression.</summary>
     public IReadOnlyList<string> ClassNames { get; }
 
+    /// <summary>The number of classes: the count of <see cref="ClassNames"/> (0 for regression).</summary>
     public int ClassCount => ClassNames.Count;
 
     /// <summary>Segmentation: the class-map value of pixels that count for nothing (null: none); null for the other kinds.</summary>

@@ -7,9 +7,13 @@ namespace MLNet.Cnn.Detection;
 /// </summary>
 public readonly record struct Box(float X1, float Y1, float X2, float Y2)
 {
+    /// <summary>x2 − x1, in pixels.</summary>
     public float Width => X2 - X1;
+    /// <summary>y2 − y1, in pixels.</summary>
     public float Height => Y2 - Y1;
+    /// <summary>Width · height, in square pixels (no "+1").</summary>
     public float Area => Width * Height;
 
+    /// <inheritdoc/>
     public override string ToString() => $"({X1}, {Y1}, {X2}, {Y2})";
 }

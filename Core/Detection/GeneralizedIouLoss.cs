@@ -9,7 +9,7 @@ namespace MLNet.Cnn.Detection;
 /// <see cref="BoxIou"/>: I/U = 0 when U = 0 and (C − U)/C = 0 when C = 0). The backward gives the gradient with
 /// respect to the predicted corners only; targets are constants.
 /// </summary>
-public static class GeneralizedIouLoss
+internal static class GeneralizedIouLoss
 {
     // predicted [n, 4], target [n, 4] → losses [n]
     public static void Forward<T>(ReadOnlySpan<T> predicted, ReadOnlySpan<T> target, Span<T> losses)

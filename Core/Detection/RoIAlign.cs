@@ -11,6 +11,11 @@ namespace MLNet.Cnn.Detection;
 public static class RoIAlign
 {
     // input [N, C, H, W], rois [K, 5] (batch index, x1, y1, x2, y2 in image pixels) → [K, C, OutputHeight, OutputWidth]
+    /// <summary>Pools every RoI of <paramref name="input"/> [N, C, H, W] into a fixed [C, OutputHeight, OutputWidth] grid by bilinear sampling.</summary>
+    /// <param name="input">Feature maps [N, C, H, W].</param>
+    /// <param name="rois">[K, 5]: batch index, then x1, y1, x2, y2 in input-image pixels (scaled to the map by the options' spatial scale).</param>
+    /// <param name="options">Output size, spatial scale, sampling ratio and the pixel-offset convention.</param>
+    /// <returns>A new tensor [K, C, OutputHeight, OutputWidth].</returns>
     public static Tensor Forward(Tensor input, Tensor rois, RoIAlignOptions options)
     {
         Require.Rank(input, 4, nameof(input));
@@ -34,6 +39,12 @@ public static class RoIAlign
     }
 
     // gradOutput [K, C, OutputHeight, OutputWidth] → gradInput of inputShape [N, C, H, W]
+    /// <summary>The gradient with respect to the input of <see cref="Forward"/>: each output gradient spread back over its bilinear taps.</summary>
+    /// <param name="gradOutput">∂L/∂output [K, C, OutputHeight, OutputWidth].</param>
+    /// <param name="rois">The RoIs of the forward pass, [K, 5].</param>
+    /// <param name="inputShape">The forward input's shape [N, C, H, W].</param>
+    /// <param name="options">The options of the forward pass.</param>
+    /// <returns>A new tensor ∂L/∂input of <paramref name="inputShape"/>.</returns>
     public static Tensor Backward(Tensor gradOutput, Tensor rois, TensorShape inputShape, RoIAlignOptions options)
     {
         if (inputShape.Rank != 4)

@@ -7,7 +7,7 @@ namespace MLNet.Cnn.Detection;
 /// mean of bilinear samples of plane (batch index of RoI k, c) on the grid <see cref="RoIFrame{T}"/> describes.
 /// Plain loops, in any floating-point type (double for the finite-difference checks).
 /// </summary>
-public static class RoIAlignReference
+internal static class RoIAlignReference
 {
     // input [N, C, H, W], rois [K, 5] (batch index, x1, y1, x2, y2 in image pixels) → output [K, C, OutputHeight, OutputWidth]
     public static void Forward<T>(RoIAlignOptions options, int batch, int channels, int height, int width,

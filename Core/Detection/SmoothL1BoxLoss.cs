@@ -8,7 +8,7 @@ namespace MLNet.Cnn.Detection;
 /// reduction "none", summed per box). β = 0 is the plain L1 loss (its gradient at d = 0 is taken as 0).
 /// The coordinates may be corners or encoded offsets; they are not checked as boxes.
 /// </summary>
-public static class SmoothL1BoxLoss
+internal static class SmoothL1BoxLoss
 {
     // predicted [n, 4], target [n, 4] → losses [n]
     public static void Forward<T>(ReadOnlySpan<T> predicted, ReadOnlySpan<T> target, T beta, Span<T> losses)

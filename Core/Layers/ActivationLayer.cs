@@ -12,14 +12,18 @@ public sealed class ActivationLayer : Layer
 {
     private Tensor? _saved;
 
+    /// <param name="name">The layer's name, unique within its parent.</param>
+    /// <param name="activation">The function applied to every element, e.g. <c>new ReLU()</c>.</param>
     public ActivationLayer(string name, Activation activation) : base(name) =>
         Activation = activation ?? throw new ArgumentNullException(nameof(activation));
 
     /// <summary>The kernel, with its own hyper-parameters (LeakyReLU's slope, HardSigmoid's α and β).</summary>
     public Activation Activation { get; }
 
+    /// <inheritdoc/>
     public override TensorShape OutputShape(TensorShape input) => input;
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training)
     {
         var output = OutputBuffer(input.Shape);
@@ -68,6 +72,7 @@ public sealed class ActivationLayer : Layer
     /// <summary>Tests turn in-place activations off (for networks built afterwards) to check they change no result.</summary>
     internal static bool InPlaceAllowed { get; set; } = true;
 
+    /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {
         var saved = Saved(_saved);
@@ -76,5 +81,6 @@ public sealed class ActivationLayer : Layer
         return gradInput;
     }
 
+    /// <inheritdoc/>
     public override string ToString() => $"{Name} ({Activation})";
 }

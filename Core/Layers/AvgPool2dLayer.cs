@@ -11,6 +11,12 @@ public sealed class AvgPool2dLayer : Pool2dLayer
 {
     private Tensor? _input;
 
+    /// <param name="name">The layer's name, unique within its parent.</param>
+    /// <param name="kernelSize">The side of the square window.</param>
+    /// <param name="stride">The step between windows; default the kernel size.</param>
+    /// <param name="padding">Padding of the input; default none.</param>
+    /// <param name="ceilMode">Round the output size up instead of down (a last, partial window).</param>
+    /// <param name="countIncludePad">Divide by the whole window (PyTorch's default) rather than by its cells inside the input.</param>
     public AvgPool2dLayer(string name, int kernelSize, int? stride = null, ConvPadding? padding = null, bool ceilMode = false,
         bool countIncludePad = true) : base(name, kernelSize, stride, padding, 1, ceilMode) => CountIncludePad = countIncludePad;
 
@@ -19,8 +25,10 @@ public sealed class AvgPool2dLayer : Pool2dLayer
         bool ceilMode = false, bool countIncludePad = true) : base(name, kernel, stride, padding, 1, ceilMode) =>
         CountIncludePad = countIncludePad;
 
+    /// <summary>Whether padded cells count in the divisor.</summary>
     public bool CountIncludePad { get; }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training)
     {
         var g = Geometry(input.Shape);
@@ -30,6 +38,7 @@ public sealed class AvgPool2dLayer : Pool2dLayer
         return output;
     }
 
+    /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {
         var g = Geometry(Saved(_input).Shape);

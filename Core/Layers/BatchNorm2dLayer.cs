@@ -14,6 +14,10 @@ public sealed class BatchNorm2dLayer : Layer
     private readonly Tensor _runningMean, _runningVar, _saveMean, _saveInvStd;
     private Tensor? _input;
 
+    /// <param name="name">The layer's name, unique within its parent.</param>
+    /// <param name="channels">C of the input [N, C, H, W].</param>
+    /// <param name="momentum">The weight of the batch statistics in the running ones: running = (1 − m)·running + m·batch.</param>
+    /// <param name="epsilon">Added to the variance before the square root.</param>
     public BatchNorm2dLayer(string name, int channels, float momentum = 0.1f, float epsilon = 1e-5f) : base(name)
     {
         if (channels <= 0) throw new ArgumentException($"channels must be positive; {channels} was given.", nameof(channels));
@@ -28,25 +32,36 @@ public sealed class BatchNorm2dLayer : Layer
         _saveInvStd = new Tensor(channels);
     }
 
+    /// <summary>C, the channels normalized.</summary>
     public int Channels { get; }
+    /// <summary>The weight of the batch statistics when the running ones are updated.</summary>
     public float Momentum { get; }
+    /// <summary>Added to the variance before the square root.</summary>
     public float Epsilon { get; }
+    /// <summary>γ [C], the learned scale.</summary>
     public Parameter Gamma => _gamma;
+    /// <summary>β [C], the learned shift.</summary>
     public Parameter Beta => _beta;
+    /// <summary>The running mean [C] that inference normalizes with.</summary>
     public Tensor RunningMean => _runningMean;
+    /// <summary>The running (unbiased) variance [C] that inference normalizes with.</summary>
     public Tensor RunningVariance => _runningVar;
 
+    /// <inheritdoc/>
     public override IReadOnlyList<Parameter> Parameters => [_gamma, _beta];
 
+    /// <inheritdoc/>
     public override IReadOnlyList<(string Name, Tensor Value)> Buffers =>
         [($"{Name}.running_mean", _runningMean), ($"{Name}.running_var", _runningVar)];
 
+    /// <inheritdoc/>
     public override TensorShape OutputShape(TensorShape input)
     {
         if (input.Rank != 4 || input[1] != Channels) throw BadInput(input, $"[N, {Channels}, H, W]");
         return input;
     }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training)
     {
         var output = OutputBuffer(OutputShape(input.Shape));
@@ -64,6 +79,7 @@ public sealed class BatchNorm2dLayer : Layer
         return output;
     }
 
+    /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {
         var input = Saved(_input);

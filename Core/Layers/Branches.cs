@@ -14,6 +14,8 @@ public sealed class Branches : Layer
     private Tensor[] _gradParts = [];
     private Tensor? _gradSum;
 
+    /// <param name="name">The layer's name, unique within its parent.</param>
+    /// <param name="branches">The branches, each taking the same input and giving the same N, H, W; their outputs are concatenated in this order.</param>
     public Branches(string name, params Layer[] branches) : base(name)
     {
         ArgumentNullException.ThrowIfNull(branches);
@@ -21,8 +23,10 @@ public sealed class Branches : Layer
         _branches = branches;
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyList<Layer> Children => _branches;
 
+    /// <inheritdoc/>
     public override TensorShape OutputShape(TensorShape input)
     {
         var shapes = _branches.Select(b => b.OutputShape(input)).ToArray();
@@ -32,6 +36,7 @@ public sealed class Branches : Layer
         return new TensorShape(first[0], shapes.Sum(s => s[1]), first[2], first[3]);
     }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training)
     {
         var outputs = new Tensor[_branches.Length];
@@ -43,6 +48,7 @@ public sealed class Branches : Layer
         return output;
     }
 
+    /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {
         Concat.Backward(gradOutput, _gradParts);

@@ -10,10 +10,22 @@ namespace MLNet.Cnn.Layers;
 /// </summary>
 public sealed class Conv2dLayer : ConvolutionLayer<Conv2dGeometry>
 {
+    /// <summary>A convolution with a square kernel and the same stride on both axes.</summary>
+    /// <param name="name">The layer's name, unique within its parent.</param>
+    /// <param name="inChannels">Cin of the input [N, Cin, H, W].</param>
+    /// <param name="outChannels">Cout, the filters.</param>
+    /// <param name="kernelSize">The kernel's side.</param>
+    /// <param name="stride">The step between kernel positions.</param>
+    /// <param name="padding">Explicit, "same" or "valid" padding; an int pads all sides alike; default none.</param>
+    /// <param name="dilation">The spacing of the kernel taps (1: adjacent).</param>
+    /// <param name="groups">Channel groups (Cin for depthwise).</param>
+    /// <param name="bias">Whether the layer adds a bias per output channel.</param>
     public Conv2dLayer(string name, int inChannels, int outChannels, int kernelSize, int stride = 1,
         ConvPadding? padding = null, int dilation = 1, int groups = 1, bool bias = true)
         : this(name, inChannels, outChannels, kernelSize, kernelSize, stride, stride, padding, dilation, groups, bias) { }
 
+    /// <summary>A convolution with a rectangular kernel and a stride per axis.</summary>
+    /// <inheritdoc cref="Conv2dLayer(string, int, int, int, int, ConvPadding, int, int, bool)"/>
     public Conv2dLayer(string name, int inChannels, int outChannels, int kernelHeight, int kernelWidth, int strideH,
         int strideW, ConvPadding? padding = null, int dilation = 1, int groups = 1, bool bias = true)
         : base(name, inChannels, outChannels, dilation, groups,
@@ -23,10 +35,15 @@ public sealed class Conv2dLayer : ConvolutionLayer<Conv2dGeometry>
         Padding = padding ?? ConvPadding.Valid;
     }
 
+    /// <summary>kH, the kernel height.</summary>
     public int KernelHeight { get; }
+    /// <summary>kW, the kernel width.</summary>
     public int KernelWidth { get; }
+    /// <summary>The vertical stride.</summary>
     public int StrideH { get; }
+    /// <summary>The horizontal stride.</summary>
     public int StrideW { get; }
+    /// <summary>The padding: explicit, "same" or "valid".</summary>
     public ConvPadding Padding { get; }
 
     /// <summary>The weight shape [Cout, Cin/groups, kH, kW], once every hyper-parameter is validated on a 1×1-output stand-in input.</summary>

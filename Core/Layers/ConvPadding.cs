@@ -10,6 +10,7 @@ public sealed record ConvPadding
 
     private ConvPadding(bool same, bool extraAtStart, Padding2d sides) => (_same, _extraAtStart, _explicit) = (same, extraAtStart, sides);
 
+    /// <summary>No padding (Keras and ONNX "valid").</summary>
     public static ConvPadding Valid { get; } = new(false, false, default);
 
     /// <summary>Output size ⌈input / stride⌉; an odd total goes to the bottom/right (ONNX SAME_UPPER).</summary>
@@ -18,10 +19,13 @@ public sealed record ConvPadding
     /// <summary>Output size ⌈input / stride⌉; an odd total goes to the top/left (ONNX SAME_LOWER).</summary>
     public static ConvPadding SameLower { get; } = new(true, true, default);
 
+    /// <summary>Exactly <paramref name="sides"/>, whatever the input size.</summary>
     public static ConvPadding Explicit(Padding2d sides) => new(false, false, sides);
 
+    /// <paramref name="padding"/> pixels on all four sides.
     public static ConvPadding Symmetric(int padding) => new(false, false, Padding2d.Symmetric(padding));
 
+    /// <paramref name="padding"/> pixels on all four sides (so <c>padding: 1</c> reads as it does in PyTorch).
     public static implicit operator ConvPadding(int padding) => Symmetric(padding);
 
     /// <summary>"same" padding, with the odd row or column at either end (<see cref="Same"/> or <see cref="SameLower"/>).</summary>
@@ -30,8 +34,10 @@ public sealed record ConvPadding
     /// <summary>Whether an odd total goes to the top/left: <see cref="SameLower"/>.</summary>
     public bool IsSameLower => _same && _extraAtStart;
 
+    /// <summary>The padding of each side for an input of <paramref name="inHeight"/>×<paramref name="inWidth"/> and this kernel, stride and dilation ("same" depends on them; explicit padding does not).</summary>
     public Padding2d Resolve(int inHeight, int inWidth, int kernelH, int kernelW, int strideH, int strideW, int dilation) =>
         _same ? Padding2d.Same(inHeight, inWidth, kernelH, kernelW, strideH, strideW, dilation, dilation, _extraAtStart) : _explicit;
 
+    /// <inheritdoc/>
     public override string ToString() => _same ? (_extraAtStart ? "same_lower" : "same") : _explicit == default ? "valid" : _explicit.ToString();
 }

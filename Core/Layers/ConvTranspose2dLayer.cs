@@ -37,12 +37,19 @@ public sealed class ConvTranspose2dLayer : ConvolutionLayer<ConvTranspose2dGeome
         OutputSize = outputSize;
     }
 
+    /// <summary>kH, the kernel height.</summary>
     public int KernelHeight { get; }
+    /// <summary>kW, the kernel width.</summary>
     public int KernelWidth { get; }
+    /// <summary>The vertical stride (the output's growth factor).</summary>
     public int StrideH { get; }
+    /// <summary>The horizontal stride (the output's growth factor).</summary>
     public int StrideW { get; }
+    /// <summary>The padding of the equivalent convolution, removed from the output.</summary>
     public ConvPadding Padding { get; }
+    /// <summary>Rows added at the bottom of the output.</summary>
     public int OutputPaddingH { get; }
+    /// <summary>Columns added at the right of the output.</summary>
     public int OutputPaddingW { get; }
 
     /// <summary>The output's (height, width) the padding is derived from, if fixed (ONNX output_shape).</summary>

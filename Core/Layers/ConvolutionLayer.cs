@@ -26,19 +26,29 @@ public abstract class ConvolutionLayer<TGeometry> : Layer where TGeometry : clas
         if (bias) _bias = new Parameter($"{name}.bias", new Tensor(outChannels), ParameterRole.Bias);
     }
 
+    /// <summary>Cin, the input channels.</summary>
     public int InChannels { get; }
+    /// <summary>Cout, the output channels.</summary>
     public int OutChannels { get; }
+    /// <summary>The spacing of the kernel taps (1: adjacent).</summary>
     public int Dilation { get; }
+    /// <summary>The number of channel groups.</summary>
     public int Groups { get; }
+    /// <summary>Whether the layer adds a bias per output channel.</summary>
     public bool HasBias => _bias is not null;
 
+    /// <summary>The kernel weights (see the layer for their layout).</summary>
     public Parameter Weight => _weight;
+    /// <summary>The bias [Cout], or null without one.</summary>
     public Parameter? Bias => _bias;
 
+    /// <inheritdoc/>
     public override IReadOnlyList<Parameter> Parameters => _bias is null ? [_weight] : [_weight, _bias];
 
+    /// <inheritdoc/>
     public override TensorShape OutputShape(TensorShape input) => Geometry(input).OutputShape;
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training)
     {
         var g = Geometry(input.Shape);
@@ -66,6 +76,7 @@ public abstract class ConvolutionLayer<TGeometry> : Layer where TGeometry : clas
         return output;
     }
 
+    /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {
         var input = Saved(_input);

@@ -10,6 +10,10 @@ public sealed class DenseLayer : Layer
     private readonly Parameter? _bias;
     private Tensor? _input;
 
+    /// <param name="name">The layer's name, unique within its parent.</param>
+    /// <param name="inFeatures">In, the features of the input [N, In].</param>
+    /// <param name="outFeatures">Out, the features of the output [N, Out].</param>
+    /// <param name="bias">Whether the layer adds a bias [Out].</param>
     public DenseLayer(string name, int inFeatures, int outFeatures, bool bias = true) : base(name)
     {
         if (inFeatures <= 0) throw new ArgumentException($"inFeatures must be positive; {inFeatures} was given.", nameof(inFeatures));
@@ -20,20 +24,28 @@ public sealed class DenseLayer : Layer
         if (bias) _bias = new Parameter($"{name}.bias", new Tensor(outFeatures), ParameterRole.Bias);
     }
 
+    /// <summary>In, the input features.</summary>
     public int InFeatures { get; }
+    /// <summary>Out, the output features.</summary>
     public int OutFeatures { get; }
+    /// <summary>Whether the layer adds a bias.</summary>
     public bool HasBias => _bias is not null;
+    /// <summary>The weight [Out, In].</summary>
     public Parameter Weight => _weight;
+    /// <summary>The bias [Out], or null without one.</summary>
     public Parameter? Bias => _bias;
 
+    /// <inheritdoc/>
     public override IReadOnlyList<Parameter> Parameters => _bias is null ? [_weight] : [_weight, _bias];
 
+    /// <inheritdoc/>
     public override TensorShape OutputShape(TensorShape input)
     {
         if (input.Rank != 2 || input[1] != InFeatures) throw BadInput(input, $"[N, {InFeatures}] (flatten images first)");
         return new TensorShape(input[0], OutFeatures);
     }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training)
     {
         var output = OutputBufferFor(input.Shape);
@@ -42,6 +54,7 @@ public sealed class DenseLayer : Layer
         return output;
     }
 
+    /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {
         var input = Saved(_input);

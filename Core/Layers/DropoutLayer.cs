@@ -15,6 +15,9 @@ public sealed class DropoutLayer : Layer, ICountedDraws
 {
     private Tensor? _mask, _savedMask;
 
+    /// <param name="name">The layer's name, unique within its parent.</param>
+    /// <param name="p">The probability of zeroing an element, in [0, 1).</param>
+    /// <param name="seed">The seed of the masks.</param>
     public DropoutLayer(string name, float p, int seed) : base(name)
     {
         Dropout.CheckProbability(p);
@@ -22,7 +25,9 @@ public sealed class DropoutLayer : Layer, ICountedDraws
         Seed = seed;
     }
 
+    /// <summary>The probability of zeroing an element in training.</summary>
     public float P { get; }
+    /// <summary>The seed the masks are drawn from.</summary>
     public int Seed { get; }
 
     /// <inheritdoc/>
@@ -31,8 +36,10 @@ public sealed class DropoutLayer : Layer, ICountedDraws
     /// <summary>The factors (0 or 1/(1 − p)) of the last forward pass, if it was a training pass; null after inference.</summary>
     internal Tensor? DrawnMask => _savedMask;
 
+    /// <inheritdoc/>
     public override TensorShape OutputShape(TensorShape input) => input;
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training)
     {
         _savedMask = null;
@@ -44,6 +51,7 @@ public sealed class DropoutLayer : Layer, ICountedDraws
         return output;
     }
 
+    /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {
         var mask = Saved(_savedMask);

@@ -12,12 +12,14 @@ public sealed class FlattenLayer(string name) : Layer(name)
 {
     private Tensor? _input, _viewed, _view, _gradViewed, _gradView;
 
+    /// <inheritdoc/>
     public override TensorShape OutputShape(TensorShape input)
     {
         if (input.Rank < 2) throw BadInput(input, "[N, …] of rank ≥ 2");
         return new TensorShape(input[0], input.SizeFrom(1));
     }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training)
     {
         if (!ReferenceEquals(input, _viewed))
@@ -29,6 +31,7 @@ public sealed class FlattenLayer(string name) : Layer(name)
         return _view!;
     }
 
+    /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {
         var shape = Saved(_input).Shape;

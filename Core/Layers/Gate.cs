@@ -12,10 +12,14 @@ public sealed class Gate : Layer
     private readonly Layer _gate;
     private Tensor? _input, _scale, _gradScale, _gradDirect, _gradSum, _scalePlanes;
 
+    /// <param name="name">The layer's name, unique within its parent.</param>
+    /// <param name="gate">The layer computing the gate [N, C, 1, 1] from the input (e.g. pool → dense → ReLU → dense → sigmoid).</param>
     public Gate(string name, Layer gate) : base(name) => _gate = gate ?? throw new ArgumentNullException(nameof(gate));
 
+    /// <inheritdoc/>
     public override IReadOnlyList<Layer> Children => [_gate];
 
+    /// <inheritdoc/>
     public override TensorShape OutputShape(TensorShape input)
     {
         var scale = _gate.OutputShape(input);
@@ -24,6 +28,7 @@ public sealed class Gate : Layer
         return input;
     }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training)
     {
         OutputShape(input.Shape);
@@ -48,6 +53,7 @@ public sealed class Gate : Layer
         return InferenceValue.Of(output);
     }
 
+    /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {
         var input = Saved(_input);

@@ -12,12 +12,14 @@ public sealed class GlobalMaxPoolLayer(string name) : Layer(name)
     private int[] _argmax = [];
     private Tensor? _input;
 
+    /// <inheritdoc/>
     public override TensorShape OutputShape(TensorShape input)
     {
         if (input.Rank != 4) throw BadInput(input, "[N, C, H, W]");
         return new TensorShape(input[0], input[1], 1, 1);
     }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training)
     {
         var output = OutputBufferFor(input.Shape);
@@ -27,6 +29,7 @@ public sealed class GlobalMaxPoolLayer(string name) : Layer(name)
         return output;
     }
 
+    /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {
         var gradInput = GradInputBuffer(Saved(_input).Shape);

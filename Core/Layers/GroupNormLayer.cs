@@ -26,6 +26,7 @@ public sealed class GroupNormLayer : RowNormLayer
     /// <summary>Normalizes <paramref name="groups"/> groups of channels, any number of channels; γ and β per group.</summary>
     public static GroupNormLayer PerGroup(string name, int groups, float epsilon = 1e-5f) => new(name, groups, epsilon);
 
+    /// <summary>The number of channel groups normalized together.</summary>
     public int Groups { get; }
 
     /// <summary>The channels the layer takes, each with its own γ and β; null when γ and β are per group (any channel count).</summary>

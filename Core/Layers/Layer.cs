@@ -22,6 +22,7 @@ public abstract class Layer
     private TensorShape _outputFor; // the input shape _output was sized for by OutputBufferFor
     private Tensor? _inputPlanes;   // channel blocks turned into planes for this layer's inference (see Infer)
 
+    /// <param name="name">A name unique within the layer's parent.</param>
     protected Layer(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -37,8 +38,15 @@ public abstract class Layer
     /// </summary>
     public abstract TensorShape OutputShape(TensorShape input);
 
+    /// <summary>Runs the layer on <paramref name="input"/>.</summary>
+    /// <param name="input">A batch: [N, C, H, W] images or [N, features] vectors.</param>
+    /// <param name="training">True to keep what <see cref="Backward"/> needs and use training behaviour (dropout, batch statistics).</param>
+    /// <returns>The output, owned by the layer and valid until its next forward pass.</returns>
     public abstract Tensor Forward(Tensor input, bool training);
 
+    /// <summary>Backpropagates through the last training forward pass: overwrites the parameters' gradients.</summary>
+    /// <param name="gradOutput">∂L/∂output, the shape of the last output.</param>
+    /// <returns>∂L/∂input, owned by the layer (see <see cref="ReleaseGradInput"/>).</returns>
     public abstract Tensor Backward(Tensor gradOutput);
 
     /// <summary>
@@ -54,6 +62,7 @@ public abstract class Layer
     /// <summary>State that is not trained by gradients but saved with the model (batch-norm running statistics).</summary>
     public virtual IReadOnlyList<(string Name, Tensor Value)> Buffers => [];
 
+    /// <summary>The layers inside this one (none for a plain layer).</summary>
     public virtual IReadOnlyList<Layer> Children => [];
 
     /// <summary>Parameters of this layer and all its descendants, depth first, in a stable order.</summary>
@@ -129,6 +138,7 @@ public abstract class Layer
     private protected ChannelBlocks OutputBlocks(TensorShape planes) =>
         new(OutputBuffer(ChannelBlocks.ShapeFor(planes, ChannelBlocks.CurrentLanes)), planes, ChannelBlocks.CurrentLanes);
 
+    /// <paramref name="buffer"/> when it already has <paramref name="shape"/>, else a new tensor of that shape stored in it.
     protected static Tensor Reuse(ref Tensor? buffer, TensorShape shape) =>
         buffer is not null && buffer.Shape == shape ? buffer : buffer = new Tensor(shape);
 
@@ -145,5 +155,6 @@ public abstract class Layer
         value ?? throw new InvalidOperationException(
             $"Layer '{Name}': Backward needs a forward pass in training mode first.");
 
+    /// <inheritdoc/>
     public override string ToString() => $"{Name} ({GetType().Name})";
 }

@@ -11,12 +11,17 @@ namespace MLNet.Cnn.Layers;
 /// </summary>
 public sealed class LayerNormLayer : RowNormLayer
 {
+    /// <param name="name">The layer's name, unique within its parent.</param>
+    /// <param name="normalizedShape">The dims of the input's last axes that are normalized together.</param>
+    /// <param name="epsilon">Added to the variance before the square root.</param>
+    /// <param name="bias">Whether the layer learns a shift β.</param>
     public LayerNormLayer(string name, int[] normalizedShape, float epsilon = 1e-5f, bool bias = true)
         : base(name, Checked(normalizedShape), epsilon, bias)
     {
         NormalizedShape = [.. normalizedShape];
     }
 
+    /// <summary>The dims of the normalized last axes.</summary>
     public IReadOnlyList<int> NormalizedShape { get; }
 
     /// <summary>The rank every input must have, or null for any rank (at least that of <see cref="NormalizedShape"/>).</summary>

@@ -12,6 +12,12 @@ public sealed class MaxPool2dLayer : Pool2dLayer
     private int[] _argmax = [];
     private Tensor? _input;
 
+    /// <param name="name">The layer's name, unique within its parent.</param>
+    /// <param name="kernelSize">The side of the square window.</param>
+    /// <param name="stride">The step between windows; default the kernel size.</param>
+    /// <param name="padding">Padding of the input (counting as −∞); default none.</param>
+    /// <param name="dilation">The spacing of the window's cells (1: adjacent).</param>
+    /// <param name="ceilMode">Round the output size up instead of down (a last, partial window).</param>
     public MaxPool2dLayer(string name, int kernelSize, int? stride = null, ConvPadding? padding = null, int dilation = 1,
         bool ceilMode = false) : base(name, kernelSize, stride, padding, dilation, ceilMode) { }
 
@@ -19,6 +25,7 @@ public sealed class MaxPool2dLayer : Pool2dLayer
     public MaxPool2dLayer(string name, (int Height, int Width) kernel, (int H, int W)? stride = null, ConvPadding? padding = null,
         int dilation = 1, bool ceilMode = false) : base(name, kernel, stride, padding, dilation, ceilMode) { }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training)
     {
         var g = Geometry(input.Shape);
@@ -67,6 +74,7 @@ public sealed class MaxPool2dLayer : Pool2dLayer
         return winners;
     }
 
+    /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {
         var g = Geometry(Saved(_input).Shape);

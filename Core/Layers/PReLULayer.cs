@@ -13,6 +13,9 @@ public sealed class PReLULayer : Layer
     private readonly Parameter _slope;
     private Tensor? _input;
 
+    /// <param name="name">The layer's name, unique within its parent.</param>
+    /// <param name="channels">C for one slope per channel, or 1 for one shared slope.</param>
+    /// <param name="initialSlope">The slope the training starts from.</param>
     public PReLULayer(string name, int channels = 1, float initialSlope = 0.25f) : base(name)
     {
         Require.Positive(channels, nameof(channels));
@@ -26,11 +29,15 @@ public sealed class PReLULayer : Layer
 
     /// <summary>Number of slopes: the input's channel count, or 1 for one slope shared by every channel.</summary>
     public int Channels { get; }
+    /// <summary>The slope the training starts from.</summary>
     public float InitialSlope { get; }
+    /// <summary>The learned slopes: [C], or [1] when shared.</summary>
     public Parameter Slope => _slope;
 
+    /// <inheritdoc/>
     public override IReadOnlyList<Parameter> Parameters => [_slope];
 
+    /// <inheritdoc/>
     public override TensorShape OutputShape(TensorShape input)
     {
         if (input.Rank < 2 || (Channels != 1 && input[1] != Channels))
@@ -38,6 +45,7 @@ public sealed class PReLULayer : Layer
         return input;
     }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training)
     {
         var output = OutputBufferFor(input.Shape);
@@ -46,6 +54,7 @@ public sealed class PReLULayer : Layer
         return output;
     }
 
+    /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {
         var input = Saved(_input);

@@ -11,6 +11,10 @@ public sealed class PadLayer : Layer
 {
     private Tensor? _input;
 
+    /// <param name="name">The layer's name, unique within its parent.</param>
+    /// <param name="padding">The pixels added on each side, ≥ 0.</param>
+    /// <param name="mode">How the padding is filled.</param>
+    /// <param name="value">The fill value of <see cref="PadMode.Constant"/>.</param>
     public PadLayer(string name, Padding2d padding, PadMode mode = PadMode.Constant, float value = 0f) : base(name)
     {
         Require.NonNegative(padding.Top, "padding.Top");
@@ -24,10 +28,14 @@ public sealed class PadLayer : Layer
         Padding = padding; Mode = mode; Value = value;
     }
 
+    /// <summary>The pixels added on each side.</summary>
     public Padding2d Padding { get; }
+    /// <summary>How the padding is filled.</summary>
     public PadMode Mode { get; }
+    /// <summary>The fill value of <see cref="PadMode.Constant"/>.</summary>
     public float Value { get; }
 
+    /// <inheritdoc/>
     public override TensorShape OutputShape(TensorShape input)
     {
         if (input.Rank != 4) throw BadInput(input, "[N, C, H, W]");
@@ -37,6 +45,7 @@ public sealed class PadLayer : Layer
         return Pad.PaddedShape(input, p);
     }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training)
     {
         var output = OutputBufferFor(input.Shape);
@@ -45,6 +54,7 @@ public sealed class PadLayer : Layer
         return output;
     }
 
+    /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {
         var gradInput = GradInputBuffer(Saved(_input).Shape);

@@ -43,14 +43,22 @@ public abstract class Pool2dLayer : Layer
         return (side, side);
     }
 
+    /// <summary>The window height.</summary>
     public int KernelHeight { get; }
+    /// <summary>The window width.</summary>
     public int KernelWidth { get; }
+    /// <summary>The vertical step between windows.</summary>
     public int StrideH { get; }
+    /// <summary>The horizontal step between windows.</summary>
     public int StrideW { get; }
+    /// <summary>The padding of the input.</summary>
     public ConvPadding Padding { get; }
+    /// <summary>The spacing of the window's cells (1: adjacent).</summary>
     public int Dilation { get; }
+    /// <summary>Whether the output size is rounded up (a last, partial window) instead of down.</summary>
     public bool CeilMode { get; }
 
+    /// <inheritdoc/>
     public override TensorShape OutputShape(TensorShape input) => Geometry(input).OutputShape;
 
     private protected Pool2dGeometry Geometry(TensorShape input)

@@ -12,18 +12,23 @@ public sealed class Residual : Layer
     private readonly Layer _body;
     private readonly Layer? _shortcut;
 
-    /// <summary>The input shape whose body and shortcut shapes <see cref="ForwardInference"/> has checked to match.</summary>
+    /// <summary>The input shape whose body and shortcut shapes inference (<c>Infer</c>) has checked to match.</summary>
     private TensorShape _inferenceShapeChecked;
     private Tensor? _outputPlanes, _bodyPlanes, _skipPlanes;   // inference values turned into planes
 
+    /// <param name="name">The layer's name, unique within its parent.</param>
+    /// <param name="body">The residual branch.</param>
+    /// <param name="shortcut">The projection of the skip connection; null for the identity.</param>
     public Residual(string name, Layer body, Layer? shortcut = null) : base(name)
     {
         _body = body ?? throw new ArgumentNullException(nameof(body));
         _shortcut = shortcut;
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyList<Layer> Children => _shortcut is null ? [_body] : [_body, _shortcut];
 
+    /// <inheritdoc/>
     public override TensorShape OutputShape(TensorShape input)
     {
         var body = _body.OutputShape(input);
@@ -33,6 +38,7 @@ public sealed class Residual : Layer
         return body;
     }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training)
     {
         if (!training) return Infer(InferenceValue.Of(input), after: null).ToPlanes(ref _outputPlanes);
@@ -67,6 +73,7 @@ public sealed class Residual : Layer
         return InferenceValue.Of(output);
     }
 
+    /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {
         var gradBody = _body.Backward(gradOutput);

@@ -48,10 +48,12 @@ public sealed class ResizeLayer : Layer
     /// <summary>The output length of each spatial axis, or null when the layer resizes by <see cref="Scales"/>.</summary>
     public IReadOnlyList<int>? Sizes => _sizes;
 
+    /// <summary>The interpolation mode, coordinate mapping and rounding the resize samples with (ONNX Resize's attributes).</summary>
     public ResizeSampling Sampling { get; }
 
     private int Axes => _scales?.Length ?? _sizes!.Length;
 
+    /// <inheritdoc/>
     public override TensorShape OutputShape(TensorShape input)
     {
         string spatial = string.Join(", ", Enumerable.Range(1, Axes).Select(i => $"d{i}"));
@@ -67,6 +69,7 @@ public sealed class ResizeLayer : Layer
         return new TensorShape(dims);
     }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training)
     {
         var output = OutputBufferFor(input.Shape);
@@ -75,6 +78,7 @@ public sealed class ResizeLayer : Layer
         return output;
     }
 
+    /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {
         var input = Saved(_input);

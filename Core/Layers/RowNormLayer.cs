@@ -24,6 +24,7 @@ public abstract class RowNormLayer : Layer
         if (bias) _beta = new Parameter($"{name}.bias", new Tensor(parameterShape), ParameterRole.Normalization);
     }
 
+    /// <summary>Added to the variance before the square root.</summary>
     public float Epsilon { get; }
 
     /// <summary>The scale γ.</summary>
@@ -32,17 +33,20 @@ public abstract class RowNormLayer : Layer
     /// <summary>The shift β, or null for a layer without one.</summary>
     public Parameter? Beta => _beta;
 
+    /// <inheritdoc/>
     public override IReadOnlyList<Parameter> Parameters => _beta is null ? [_gamma] : [_gamma, _beta];
 
     /// <summary>How an input of this shape splits into rows; throws the layer's ArgumentException for an input it cannot take.</summary>
     private protected abstract RowNorm RowsOf(TensorShape input);
 
+    /// <inheritdoc/>
     public override TensorShape OutputShape(TensorShape input)
     {
         RowsOf(input);
         return input;
     }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training)
     {
         var norm = RowsOf(input.Shape);
@@ -55,6 +59,7 @@ public abstract class RowNormLayer : Layer
         return output;
     }
 
+    /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {
         var input = Saved(_input);

@@ -24,11 +24,13 @@ public sealed class Sequential : Layer
     /// <summary>Per position: whether the residual block there takes the activation after it into its inference pass.</summary>
     private readonly bool[] _activationAfterResidual;
 
-    /// <summary>The last convolution (and its batch norm) when this is the body of a residual block: see <see cref="ForwardInference"/>.</summary>
+    /// <summary>The last convolution (and its batch norm) when this is the body of a residual block: see <c>Infer</c>.</summary>
     private readonly FusedConvolution? _tail;
 
     private Tensor? _outputPlanes;   // the inference output turned from channel blocks into planes
 
+    /// <param name="name">The layer's name, unique within its parent.</param>
+    /// <param name="layers">The layers, applied in this order.</param>
     public Sequential(string name, params Layer[] layers) : base(name)
     {
         ArgumentNullException.ThrowIfNull(layers);
@@ -43,14 +45,17 @@ public sealed class Sequential : Layer
         _tail = FusedConvolution.Tail(layers);
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyList<Layer> Children => _layers;
 
+    /// <inheritdoc/>
     public override bool InputGradientNeeded
     {
         get => _layers[0].InputGradientNeeded;
         set => _layers[0].InputGradientNeeded = value;
     }
 
+    /// <inheritdoc/>
     public override TensorShape OutputShape(TensorShape input)
     {
         foreach (var layer in _layers) input = layer.OutputShape(input);
@@ -63,6 +68,7 @@ public sealed class Sequential : Layer
     /// </summary>
     internal static bool InferOnChannelBlocks { get; set; } = true;
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training) =>
         training ? Run(input) : Infer(InferenceValue.Of(input)).ToPlanes(ref _outputPlanes);
 

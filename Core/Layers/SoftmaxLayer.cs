@@ -12,15 +12,19 @@ public sealed class SoftmaxLayer(string name, int axis = 1, bool log = false) : 
 {
     private Tensor? _output;
 
+    /// <summary>The axis normalized over; negative counts from the end.</summary>
     public int Axis { get; } = axis;
+    /// <summary>True for log-softmax.</summary>
     public bool Log { get; } = log;
 
+    /// <inheritdoc/>
     public override TensorShape OutputShape(TensorShape input)
     {
         if (Axis < -input.Rank || Axis >= input.Rank) throw BadInput(input, $"a tensor with an axis {Axis}");
         return input;
     }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training)
     {
         var output = OutputBufferFor(input.Shape);
@@ -30,6 +34,7 @@ public sealed class SoftmaxLayer(string name, int axis = 1, bool log = false) : 
         return output;
     }
 
+    /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {
         var output = Saved(_output);

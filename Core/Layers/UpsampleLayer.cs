@@ -48,12 +48,18 @@ public sealed class UpsampleLayer : Layer
         AlignCorners = alignCorners;
     }
 
+    /// <summary>The integer factor of both axes, or null when the layer upsamples to a fixed size.</summary>
     public int? Scale { get; }
+    /// <summary>The fixed output height, or null when the layer upsamples by <see cref="Scale"/>.</summary>
     public int? OutputHeight { get; }
+    /// <summary>The fixed output width, or null when the layer upsamples by <see cref="Scale"/>.</summary>
     public int? OutputWidth { get; }
+    /// <summary>How the layer interpolates.</summary>
     public UpsampleMode Mode { get; }
+    /// <summary>Whether corner pixels are aligned (bilinear only; PyTorch's align_corners).</summary>
     public bool AlignCorners { get; }
 
+    /// <inheritdoc/>
     public override TensorShape OutputShape(TensorShape input)
     {
         if (input.Rank != 4) throw BadInput(input, "[N, C, H, W]");
@@ -62,6 +68,7 @@ public sealed class UpsampleLayer : Layer
             : new TensorShape(input[0], input[1], OutputHeight!.Value, OutputWidth!.Value);
     }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training)
     {
         var output = OutputBufferFor(input.Shape);
@@ -71,6 +78,7 @@ public sealed class UpsampleLayer : Layer
         return output;
     }
 
+    /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {
         var gradInput = GradInputBuffer(Saved(_input).Shape);

@@ -12,6 +12,16 @@ namespace MLNet.Cnn.Models;
 /// </summary>
 public static class AlexNet
 {
+    /// <summary>Builds AlexNet (see the type's summary).</summary>
+    /// <param name="channels">C of the input images [C, H, W].</param>
+    /// <param name="height">H of the input images, in pixels.</param>
+    /// <param name="width">W of the input images, in pixels.</param>
+    /// <param name="classes">The number of output classes (the logits [N, classes]).</param>
+    /// <param name="original">The 2012 paper's two-tower layout with LRN instead of torchvision's single tower.</param>
+    /// <param name="dropout">The dropout rate of the two hidden dense layers.</param>
+    /// <param name="hidden">The units of each hidden dense layer.</param>
+    /// <param name="seed">The seed of the dropout masks.</param>
+    /// <returns>A new network taking [N, C, H, W] and giving [N, classes] logits.</returns>
     public static Sequential Build(int channels = 3, int height = 224, int width = 224, int classes = 1000, bool original = false,
         float dropout = 0.5f, int hidden = 4096, int seed = 0)
     {

@@ -13,6 +13,9 @@ public sealed class ChannelSlice : Layer
 {
     private TensorShape? _inputShape;
 
+    /// <param name="name">The layer's name, unique within its parent.</param>
+    /// <param name="start">The first channel taken, ≥ 0.</param>
+    /// <param name="count">How many channels are taken, &gt; 0.</param>
     public ChannelSlice(string name, int start, int count) : base(name)
     {
         if (start < 0) throw new ArgumentException($"start must be ≥ 0; {start} was given.", nameof(start));
@@ -21,9 +24,12 @@ public sealed class ChannelSlice : Layer
         Count = count;
     }
 
+    /// <summary>The first channel taken.</summary>
     public int Start { get; }
+    /// <summary>How many channels are taken.</summary>
     public int Count { get; }
 
+    /// <inheritdoc/>
     public override TensorShape OutputShape(TensorShape input)
     {
         if (input.Rank != 4 || input[1] < Start + Count) throw BadInput(input, $"[N, C ≥ {Start + Count}, H, W]");
@@ -31,6 +37,7 @@ public sealed class ChannelSlice : Layer
     }
 
     // x [N, C, H, W] → y [N, Count, H, W]:  y[n, c] = x[n, Start + c]
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training)
     {
         var output = OutputBuffer(OutputShape(input.Shape));
@@ -40,6 +47,7 @@ public sealed class ChannelSlice : Layer
     }
 
     // dy [N, Count, H, W] → dx [N, C, H, W]:  dx[n, Start + c] = dy[n, c], other channels 0
+    /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {
         var shape = _inputShape ?? throw new InvalidOperationException(

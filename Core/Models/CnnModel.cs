@@ -12,6 +12,11 @@ namespace MLNet.Cnn.Models;
 /// </summary>
 public sealed class CnnModel
 {
+    /// <summary>Bundles a network with its input shape, class names and normalization; throws an <see cref="ArgumentException"/> when they do not fit the network (a classifier's output count differs from the class names, the normalization has another channel count).</summary>
+    /// <param name="network">The network, taking [N, C, H, W].</param>
+    /// <param name="inputShape">One image [C, H, W].</param>
+    /// <param name="classNames">The names of the output classes, in output order (may be empty).</param>
+    /// <param name="normalization">Per-channel (x − mean) / std applied to inputs; null for none.</param>
     public CnnModel(Layer network, TensorShape inputShape, IReadOnlyList<string> classNames, Normalization? normalization = null)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -34,14 +39,19 @@ public sealed class CnnModel
         Normalization = normalization;
     }
 
+    /// <summary>The network.</summary>
     public Layer Network { get; }
+    /// <summary>One input image [C, H, W].</summary>
     public TensorShape InputShape { get; }
+    /// <summary>The class names, in output order.</summary>
     public IReadOnlyList<string> ClassNames { get; }
+    /// <summary>The per-channel normalization inputs get before the network.</summary>
     public Normalization Normalization { get; }
 }
 
 /// <summary>Per-channel input normalization x' = (x − mean[c]) / std[c].</summary>
 public sealed record Normalization(IReadOnlyList<float> Mean, IReadOnlyList<float> Std)
 {
+    /// <summary>The identity for <paramref name="channels"/> channels: mean 0, std 1.</summary>
     public static Normalization None(int channels) => new(Enumerable.Repeat(0f, channels).ToArray(), Enumerable.Repeat(1f, channels).ToArray());
 }

@@ -13,6 +13,15 @@ namespace MLNet.Cnn.Models;
 /// </summary>
 public static class DenseNet
 {
+    /// <summary>Builds DenseNet-BC (see the type's summary).</summary>
+    /// <param name="depth">121, 161, 169 or 201: torchvision's configurations (growth, blocks and initial features), unless given below.</param>
+    /// <param name="channels">C of the input images [C, H, W].</param>
+    /// <param name="classes">The number of output classes (the logits [N, classes]).</param>
+    /// <param name="growthRate">The maps each dense layer adds; null for the depth's value.</param>
+    /// <param name="blocks">The layers of each dense block; null for the depth's value.</param>
+    /// <param name="initialFeatures">The stem's maps; null for the depth's value.</param>
+    /// <param name="bnSize">The bottleneck factor: each layer's 1×1 convolution gives bnSize·growth maps.</param>
+    /// <returns>A new network taking [N, C, H, W] and giving [N, classes] logits.</returns>
     public static Sequential Build(int depth = 121, int channels = 3, int classes = 1000, int? growthRate = null, int[]? blocks = null,
         int? initialFeatures = null, int bnSize = 4)
     {

@@ -17,13 +17,21 @@ public static class EfficientNet
     /// <summary>Width, depth and resolution coefficients of one variant, and its dropout before the classifier.</summary>
     public sealed record Scaling(double Width, double Depth, int Resolution, float Dropout)
     {
+        /// <summary>EfficientNet-B0, the base network: 224×224, dropout 0.2.</summary>
         public static Scaling B0 { get; } = new(1.0, 1.0, 224, 0.2f);
+        /// <summary>EfficientNet-B1: width 1.0, depth 1.1, 240×240, dropout 0.2.</summary>
         public static Scaling B1 { get; } = new(1.0, 1.1, 240, 0.2f);
+        /// <summary>EfficientNet-B2: width 1.1, depth 1.2, 260×260, dropout 0.3.</summary>
         public static Scaling B2 { get; } = new(1.1, 1.2, 260, 0.3f);
+        /// <summary>EfficientNet-B3: width 1.2, depth 1.4, 300×300, dropout 0.3.</summary>
         public static Scaling B3 { get; } = new(1.2, 1.4, 300, 0.3f);
+        /// <summary>EfficientNet-B4: width 1.4, depth 1.8, 380×380, dropout 0.4.</summary>
         public static Scaling B4 { get; } = new(1.4, 1.8, 380, 0.4f);
+        /// <summary>EfficientNet-B5: width 1.6, depth 2.2, 456×456, dropout 0.4.</summary>
         public static Scaling B5 { get; } = new(1.6, 2.2, 456, 0.4f);
+        /// <summary>EfficientNet-B6: width 1.8, depth 2.6, 528×528, dropout 0.5.</summary>
         public static Scaling B6 { get; } = new(1.8, 2.6, 528, 0.5f);
+        /// <summary>EfficientNet-B7: width 2.0, depth 3.1, 600×600, dropout 0.5.</summary>
         public static Scaling B7 { get; } = new(2.0, 3.1, 600, 0.5f);
 
         /// <summary>The paper's compound rule for φ: depth 1.2^φ, width 1.1^φ, resolution 224·1.15^φ (rounded to 8).</summary>
@@ -31,6 +39,12 @@ public static class EfficientNet
             new(Math.Pow(1.1, phi), Math.Pow(1.2, phi), ConvBlocks.MakeDivisible(224 * Math.Pow(1.15, phi)), dropout);
     }
 
+    /// <summary>Builds EfficientNet (see the type's summary) of the given scaling.</summary>
+    /// <param name="channels">C of the input images [C, H, W].</param>
+    /// <param name="classes">The number of output classes (the logits [N, classes]).</param>
+    /// <param name="scaling">The variant's coefficients; null for <see cref="Scaling.B0"/>.</param>
+    /// <param name="seed">The seed of the dropout masks.</param>
+    /// <returns>A new network taking [N, C, H, W] and giving [N, classes] logits.</returns>
     public static Sequential Build(int channels = 3, int classes = 1000, Scaling? scaling = null, int seed = 0)
     {
         scaling ??= Scaling.B0;

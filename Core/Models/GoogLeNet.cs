@@ -11,6 +11,12 @@ namespace MLNet.Cnn.Models;
 /// </summary>
 public static class GoogLeNet
 {
+    /// <summary>Builds GoogLeNet (see the type's summary).</summary>
+    /// <param name="channels">C of the input images [C, H, W].</param>
+    /// <param name="classes">The number of output classes (the logits [N, classes]).</param>
+    /// <param name="dropout">The dropout rate before the classifier.</param>
+    /// <param name="seed">The seed of the dropout masks.</param>
+    /// <returns>A new network taking [N, C, H, W] and giving [N, classes] logits.</returns>
     public static Sequential Build(int channels = 3, int classes = 1000, float dropout = 0.2f, int seed = 0) =>
         new("googlenet",
             BasicConv("conv1", channels, 64, 7, 2),

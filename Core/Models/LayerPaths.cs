@@ -13,6 +13,7 @@ namespace MLNet.Cnn.Models;
 /// </summary>
 public static class LayerPaths
 {
+    /// <summary>Separates the names of nested layers in a path ("block2/conv").</summary>
     public const char Separator = '/';
 
     /// <summary>
@@ -92,5 +93,6 @@ public sealed record LayerInfo(string Path, Layer Layer, TensorShape OutputShape
     /// <summary>The number of values the layer gives per image: the length of the feature vector cut after it.</summary>
     public int FeatureCount => OutputShape.Length;
 
+    /// <inheritdoc/>
     public override string ToString() => $"{Path} ({Layer.GetType().Name}) {OutputShape}";
 }

@@ -11,6 +11,13 @@ namespace MLNet.Cnn.Models;
 /// </summary>
 public static class LeNet5
 {
+    /// <summary>Builds LeNet-5 (see the type's summary).</summary>
+    /// <param name="channels">C of the input images [C, H, W].</param>
+    /// <param name="height">H of the input images, in pixels.</param>
+    /// <param name="width">W of the input images, in pixels.</param>
+    /// <param name="classes">The number of output classes (the logits [N, classes]).</param>
+    /// <param name="classic">The paper's tanh and average pooling instead of ReLU and max pooling.</param>
+    /// <returns>A new network taking [N, C, H, W] and giving [N, classes] logits.</returns>
     public static Sequential Build(int channels = 1, int height = 28, int width = 28, int classes = 10, bool classic = false)
     {
         Layer Act(string name) => new ActivationLayer(name, classic ? new Tanh() : new ReLU());

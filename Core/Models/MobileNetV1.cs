@@ -12,6 +12,13 @@ namespace MLNet.Cnn.Models;
 /// </summary>
 public static class MobileNetV1
 {
+    /// <summary>Builds MobileNet v1 (see the type's summary).</summary>
+    /// <param name="channels">C of the input images [C, H, W].</param>
+    /// <param name="classes">The number of output classes (the logits [N, classes]).</param>
+    /// <param name="widthMultiplier">α, the factor of every width.</param>
+    /// <param name="dropout">The dropout rate before the classifier.</param>
+    /// <param name="seed">The seed of the dropout masks.</param>
+    /// <returns>A new network taking [N, C, H, W] and giving [N, classes] logits.</returns>
     public static Sequential Build(int channels = 3, int classes = 1000, double widthMultiplier = 1.0, float dropout = 0.001f,
         int seed = 0)
     {

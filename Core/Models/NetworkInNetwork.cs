@@ -12,6 +12,12 @@ namespace MLNet.Cnn.Models;
 /// </summary>
 public static class NetworkInNetwork
 {
+    /// <summary>Builds Network in Network (see the type's summary).</summary>
+    /// <param name="channels">C of the input images [C, H, W].</param>
+    /// <param name="classes">The number of output classes (the logits [N, classes]).</param>
+    /// <param name="dropout">The dropout rate before the last block.</param>
+    /// <param name="seed">The seed of the dropout masks.</param>
+    /// <returns>A new network taking [N, C, H, W] and giving [N, classes] logits.</returns>
     public static Sequential Build(int channels = 3, int classes = 1000, float dropout = 0.5f, int seed = 0)
     {
         static Layer Block(string name, int inChannels, int outChannels, int kernel, int stride, int padding) =>

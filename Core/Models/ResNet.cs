@@ -7,12 +7,20 @@ namespace MLNet.Cnn.Models;
 /// ResNet (He et al., 2016) as torchvision builds it: conv7×7/2 → BN → ReLU → max-pool 3×3/2, four stages of
 /// basic (18, 34) or bottleneck (50, 101, 152) blocks at widths 64-128-256-512 (×4 for bottlenecks), the first
 /// block of stages 2–4 striding by 2, then global average pooling and a dense classifier. Any input of at least
-/// 32×32. <paramref name="groups"/> and <paramref name="widthPerGroup"/> give ResNeXt (<see cref="ResNeXt"/>);
-/// <paramref name="seReduction"/> &gt; 0 adds squeeze-excite to every block (<see cref="SeResNet"/>).
+/// 32×32. <c>groups</c> and <c>widthPerGroup</c> give ResNeXt (<see cref="ResNeXt"/>);
+/// <c>seReduction</c> &gt; 0 adds squeeze-excite to every block (<see cref="SeResNet"/>).
 /// Counts at 3 channels, 1000 classes: resnet18 11,689,512; resnet34 21,797,672; resnet50 25,557,032.
 /// </summary>
 public static class ResNet
 {
+    /// <summary>Builds a ResNet (see the type's summary).</summary>
+    /// <param name="depth">18, 34, 50, 101 or 152.</param>
+    /// <param name="channels">C of the input images [C, H, W].</param>
+    /// <param name="classes">The number of output classes (the logits [N, classes]).</param>
+    /// <param name="groups">The groups of the bottleneck's 3×3 convolution (ResNeXt's cardinality; 1 for ResNet).</param>
+    /// <param name="widthPerGroup">The bottleneck width per group, per 64 output channels of the stage (64 for ResNet).</param>
+    /// <param name="seReduction">The squeeze-excite reduction r; 0 for no squeeze-excite.</param>
+    /// <returns>A new network taking [N, C, H, W] and giving [N, classes] logits.</returns>
     public static Sequential Build(int depth = 50, int channels = 3, int classes = 1000, int groups = 1, int widthPerGroup = 64,
         int seReduction = 0)
     {
@@ -63,11 +71,18 @@ public static class ResNet
 }
 
 /// <summary>
-/// ResNeXt (Xie et al., 2017): ResNet bottlenecks whose 3×3 convolution has <paramref name="cardinality"/> groups of
-/// <paramref name="widthPerGroup"/> channels (per 64 output channels of the stage). resnext50_32x4d: 25,028,904 parameters.
+/// ResNeXt (Xie et al., 2017): ResNet bottlenecks whose 3×3 convolution has <c>cardinality</c> groups of
+/// <c>widthPerGroup</c> channels (per 64 output channels of the stage). resnext50_32x4d: 25,028,904 parameters.
 /// </summary>
 public static class ResNeXt
 {
+    /// <summary>Builds a ResNeXt (see the type's summary).</summary>
+    /// <param name="depth">50, 101 or 152.</param>
+    /// <param name="cardinality">The groups of each bottleneck's 3×3 convolution.</param>
+    /// <param name="widthPerGroup">The channels per group, per 64 output channels of the stage.</param>
+    /// <param name="channels">C of the input images [C, H, W].</param>
+    /// <param name="classes">The number of output classes (the logits [N, classes]).</param>
+    /// <returns>A new network taking [N, C, H, W] and giving [N, classes] logits.</returns>
     public static Sequential Build(int depth = 50, int cardinality = 32, int widthPerGroup = 4, int channels = 3, int classes = 1000) =>
         ResNet.Build(depth, channels, classes, cardinality, widthPerGroup);
 }
@@ -79,6 +94,12 @@ public static class ResNeXt
 /// </summary>
 public static class SeResNet
 {
+    /// <summary>Builds an SE-ResNet (see the type's summary).</summary>
+    /// <param name="depth">18, 34, 50, 101 or 152.</param>
+    /// <param name="reduction">r: the squeeze-excite bottleneck has C/r channels.</param>
+    /// <param name="channels">C of the input images [C, H, W].</param>
+    /// <param name="classes">The number of output classes (the logits [N, classes]).</param>
+    /// <returns>A new network taking [N, C, H, W] and giving [N, classes] logits.</returns>
     public static Sequential Build(int depth = 18, int reduction = 16, int channels = 3, int classes = 1000) =>
         ResNet.Build(depth, channels, classes, seReduction: reduction);
 }

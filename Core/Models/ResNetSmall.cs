@@ -11,6 +11,12 @@ namespace MLNet.Cnn.Models;
 /// </summary>
 public static class ResNetSmall
 {
+    /// <summary>Builds the small ResNet (see the type's summary).</summary>
+    /// <param name="channels">C of the input images [C, H, W].</param>
+    /// <param name="classes">The number of output classes (the logits [N, classes]).</param>
+    /// <param name="widths">The width of each stage; null for 16-32-64.</param>
+    /// <param name="blocksPerStage">Basic blocks per stage.</param>
+    /// <returns>A new network taking [N, C, H, W] and giving [N, classes] logits.</returns>
     public static Sequential Build(int channels = 1, int classes = 10, int[]? widths = null, int blocksPerStage = 1)
     {
         widths ??= [16, 32, 64];

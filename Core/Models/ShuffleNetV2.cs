@@ -13,6 +13,11 @@ namespace MLNet.Cnn.Models;
 /// </summary>
 public static class ShuffleNetV2
 {
+    /// <summary>Builds ShuffleNet v2 (see the type's summary).</summary>
+    /// <param name="channels">C of the input images [C, H, W].</param>
+    /// <param name="classes">The number of output classes (the logits [N, classes]).</param>
+    /// <param name="width">0.5, 1.0, 1.5 or 2.0: torchvision's stage widths of that multiplier.</param>
+    /// <returns>A new network taking [N, C, H, W] and giving [N, classes] logits.</returns>
     public static Sequential Build(int channels = 3, int classes = 1000, double width = 1.0)
     {
         int[] maps = width switch

@@ -14,6 +14,17 @@ namespace MLNet.Cnn.Models;
 /// </summary>
 public static class SmallVgg
 {
+    /// <summary>Builds the small VGG (see the type's summary).</summary>
+    /// <param name="channels">C of the input images [C, H, W].</param>
+    /// <param name="height">H of the input images, in pixels.</param>
+    /// <param name="width">W of the input images, in pixels.</param>
+    /// <param name="classes">The number of output classes (the logits [N, classes]).</param>
+    /// <param name="widths">The width of each stage; null for 16-32.</param>
+    /// <param name="convsPerStage">Convolution blocks per stage.</param>
+    /// <param name="hidden">The units of the hidden dense layer.</param>
+    /// <param name="dropout">The dropout rate before each dense layer.</param>
+    /// <param name="seed">The seed of the dropout masks.</param>
+    /// <returns>A new network taking [N, C, H, W] and giving [N, classes] logits.</returns>
     public static Sequential Build(int channels = 1, int height = 28, int width = 28, int classes = 10, int[]? widths = null,
         int convsPerStage = 1, int hidden = 128, float dropout = 0.25f, int seed = 0)
     {

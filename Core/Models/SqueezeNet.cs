@@ -12,6 +12,13 @@ namespace MLNet.Cnn.Models;
 /// </summary>
 public static class SqueezeNet
 {
+    /// <summary>Builds SqueezeNet (see the type's summary).</summary>
+    /// <param name="channels">C of the input images [C, H, W].</param>
+    /// <param name="classes">The number of output classes (the logits [N, classes]).</param>
+    /// <param name="version">"1_1" (default) or "1_0".</param>
+    /// <param name="dropout">The dropout rate before the classifier.</param>
+    /// <param name="seed">The seed of the dropout masks.</param>
+    /// <returns>A new network taking [N, C, H, W] and giving [N, classes] logits.</returns>
     public static Sequential Build(int channels = 3, int classes = 1000, string version = "1_1", float dropout = 0.5f, int seed = 0)
     {
         int pools = 0;

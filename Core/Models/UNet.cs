@@ -15,6 +15,13 @@ namespace MLNet.Cnn.Models;
 /// </summary>
 public static class UNet
 {
+    /// <summary>Builds a U-Net (see the type's summary).</summary>
+    /// <param name="channels">C of the input images [C, H, W].</param>
+    /// <param name="classes">The number of classes scored per pixel, background included.</param>
+    /// <param name="depth">The number of 2×2 poolings (levels below the top).</param>
+    /// <param name="baseWidth">The width of the top level; each level down doubles it.</param>
+    /// <param name="batchNorm">Batch norm after every 3×3 convolution (then without bias).</param>
+    /// <returns>A new network taking [N, C, H, W] and giving [N, classes, H, W] scores.</returns>
     public static Sequential Build(int channels = 3, int classes = 2, int depth = 4, int baseWidth = 64, bool batchNorm = true)
     {
         if (depth < 1) throw new ArgumentException($"depth must be at least 1; {depth} was given.", nameof(depth));

@@ -13,6 +13,17 @@ public static class Vgg
 {
     private const int M = 0; // a max-pool in the configuration
 
+    /// <summary>Builds a VGG (see the type's summary).</summary>
+    /// <param name="depth">11, 13, 16 or 19.</param>
+    /// <param name="batchNorm">Batch norm after every convolution (torchvision's vgg*_bn).</param>
+    /// <param name="channels">C of the input images [C, H, W].</param>
+    /// <param name="height">H of the input images, in pixels.</param>
+    /// <param name="width">W of the input images, in pixels.</param>
+    /// <param name="classes">The number of output classes (the logits [N, classes]).</param>
+    /// <param name="dropout">The dropout rate of the two hidden dense layers.</param>
+    /// <param name="hidden">The units of each hidden dense layer.</param>
+    /// <param name="seed">The seed of the dropout masks.</param>
+    /// <returns>A new network taking [N, C, H, W] and giving [N, classes] logits.</returns>
     public static Sequential Build(int depth = 16, bool batchNorm = false, int channels = 3, int height = 224, int width = 224,
         int classes = 1000, float dropout = 0.5f, int hidden = 4096, int seed = 0)
     {

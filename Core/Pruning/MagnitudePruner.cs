@@ -17,6 +17,8 @@ public sealed class MagnitudePruner
     private readonly WeightMask[] _masks;
     private readonly PruningScope _scope;
 
+    /// <param name="network">The network whose weights are pruned (in place).</param>
+    /// <param name="options">Which weights are candidates and how the threshold is taken; null takes the defaults.</param>
     public MagnitudePruner(Layer network, PruningOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(network);

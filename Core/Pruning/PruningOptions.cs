@@ -7,6 +7,7 @@ namespace MLNet.Cnn.Pruning;
 /// </summary>
 public sealed class PruningOptions
 {
+    /// <summary>Whether the magnitude threshold is taken over all candidate weights together or per layer; default global.</summary>
     public PruningScope Scope { get; init; } = PruningScope.Global;
 
     /// <summary>

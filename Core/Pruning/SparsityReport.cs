@@ -7,6 +7,7 @@ namespace MLNet.Cnn.Pruning;
 /// <summary>The zeros among the weights of one convolution, transposed convolution or dense layer (named by its path).</summary>
 public sealed record LayerSparsity(string Name, long Weights, long Zeros)
 {
+    /// <summary>Zeros / weights, in [0, 1] (0 for a layer without weights).</summary>
     public double Sparsity => Weights == 0 ? 0 : (double)Zeros / Weights;
 }
 
@@ -19,11 +20,16 @@ public sealed class SparsityReport
 {
     private SparsityReport(IReadOnlyList<LayerSparsity> layers) => Layers = layers;
 
+    /// <summary>One entry per convolution, transposed convolution or dense layer, in network order.</summary>
     public IReadOnlyList<LayerSparsity> Layers { get; }
+    /// <summary>The weights counted, over all layers.</summary>
     public long Weights => Layers.Sum(l => l.Weights);
+    /// <summary>The zero weights, over all layers.</summary>
     public long Zeros => Layers.Sum(l => l.Zeros);
+    /// <summary>Zeros / weights over the whole network, in [0, 1].</summary>
     public double Sparsity => Weights == 0 ? 0 : (double)Zeros / Weights;
 
+    /// <summary>Counts the zero weights of every convolution, transposed convolution and dense layer of <paramref name="network"/>.</summary>
     public static SparsityReport Of(Layer network)
     {
         var layers = LayerPaths.Walk(network)

@@ -16,6 +16,11 @@ namespace MLNet.Cnn.Pruning;
 /// </summary>
 public sealed class SparsitySchedule
 {
+    /// <param name="finalSparsity">s_f, the share of candidate weights pruned at the end, in [0, 1).</param>
+    /// <param name="beginStep">t₀, the optimizer step of the first pruning.</param>
+    /// <param name="frequency">Δt, optimizer steps between prunings, &gt; 0.</param>
+    /// <param name="intervals">n, the number of intervals between the first and the last pruning (0: one-shot).</param>
+    /// <param name="initialSparsity">s_i, the sparsity of the first pruning.</param>
     public SparsitySchedule(double finalSparsity, int beginStep, int frequency, int intervals, double initialSparsity = 0)
     {
         FinalSparsity = Hyperparameter.Fraction(finalSparsity, nameof(finalSparsity));

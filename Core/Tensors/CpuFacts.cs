@@ -15,6 +15,7 @@ public sealed record CpuFacts(string Model, int LogicalCores, int VectorBits, in
     /// <summary>The machine this process runs on.</summary>
     public static CpuFacts Current { get; } = Read();
 
+    /// <inheritdoc/>
     public override string ToString() =>
         $"{Model}, {LogicalCores} logical cores, {VectorBits}-bit vectors, L1d {L1DataKiB} KiB, L2 {L2KiB} KiB, L3 {L3KiB} KiB ({CacheSource})";
 

@@ -15,6 +15,7 @@ public sealed unsafe class Tensor
     private readonly float[] _storage;
     private readonly int _offset;
 
+    /// <summary>A zero-filled tensor of <paramref name="shape"/>.</summary>
     public Tensor(TensorShape shape)
     {
         Shape = shape;
@@ -24,6 +25,7 @@ public sealed unsafe class Tensor
         _offset = AlignedOffset(_storage);
     }
 
+    /// <summary>A zero-filled tensor of the dimensions <paramref name="dims"/>, outermost first.</summary>
     public Tensor(params int[] dims) : this(new TensorShape(dims)) { }
 
     private Tensor(float[] storage, int offset, TensorShape shape)
@@ -49,15 +51,19 @@ public sealed unsafe class Tensor
         return tensor;
     }
 
+    /// <summary>The dimensions, outermost first.</summary>
     public TensorShape Shape { get; }
 
+    /// <summary>The number of elements.</summary>
     public int Length => Shape.Length;
 
+    /// <summary>The elements in row-major order, read and written in place.</summary>
     public Span<float> Span => _storage.AsSpan(_offset, Shape.Length);
 
     /// <summary>Address of the first element; valid for the tensor's lifetime (the storage is pinned).</summary>
     internal float* Pointer => (float*)Unsafe.AsPointer(ref _storage[_offset]);
 
+    /// <summary>The element at (<paramref name="n"/>, <paramref name="c"/>, <paramref name="h"/>, <paramref name="w"/>) of a rank-4 [N, C, H, W] tensor; indices are not checked against the dimensions beyond the storage.</summary>
     public ref float this[int n, int c, int h, int w]
     {
         get
@@ -67,8 +73,10 @@ public sealed unsafe class Tensor
         }
     }
 
+    /// <summary>A copy of the elements in row-major order.</summary>
     public float[] ToArray() => Span.ToArray();
 
+    /// <summary>Sets every element to 0.</summary>
     public void Clear() => Span.Clear();
 
     /// <summary>A view with another shape of the same length, sharing this tensor's storage.</summary>
@@ -88,5 +96,6 @@ public sealed unsafe class Tensor
         return misalignment == 0 ? 0 : (AlignmentBytes - misalignment) / sizeof(float);
     }
 
+    /// <inheritdoc/>
     public override string ToString() => $"Tensor{Shape}";
 }

@@ -25,6 +25,8 @@ public enum WeightInit
 /// </summary>
 public static class Initializer
 {
+    /// <summary>Fills every parameter of <paramref name="network"/> (see the type's summary) from <paramref name="seed"/>.</summary>
+    /// <param name="scheme">How the weights are drawn; default He uniform.</param>
     public static void Initialize(Layer network, int seed, WeightInit scheme = WeightInit.HeUniform)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -61,6 +63,7 @@ public static class Initializer
             span[i] = (float)(uniform ? (random.NextDouble() * 2 - 1) * bound : std * Gaussian(random));
     }
 
+    /// <summary>PyTorch's fans of a weight of <paramref name="shape"/>: fan_in = ∏ shape[1..], fan_out = shape[0]·∏ shape[2..].</summary>
     public static (int FanIn, int FanOut) Fans(TensorShape shape)
     {
         int receptive = shape.Rank > 2 ? shape.SizeFrom(2) : 1;

@@ -12,7 +12,9 @@ namespace MLNet.Cnn.Training;
 /// </summary>
 public record TrainerOptions
 {
+    /// <summary>The passes over the training data; must be positive (a time limit or early stopping may end training sooner).</summary>
     public int Epochs { get; init; } = 10;
+    /// <summary>The images per optimizer step; must be positive.</summary>
     public int BatchSize { get; init; } = 64;
 
     /// <summary>Seeds the shuffling and the validation split: the same seed gives the same weights and metrics.</summary>
@@ -94,6 +96,7 @@ public record TrainerOptions
     /// <summary>Which weights <see cref="Sparsity"/> prunes and how the threshold is taken.</summary>
     public PruningOptions Pruning { get; init; } = new();
 
+    /// <summary>Receives progress reports (epoch, batch, loss, accuracy, images per second, time left) as training runs; null for none.</summary>
     public IProgress<TrainingProgress>? Progress { get; init; }
 
     /// <summary>Report progress every this many batches (and at every epoch end).</summary>

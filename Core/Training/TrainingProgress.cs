@@ -16,6 +16,7 @@ public sealed record TrainingProgress(
     double? ValidationLoss = null, double? ValidationAccuracy = null, double? ValidationMeanAbsoluteError = null,
     bool IsEpochEnd = false, double? Sparsity = null)
 {
+    /// <inheritdoc/>
     public override string ToString()
     {
         string validation = ValidationLoss is { } vl

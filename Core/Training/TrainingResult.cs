@@ -1,5 +1,6 @@
 namespace MLNet.Cnn.Training;
 
+/// <summary>Why training stopped.</summary>
 public enum StopReason
 {
     /// <summary>All epochs ran.</summary>
@@ -8,6 +9,7 @@ public enum StopReason
     EarlyStopping,
     /// <summary><see cref="TrainerOptions.TimeLimit"/> was reached.</summary>
     TimeLimit,
+    /// <summary>The cancellation token was cancelled; training stopped between two steps.</summary>
     Cancelled,
     /// <summary>The loss or the gradient became NaN or infinite; the network holds the last good weights.</summary>
     Diverged,

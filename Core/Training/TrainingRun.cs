@@ -181,7 +181,7 @@ internal sealed partial class TrainingRun
 
     private Tensor Forward() => _network.Forward(_current.Images, training: true);
 
-    /// <summary>The batch's mean loss, its gradient in <see cref="_gradient"/>; NaN when the output is not finite (the loss would throw).</summary>
+    /// <summary>The batch's mean loss, its gradient in the batch's <c>Gradient</c>; NaN when the output is not finite (the loss would throw).</summary>
     private double Loss(Tensor output, Tensor targets) =>
         float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(output.Span)) ? _loss.Compute(output, targets, _current.Gradient) : double.NaN;
 

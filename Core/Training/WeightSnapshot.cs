@@ -10,6 +10,7 @@ public sealed class WeightSnapshot
 
     private WeightSnapshot(Layer network, float[][] values) => (_network, _values) = (network, values);
 
+    /// <summary>Copies the current parameters and buffers of <paramref name="network"/>.</summary>
     public static WeightSnapshot Take(Layer network) =>
         new(network ?? throw new ArgumentNullException(nameof(network)), Tensors(network).Select(t => t.ToArray()).ToArray());
 

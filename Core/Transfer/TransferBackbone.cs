@@ -31,6 +31,7 @@ public abstract class TransferBackbone
     /// <summary>For messages: what the backbone is and where it came from.</summary>
     public abstract string Description { get; }
 
+    /// <summary>A short name of the backbone (for a native network its name, for an ONNX backbone the value the cut was made at).</summary>
     public abstract string Name { get; }
 
     /// <summary>One image as the backbone takes it, [C, H, W].</summary>

@@ -34,6 +34,7 @@ public sealed class TransferLearning
         _head = head;
     }
 
+    /// <summary>The pretrained network whose features the head learns on.</summary>
     public TransferBackbone Backbone { get; }
 
     /// <summary>How many top-level blocks of the backbone the cut keeps.</summary>

@@ -26,13 +26,17 @@ public sealed record TransferPolicy
         FrozenBlocks = frozenBlocks;
     }
 
+    /// <summary>Which of the policies this is.</summary>
     public TransferPolicyKind Kind { get; }
 
     /// <summary>The k of <see cref="FreezeFirst"/> (0 for the other kinds).</summary>
     public int FrozenBlocks { get; }
 
+    /// <summary>Trains only the head; the backbone's features are computed once.</summary>
     public static TransferPolicy FreezeAll { get; } = new(TransferPolicyKind.FreezeAll, 0);
+    /// <summary>Trains every block of the backbone and the head.</summary>
     public static TransferPolicy FineTuneAll { get; } = new(TransferPolicyKind.FineTuneAll, 0);
+    /// <summary>Chooses by the number of training images (the default; see the type's summary).</summary>
     public static TransferPolicy Auto { get; } = new(TransferPolicyKind.Auto, 0);
 
     /// <summary>Freezes the first <paramref name="blocks"/> kept blocks and fine-tunes the rest.</summary>
@@ -71,13 +75,19 @@ public sealed record TransferPolicy
         _ => throw new InvalidOperationException("Auto is resolved by Choose before training."),
     };
 
+    /// <inheritdoc/>
     public override string ToString() => Kind == TransferPolicyKind.FreezeFirst ? $"FreezeFirst({FrozenBlocks})" : Kind.ToString();
 }
 
+/// <summary>The kinds of <see cref="TransferPolicy"/>.</summary>
 public enum TransferPolicyKind
 {
+    /// <summary>Chosen by the number of training images.</summary>
     Auto,
+    /// <summary>The whole backbone frozen.</summary>
     FreezeAll,
+    /// <summary>The first k blocks frozen.</summary>
     FreezeFirst,
+    /// <summary>Nothing frozen.</summary>
     FineTuneAll,
 }

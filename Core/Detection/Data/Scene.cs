@@ -27,15 +27,21 @@ public sealed class Scene
 
     private readonly ReadOnlyMemory<byte> _pixels, _classMap, _instanceMap;
 
+    /// <summary>C, the image channels.</summary>
     public int Channels { get; }
+    /// <summary>H, the canvas height in pixels.</summary>
     public int Height { get; }
+    /// <summary>W, the canvas width in pixels.</summary>
     public int Width { get; }
 
     /// <summary>The objects in paste order; object k is instance k + 1 in <see cref="InstanceMap"/>.</summary>
     public IReadOnlyList<SceneObject> Objects { get; }
 
+    /// <summary>The image [C, H, W] as bytes; value / 255 is the pixel in [0, 1].</summary>
     public ReadOnlySpan<byte> PixelBytes => _pixels.Span;
+    /// <summary>The class map [H, W]: 0 background, label + 1 on an object, or the ignore label (see the type's summary).</summary>
     public ReadOnlySpan<byte> ClassMap => _classMap.Span;
+    /// <summary>The instance map [H, W]: 0 where no object, k + 1 where object k is visible.</summary>
     public ReadOnlySpan<byte> InstanceMap => _instanceMap.Span;
 
     /// <summary>The pixels [C, H, W] as floats in [0, 1] (byte / 255), written into <paramref name="target"/>.</summary>

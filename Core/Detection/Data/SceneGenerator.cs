@@ -18,6 +18,9 @@ public sealed class SceneGenerator
 {
     private readonly ImageDataset _items;
 
+    /// <param name="items">The objects to paste: classification images and their class names (e.g. Fashion-MNIST).</param>
+    /// <param name="options">Canvas size, objects per scene and the other scene settings.</param>
+    /// <param name="seed">The seed of every random draw: the same seed gives the same scenes.</param>
     public SceneGenerator(ImageDataset items, SceneOptions options, int seed)
     {
         ArgumentNullException.ThrowIfNull(items);
@@ -37,8 +40,11 @@ public sealed class SceneGenerator
     public static SceneGenerator FromFashionMnist(SceneOptions options, int seed, bool train = true, string? directory = null) =>
         new(train ? FashionMnist.LoadTrain(directory) : FashionMnist.LoadTest(directory), options, seed);
 
+    /// <summary>The scene settings.</summary>
     public SceneOptions Options { get; }
+    /// <summary>The seed the scenes are drawn with.</summary>
     public int Seed { get; }
+    /// <summary>The object classes: those of the items pasted.</summary>
     public IReadOnlyList<string> ClassNames => _items.ClassNames;
 
     /// <summary>Scene <paramref name="index"/> (≥ 0) on its own.</summary>

@@ -4,7 +4,7 @@ using MLNet.Cnn.Tensors;
 namespace MLNet.Cnn.Detection;
 
 /// <summary>
-/// Generated scenes held in memory (<see cref="SceneGenerator.GenerateSet"/>): images [count, C, H, W] stored as bytes
+/// Generated scenes held in memory (<see cref="SceneGenerator.GenerateSet(int, int)"/>): images [count, C, H, W] stored as bytes
 /// (a quarter of the room of floats; read as byte / 255, so images are in [0, 1] as in the project's
 /// <see cref="Data.ImageDataset"/>), and per scene its objects and its class and instance maps (see <see cref="Scene"/>).
 /// Batches are gathered by index into caller-owned tensors: images for the network, class maps as the [n, H, W] float
@@ -32,10 +32,15 @@ public sealed class SceneSet
         _objects = objects;
     }
 
+    /// <summary>The number of scenes.</summary>
     public int Count => _objects.Length;
+    /// <summary>C, the image channels.</summary>
     public int Channels { get; }
+    /// <summary>H, the canvas height in pixels.</summary>
     public int Height { get; }
+    /// <summary>W, the canvas width in pixels.</summary>
     public int Width { get; }
+    /// <summary>C·H·W, the pixel values per scene.</summary>
     public int ImageSize => Channels * Height * Width;
 
     /// <summary>The object classes (Fashion-MNIST's ten names for its items); object labels index them.</summary>

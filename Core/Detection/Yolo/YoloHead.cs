@@ -14,6 +14,7 @@ namespace MLNet.Cnn.Detection;
 /// </summary>
 public sealed class YoloHead
 {
+    /// <summary>Channel offsets inside one anchor's block of the head's output: the box offsets tx, ty, tw, th, the objectness logit, then the class logits from <c>FirstClass</c> on.</summary>
     public const int Tx = 0, Ty = 1, Tw = 2, Th = 3, Objectness = 4, FirstClass = 5;
 
     /// <summary>The largest tw, th used: ln(1000/16), torchvision's box-decoding clip (an anchor grows at most 62.5×).</summary>
@@ -40,8 +41,11 @@ public sealed class YoloHead
         Stride = stride;
     }
 
+    /// <summary>A, the number of anchors per grid cell.</summary>
     public int AnchorCount => _anchorSizes.Length / 2;
+    /// <summary>K, the number of object classes.</summary>
     public int ClassCount { get; }
+    /// <summary>Input pixels per grid cell (the backbone's total downsampling).</summary>
     public float Stride { get; }
 
     /// <summary>5 + K: tx, ty, tw, th, the objectness logit and K class logits.</summary>
@@ -50,7 +54,9 @@ public sealed class YoloHead
     /// <summary>A·(5 + K), the output's channel count.</summary>
     public int Channels => AnchorCount * ChannelsPerAnchor;
 
+    /// <summary>The width in input pixels of anchor <paramref name="anchor"/> (0 … A − 1).</summary>
     public float AnchorWidth(int anchor) => _anchorSizes[2 * anchor];
+    /// <summary>The height in input pixels of anchor <paramref name="anchor"/> (0 … A − 1).</summary>
     public float AnchorHeight(int anchor) => _anchorSizes[2 * anchor + 1];
 
     /// <summary>The grid of an output tensor; throws unless it is [N, <see cref="Channels"/>, H, W].</summary>

@@ -21,6 +21,8 @@ namespace MLNet.Cnn.Detection;
 /// </summary>
 public sealed class YoloLoss : Training.ILoss
 {
+    /// <param name="head">The head whose output [N, A·(5 + K), Gh, Gw] the loss reads.</param>
+    /// <param name="options">Loss weights, box loss and assignment settings; null takes the defaults.</param>
     public YoloLoss(YoloHead head, YoloLossOptions? options = null)
     {
         Head = head ?? throw new ArgumentNullException(nameof(head));
@@ -34,7 +36,9 @@ public sealed class YoloLoss : Training.ILoss
             throw new ArgumentException($"FocalAlpha must be in [0, 1], or negative for none; {Options.FocalAlpha} was given.", nameof(options));
     }
 
+    /// <summary>The head whose output the loss reads.</summary>
     public YoloHead Head { get; }
+    /// <summary>The loss weights, box loss and assignment settings.</summary>
     public YoloLossOptions Options { get; }
 
     /// <summary>The loss of <paramref name="prediction"/> [N, A·(5 + K), H, W]; writes ∂loss/∂prediction into <paramref name="gradient"/> (same shape).</summary>

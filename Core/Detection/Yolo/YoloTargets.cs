@@ -20,7 +20,9 @@ public sealed class YoloTargets
         Ignore = new bool[positions];
     }
 
+    /// <summary>The output grid the targets are laid over.</summary>
     public YoloGrid Grid { get; }
+    /// <summary>A, the anchors per grid cell.</summary>
     public int AnchorCount { get; }
 
     /// <summary>[positions]: the index, in its image's ground-truth list, of the box assigned to each position, or −1.</summary>
@@ -38,5 +40,6 @@ public sealed class YoloTargets
     /// <summary>The objectness target: 1 at a positive, 0 elsewhere.</summary>
     public float Objectness(int position) => AssignedBox[position] >= 0 ? 1f : 0f;
 
+    /// <summary>The flat position of image <paramref name="n"/>, anchor <paramref name="a"/>, grid row <paramref name="i"/>, column <paramref name="j"/> in the per-position arrays.</summary>
     public int Position(int n, int a, int i, int j) => ((n * AnchorCount + a) * Grid.Height + i) * Grid.Width + j;
 }

@@ -6,6 +6,7 @@ namespace MLNet.Cnn.Kernels;
 /// <summary>Abs (ONNX Abs): y = |x|;  dx = dy · sign(x), 0 at 0 as in PyTorch. Backward uses the input.</summary>
 public sealed class Abs : Activation
 {
+    /// <inheritdoc/>
     public override SavedTensor BackwardUses => SavedTensor.Input;
 
     private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) => TensorPrimitives.Abs(x, y);

@@ -29,6 +29,9 @@ public abstract unsafe class Activation
     public abstract SavedTensor BackwardUses { get; }
 
     // x [any shape], y [shape of x, separate storage]:  y = f(x)
+    /// <summary>y = f(x), element by element.</summary>
+    /// <param name="x">The input, any shape.</param>
+    /// <param name="y">The output: the shape of <paramref name="x"/>, separate storage.</param>
     public void Forward(Tensor x, Tensor y) => Forward(x, y, VectorLoop.DefaultWidth);
 
     /// <summary>The forward pass at a given vector width, for the activations that run their own vector loop (tests run both).</summary>
@@ -50,6 +53,10 @@ public abstract unsafe class Activation
 
     // saved [x or y of the forward pass, as BackwardUses says], dy [shape of saved], dx [shape of saved; may be dy]:
     //   dx = dy · f′(x)
+    /// <summary>dx = dy · f′(x), element by element.</summary>
+    /// <param name="saved">The forward pass's input or output, as <see cref="BackwardUses"/> says.</param>
+    /// <param name="dy">∂L/∂y, the shape of <paramref name="saved"/>.</param>
+    /// <param name="dx">∂L/∂x, the shape of <paramref name="saved"/>; may be <paramref name="dy"/> itself.</param>
     public void Backward(Tensor saved, Tensor dy, Tensor dx) => Backward(saved, dy, dx, VectorLoop.DefaultWidth);
 
     internal void Backward(Tensor saved, Tensor dy, Tensor dx, VectorWidth width)
@@ -112,7 +119,7 @@ public abstract unsafe class Activation
 
     /// <summary>
     /// Whether <see cref="ForwardTile"/> may write y over x itself: it reads each x[i] only before writing y[i] (one element-wise
-    /// pass, or passes over y after the first). <see cref="ForwardInPlace"/> then skips its copy to the stack, which was most of
+    /// pass, or passes over y after the first). <see cref="ForwardInPlace(float*, long)"/> then skips its copy to the stack, which was most of
     /// the epilogue's time on small maps (MobileNetV2's 2×2 depthwise layers run one 64-float block at a time).
     /// </summary>
     private protected virtual bool TilesInPlace => false;
@@ -121,5 +128,6 @@ public abstract unsafe class Activation
     private protected abstract void BackwardTile(ReadOnlySpan<float> saved, ReadOnlySpan<float> dy, Span<float> dx,
         VectorWidth width);
 
+    /// <inheritdoc/>
     public override string ToString() => GetType().Name;
 }

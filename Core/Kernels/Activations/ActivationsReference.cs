@@ -6,7 +6,7 @@ namespace MLNet.Cnn.Kernels;
 /// The specification of the point-wise activations and <see cref="PReLU"/>: f and f′ from the textbook formulas,
 /// element by element, in any precision. f′ is always taken at the input x; at a kink it takes PyTorch's side.
 /// </summary>
-public static class ActivationsReference
+internal static class ActivationsReference
 {
     /// <summary>f(x).</summary>
     public static T Value<T>(Activation activation, T x) where T : IFloatingPointIeee754<T>

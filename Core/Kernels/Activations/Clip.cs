@@ -9,6 +9,8 @@ namespace MLNet.Cnn.Kernels;
 /// </summary>
 public class Clip : Activation
 {
+    /// <param name="min">The lower bound (may be −∞).</param>
+    /// <param name="max">The upper bound, above <paramref name="min"/> (may be +∞).</param>
     public Clip(float min, float max)
     {
         if (float.IsNaN(min) || float.IsNaN(max) || !(min < max))
@@ -17,9 +19,12 @@ public class Clip : Activation
         Max = max;
     }
 
+    /// <summary>The lower bound.</summary>
     public float Min { get; }
+    /// <summary>The upper bound.</summary>
     public float Max { get; }
 
+    /// <inheritdoc/>
     public override SavedTensor BackwardUses => SavedTensor.Output;
 
     private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) => TensorPrimitives.Clamp(x, Min, Max, y);
@@ -29,6 +34,7 @@ public class Clip : Activation
     private protected override void BackwardTile(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx,
         VectorWidth width) => VectorLoop.Apply(new Derivative(Min, Max), y, dy, dx, width);
 
+    /// <inheritdoc/>
     public override string ToString() => $"Clip({Min}, {Max})";
 
     /// <summary>(y, dy) ↦ min &lt; y &lt; max ? dy : 0.</summary>

@@ -6,6 +6,7 @@ namespace MLNet.Cnn.Kernels;
 /// <summary>Exp (ONNX Exp): y = e^x;  dx = dy · y. Backward uses the output.</summary>
 public sealed class Exp : Activation
 {
+    /// <inheritdoc/>
     public override SavedTensor BackwardUses => SavedTensor.Output;
 
     private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) => TensorPrimitives.Exp(x, y);

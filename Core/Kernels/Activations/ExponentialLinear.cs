@@ -22,6 +22,7 @@ public abstract class ExponentialLinear : Activation
     /// <summary>α: the negative side tends to −γ·α.</summary>
     public float Alpha { get; }
 
+    /// <inheritdoc/>
     public override SavedTensor BackwardUses => SavedTensor.Input;
 
     private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) =>

@@ -10,12 +10,15 @@ namespace MLNet.Cnn.Kernels;
 /// </summary>
 public sealed class HardSigmoid(float alpha = 1f / 6f, float beta = 0.5f) : Activation
 {
+    /// <summary>The slope alpha of alpha·x + beta.</summary>
     public float Alpha { get; } = float.IsFinite(alpha) ? alpha
         : throw new ArgumentException($"alpha must be finite; {alpha} was given.", nameof(alpha));
 
+    /// <summary>The offset beta of alpha·x + beta.</summary>
     public float Beta { get; } = float.IsFinite(beta) ? beta
         : throw new ArgumentException($"beta must be finite; {beta} was given.", nameof(beta));
 
+    /// <inheritdoc/>
     public override SavedTensor BackwardUses => SavedTensor.Output;
 
     private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) => Apply(x, Alpha, Beta, y);
@@ -45,5 +48,6 @@ public sealed class HardSigmoid(float alpha = 1f / 6f, float beta = 0.5f) : Acti
             dy * alpha, Vector256<float>.Zero);
     }
 
+    /// <inheritdoc/>
     public override string ToString() => $"HardSigmoid({Alpha}, {Beta})";
 }

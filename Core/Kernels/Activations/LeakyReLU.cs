@@ -10,9 +10,11 @@ namespace MLNet.Cnn.Kernels;
 /// </summary>
 public sealed class LeakyReLU(float slope = 0.01f) : Activation
 {
+    /// <summary>The slope for x ≤ 0.</summary>
     public float Slope { get; } = float.IsFinite(slope) ? slope
         : throw new ArgumentException($"slope must be finite; {slope} was given.", nameof(slope));
 
+    /// <inheritdoc/>
     public override SavedTensor BackwardUses => SavedTensor.Input;
 
     private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) => Apply(x, Slope, y);
@@ -41,5 +43,6 @@ public sealed class LeakyReLU(float slope = 0.01f) : Activation
             Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), dy, dy * slope);
     }
 
+    /// <inheritdoc/>
     public override string ToString() => $"LeakyReLU({Slope})";
 }

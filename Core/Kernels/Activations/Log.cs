@@ -6,6 +6,7 @@ namespace MLNet.Cnn.Kernels;
 /// <summary>Log (ONNX Log): y = ln x (NaN for x &lt; 0, −∞ at 0);  dx = dy / x. Backward uses the input.</summary>
 public sealed class Log : Activation
 {
+    /// <inheritdoc/>
     public override SavedTensor BackwardUses => SavedTensor.Input;
 
     private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) => TensorPrimitives.Log(x, y);

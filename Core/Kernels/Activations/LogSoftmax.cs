@@ -7,7 +7,7 @@ namespace MLNet.Cnn.Kernels;
 /// Log-softmax over one axis (see <see cref="Softmax"/>): log-probabilities without forming the probabilities,
 /// finite for logits of any finite size (the max is subtracted and the log-sum-exp of the rest is ≥ 0).
 /// </summary>
-public static unsafe class LogSoftmax
+internal static unsafe class LogSoftmax
 {
     // x, y [… C …] (C = the size of axis; y the shape of x, may be x):
     //   y_c = x_c − m − log Σ_k e^(x_k − m),  m = max_k x_k

@@ -8,7 +8,7 @@ namespace MLNet.Cnn.Kernels;
 ///   x, y, dy, dx   [N, C, …] (rank ≥ 2: [N, C] or [N, C, H, W]); a "plane" is one (n, c): the trailing dims
 ///   slope, dSlope  [C] or [1]
 /// </summary>
-public static unsafe class PReLU
+internal static unsafe class PReLU
 {
     private const int Tile = 2048;
 

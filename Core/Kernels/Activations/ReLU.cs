@@ -8,6 +8,7 @@ namespace MLNet.Cnn.Kernels;
 /// </summary>
 public sealed class ReLU : Activation
 {
+    /// <inheritdoc/>
     public override SavedTensor BackwardUses => SavedTensor.Output;
 
     private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) => TensorPrimitives.Max(x, 0f, y);

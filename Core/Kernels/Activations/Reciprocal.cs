@@ -6,6 +6,7 @@ namespace MLNet.Cnn.Kernels;
 /// <summary>Reciprocal (ONNX Reciprocal): y = 1 / x;  dx = −dy · y². Backward uses the output.</summary>
 public sealed class Reciprocal : Activation
 {
+    /// <inheritdoc/>
     public override SavedTensor BackwardUses => SavedTensor.Output;
 
     private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) => TensorPrimitives.Reciprocal(x, y);

@@ -7,7 +7,7 @@ namespace MLNet.Cnn.Kernels;
 /// Softmax over one axis (the class axis 1 of [N, C] logits, or of [N, C, H, W] for pixel-wise segmentation).
 /// The max of each slice is subtracted before e^x, so logits of any finite size give finite probabilities.
 /// </summary>
-public static unsafe class Softmax
+internal static unsafe class Softmax
 {
     // x, y [… C …] (C = the size of axis; y the shape of x, may be x):
     //   y_c = e^(x_c − m) / Σ_k e^(x_k − m),  m = max_k x_k

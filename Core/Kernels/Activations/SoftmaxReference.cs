@@ -6,7 +6,7 @@ namespace MLNet.Cnn.Kernels;
 /// The specification of <see cref="Softmax"/> and <see cref="LogSoftmax"/> on a tensor seen as [outer, C, inner]
 /// (element (o, c, j) at (o·C + c)·inner + j); the backward passes are the textbook Jacobian-vector products.
 /// </summary>
-public static class SoftmaxReference
+internal static class SoftmaxReference
 {
     // x, y [outer, C, inner]:  y_c = e^(x_c − m) / Σ_k e^(x_k − m),  m = max_k x_k
     public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y, int outer, int classes, int inner)

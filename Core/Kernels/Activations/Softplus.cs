@@ -8,6 +8,7 @@ namespace MLNet.Cnn.Kernels;
 /// </summary>
 public sealed class Softplus : Activation
 {
+    /// <inheritdoc/>
     public override SavedTensor BackwardUses => SavedTensor.Input;
 
     private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) =>

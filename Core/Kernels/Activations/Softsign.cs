@@ -6,6 +6,7 @@ namespace MLNet.Cnn.Kernels;
 /// <summary>Softsign (ONNX Softsign): y = x / (1 + |x|);  dx = dy / (1 + |x|)². Backward uses the input.</summary>
 public sealed class Softsign : Activation
 {
+    /// <inheritdoc/>
     public override SavedTensor BackwardUses => SavedTensor.Input;
 
     private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width)

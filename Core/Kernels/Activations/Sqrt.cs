@@ -6,6 +6,7 @@ namespace MLNet.Cnn.Kernels;
 /// <summary>Sqrt (ONNX Sqrt): y = √x (NaN for x &lt; 0);  dx = dy / (2·y), ∞ at 0 as in PyTorch. Backward uses the output.</summary>
 public sealed class Sqrt : Activation
 {
+    /// <inheritdoc/>
     public override SavedTensor BackwardUses => SavedTensor.Output;
 
     private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) => TensorPrimitives.Sqrt(x, y);

@@ -8,6 +8,7 @@ namespace MLNet.Cnn.Kernels;
 /// </summary>
 public sealed class Tanh : Activation
 {
+    /// <inheritdoc/>
     public override SavedTensor BackwardUses => SavedTensor.Output;
 
     private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) => TensorPrimitives.Tanh(x, y);

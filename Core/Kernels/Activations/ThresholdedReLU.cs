@@ -8,9 +8,11 @@ namespace MLNet.Cnn.Kernels;
 /// </summary>
 public sealed class ThresholdedReLU(float alpha = 1f) : Activation
 {
+    /// <summary>α, the threshold: y = x where x &gt; α, else 0.</summary>
     public float Alpha { get; } = float.IsFinite(alpha) ? alpha
         : throw new ArgumentException($"alpha must be finite; {alpha} was given.", nameof(alpha));
 
+    /// <inheritdoc/>
     public override SavedTensor BackwardUses => SavedTensor.Input;
 
     private protected override void ForwardTile(ReadOnlySpan<float> x, Span<float> y, VectorWidth width) =>
@@ -31,5 +33,6 @@ public sealed class ThresholdedReLU(float alpha = 1f) : Activation
             Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(alpha)), v, Vector256<float>.Zero);
     }
 
+    /// <inheritdoc/>
     public override string ToString() => $"ThresholdedReLU({Alpha})";
 }

@@ -14,7 +14,7 @@ namespace MLNet.Cnn.Kernels;
 /// cols is the chunk's im2col (<see cref="Im2Col.GatherChunk"/>; for a 1×1 stride-1 kernel just its planes side by
 /// side), dy_cols the output gradient's planes side by side. Forward and input gradient pack the weights once per call
 /// for all chunks and threads and read cols / dy_cols in place (<see cref="InPlaceRowsGemm"/>); the weight gradient is
-/// one <see cref="Gemm.Multiply"/> per chunk. A chunk of one image writes y or (1×1) dx in place. Chunks hold as many
+/// one <c>Gemm.Multiply</c> per chunk. A chunk of one image writes y or (1×1) dx in place. Chunks hold as many
 /// images as <see cref="ConvWorkPlan.ColumnBufferBytes"/> allows.
 /// Every output element gets the same arithmetic however the batch is cut into chunks and the GEMM into
 /// threads, except the weight gradient's sum over chunks, whose cut depends on the shape alone: all three

@@ -14,7 +14,7 @@ namespace MLNet.Cnn.Kernels;
 ///   input gradient otherwise               → <see cref="BatchFoldedConv"/>: GEMM wᵀ·dy into columns, scattered back by col2im.
 /// Shapes: x [N, Cin, H, W], w [Cout, Cin/G, kH, kW], b [Cout], y [N, Cout, Hout, Wout].
 /// </summary>
-public static unsafe class Conv2d
+internal static unsafe class Conv2d
 {
     /// <summary>The turned-kernel input gradient needs this many input channels per group to fill a GEMM tile's rows.</summary>
     private const int MinChannelsForTurnedKernel = 4;
@@ -42,7 +42,7 @@ public static unsafe class Conv2d
     internal static bool? FoldBatchOverride { get; set; }
 
     /// <summary>
-    /// Whether <see cref="Forward"/>, <see cref="BackwardData"/> and <see cref="BackwardWeights"/> run <see cref="BatchFoldedConv"/>:
+    /// Whether <c>Forward</c>, <see cref="BackwardData"/> and <see cref="BackwardWeights"/> run <see cref="BatchFoldedConv"/>:
     /// not depthwise, batch > 1 and Hout·Wout·kH·kW &lt; <see cref="FoldBatchRatio"/>·Cout/G.
     /// </summary>
     internal static bool FoldsBatch(Conv2dGeometry g) => !g.IsDepthwise && (FoldBatchOverride ??
@@ -52,7 +52,7 @@ public static unsafe class Conv2d
     internal static bool? DirectOverride { get; set; }
 
     /// <summary>
-    /// Whether <see cref="Forward"/> runs <see cref="DirectConv"/>: one group, a vector micro-kernel family (AVX-512 or AVX2), and
+    /// Whether <c>Forward</c> runs <see cref="DirectConv"/>: one group, a vector micro-kernel family (AVX-512 or AVX2), and
     /// a kernel larger than 1×1 over at least 8 input channels, more output channels than one vector holds and rows of at least
     /// 4 outputs. Measured against the GEMM paths on AMD Zen 5 at both vector widths (docs/performance.md): 3×3 layers on 4×4 to
     /// 56×56 maps with 32 to 512 channels ran 1.02–1.45× faster direct; 1×1 layers ran 0.6–0.8× (the GEMM reads x and writes y

@@ -12,6 +12,20 @@ namespace MLNet.Cnn.Kernels;
 /// </summary>
 public sealed record Conv2dGeometry : IConvolutionGeometry
 {
+    /// <summary>The geometry of one convolution; throws an <see cref="ArgumentException"/> naming the argument when the shapes do not fit (non-positive sizes, channels not divisible by groups, a kernel larger than the padded input).</summary>
+    /// <param name="batch">N, images per batch.</param>
+    /// <param name="inChannels">Cin.</param>
+    /// <param name="inHeight">H of the input, in pixels.</param>
+    /// <param name="inWidth">W of the input, in pixels.</param>
+    /// <param name="outChannels">Cout.</param>
+    /// <param name="kernelHeight">kH.</param>
+    /// <param name="kernelWidth">kW.</param>
+    /// <param name="strideH">sH, the vertical stride.</param>
+    /// <param name="strideW">sW, the horizontal stride.</param>
+    /// <param name="padding">Zero padding of each side.</param>
+    /// <param name="dilationH">dH, the vertical spacing of the kernel taps.</param>
+    /// <param name="dilationW">dW, the horizontal spacing of the kernel taps.</param>
+    /// <param name="groups">G: Cin and Cout split into G independent groups.</param>
     public Conv2dGeometry(int batch, int inChannels, int inHeight, int inWidth, int outChannels,
         int kernelHeight, int kernelWidth, int strideH = 1, int strideW = 1, Padding2d padding = default,
         int dilationH = 1, int dilationW = 1, int groups = 1)
@@ -62,31 +76,52 @@ public sealed record Conv2dGeometry : IConvolutionGeometry
             strideH, strideW, padding, dilationH, dilationW, groups);
     }
 
+    /// <summary>N, images per batch.</summary>
     public int Batch { get; }
+    /// <summary>Cin, the input channels.</summary>
     public int InChannels { get; }
+    /// <summary>H, the input height in pixels.</summary>
     public int InHeight { get; }
+    /// <summary>W, the input width in pixels.</summary>
     public int InWidth { get; }
+    /// <summary>Cout, the output channels.</summary>
     public int OutChannels { get; }
+    /// <summary>kH, the kernel height.</summary>
     public int KernelHeight { get; }
+    /// <summary>kW, the kernel width.</summary>
     public int KernelWidth { get; }
+    /// <summary>sH, the vertical stride.</summary>
     public int StrideH { get; }
+    /// <summary>sW, the horizontal stride.</summary>
     public int StrideW { get; }
+    /// <summary>The zero padding of each side.</summary>
     public Padding2d Padding { get; }
+    /// <summary>dH, the vertical spacing of the kernel taps (1: adjacent).</summary>
     public int DilationH { get; }
+    /// <summary>dW, the horizontal spacing of the kernel taps (1: adjacent).</summary>
     public int DilationW { get; }
+    /// <summary>G, the number of channel groups.</summary>
     public int Groups { get; }
+    /// <summary>Hout = ⌊(H + padTop + padBottom − dH·(kH − 1) − 1) / sH⌋ + 1.</summary>
     public int OutHeight { get; }
+    /// <summary>Wout = ⌊(W + padLeft + padRight − dW·(kW − 1) − 1) / sW⌋ + 1.</summary>
     public int OutWidth { get; }
 
+    /// <summary>Cin / G, the input channels each output channel sees.</summary>
     public int InChannelsPerGroup => InChannels / Groups;
+    /// <summary>Cout / G, the output channels per group.</summary>
     public int OutChannelsPerGroup => OutChannels / Groups;
 
     /// <summary>Rows of the im2col matrix of one group: (Cin/groups)·kH·kW.</summary>
     public int PatchSize => InChannelsPerGroup * KernelHeight * KernelWidth;
 
+    /// <summary>[N, Cin, H, W].</summary>
     public TensorShape InputShape => new(Batch, InChannels, InHeight, InWidth);
+    /// <summary>[Cout, Cin/G, kH, kW].</summary>
     public TensorShape WeightShape => new(OutChannels, InChannelsPerGroup, KernelHeight, KernelWidth);
+    /// <summary>[Cout].</summary>
     public TensorShape BiasShape => new(OutChannels);
+    /// <summary>[N, Cout, Hout, Wout].</summary>
     public TensorShape OutputShape => new(Batch, OutChannels, OutHeight, OutWidth);
 
     /// <summary>Multiply-adds ×2 of one forward pass: 2·N·Cout·Hout·Wout·(Cin/groups)·kH·kW.</summary>
@@ -104,11 +139,13 @@ public sealed record Conv2dGeometry : IConvolutionGeometry
     /// <summary>Input columns inside <see cref="ReachedWidth"/>.</summary>
     public int ReachedInputColumns => Math.Clamp(ReachedWidth - Padding.Left, 0, InWidth);
 
+    /// <summary>A 1×1 kernel, unpadded, stride 1: the convolution is one matrix product per image.</summary>
     public bool IsPointwise => IsUnpaddedOneByOne && StrideH == 1 && StrideW == 1;
 
     /// <summary>A 1×1 kernel without padding, at any stride: each output reads one input pixel.</summary>
     public bool IsUnpaddedOneByOne => KernelHeight == 1 && KernelWidth == 1 && Padding == Padding2d.None;
 
+    /// <summary>Depthwise: one group per input channel (G = Cin &gt; 1).</summary>
     public bool IsDepthwise => Groups == InChannels && Groups > 1;
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace MLNet.Cnn.Kernels;
 ///   y[n, co, oh, ow] = b[co] + Σ_{ci, kh, kw} w[co, ci, kh, kw] · x[n, g·Cin/G + ci, oh·sH − pTop + kh·dH, ow·sW − pLeft + kw·dW]
 /// where g = co / (Cout/G) is the group of output channel co and x is zero outside the input.
 /// </summary>
-public static class Conv2dReference
+internal static class Conv2dReference
 {
     public static void Forward<T>(Conv2dGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y)
         where T : IFloatingPointIeee754<T>

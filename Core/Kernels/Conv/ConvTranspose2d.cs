@@ -10,7 +10,7 @@ namespace MLNet.Cnn.Kernels;
 /// <see cref="ConvTranspose2dReference"/> is the specification.
 /// Shapes: x [N, Cin, H, W], w [Cin, Cout/G, kH, kW], b [Cout], y [N, Cout, Hout, Wout].
 /// </summary>
-public static class ConvTranspose2d
+internal static class ConvTranspose2d
 {
     /// <summary>y [N, Cout, Hout, Wout] = convᵀ(x [N, Cin, H, W], w [Cin, Cout/G, kH, kW]) + b [Cout].</summary>
     public static void Forward(ConvTranspose2dGeometry g, Tensor input, Tensor weight, Tensor? bias, Tensor output)

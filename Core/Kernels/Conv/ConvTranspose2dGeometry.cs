@@ -12,6 +12,22 @@ namespace MLNet.Cnn.Kernels;
 /// </summary>
 public sealed record ConvTranspose2dGeometry : IConvolutionGeometry
 {
+    /// <summary>The geometry of one transposed convolution (the backward-data pass of <see cref="AsConvolution"/>); throws an <see cref="ArgumentException"/> naming the argument when the shapes do not fit.</summary>
+    /// <param name="batch">N, images per batch.</param>
+    /// <param name="inChannels">Cin.</param>
+    /// <param name="inHeight">H of the input, in pixels.</param>
+    /// <param name="inWidth">W of the input, in pixels.</param>
+    /// <param name="outChannels">Cout.</param>
+    /// <param name="kernelHeight">kH.</param>
+    /// <param name="kernelWidth">kW.</param>
+    /// <param name="strideH">sH: the output grows by this factor vertically.</param>
+    /// <param name="strideW">sW: the output grows by this factor horizontally.</param>
+    /// <param name="padding">The padding of the equivalent convolution, removed from the output's sides.</param>
+    /// <param name="outputPaddingH">Rows added at the bottom of the output (to choose among the sizes a stride allows).</param>
+    /// <param name="outputPaddingW">Columns added at the right of the output.</param>
+    /// <param name="dilationH">dH, the vertical spacing of the kernel taps.</param>
+    /// <param name="dilationW">dW, the horizontal spacing of the kernel taps.</param>
+    /// <param name="groups">G, the number of channel groups.</param>
     public ConvTranspose2dGeometry(int batch, int inChannels, int inHeight, int inWidth, int outChannels,
         int kernelHeight, int kernelWidth, int strideH = 1, int strideW = 1, Padding2d padding = default,
         int outputPaddingH = 0, int outputPaddingW = 0, int dilationH = 1, int dilationW = 1, int groups = 1)
@@ -47,19 +63,31 @@ public sealed record ConvTranspose2dGeometry : IConvolutionGeometry
     /// <summary>The convolution whose backward-data pass this is: its input is our output and vice versa.</summary>
     public Conv2dGeometry AsConvolution { get; }
 
+    /// <summary>Rows added at the bottom of the output.</summary>
     public int OutputPaddingH { get; }
+    /// <summary>Columns added at the right of the output.</summary>
     public int OutputPaddingW { get; }
 
+    /// <summary>N, images per batch.</summary>
     public int Batch => AsConvolution.Batch;
+    /// <summary>Cin, the input channels.</summary>
     public int InChannels => AsConvolution.OutChannels;
+    /// <summary>Cout, the output channels.</summary>
     public int OutChannels => AsConvolution.InChannels;
+    /// <summary>G, the number of channel groups.</summary>
     public int Groups => AsConvolution.Groups;
+    /// <summary>Hout, the output height in pixels.</summary>
     public int OutHeight => AsConvolution.InHeight;
+    /// <summary>Wout, the output width in pixels.</summary>
     public int OutWidth => AsConvolution.InWidth;
 
+    /// <summary>[N, Cin, H, W].</summary>
     public TensorShape InputShape => AsConvolution.OutputShape;
+    /// <summary>[Cin, Cout/G, kH, kW] (PyTorch's layout for transposed convolution).</summary>
     public TensorShape WeightShape => AsConvolution.WeightShape;
+    /// <summary>[Cout].</summary>
     public TensorShape BiasShape => new(OutChannels);
+    /// <summary>[N, Cout, Hout, Wout].</summary>
     public TensorShape OutputShape => AsConvolution.InputShape;
 
     /// <summary>Same multiply-add count as the convolution it transposes.</summary>

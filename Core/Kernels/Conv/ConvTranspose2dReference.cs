@@ -8,7 +8,7 @@ namespace MLNet.Cnn.Kernels;
 ///   y[n, g·Cout/G + j, ih·sH − pTop + kh·dH, iw·sW − pLeft + kw·dW] += x[n, ci, ih, iw] · w[ci, j, kh, kw]
 /// for every input ci of group g = ci / (Cin/G), then y += b; positions outside the output are dropped.
 /// </summary>
-public static class ConvTranspose2dReference
+internal static class ConvTranspose2dReference
 {
     public static void Forward<T>(ConvTranspose2dGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y)
         where T : IFloatingPointIeee754<T>

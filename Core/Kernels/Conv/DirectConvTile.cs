@@ -3,8 +3,8 @@ using System.Runtime.CompilerServices;
 namespace MLNet.Cnn.Kernels;
 
 /// <summary>
-/// The register tile of <see cref="DirectConv"/>: P consecutive outputs of one row (P = <typeparamref name="TPositions"/>, up to 12)
-/// for one or two blocks of L output channels (<typeparamref name="TBlocks"/>), accumulated in P·B vector registers:
+/// The register tile of <see cref="DirectConv"/>: P consecutive outputs of one row (P = the type argument TPositions, up to 12)
+/// for one or two blocks of L output channels (the type argument TBlocks), accumulated in P·B vector registers:
 ///   acc[p, b] = bias_b + Σ_(input block, tap, channel c) P[origin + tapOffset + p·L + c] · w[…, b, :],
 /// one broadcast of an input value and B fused multiply-adds per (p, c), B weight loads shared by the P outputs.
 /// Written once for 12 positions: each specialisation keeps only the rows TPositions and TBlocks leave alive

@@ -5,13 +5,16 @@ namespace MLNet.Cnn.Kernels;
 /// <summary>Explicit, possibly asymmetric, zero padding of the two spatial axes.</summary>
 public readonly record struct Padding2d(int Top, int Left, int Bottom, int Right)
 {
+    /// <summary>No padding.</summary>
     public static Padding2d None => default;
 
     /// <summary>"valid" padding (Keras, ONNX VALID): none; the output shrinks by the dilated kernel extent − 1.</summary>
     public static Padding2d Valid => default;
 
+    /// <summary>The same <paramref name="padding"/> on all four sides.</summary>
     public static Padding2d Symmetric(int padding) => new(padding, padding, padding, padding);
 
+    /// <paramref name="height"/> rows at top and bottom, <paramref name="width"/> columns at left and right.
     public static Padding2d Symmetric(int height, int width) => new(height, width, height, width);
 
     /// <summary>

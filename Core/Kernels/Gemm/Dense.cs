@@ -9,7 +9,7 @@ namespace MLNet.Cnn.Kernels;
 /// copied. Outputs are caller-provided and overwritten (gradients are not accumulated).
 /// <see cref="DenseReference"/> is the specification.
 /// </summary>
-public static unsafe class Dense
+internal static unsafe class Dense
 {
     // input [N, In], weight [Out, In], bias [Out] or null -> output [N, Out]
     // output[n, o] = bias[o] + Σ_i input[n, i]·weight[o, i]

@@ -6,7 +6,7 @@ namespace MLNet.Cnn.Kernels;
 /// The specification of <see cref="Dense"/>: plain loops over row-major spans, weight [Out, In].
 /// An empty <c>bias</c> / <c>gradBias</c> span means "no bias".
 /// </summary>
-public static class DenseReference
+internal static class DenseReference
 {
     // input [N, In], weight [Out, In], bias [Out] or empty -> output [N, Out]
     public static void Forward<T>(int batch, int inFeatures, int outFeatures,

@@ -6,7 +6,7 @@ namespace MLNet.Cnn.Kernels;
 /// The specification of <see cref="Gemm"/>: C (=|+=) A·B with
 /// A(i, p) = a[i·aRowStride + p·aColStride], B(p, j) = b[p·bRowStride + j·bColStride], C(i, j) = c[i·ldc + j].
 /// </summary>
-public static class GemmReference
+internal static class GemmReference
 {
     public static void Multiply<T>(int m, int n, int k,
         ReadOnlySpan<T> a, int aRowStride, int aColStride,

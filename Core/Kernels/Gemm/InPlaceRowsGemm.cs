@@ -4,7 +4,7 @@ using MLNet.Cnn.Tensors;
 namespace MLNet.Cnn.Kernels;
 
 /// <summary>
-/// C [m, columns] (=) A [m, k] · B [k, columns] with A packed once over its whole depth (<see cref="PackGroups"/>:
+/// C [m, columns] (=) A [m, k] · B [k, columns] with A packed once over its whole depth (<c>PackGroups</c>:
 /// panel q holds A's rows q·MR … q·MR+MR−1 as [k][MR]) and B never packed: its row p is read in place at
 /// origin + offsets[p] (<see cref="OffsetRows"/>), column j at + j. A padded image with shifted rows (the implicit
 /// GEMM) and a plain row-major matrix (offsets[p] = p·ld) are both such a B.

@@ -12,7 +12,7 @@ namespace MLNet.Cnn.Kernels;
 /// <see cref="FlushEvery"/> values, and every per-element map is one fused vector pass of the form
 /// a·u + b·(v − shift) + k.
 /// </summary>
-public static unsafe class BatchNorm2d
+internal static unsafe class BatchNorm2d
 {
     /// <summary>
     /// Values summed in float (vector lanes) before the partial sum joins the double total: a float lane then adds at

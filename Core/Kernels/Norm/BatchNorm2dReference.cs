@@ -11,7 +11,7 @@ namespace MLNet.Cnn.Kernels;
 ///   inference: y = γ·(x − running mean)/√(running var + ε) + β.
 /// The training backward is the textbook chain rule through μ and σ² (Ioffe &amp; Szegedy 2015, Algorithm 1).
 /// </summary>
-public static class BatchNorm2dReference
+internal static class BatchNorm2dReference
 {
     // input [N, C, H, W]; gamma, beta [C]; runningMean, runningVar [C] (updated); saveMean, saveInvStd [C]
     // (written: μ and 1/√(σ² + ε), for the backward) → output [N, C, H, W]

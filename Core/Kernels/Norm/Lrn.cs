@@ -8,7 +8,7 @@ namespace MLNet.Cnn.Kernels;
 /// the formula and the window). Work items are (batch item, tile of spatial positions), run in parallel; within
 /// a tile every channel is a contiguous run, so each step is a vector operation over the tile.
 /// </summary>
-public static unsafe class Lrn
+internal static unsafe class Lrn
 {
     private const int Tile = 256;
 

@@ -9,7 +9,7 @@ namespace MLNet.Cnn.Kernels;
 ///   W(c) = [c − ⌊(size − 1)/2⌋, c + ⌈(size − 1)/2⌉] ∩ [0, C)  (channels past the edges count as zero).
 /// For odd sizes this is also PyTorch's LocalResponseNorm; for even sizes PyTorch's window sits one channel lower.
 /// </summary>
-public static class LrnReference
+internal static class LrnReference
 {
     // input [N, C, H, W] → output [N, C, H, W]
     public static void Forward<T>(TensorShape shape, int size, T alpha, T beta, T k, ReadOnlySpan<T> input,

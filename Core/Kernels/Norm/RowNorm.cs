@@ -27,7 +27,7 @@ public readonly record struct RowNorm(int Length, int Groups, int Unit)
 /// row (in parallel over rows); dγ = Σ dy·x̂ and dβ = Σ dy over the values each parameter scales (in parallel over
 /// parameters). <see cref="RowNormReference"/> is the specification.
 /// </summary>
-public static class RowNormKernel
+internal static class RowNormKernel
 {
     // x, y [rows, Length]; gamma, beta [Parameters] (beta null: 0); mean, invStd [rows] (written for Backward)
     public static void Forward(RowNorm norm, Tensor x, Tensor y, Tensor gamma, Tensor? beta, float epsilon, Tensor mean, Tensor invStd)

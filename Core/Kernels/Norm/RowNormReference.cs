@@ -6,7 +6,7 @@ namespace MLNet.Cnn.Kernels;
 /// The specification of <see cref="RowNormKernel"/>, value by value in T: μ = Σx/M, σ² = Σ(x − μ)²/M per row,
 /// y = γ_p·(x − μ)/√(σ² + ε) + β_p; the backward is the chain rule through μ and σ² (as batch normalization's, per row).
 /// </summary>
-public static class RowNormReference
+internal static class RowNormReference
 {
     // x, y [rows, M]; gamma, beta [Parameters] (beta empty: 0)
     public static void Forward<T>(RowNorm norm, ReadOnlySpan<T> x, Span<T> y, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, T epsilon)

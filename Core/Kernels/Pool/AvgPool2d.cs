@@ -10,7 +10,7 @@ namespace MLNet.Cnn.Kernels;
 /// product of its counted taps along each axis, applied as a per-column and a per-row scale. As in PyTorch,
 /// average pooling has no dilation.
 /// </summary>
-public static unsafe class AvgPool2d
+internal static unsafe class AvgPool2d
 {
     // input [N, C, H, W] → output [N, C, Hout, Wout]
     public static void Forward(Pool2dGeometry geometry, Tensor input, Tensor output, bool countIncludePad = true)

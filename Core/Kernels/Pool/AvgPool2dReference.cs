@@ -8,7 +8,7 @@ namespace MLNet.Cnn.Kernels;
 /// when countIncludePad, or inside the input itself otherwise. Taps that run past the padded input (the last
 /// window in ceil mode) are never counted. The geometry's dilation must be 1 (PyTorch's AvgPool2d has none).
 /// </summary>
-public static class AvgPool2dReference
+internal static class AvgPool2dReference
 {
     // input [N, C, H, W] → output [N, C, Hout, Wout]
     public static void Forward<T>(Pool2dGeometry g, bool countIncludePad, ReadOnlySpan<T> input, Span<T> output)

@@ -4,7 +4,7 @@ using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 namespace MLNet.Cnn.Kernels;
 
 /// <summary>Mean over each (n, c) plane; the fast version of <see cref="GlobalAveragePoolReference"/>.</summary>
-public static unsafe class GlobalAveragePool
+internal static unsafe class GlobalAveragePool
 {
     // input [N, C, H, W] → output [N, C, 1, 1]: the mean of each plane
     public static void Forward(Tensor input, Tensor output)

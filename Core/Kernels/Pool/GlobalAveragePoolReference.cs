@@ -4,7 +4,7 @@ using MLNet.Cnn.Tensors;
 namespace MLNet.Cnn.Kernels;
 
 /// <summary>The specification of <see cref="GlobalAveragePool"/>.</summary>
-public static class GlobalAveragePoolReference
+internal static class GlobalAveragePoolReference
 {
     // input [N, C, H, W] → output [N, C, 1, 1]: the mean of each plane
     public static void Forward<T>(TensorShape inputShape, ReadOnlySpan<T> input, Span<T> output)

@@ -7,7 +7,7 @@ namespace MLNet.Cnn.Kernels;
 /// in <see cref="Lanes"/> interleaved lanes with <see cref="MaxPool2d"/>'s vector max run, then the lane winners are
 /// reduced with the same rule (NaN first, ties to the lower index).
 /// </summary>
-public static unsafe class GlobalMaxPool
+internal static unsafe class GlobalMaxPool
 {
     /// <summary>Lane j of the plane scan keeps the winner among the cells i ≡ j (mod Lanes).</summary>
     private const int Lanes = 64;

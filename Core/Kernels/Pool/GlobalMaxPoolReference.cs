@@ -4,7 +4,7 @@ using MLNet.Cnn.Tensors;
 namespace MLNet.Cnn.Kernels;
 
 /// <summary>The specification of <see cref="GlobalMaxPool"/>, with the NaN and tie rule of <see cref="MaxPool2dReference"/>.</summary>
-public static class GlobalMaxPoolReference
+internal static class GlobalMaxPoolReference
 {
     // input [N, C, H, W] → output [N, C, 1, 1], argmax [N·C]: the maximum of each plane and its index h·W + w
     // (the first NaN, else the first maximum, in row-major order; 0 for a plane of −∞)

@@ -9,7 +9,7 @@ namespace MLNet.Cnn.Kernels;
 /// contiguous run per output row; the runs of a tap are gathered for the whole plane and merged by one vector max,
 /// tracking the winning tap alongside. The common 2×2, stride-2 pool skips the split (<see cref="MaxPoolTwoByTwo"/>).
 /// </summary>
-public static unsafe class MaxPool2d
+internal static unsafe class MaxPool2d
 {
     // input [N, C, H, W] → output [N, C, Hout, Wout], argmax [N·C·Hout·Wout]: per output, the index h·W + w of the
     // winning cell inside its input plane (the first NaN, else the first maximum, in row-major order; −1 if every

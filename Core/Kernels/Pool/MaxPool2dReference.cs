@@ -7,7 +7,7 @@ namespace MLNet.Cnn.Kernels;
 /// in PyTorch: the first NaN of a window is its maximum and argmax; otherwise the first maximum wins ties (+0 and −0
 /// are equal, so the first of them wins).
 /// </summary>
-public static class MaxPool2dReference
+internal static class MaxPool2dReference
 {
     // input [N, C, H, W] → output [N, C, Hout, Wout], argmax [N·C·Hout·Wout] (index h·W + w inside the plane;
     // the first NaN, else the first maximum, in row-major order; −1 when every tap is padding or −∞). Padding

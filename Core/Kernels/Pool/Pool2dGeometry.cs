@@ -12,7 +12,7 @@ namespace MLNet.Cnn.Kernels;
 /// No padding side reaches the dilated kernel's extent dH·(kH − 1) + 1 (so every window's span meets the input; ONNX allows
 /// that much, PyTorch at most half the kernel), and the dilated kernel fits the padded input.
 /// </summary>
-public sealed record Pool2dGeometry
+internal sealed record Pool2dGeometry
 {
     public Pool2dGeometry(int batch, int channels, int inHeight, int inWidth, int kernelHeight, int kernelWidth,
         int strideH, int strideW, Padding2d padding = default, int dilationH = 1, int dilationW = 1,

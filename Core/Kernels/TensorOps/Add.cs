@@ -4,7 +4,7 @@ using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 namespace MLNet.Cnn.Kernels;
 
 /// <summary>Element-wise sum of two tensors of one shape: the join of a residual block.</summary>
-public static unsafe class Add
+internal static unsafe class Add
 {
     // a, b, y [any shape, all the same; y may be a or b]:  y = a + b
     public static void Forward(Tensor a, Tensor b, Tensor y)

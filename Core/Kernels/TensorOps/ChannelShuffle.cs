@@ -7,7 +7,7 @@ namespace MLNet.Cnn.Kernels;
 /// [C/groups, groups], so channel g·(C/groups) + k moves to k·groups + g. Backward is the inverse permutation,
 /// which is the shuffle with C/groups groups. Both copy whole planes (one (n, c) = the trailing dims).
 /// </summary>
-public static class ChannelShuffle
+internal static class ChannelShuffle
 {
     // x, y [N, C, …] (C divisible by groups; y separate from x):
     //   y[n, k·groups + g, …] = x[n, g·(C/groups) + k, …],   0 ≤ g < groups, 0 ≤ k < C/groups

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace MLNet.Cnn.Kernels;
 
 /// <summary>The specification of <see cref="ChannelShuffle"/>: PyTorch's reshape [N, g, C/g, …] → transpose(1, 2).</summary>
-public static class ChannelShuffleReference
+internal static class ChannelShuffleReference
 {
     // x, y [N, C, planeSize]:  y[n, k·groups + g, j] = x[n, g·(C/groups) + k, j]
     public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y, int batch, int channels, int planeSize, int groups)

@@ -7,7 +7,7 @@ namespace MLNet.Cnn.Kernels;
 /// DenseNet, Inception and UNet skips. Backward splits dy into the inputs' gradients. Both are block copies:
 /// for each n, input i's Cᵢ·(…) values are contiguous in inputs[i] and in y.
 /// </summary>
-public static class Concat
+internal static class Concat
 {
     // inputs[i] [N, Cᵢ, …], y [N, ΣCᵢ, …] (not one of the inputs):  y[n, C₀ + … + Cᵢ₋₁ + c, …] = inputs[i][n, c, …]
     public static void Forward(ReadOnlySpan<Tensor> inputs, Tensor y)

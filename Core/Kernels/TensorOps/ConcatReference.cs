@@ -3,7 +3,7 @@ using System.Numerics;
 namespace MLNet.Cnn.Kernels;
 
 /// <summary>The specification of <see cref="Concat"/>, element by element.</summary>
-public static class ConcatReference
+internal static class ConcatReference
 {
     // inputs[i] [N, channels[i], planeSize], y [N, Σ channels, planeSize]:
     //   y[n, C₀ + … + Cᵢ₋₁ + c, j] = inputs[i][n, c, j]

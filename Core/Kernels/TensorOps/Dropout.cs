@@ -8,7 +8,7 @@ namespace MLNet.Cnn.Kernels;
 /// expected output is the input and inference is the identity. The mask holds each element's factor, 0 or
 /// 1/(1 − p), drawn from the caller's <see cref="Random"/> in element order: the same seed gives the same mask.
 /// </summary>
-public static class Dropout
+internal static class Dropout
 {
     // x, y, mask [any shape, all the same; y may be x]:
     //   training:   u_i = random.NextDouble(),  mask_i = u_i ≥ p ? 1/(1 − p) : 0,  y = x ⊙ mask

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace MLNet.Cnn.Kernels;
 
 /// <summary>The specification of <see cref="Dropout"/>: the same mask for the same <see cref="Random"/> state.</summary>
-public static class DropoutReference
+internal static class DropoutReference
 {
     // x, y, mask [any shape]:
     //   training:   mask_i = random.NextDouble() ≥ p ? 1/(1 − p) : 0,  y_i = x_i·mask_i

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace MLNet.Cnn.Kernels;
 
 /// <summary>The specification of <see cref="Add"/> and <see cref="Mul"/>.</summary>
-public static class ElementwiseReference
+internal static class ElementwiseReference
 {
     // a, b, y [any shape]:  y = a + b
     public static void AddForward<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : IFloatingPointIeee754<T>

@@ -6,7 +6,7 @@ namespace MLNet.Cnn.Kernels;
 /// Flatten [N, C, H, W] → [N, C·H·W] (before a fully connected layer) moves no data: NCHW is already that order
 /// in memory, so both directions are <see cref="Tensor.Reshape"/> views sharing the storage, not kernels.
 /// </summary>
-public static class Flatten
+internal static class Flatten
 {
     // x [N, …] → a view [N, product of the other dims]
     public static Tensor Forward(Tensor x)

@@ -7,7 +7,7 @@ namespace MLNet.Cnn.Kernels;
 /// Element-wise product: of two tensors of one shape, or squeeze-and-excitation's broadcast of one factor per
 /// plane, a [N, C, H, W] times b [N, C, 1, 1]. A "plane" is one (n, c).
 /// </summary>
-public static unsafe class Mul
+internal static unsafe class Mul
 {
     // a [any shape; N, C, H, W to broadcast], b [shape of a] or [N, C, 1, 1], y [shape of a; may be a]:
     //   same shape:  y = a ⊙ b

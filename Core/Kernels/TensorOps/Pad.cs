@@ -19,7 +19,7 @@ public enum PadMode
 /// output gradient to the pixel it was read from: the interior is copied, reflect and replicate margins are added
 /// to their source pixels, constant margins read no pixel and are dropped. Threads split the N·C planes.
 /// </summary>
-public static unsafe class Pad
+internal static unsafe class Pad
 {
     // x [N, C, H, W], y [N, C, top + H + bottom, left + W + right]:
     //   y[n, c, i, j] = x[n, c, src(i − top, H), src(j − left, W)], or value where src is outside (constant mode)

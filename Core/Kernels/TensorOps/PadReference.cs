@@ -3,7 +3,7 @@ using System.Numerics;
 namespace MLNet.Cnn.Kernels;
 
 /// <summary>The specification of <see cref="Pad"/>: every output pixel looks up its source pixel.</summary>
-public static class PadReference
+internal static class PadReference
 {
     // x [planes, H, W], y [planes, top + H + bottom, left + W + right]:
     //   y[p, i, j] = x[p, src(i − top, H), src(j − left, W)], or value when a src is outside (constant mode)

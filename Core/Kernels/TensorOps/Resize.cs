@@ -9,7 +9,7 @@ namespace MLNet.Cnn.Kernels;
 /// x through pooled scratch into y. Backward runs the adjoint passes in reverse order, each adding a row times a tap's
 /// weight into the row it read. <see cref="ResizeReference"/> is the specification.
 /// </summary>
-public static unsafe class Resize
+internal static unsafe class Resize
 {
     // x [N, C, d1 … dk], y [N, C, e1 … ek], axes[a] from d(a+1) to e(a+1):
     //   y[n, c, j1 … jk] = Σ_{t1 … tk} Π_a w_a[j_a, t_a] · x[n, c, i_1[j1, t1], …, i_k[jk, tk]],

@@ -7,7 +7,7 @@ namespace MLNet.Cnn.Kernels;
 /// The specification of <see cref="Resize"/>: every output value sums, over every combination of one tap per axis, the
 /// product of the taps' weights times the input value they point at (no separable passes).
 /// </summary>
-public static class ResizeReference
+internal static class ResizeReference
 {
     // x [N, C, d1 … dk], y [N, C, e1 … ek]:  y[p, j] = Σ_{t1 … tk} Π_a w_a[j_a, t_a] · x[p, i_1[j1, t1], …, i_k[jk, tk]]
     public static void Forward<T>(TensorShape input, ReadOnlySpan<T> x, Span<T> y, IReadOnlyList<ResizeTaps> axes)

@@ -36,8 +36,10 @@ public enum ResizeCoordinates
 /// </summary>
 public sealed record ResizeCrop(IReadOnlyList<(double Start, double End)> Roi, float ExtrapolationValue = 0f)
 {
+    /// <summary>Equal when the regions hold the same (start, end) pairs and the extrapolation values are equal.</summary>
     public bool Equals(ResizeCrop? other) => other is not null && Roi.SequenceEqual(other.Roi) && ExtrapolationValue.Equals(other.ExtrapolationValue);
 
+    /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Roi.Count, ExtrapolationValue);
 }
 
@@ -48,7 +50,9 @@ public enum NearestRounding
     RoundPreferFloor,
     /// <summary>Round half up: ⌊x + ½⌋.</summary>
     RoundPreferCeil,
+    /// <summary>Round down: ⌊x⌋.</summary>
     Floor,
+    /// <summary>Round up: ⌈x⌉.</summary>
     Ceil,
 }
 

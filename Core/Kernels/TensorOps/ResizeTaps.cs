@@ -2,7 +2,7 @@ namespace MLNet.Cnn.Kernels;
 
 /// <summary>
 /// The source indices and weights of every output index along one axis of a <see cref="Resize"/>, from in to out values
-/// with the axis' <see cref="Scale"/>; computed in double, as ONNX's reference does. With r = x − i0 ∈ (0, 1] and
+/// with the axis' scale (<see cref="ScaleOf"/>); computed in double, as ONNX's reference does. With r = x − i0 ∈ (0, 1] and
 /// i0 = ⌈x⌉ − 1, x the source coordinate of <see cref="ResizeCoordinates"/>:
 ///   nearest: one tap at x rounded by <see cref="NearestRounding"/>, weight 1;
 ///   linear:  i0, i0 + 1 with weights 1 − r, r;
@@ -12,7 +12,7 @@ namespace MLNet.Cnn.Kernels;
 /// <see cref="ResizeCoordinates.TfCropAndResize"/>, an output whose x lies outside [0, in − 1] has no taps (weights 0)
 /// and takes <see cref="OutsideValue"/>, as TensorFlow's crop_and_resize extrapolates.
 /// </summary>
-public sealed class ResizeTaps
+internal sealed class ResizeTaps
 {
     private ResizeTaps(int inSize, int outSize, int count, int[] index, float[] weight, bool[]? outside, float outsideValue)
     {

@@ -12,7 +12,7 @@ namespace MLNet.Cnn.Kernels;
 /// Each output row blends two input rows over the whole width (vectorized), then reads two taps per column.
 /// Backward runs the same taps in reverse, adding into dx.
 /// </summary>
-public static unsafe class UpsampleBilinear
+internal static unsafe class UpsampleBilinear
 {
     // x [N, C, H, W], y [N, C, Hout, Wout]:
     //   y[n, c, i, j] = Σ_{a, b ∈ {0, 1}} wH_a(i)·wW_b(j)·x[n, c, h_a(i), w_b(j)],  w_0 = 1 − λ, w_1 = λ

@@ -8,7 +8,7 @@ namespace MLNet.Cnn.Kernels;
 /// in integers; PyTorch evaluates i·(in/out) in float32, which can round to the index below in rare cases where
 /// i·in/out is a whole number. Backward adds each output gradient to the pixel it was read from.
 /// </summary>
-public static unsafe class UpsampleNearest
+internal static unsafe class UpsampleNearest
 {
     // x [N, C, H, W], y [N, C, Hout, Wout]:  y[n, c, i, j] = x[n, c, ⌊i·H/Hout⌋, ⌊j·W/Wout⌋]
     public static void Forward(Tensor x, Tensor y)

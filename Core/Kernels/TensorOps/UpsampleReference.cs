@@ -6,7 +6,7 @@ namespace MLNet.Cnn.Kernels;
 /// The specification of <see cref="UpsampleNearest"/> and <see cref="UpsampleBilinear"/> on planes [planes, H, W]
 /// resized to [planes, Hout, Wout]: every output pixel computes its source coordinates in T.
 /// </summary>
-public static class UpsampleReference
+internal static class UpsampleReference
 {
     // x [planes, H, W], y [planes, Hout, Wout]:  y[p, i, j] = x[p, ⌊i·H/Hout⌋, ⌊j·W/Wout⌋]
     public static void NearestForward<T>(ReadOnlySpan<T> x, Span<T> y, int planes, int height, int width,

@@ -25,10 +25,12 @@ namespace MLNet.Cnn.Models;
 /// </summary>
 public static class ModelFile
 {
+    /// <summary>The format version this library writes; a file of a newer version is refused.</summary>
     public const int FormatVersion = 1;
     private static readonly byte[] Magic = "MLNETCNN"u8.ToArray();
     private const int HashLength = 32;
 
+    /// <summary>Writes <paramref name="model"/> to a new file at <paramref name="path"/> (overwriting one that exists).</summary>
     public static void Save(CnnModel model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -36,6 +38,7 @@ public static class ModelFile
         Save(model, file);
     }
 
+    /// <summary>Writes <paramref name="model"/> to <paramref name="stream"/> at its current position.</summary>
     public static void Save(CnnModel model, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -78,12 +81,17 @@ public static class ModelFile
         stream.Write(hash.GetHashAndReset());
     }
 
+    /// <summary>Reads the model saved at <paramref name="path"/>.</summary>
+    /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is truncated, corrupt, of a newer version, or not a model file.</exception>
     public static CnnModel Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Model file '{path}' does not exist.", path);
         return Load(File.ReadAllBytes(path), path);
     }
 
+    /// <summary>Reads a model from <paramref name="stream"/>; <paramref name="name"/> is what messages call it.</summary>
+    /// <exception cref="InvalidDataException">The data is truncated, corrupt, of a newer version, or not a model file.</exception>
     public static CnnModel Load(Stream stream, string name = "stream")
     {
         ArgumentNullException.ThrowIfNull(stream);

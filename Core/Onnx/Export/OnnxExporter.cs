@@ -27,7 +27,9 @@ namespace MLNet.Cnn.Onnx;
 /// </remarks>
 public static class OnnxExporter
 {
+    /// <summary>The names of the exported graph's input (images [N, C, H, W]), its output (the network's output, logits for a classifier) and, for a featurizer export, its feature output.</summary>
     public const string InputName = "input", OutputName = "logits", FeaturesName = "features";
+    /// <summary>The metadata_props keys the export writes (JSON values; see the remarks of <see cref="OnnxExporter"/>).</summary>
     public const string ClassNamesKey = "mlnet.cnn.class_names", InputShapeKey = "mlnet.cnn.input_shape",
         NormalizationMeanKey = "mlnet.cnn.normalization.mean", NormalizationStdKey = "mlnet.cnn.normalization.std",
         NormalizationInGraphKey = "mlnet.cnn.normalization.in_graph", FeatureLayerKey = "mlnet.cnn.features.layer";

@@ -17,7 +17,9 @@ namespace MLNet.Cnn.Onnx;
 /// </summary>
 public static class OnnxTaskMetadata
 {
+    /// <summary>The metadata_props keys: the task, a detector's anchors (JSON [w0, h0, w1, h1, …] in pixels) and its stride (pixels per grid cell).</summary>
     public const string TaskKey = "mlnet.cnn.task", AnchorsKey = "mlnet.cnn.detection.anchors", StrideKey = "mlnet.cnn.detection.stride";
+    /// <summary>The values of <see cref="TaskKey"/>.</summary>
     public const string DetectionTask = "detection", SegmentationTask = "segmentation";
 
     /// <summary>The task, anchors and stride of a network whose output is <paramref name="head"/>'s.</summary>

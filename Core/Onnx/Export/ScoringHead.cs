@@ -17,6 +17,7 @@ namespace MLNet.Cnn.Onnx;
 /// </summary>
 public sealed partial class ScoringHead
 {
+    /// <summary>The ONNX opset the scoring head is written for.</summary>
     public const int Opset = 13;
 
     private readonly ModelProto _proto;

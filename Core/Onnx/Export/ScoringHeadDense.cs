@@ -129,7 +129,7 @@ public sealed partial class ScoringHead
         return this;
     }
 
-    /// <summary>Adds node <paramref name="op"/>(<paramref name="inputs"/>) with one output named <paramref name="name"/>; returns the name.</summary>
+    /// <summary>Adds node <paramref name="op"/>(<paramref name="input"/>) with one output named <paramref name="name"/>; returns the name.</summary>
     private string Unary(string op, string name, string input, params AttributeProto[] attributes) => Emit(op, name, [input], attributes);
 
     private string Binary(string op, string name, string first, string second) => Emit(op, name, [first, second]);

@@ -10,7 +10,7 @@ namespace MLNet.Cnn.Onnx;
 /// damage (a truncated header or data, a malformed or negative dimension, a shape the data does not fill): a
 /// <see cref="FormatException"/> naming the file, thrown before the data is allocated.
 /// </summary>
-public static partial class NpyFile
+internal static partial class NpyFile
 {
     private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 

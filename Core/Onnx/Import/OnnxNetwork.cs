@@ -75,6 +75,7 @@ public sealed class OnnxNetwork : Layer
     /// </summary>
     public IReadOnlyDictionary<string, Parameter> Initializers { get; }
 
+    /// <inheritdoc/>
     public override IReadOnlyList<Layer> Children => _layers;
 
     /// <summary>
@@ -86,6 +87,7 @@ public sealed class OnnxNetwork : Layer
     /// <summary>Writes <see cref="ToOnnxBytes"/> to a file (created or overwritten).</summary>
     public void SaveOnnx(string path) => File.WriteAllBytes(path, ToOnnxBytes());
 
+    /// <inheritdoc/>
     public override bool InputGradientNeeded
     {
         get => _inputGradientNeeded;
@@ -96,6 +98,7 @@ public sealed class OnnxNetwork : Layer
         }
     }
 
+    /// <inheritdoc/>
     public override TensorShape OutputShape(TensorShape input) => OutputShape(new Dictionary<string, TensorShape> { [InputName] = input });
 
     /// <summary>The shape of <see cref="OutputName"/> for inputs of the given shapes, by name.</summary>
@@ -107,6 +110,7 @@ public sealed class OnnxNetwork : Layer
         return values.ShapeOf(OutputName);
     }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training) => Run(input, training).Tensor(OutputName);
 
     /// <summary>Runs the steps <see cref="OutputName"/> depends on, from its one input; the values they computed, int64 ones included.</summary>
@@ -132,6 +136,7 @@ public sealed class OnnxNetwork : Layer
         return values;
     }
 
+    /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput) => BackwardToInputs(gradOutput)[InputName];
 
     /// <summary>∂L/∂input for each graph input the last <see cref="Forward(IReadOnlyDictionary{string, Tensor}, bool)"/> read, from ∂L/∂output.</summary>

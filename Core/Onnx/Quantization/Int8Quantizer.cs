@@ -17,6 +17,7 @@ namespace MLNet.Cnn.Onnx.Quantization;
 /// <remarks>Calibration needs ONNX Runtime's native library: an application that calls this references Microsoft.ML.OnnxRuntime.</remarks>
 public static class Int8Quantizer
 {
+    /// <summary>The metadata_props key under which a quantized model describes its quantization (JSON).</summary>
     public const string QuantizationKey = "mlnet.cnn.quantization";
 
     /// <summary>

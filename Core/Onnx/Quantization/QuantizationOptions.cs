@@ -16,6 +16,7 @@ public enum CalibrationMethod
 /// <summary>Settings of post-training int8 quantization.</summary>
 public sealed record QuantizationOptions
 {
+    /// <summary>How activation ranges are taken from the calibration images; default <see cref="CalibrationMethod.MinMax"/>.</summary>
     public CalibrationMethod Calibration { get; init; } = CalibrationMethod.MinMax;
 
     /// <summary>For <see cref="CalibrationMethod.Percentile"/>: the share of values (in percent) each range must hold, from each end.</summary>

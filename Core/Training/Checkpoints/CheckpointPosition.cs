@@ -6,6 +6,7 @@ namespace MLNet.Cnn.Training;
 /// </summary>
 public sealed record CheckpointPosition(int Epoch, int Batch, int Step)
 {
+    /// <inheritdoc/>
     public override string ToString() => Batch == 0
         ? $"the end of epoch {Epoch} (step {Step})"
         : $"batch {Batch} of epoch {Epoch + 1} (step {Step})";

@@ -13,6 +13,7 @@ public sealed class BinaryCrossEntropyWithLogits : ElementwiseLoss
 {
     private readonly float[]? _posWeight;
 
+    /// <param name="posWeight">The weight of the positive term per output (PyTorch's pos_weight); null for 1.</param>
     public BinaryCrossEntropyWithLogits(float[]? posWeight = null) : base(targetsAreProbabilities: true) =>
         _posWeight = LossArguments.Weights(posWeight, nameof(posWeight));
 

@@ -15,6 +15,8 @@ public sealed class DiceLoss : ILoss
     private readonly float _smooth;
     private readonly int? _ignoreIndex;
 
+    /// <param name="smooth">Added to numerator and denominator, so empty classes give no division by zero.</param>
+    /// <param name="ignoreIndex">A target value whose pixels are left out; null for none.</param>
     public DiceLoss(float smooth = 1f, int? ignoreIndex = null)
     {
         // A class absent from both prediction and target would be 0 / 0 without it.
@@ -27,6 +29,7 @@ public sealed class DiceLoss : ILoss
     //   I_c = Σ_j p_cj g_cj,  U_c = Σ_j p_cj + Σ_j g_cj,  dice_c = (2 I_c + s) / (U_c + s),  loss = 1 − (1/C) Σ_c dice_c
     //   ∂loss/∂p_cj = −(1/C) · (2 g_cj (U_c + s) − (2 I_c + s)) / (U_c + s)²
     //   ∂loss/∂x_kj = p_kj · (∂loss/∂p_kj − Σ_c p_cj ∂loss/∂p_cj)   (softmax's Jacobian; 0 at ignored pixels)
+    /// <inheritdoc/>
     public double Compute(Tensor prediction, Tensor target, Tensor gradient)
     {
         var (n, classes, plane) = LossArguments.PixelTargets(prediction, target, gradient);

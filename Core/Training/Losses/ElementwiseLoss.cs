@@ -19,6 +19,7 @@ public abstract class ElementwiseLoss : ILoss
     private protected ElementwiseLoss(bool targetsAreProbabilities) => _targetsAreProbabilities = targetsAreProbabilities;
 
     // x, y, gradient [any shape, M elements]:  loss = Σ ℓ(x_i, y_i) / M,  gradient_i = ∂ℓ/∂x(x_i, y_i) / M
+    /// <inheritdoc/>
     public double Compute(Tensor prediction, Tensor target, Tensor gradient)
     {
         LossArguments.PredictionAndGradient(prediction, target, gradient);

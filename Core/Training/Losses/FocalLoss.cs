@@ -14,6 +14,8 @@ public sealed class FocalLoss : ElementwiseLoss
 
     private readonly float _alpha, _gamma;
 
+    /// <param name="alpha">The weight of the positive class (1 − α for the negative).</param>
+    /// <param name="gamma">The focusing exponent: (1 − p_t)^γ down-weights easy examples.</param>
     public FocalLoss(float alpha = 0.25f, float gamma = 2f) : base(targetsAreProbabilities: true)
     {
         if (!(float.IsFinite(alpha) && alpha <= 1f))

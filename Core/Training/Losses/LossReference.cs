@@ -7,7 +7,7 @@ namespace MLNet.Cnn.Training;
 /// definitions. The fast losses are tested against these values, and their gradients against central finite
 /// differences of these functions.
 /// </summary>
-public static class LossReference
+internal static class LossReference
 {
     /// <summary>The distance offset of PyTorch's pairwise_distance (and so of its triplet margin loss).</summary>
     public const double PairwiseDistanceEps = 1e-6;

@@ -15,6 +15,8 @@ public sealed class PixelwiseCrossEntropy : ILoss
     private readonly float[]? _classWeights;
     private readonly int? _ignoreIndex;
 
+    /// <param name="classWeights">A weight per class; null for equal weights.</param>
+    /// <param name="ignoreIndex">A target class value whose pixels are left out (e.g. 255); null for none.</param>
     public PixelwiseCrossEntropy(float[]? classWeights = null, int? ignoreIndex = null)
     {
         _classWeights = LossArguments.Weights(classWeights, nameof(classWeights));
@@ -24,6 +26,7 @@ public sealed class PixelwiseCrossEntropy : ILoss
     // x [N, C, H, W] logits, target [N, H, W] indices t, gradient [N, C, H, W]; over the pixels j with t_j ≠ ignoreIndex:
     //   loss = −Σ_j w_(t_j) · log softmax(x_j)_(t_j) / Σ_j w_(t_j)
     //   ∂loss/∂x_(c, j) = w_(t_j) · (softmax(x_j)_c − [c = t_j]) / Σ_j w_(t_j)   (0 at ignored pixels)
+    /// <inheritdoc/>
     public double Compute(Tensor prediction, Tensor target, Tensor gradient)
     {
         var (n, classes, plane) = LossArguments.PixelTargets(prediction, target, gradient);

@@ -10,6 +10,7 @@ public sealed class SmoothL1 : ElementwiseLoss
 {
     private readonly float _beta;
 
+    /// <param name="beta">β ≥ 0, where the loss turns from quadratic to linear.</param>
     public SmoothL1(float beta = 1f) : base(targetsAreProbabilities: false) =>
         _beta = LossArguments.AtLeast(beta, 0f, nameof(beta));
 

@@ -15,6 +15,8 @@ public sealed class SoftmaxCrossEntropy : ILoss
     private readonly float _labelSmoothing;
     private readonly float[]? _classWeights;
 
+    /// <param name="labelSmoothing">ε in [0, 1): the target becomes (1 − ε)·one-hot + ε/K.</param>
+    /// <param name="classWeights">A weight per class; null for equal weights.</param>
     public SoftmaxCrossEntropy(float labelSmoothing = 0f, float[]? classWeights = null)
     {
         _labelSmoothing = LossArguments.AtLeast(labelSmoothing, 0f, nameof(labelSmoothing));
@@ -27,6 +29,7 @@ public sealed class SoftmaxCrossEntropy : ILoss
     //   q_n = (1 − ε)·onehot(t_n) + ε/C  (or (1 − ε)·target_n + ε/C),  u_n = w ∘ q_n
     //   loss = −Σ_n u_n · log softmax(x_n) / Z,   Z = Σ_n w_(t_n)  (indices)  or  N  (probabilities)
     //   ∂loss/∂x_n = (softmax(x_n) · Σ_c u_n,c − u_n) / Z
+    /// <inheritdoc/>
     public double Compute(Tensor prediction, Tensor target, Tensor gradient)
     {
         LossArguments.PredictionAndGradient(prediction, target, gradient);

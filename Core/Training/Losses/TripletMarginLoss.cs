@@ -13,6 +13,8 @@ public sealed class TripletMarginLoss : ILoss
 {
     private readonly float _margin, _p;
 
+    /// <param name="margin">The margin the negative must be farther than the positive.</param>
+    /// <param name="p">The norm degree of the distances (2: Euclidean).</param>
     public TripletMarginLoss(float margin = 1f, float p = 2f)
     {
         _margin = LossArguments.AtLeast(margin, 0f, nameof(margin));
@@ -23,6 +25,7 @@ public sealed class TripletMarginLoss : ILoss
     //   ℓ_i = max(‖v‖_p − ‖w‖_p + margin, 0),  loss = Σ ℓ_i / N
     //   ∂‖v‖_p/∂v = sign(v)·|v|^(p−1) / ‖v‖_p^(p−1);  where ℓ_i > 0:
     //   ∂ℓ_i/∂a = ∂‖v‖/∂v − ∂‖w‖/∂w,  ∂ℓ_i/∂p = −∂‖v‖/∂v,  ∂ℓ_i/∂n = ∂‖w‖/∂w   (all 0 where ℓ_i = 0)
+    /// <inheritdoc/>
     public double Compute(Tensor prediction, Tensor target, Tensor gradient)
     {
         ArgumentNullException.ThrowIfNull(prediction);

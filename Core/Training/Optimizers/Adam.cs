@@ -15,6 +15,12 @@ namespace MLNet.Cnn.Training;
 /// </summary>
 public class Adam : Optimizer
 {
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="learningRate">The step size (a schedule may change it every step).</param>
+    /// <param name="beta1">The decay rate of the first moment (the mean of the gradients).</param>
+    /// <param name="beta2">The decay rate of the second moment (the mean of the squared gradients).</param>
+    /// <param name="epsilon">Added to the denominator for stability.</param>
+    /// <param name="amsgrad">Use the maximum of the second moments so far (AMSGrad).</param>
     public Adam(IEnumerable<Parameter> parameters, float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f,
         float epsilon = 1e-8f, bool amsgrad = false)
         : base(parameters, learningRate)
@@ -25,14 +31,19 @@ public class Adam : Optimizer
         Amsgrad = amsgrad;
     }
 
+    /// <summary>The decay rate of the first moment.</summary>
     public float Beta1 { get; }
+    /// <summary>The decay rate of the second moment.</summary>
     public float Beta2 { get; }
+    /// <summary>Added to the denominator for stability.</summary>
     public float Epsilon { get; }
+    /// <summary>Whether AMSGrad's running maximum of the second moment is used.</summary>
     public bool Amsgrad { get; }
 
     /// <summary>m, v and (AMSGrad) the running maximum v̂.</summary>
     protected override int SlotCount => Amsgrad ? 3 : 2;
 
+    /// <inheritdoc/>
     protected override void Update(Span<float> value, ReadOnlySpan<float> gradient, float[][] slots, int step)
     {
         Span<float> m = slots[0], v = slots[1], s = Scratch(value.Length);

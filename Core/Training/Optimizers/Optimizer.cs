@@ -20,6 +20,8 @@ public abstract class Optimizer
     private readonly int _maxLength;
     private float[]? _decayedGradient, _scratch;
 
+    /// <param name="parameters">The parameters to update, in a stable order (the state is kept in that order).</param>
+    /// <param name="learningRate">The step size (a schedule may change it every step).</param>
     protected Optimizer(IEnumerable<Parameter> parameters, float learningRate)
     {
         ArgumentNullException.ThrowIfNull(parameters);
@@ -33,6 +35,7 @@ public abstract class Optimizer
         LearningRate = Hyperparameter.NonNegative(learningRate, nameof(learningRate));
     }
 
+    /// <summary>The parameters updated, in order.</summary>
     public IReadOnlyList<Parameter> Parameters => _parameters;
 
     /// <summary>The step size of the next <see cref="Step"/>; a schedule sets it before every step.</summary>
@@ -58,6 +61,7 @@ public abstract class Optimizer
     /// <summary>Number of completed <see cref="Step"/> calls.</summary>
     public int Steps { get; private set; }
 
+    /// <summary>Updates every parameter that is not frozen from its gradient, then counts the step.</summary>
     public void Step()
     {
         for (int i = 0; i < _parameters.Length; i++)

@@ -10,7 +10,9 @@ public sealed class OptimizerState
         Parameters = parameters;
     }
 
+    /// <summary>The type of optimizer the state is of (a state loads only into the same type).</summary>
     public Type OptimizerType { get; }
+    /// <summary>The optimizer's completed steps.</summary>
     public int Steps { get; }
 
     /// <summary>Per parameter, in the optimizer's order; null for one never updated.</summary>

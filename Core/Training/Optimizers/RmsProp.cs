@@ -13,6 +13,12 @@ namespace MLNet.Cnn.Training;
 /// </summary>
 public sealed class RmsProp : Optimizer
 {
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="learningRate">The step size.</param>
+    /// <param name="alpha">The decay rate of the mean squared gradient.</param>
+    /// <param name="epsilon">Added to the denominator for stability.</param>
+    /// <param name="momentum">The momentum factor (0: none).</param>
+    /// <param name="centered">Normalize by the estimated variance of the gradient instead of its second moment.</param>
     public RmsProp(IEnumerable<Parameter> parameters, float learningRate = 1e-2f, float alpha = 0.99f, float epsilon = 1e-8f,
         float momentum = 0, bool centered = false)
         : base(parameters, learningRate)
@@ -23,14 +29,19 @@ public sealed class RmsProp : Optimizer
         Centered = centered;
     }
 
+    /// <summary>The decay rate of the mean squared gradient.</summary>
     public float Alpha { get; }
+    /// <summary>Added to the denominator for stability.</summary>
     public float Epsilon { get; }
+    /// <summary>The momentum factor (0: none).</summary>
     public float Momentum { get; }
+    /// <summary>Whether the gradient's estimated variance is used (centered RMSProp).</summary>
     public bool Centered { get; }
 
     /// <summary>s, then ḡ (centered), then b (momentum).</summary>
     protected override int SlotCount => 1 + (Centered ? 1 : 0) + (Momentum > 0 ? 1 : 0);
 
+    /// <inheritdoc/>
     protected override void Update(Span<float> value, ReadOnlySpan<float> gradient, float[][] slots, int step)
     {
         Span<float> squareAverage = slots[0], a = Scratch(value.Length);

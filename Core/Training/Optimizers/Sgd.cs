@@ -13,6 +13,11 @@ namespace MLNet.Cnn.Training;
 /// </summary>
 public sealed class Sgd : Optimizer
 {
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="learningRate">The step size.</param>
+    /// <param name="momentum">The momentum factor (0: plain SGD).</param>
+    /// <param name="nesterov">Use Nesterov momentum (needs momentum &gt; 0 and no dampening).</param>
+    /// <param name="dampening">The share of the new gradient held back from the momentum buffer.</param>
     public Sgd(IEnumerable<Parameter> parameters, float learningRate = 1e-3f, float momentum = 0, bool nesterov = false, float dampening = 0)
         : base(parameters, learningRate)
     {
@@ -26,12 +31,17 @@ public sealed class Sgd : Optimizer
         Nesterov = nesterov;
     }
 
+    /// <summary>The momentum factor (0: plain SGD).</summary>
     public float Momentum { get; }
+    /// <summary>The share of the new gradient held back from the momentum buffer.</summary>
     public float Dampening { get; }
+    /// <summary>Whether Nesterov momentum is used.</summary>
     public bool Nesterov { get; }
 
+    /// <inheritdoc/>
     protected override int SlotCount => Momentum > 0 ? 1 : 0;
 
+    /// <inheritdoc/>
     protected override void Update(Span<float> value, ReadOnlySpan<float> gradient, float[][] slots, int step)
     {
         ReadOnlySpan<float> direction = gradient;

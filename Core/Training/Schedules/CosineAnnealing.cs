@@ -10,12 +10,16 @@ public sealed class CosineAnnealing : LearningRateSchedule
     private readonly int _totalSteps;
     private readonly float _minLearningRate;
 
+    /// <param name="baseLearningRate">The rate at step 0.</param>
+    /// <param name="totalSteps">The step count over which the rate falls along a half cosine.</param>
+    /// <param name="minLearningRate">The rate at the end (and after it).</param>
     public CosineAnnealing(float baseLearningRate, int totalSteps, float minLearningRate = 0) : base(baseLearningRate)
     {
         _totalSteps = Hyperparameter.Positive(totalSteps, nameof(totalSteps));
         _minLearningRate = Hyperparameter.NonNegative(minLearningRate, nameof(minLearningRate));
     }
 
+    /// <inheritdoc/>
     protected override float At(int step) =>
         (float)CosineAnneal(BaseLearningRate, _minLearningRate, Math.Min(step, _totalSteps) / (double)_totalSteps);
 

@@ -13,12 +13,14 @@ namespace MLNet.Cnn.Training;
 /// </summary>
 public abstract class LearningRateSchedule
 {
+    /// <param name="baseLearningRate">The rate the schedule starts from, ≥ 0.</param>
     protected LearningRateSchedule(float baseLearningRate) =>
         BaseLearningRate = Hyperparameter.NonNegative(baseLearningRate, nameof(baseLearningRate));
 
     /// <summary>The rate the schedule starts from (the peak for <see cref="OneCycle"/>).</summary>
     public float BaseLearningRate { get; }
 
+    /// <summary>The learning rate of optimizer step <paramref name="step"/> (from 0).</summary>
     public float LearningRate(int step) =>
         step >= 0 ? At(step) : throw new ArgumentException($"step must not be negative; {step} was given.", nameof(step));
 

@@ -10,6 +10,10 @@ public sealed class MultiStepLR : LearningRateSchedule
     private readonly int[] _milestoneEpochs;
     private readonly float _gamma;
 
+    /// <param name="baseLearningRate">The rate until the first milestone.</param>
+    /// <param name="stepsPerEpoch">Optimizer steps (batches) per epoch.</param>
+    /// <param name="milestoneEpochs">The epochs at which the rate is multiplied by <paramref name="gamma"/>.</param>
+    /// <param name="gamma">The factor applied at each milestone.</param>
     public MultiStepLR(float baseLearningRate, int stepsPerEpoch, IEnumerable<int> milestoneEpochs, float gamma = 0.1f) : base(baseLearningRate)
     {
         ArgumentNullException.ThrowIfNull(milestoneEpochs);
@@ -21,6 +25,7 @@ public sealed class MultiStepLR : LearningRateSchedule
         _gamma = Hyperparameter.Positive(gamma, nameof(gamma));
     }
 
+    /// <inheritdoc/>
     protected override float At(int step)
     {
         int epoch = step / _stepsPerEpoch;

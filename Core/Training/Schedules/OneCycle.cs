@@ -14,6 +14,11 @@ public sealed class OneCycle : LearningRateSchedule
     private readonly int _totalSteps;
     private readonly double _initial, _final, _peakStep;
 
+    /// <param name="maxLearningRate">The peak rate.</param>
+    /// <param name="totalSteps">The steps of the whole cycle (the training's steps).</param>
+    /// <param name="pctStart">The share of the steps spent rising to the peak.</param>
+    /// <param name="divFactor">The start rate is the peak / divFactor.</param>
+    /// <param name="finalDivFactor">The final rate is the start rate / finalDivFactor.</param>
     public OneCycle(float maxLearningRate, int totalSteps, float pctStart = 0.3f, float divFactor = 25, float finalDivFactor = 1e4f)
         : base(Hyperparameter.Positive(maxLearningRate, nameof(maxLearningRate)))
     {
@@ -28,6 +33,7 @@ public sealed class OneCycle : LearningRateSchedule
                 $"pctStart {pctStart} and totalSteps {totalSteps} were given.", nameof(pctStart));
     }
 
+    /// <inheritdoc/>
     protected override float At(int step)
     {
         double t = Math.Min(step, _totalSteps - 1);

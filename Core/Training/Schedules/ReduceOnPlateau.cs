@@ -14,6 +14,12 @@ public sealed class ReduceOnPlateau : LearningRateSchedule
     private int _badEpochs, _cooldownLeft;
     private float _current;
 
+    /// <param name="baseLearningRate">The rate until the first reduction.</param>
+    /// <param name="factor">The factor applied at each reduction, in (0, 1).</param>
+    /// <param name="patience">Epochs without improvement before the rate is reduced.</param>
+    /// <param name="threshold">The relative improvement of the loss that counts as one.</param>
+    /// <param name="cooldown">Epochs after a reduction before the patience counts again.</param>
+    /// <param name="minLearningRate">The rate is never reduced below this.</param>
     public ReduceOnPlateau(float baseLearningRate, float factor = 0.1f, int patience = 10, float threshold = 1e-4f,
         int cooldown = 0, float minLearningRate = 0) : base(baseLearningRate)
     {
@@ -25,6 +31,7 @@ public sealed class ReduceOnPlateau : LearningRateSchedule
         _current = baseLearningRate;
     }
 
+    /// <inheritdoc/>
     public override void OnEpochEnd(int epoch, double validationLoss)
     {
         if (validationLoss < _best * (1 - _threshold))
@@ -49,5 +56,6 @@ public sealed class ReduceOnPlateau : LearningRateSchedule
         }
     }
 
+    /// <inheritdoc/>
     protected override float At(int step) => _current;
 }

@@ -3,7 +3,7 @@ namespace MLNet.Cnn.Samples.WebApi;
 /// <summary>
 /// <c>POST /predict?k=5</c>: the request body is the image file itself (raw bytes, any Content-Type, e.g.
 /// <c>curl --data-binary @cat.png</c>); the answer is a <see cref="ClassificationResponse"/>. Errors are problem details
-/// (RFC 9457 JSON) whose <c>detail</c> says what was wrong: 400 for an empty body, bytes that do not decode or k &lt; 1;
+/// (RFC 9457 JSON) whose <c>detail</c> says what was wrong: 400 for an empty body, bytes that do not decode or a k that is not a whole number of at least 1;
 /// 413 for a body over <see cref="ServingOptions.MaxImageBytes"/>.
 /// </summary>
 internal static class PredictEndpoint
@@ -12,10 +12,12 @@ internal static class PredictEndpoint
     public const string Route = "/predict";
 
     /// <summary>Reads the upload, scores it and answers.</summary>
-    public static async Task<IResult> Handle(HttpRequest request, int? k, ImageClassifier classifier, ServingOptions options, CancellationToken cancellation)
+    public static async Task<IResult> Handle(HttpRequest request, string? k, ImageClassifier classifier, ServingOptions options, CancellationToken cancellation)
     {
-        int top = k ?? options.DefaultTopK;
-        if (top < 1) return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad k", detail: $"k is {top}; expected at least 1 (the number of labels to return).");
+        // k is read as text so that a bad value gets a message (a binding failure of int? k would be a bare 400)
+        int top = options.DefaultTopK;
+        if (k is not null && (!int.TryParse(k, out top) || top < 1))
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad k", detail: $"k is '{k}'; expected a whole number of labels to return, at least 1.");
         if (request.ContentLength > options.MaxImageBytes) return TooLarge(request.ContentLength.Value, options);
 
         byte[] image;

@@ -75,7 +75,9 @@ public sealed class ServingTests
         var two = await Predict(_images[0].ImageSource, "?k=2");
         CollectionAssert.AreEqual(all.Predictions.Take(2).ToArray(), two.Predictions.ToArray());
         using var zero = await Post(_images[0].ImageSource, "?k=0");
-        StringAssert.Contains(await Problem(zero, HttpStatusCode.BadRequest), "k is 0");
+        StringAssert.Contains(await Problem(zero, HttpStatusCode.BadRequest), "k is '0'");
+        using var text = await Post(_images[0].ImageSource, "?k=x");
+        StringAssert.Contains(await Problem(text, HttpStatusCode.BadRequest), "k is 'x'");
     }
 
     [TestMethod]

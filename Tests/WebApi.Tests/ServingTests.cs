@@ -19,6 +19,7 @@ public sealed class ServingTests
     /// <summary>Fewer idle engines than clients: the pool disposes the extra engines it makes, which must not harm the others.</summary>
     private const int PoolSize = 2;
     private static DirectoryInfo _directory = null!;
+    private static string _modelPath = null!;
     private static List<ColorImages.Row> _images = null!;
     private static LoopbackServer _server = null!;
 
@@ -28,10 +29,10 @@ public sealed class ServingTests
     public static async Task TrainAndStart(TestContext _)
     {
         _directory = Directory.CreateTempSubdirectory("cnn-web-api-");
-        string model = Path.Combine(_directory.FullName, "model.zip");
-        TinyModel.TrainAndSave(ColorImages.Write(90, seed: 1, _directory.FullName), model);
+        _modelPath = Path.Combine(_directory.FullName, "model.zip");
+        TinyModel.TrainAndSave(ColorImages.Write(90, seed: 1, _directory.FullName), _modelPath);
         _images = ColorImages.Write(48, seed: 2, _directory.FullName);
-        _server = await LoopbackServer.Start($"--Serving:ModelPath={model}", $"--Serving:MaxImageBytes={MaxImageBytes}", $"--Serving:PoolSize={PoolSize}");
+        _server = await LoopbackServer.Start($"--Serving:ModelPath={_modelPath}", $"--Serving:MaxImageBytes={MaxImageBytes}", $"--Serving:PoolSize={PoolSize}");
     }
 
     [ClassCleanup]
@@ -78,6 +79,32 @@ public sealed class ServingTests
         StringAssert.Contains(await Problem(zero, HttpStatusCode.BadRequest), "k is '0'");
         using var text = await Post(_images[0].ImageSource, "?k=x");
         StringAssert.Contains(await Problem(text, HttpStatusCode.BadRequest), "k is 'x'");
+    }
+
+    /// <summary>What the service reads of the model in-process: the label ML.NET's own chain predicts, and the scores.</summary>
+    private sealed class PipelineOutput
+    {
+        public string PredictedLabel { get; set; } = "";
+        public float[] Score { get; set; } = [];
+    }
+
+    [TestMethod]
+    public async Task EachAnswerNamesTheClassesAsThePipelineDoes()
+    {
+        // the class names are read from the model's schema; the pipeline's own PredictedLabel (MapKeyToValue) must be the
+        // label the service ranks first, and the probabilities the pipeline's scores, for every image
+        var ml = new Microsoft.ML.MLContext();
+        var engine = ml.Model.CreatePredictionEngine<ModelInput, PipelineOutput>(ml.Model.Load(_modelPath, out _));
+        var predicted = new HashSet<string>();
+        foreach (var image in _images)
+        {
+            var expected = engine.Predict(new ModelInput { ImageSource = image.ImageSource });
+            var answer = await Predict(image.ImageSource);
+            Assert.AreEqual(expected.PredictedLabel, answer.Predictions[0].Label);
+            CollectionAssert.AreEqual(expected.Score.OrderDescending().ToArray(), answer.Predictions.Select(p => p.Probability).ToArray());
+            predicted.Add(expected.PredictedLabel);
+        }
+        Assert.IsGreaterThan(1, predicted.Count, "the images are predicted as more than one class, so the names' order is tested");
     }
 
     [TestMethod]

@@ -34,7 +34,8 @@ public sealed class ImageClassifier
     {
         string path = Path.GetFullPath(options.ModelPath);
         if (!File.Exists(path))
-            throw new FileNotFoundException($"The model file '{path}' ({ServingOptions.Section}:{nameof(ServingOptions.ModelPath)}) does not exist; train one (see docs/serving.md) or set the path.", path);
+            throw new FileNotFoundException($"The model file '{path}' ({ServingOptions.Section}:{nameof(ServingOptions.ModelPath)}) does not exist; train one (see docs/serving.md) or set the path " +
+                $"(a relative path is taken from the working directory, {Environment.CurrentDirectory}, which dotnet run sets to the project's folder).", path);
         var ml = new MLContext();
         var model = ml.Model.Load(path, out var inputSchema);
         CheckInput(inputSchema, path);

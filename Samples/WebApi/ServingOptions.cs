@@ -25,7 +25,8 @@ public sealed class ServingOptions
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(ModelPath)) throw new InvalidOperationException($"{Section}:{nameof(ModelPath)} is empty; expected the path of an ML.NET model zip.");
-        if (MaxImageBytes < 1) throw new InvalidOperationException($"{Section}:{nameof(MaxImageBytes)} is {MaxImageBytes}; expected a positive number of bytes.");
+        if (MaxImageBytes < 1 || MaxImageBytes > Array.MaxLength)
+            throw new InvalidOperationException($"{Section}:{nameof(MaxImageBytes)} is {MaxImageBytes}; expected a positive number of bytes up to {Array.MaxLength} (an upload is held in one array).");
         if (DefaultTopK < 1) throw new InvalidOperationException($"{Section}:{nameof(DefaultTopK)} is {DefaultTopK}; expected at least 1.");
         if (PoolSize < 1) throw new InvalidOperationException($"{Section}:{nameof(PoolSize)} is {PoolSize}; expected at least 1.");
     }

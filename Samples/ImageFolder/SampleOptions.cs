@@ -1,16 +1,18 @@
 namespace MLNet.Cnn.Samples.ImageFolder;
 
 /// <summary>Command line of the image-folder sample.</summary>
-internal sealed record SampleOptions(string? Images, int Size, int Channels, int Epochs, int Seed, string ModelPath)
+internal sealed record SampleOptions(string? Images, int Size, int Channels, int Epochs, int Seed, string ModelPath, bool ImageBytes = false)
 {
     public const string Usage = """
-        usage: [--images DIR] [--size N] [--channels 1|3] [--epochs N] [--seed N] [--out model.zip]
+        usage: [--images DIR] [--size N] [--channels 1|3] [--epochs N] [--seed N] [--out model.zip] [--input path|bytes]
           --images    a folder with one subfolder per label (default: writes a synthetic folder of 300 color images
                       per shape — circle, square, triangle, cross — to ./shapes-folder and uses that)
           --size      images are resized to N×N (default 64)
           --channels  1 (grayscale) or 3 (RGB, default)
           --epochs    training epochs (default 20)
           --out       where the trained ML.NET model is saved (default image-folder-model.zip)
+          --input     what the saved model takes: path (the image file's path, LoadImages; default) or bytes (the file's
+                      bytes as Model Builder's byte[] ImageSource: the model Samples/WebApi serves)
         """;
 
     public static bool TryParse(string[] args, out SampleOptions options, out string? error)
@@ -30,6 +32,7 @@ internal sealed record SampleOptions(string? Images, int Size, int Channels, int
                 case "--epochs" when int.TryParse(value, out int epochs) && epochs > 0: options = options with { Epochs = epochs }; break;
                 case "--seed" when int.TryParse(value, out int seed): options = options with { Seed = seed }; break;
                 case "--out": options = options with { ModelPath = value }; break;
+                case "--input" when value is "path" or "bytes": options = options with { ImageBytes = value == "bytes" }; break;
                 default: error = $"unknown option or bad value: {name} {value}"; return false;
             }
         }

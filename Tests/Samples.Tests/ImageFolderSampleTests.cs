@@ -68,6 +68,37 @@ public sealed class ImageFolderSampleTests
     }
 
     [TestMethod]
+    public void WithInputBytesTheSavedModelTakesTheFilesBytes()
+    {
+        var root = Directory.CreateTempSubdirectory("cnn-image-folder-");
+        try
+        {
+            string folder = GenerateFolder(root.CreateSubdirectory("images"), perLabel: 40);
+            string modelPath = Path.Combine(root.FullName, "model.zip");
+            var output = new StringWriter();
+            var result = ImageFolderSample.Run(folder, new SampleOptions(folder, Side, 3, 12, 1, modelPath, ImageBytes: true), output);
+            Assert.IsTrue(result.MicroAccuracy > 0.8, $"accuracy {result.MicroAccuracy}\n{output}");
+            StringAssert.Contains(output.ToString(), "input: image bytes in 'ImageSource'");
+
+            // what Samples/WebApi sends: the file's bytes as byte[] ImageSource, a text Label left empty, no path
+            var ml = new MLContext();
+            var model = ml.Model.Load(modelPath, out var inputSchema);
+            Assert.AreEqual(NumberDataViewType.Byte, ((VectorDataViewType)inputSchema[ImageFolderSample.BytesColumnName].Type).ItemType);
+            var engine = ml.Model.CreatePredictionEngine<BytesOnly, ImageFolderSample.Prediction>(model);
+            var files = Directory.GetDirectories(folder).SelectMany(label => Directory.GetFiles(label).Where(f => !f.EndsWith(".txt")).Select(f => (Label: Path.GetFileName(label), File: f))).ToList();
+            int right = files.Count(f => engine.Predict(new BytesOnly { ImageSource = File.ReadAllBytes(f.File) }).PredictedLabel == f.Label);
+            Assert.IsTrue(right > 0.8 * files.Count, $"{right} of {files.Count} files predicted right from their bytes");
+        }
+        finally { root.Delete(recursive: true); }
+    }
+
+    public sealed class BytesOnly
+    {
+        public string Label { get; set; } = "";
+        public byte[] ImageSource { get; set; } = [];
+    }
+
+    [TestMethod]
     public void AFolderWithoutImagesOrWithOneLabelIsRefused()
     {
         var root = Directory.CreateTempSubdirectory("cnn-image-folder-");

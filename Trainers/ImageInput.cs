@@ -51,6 +51,14 @@ internal static class ImageInput
         _ => null,
     };
 
+    /// <summary>The columns <see cref="ToPixels"/> adds for an image column of this kind, which the scoring chain drops at its end.</summary>
+    public static string[] InternalColumns(InputKind kind) => kind switch
+    {
+        InputKind.Image => [ResizedColumnName, PixelColumnName],
+        InputKind.EncodedBytes => [EncodedImageMapping.EncodedColumnName, EncodedImageMapping.DecodedColumnName, ResizedColumnName, PixelColumnName],
+        _ => [],
+    };
+
     /// <summary>How the pixel cache stores what the training chain reads: bytes for images, floats for pixel vectors.</summary>
     public static PixelStorage Storage(InputKind kind) => kind == InputKind.Pixels ? PixelStorage.Floats : PixelStorage.Bytes;
 

@@ -42,13 +42,16 @@ internal sealed class OnnxRuntimeTransferEstimator : IEstimator<CnnPredictionTra
     private IEstimator<ITransformer> Backbone() =>
         _ml.Transforms.ApplyOnnxModel([FeaturesColumnName], [_options.FeatureColumnName], new MemoryStream(_backbone.Model));
 
-    /// <summary>The multiclass trainer on the feature column, with every training option of the transfer options.</summary>
-    internal CnnMulticlassEstimator Head(ITransformer? backbone) => new(_env, new CnnMulticlassOptions(_options)
+    /// <summary>The multiclass trainer on the feature column, with every training option of <paramref name="options"/> (the transfer options).</summary>
+    internal CnnMulticlassEstimator Head(CnnTransferOptions options, ITransformer? backbone) => new(_env, new CnnMulticlassOptions(options)
     {
         FeatureColumnName = FeaturesColumnName, Channels = _backbone.FeatureCount, Height = 1, Width = 1,
-        Network = (_, _, _, classes) => _options.Head.Build("head", _backbone.FeatureCount, classes, _options.Seed),
-        ValidationSet = _options.ValidationSet is { } v && backbone is not null ? backbone.Transform(v) : null,
+        Network = (_, _, _, classes) => options.Head.Build("head", _backbone.FeatureCount, classes, options.Seed),
+        ValidationSet = options.ValidationSet is { } v && backbone is not null ? backbone.Transform(v) : null,
     });
+
+    /// <summary>Drops the backbone's features at the end of the chain: they are internal to it.</summary>
+    private IEstimator<ITransformer> DropFeatures() => _ml.Transforms.DropColumns(FeaturesColumnName);
 
     public CnnPredictionTransformer Fit(IDataView input)
     {
@@ -61,12 +64,17 @@ internal sealed class OnnxRuntimeTransferEstimator : IEstimator<CnnPredictionTra
             throw new ArgumentException($"The feature column '{_options.FeatureColumnName}' is an image; a backbone run by ONNX Runtime reads the pixel " +
                 $"vector its file expects ({string.Join("×", _backbone.InputDimensions)}): put ResizeImages and ExtractPixels before the trainer " +
                 $"({nameof(CnnTransferOptions.ImagePixelScale)} does not apply here), or import the backbone into the core.", nameof(input));
+        // One seed for the head's initialization and its training: the options' own, or one drawn from the MLContext's.
+        var options = CnnEstimator.SeedFrom(_options, _env.Register("CnnTransferOnOnnxRuntime"));
         var backbone = Backbone().Fit(input);
         // The features once, in memory: the head trains for many epochs on them.
         var features = _ml.Data.Cache(backbone.Transform(input));
-        var head = Head(backbone).Fit(features);
-        return new CnnPredictionTransformer(new TransformerChain<ITransformer>(backbone, head.Scoring), head.Model, head.Training);
+        var head = Head(options, backbone).Fit(features);
+        var drop = DropFeatures().Fit(head.Scoring.Transform(features));
+        return new CnnPredictionTransformer(new TransformerChain<ITransformer>(backbone, head.Scoring, drop), head.Model, head.Training,
+            input.Schema[_options.FeatureColumnName]);
     }
 
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => Backbone().Append(Head(null)).GetOutputSchema(inputSchema);
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
+        Backbone().Append(Head(_options, null)).Append(DropFeatures()).GetOutputSchema(inputSchema);
 }

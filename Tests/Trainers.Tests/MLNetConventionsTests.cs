@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Cnn.Tests.Shared;
+using MLNet.Cnn.Transforms;
 
 namespace MLNet.Cnn.Trainers.Tests;
 
@@ -229,5 +230,36 @@ public sealed class MLNetConventionsTests
             ValidationSet = Keys(ml).Fit(Data(ml, 30, 1)).Transform(ml.Data.FilterRowsByColumn(Data(ml, 30, 2), "Height", lowerBound: 10, upperBound: 11)),
         })).Fit(Data(ml, 30, 1)));
         StringAssert.Contains(validation.Message, "The validation set (ValidationSet): The data has no rows");
+    }
+
+    [TestMethod]
+    public void TheFeaturizerReadsAnImageColumnAsTheTrainerDoes()
+    {
+        var directory = Directory.CreateTempSubdirectory("cnn-featurizer-");
+        try
+        {
+            var ml = new MLContext(seed: 1);
+            var data = ml.Data.LoadFromEnumerable(ColorPictures.Write(40, 1, directory.FullName));
+            var images = ml.Transforms.LoadImages("Image", null, "Path");
+            var model = images.Append(ml.Transforms.Conversion.MapValueToKey("Label"))
+                .Append(ml.MulticlassClassification.Trainers.Cnn(new CnnMulticlassOptions
+                {
+                    FeatureColumnName = "Image", Height = ColorPictures.Side, Width = ColorPictures.Side, Epochs = 1,
+                    Network = CnnMulticlassTests.SmallCnn().Network,
+                })).Fit(data);
+            var network = CnnPredictionTransformer.Find(model)!.Model;
+
+            var featurized = images.Append(ml.Transforms.CnnFeaturizer(network, "fc", inputColumnName: "Image")).Fit(data).Transform(data);
+            CollectionAssert.AreEquivalent(new[] { "Path", "Label", "ImageSource", "Image", "CnnFeatures" }, featurized.Schema.Select(c => c.Name).Distinct().ToArray());
+            // The classifier's Score is the softmax of the layer "fc": the featurizer saw the pixels the trainer's chain gave it.
+            var logits = featurized.GetColumn<float[]>("CnnFeatures").ToArray();
+            var scores = model.Transform(data).GetColumn<float[]>("Score").ToArray();
+            for (int row = 0; row < scores.Length; row++)
+            {
+                var exp = logits[row].Select(l => Math.Exp(l - logits[row].Max())).ToArray();
+                for (int k = 0; k < exp.Length; k++) Assert.AreEqual(exp[k] / exp.Sum(), scores[row][k], 1e-5, $"row {row} class {k}");
+            }
+        }
+        finally { directory.Delete(recursive: true); }
     }
 }

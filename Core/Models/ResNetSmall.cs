@@ -11,6 +11,19 @@ namespace MLNet.Cnn.Models;
 /// </summary>
 public static class ResNetSmall
 {
+    /// <summary>
+    /// The network for images of <paramref name="channels"/>×<paramref name="height"/>×<paramref name="width"/> and
+    /// <paramref name="classes"/> classes, every other argument at its default: the argument order of the CNN trainers'
+    /// <c>Network</c> delegate, so <c>Network = ResNetSmall.Build</c> works. The network ends in global average pooling: any size it can downsample is taken, a smaller one is refused. Like every builder here, it leaves the
+    /// weights at zero; the trainers fill them (<c>Initializer.Initialize</c> with their seed), a direct user calls it.
+    /// </summary>
+    /// <param name="channels">The input channels.</param>
+    /// <param name="height">The input height.</param>
+    /// <param name="width">The input width.</param>
+    /// <param name="classes">The outputs.</param>
+    public static Sequential Build(int channels, int height, int width, int classes) =>
+        InputSize.Checked(Build(channels, classes), channels, height, width);
+
     public static Sequential Build(int channels = 1, int classes = 10, int[]? widths = null, int blocksPerStage = 1)
     {
         widths ??= [16, 32, 64];

@@ -24,6 +24,9 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
     private readonly IHostEnvironment _env;
     private readonly string _name;
 
+    /// <param name="env">The MLContext behind the catalog: its log, and its seed when the options have none.</param>
+    /// <param name="options">The trainer's options.</param>
+    /// <param name="name">The component's name in the log.</param>
     /// <param name="inputShape">The network's input [C, H, W]; null: from the options and the data (<see cref="InputGeometry"/>).</param>
     /// <param name="inputShapeSource">Where <paramref name="inputShape"/> comes from, for messages.</param>
     protected CnnEstimator(IHostEnvironment env, CnnTrainerOptions options, string name, TensorShape? inputShape = null,

@@ -6,6 +6,7 @@ namespace MLNet.Cnn.Trainers;
 /// </summary>
 public sealed record CnnMulticlassOptions : CnnClassificationOptions
 {
+    /// <summary>Options with every default: columns <c>Features</c> and <c>Label</c>, LeNet-5, 10 epochs.</summary>
     public CnnMulticlassOptions() { }
 
     /// <summary>The training options and columns of <paramref name="source"/>, copied as a whole (for trainers built on this one).</summary>

@@ -40,6 +40,11 @@ public static class CnnTransformsCatalog
 
     /// <summary>The featurizer of a model saved by <see cref="ModelFile.Save(CnnModel, string)"/> (a <c>.cnn</c> file).</summary>
     /// <param name="modelPath">The <c>.cnn</c> file.</param>
+    /// <param name="layerName">The layer whose output becomes the features (see the overload that takes a <see cref="CnnModel"/>).</param>
+    /// <param name="catalog">The transforms catalog of an <c>MLContext</c>.</param>
+    /// <param name="outputColumnName">The features' column.</param>
+    /// <param name="inputColumnName">The image's column: pixels or an MLImage.</param>
+    /// <param name="imagePixelScale">What an MLImage's 0 … 255 values are multiplied by (default 1/255); unused for pixels.</param>
     /// <inheritdoc cref="CnnFeaturizer(TransformsCatalog, CnnModel, string, string, string, float)"/>
     public static IEstimator<ITransformer> CnnFeaturizer(this TransformsCatalog catalog, string modelPath, string layerName,
         string outputColumnName = "CnnFeatures", string inputColumnName = "Features", float imagePixelScale = 1f / 255) =>
@@ -53,6 +58,10 @@ public static class CnnTransformsCatalog
     /// </summary>
     /// <param name="backbone">The pretrained backbone.</param>
     /// <param name="featureLayer">The top-level block after which the features are taken; null takes all the backbone's blocks.</param>
+    /// <param name="catalog">The transforms catalog of an <c>MLContext</c>.</param>
+    /// <param name="outputColumnName">The features' column.</param>
+    /// <param name="inputColumnName">The image's column: pixels or an MLImage.</param>
+    /// <param name="imagePixelScale">What an MLImage's 0 … 255 values are multiplied by (default 1/255); unused for pixels.</param>
     /// <inheritdoc cref="CnnFeaturizer(TransformsCatalog, CnnModel, string, string, string, float)"/>
     public static IEstimator<ITransformer> CnnFeaturizer(this TransformsCatalog catalog, TransferBackbone backbone, string? featureLayer = null,
         string outputColumnName = "CnnFeatures", string inputColumnName = "Features", float imagePixelScale = 1f / 255)

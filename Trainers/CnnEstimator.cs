@@ -35,7 +35,8 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
         _env = env;
         _name = name;
         Ml = env as MLContext ?? new MLContext();
-        Options = _given = options;
+        // Drawn once, here, as ML.NET's PCA trainer does: refitting this estimator (e.g. to resume from checkpoints) keeps it.
+        Options = SeedFrom(options, env.Register(name));
         if (options.Channels <= 0 || options.Height <= 0 || options.Width <= 0)
             throw new ArgumentException($"Channels, Height and Width must be positive or left out; {options.Channels}×{options.Height}×{options.Width} was given.", nameof(options));
         OutputColumns.Check(options);
@@ -46,12 +47,11 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
 
     private readonly TensorShape? _fixedShape;
     private readonly string _inputShapeSource;
-    private readonly CnnTrainerOptions _given;
 
     protected MLContext Ml { get; }
 
-    /// <summary>The options as given; in and after <see cref="Fit"/>, with the seed that fit used (see <see cref="SeedFrom"/>).</summary>
-    protected CnnTrainerOptions Options { get; private set; }
+    /// <summary>The options as given, with a seed (see <see cref="SeedFrom"/>).</summary>
+    protected CnnTrainerOptions Options { get; }
 
     /// <summary>
     /// The options with a seed: the options' own when set, else one drawn from the host's random generator, which ML.NET
@@ -119,9 +119,7 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
 
         CnnModel model;
         TrainingResult result;
-        var host = _env.Register(_name);
-        Options = o = SeedFrom(_given, host);
-        using (var channel = host.Start("Training"))
+        using (var channel = _env.Register(_name).Start("Training"))
         {
             var rows = new RowSource(pixelColumn, o.FeatureColumnName, ImageInput.Storage(kind), InputShape, o.CacheDirectory, o.CancellationToken,
                 o.SkipUnreadableImages ? message => channel.Warning(MessageSensitivity.UserData, message) : null);

@@ -26,7 +26,8 @@ internal sealed class OnnxRuntimeTransferEstimator : IEstimator<CnnPredictionTra
     {
         _env = env;
         _ml = env as MLContext ?? new MLContext();
-        _options = options;
+        // One seed for the head's initialization and its training: the options' own, or one drawn from the MLContext's.
+        _options = CnnEstimator.SeedFrom(options, env.Register("CnnTransferOnOnnxRuntime"));
         string path = options.BackbonePath is { } p && p.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? p
             : throw new ArgumentException($"{nameof(CnnTransferOptions.BackboneOnOnnxRuntime)} needs an .onnx {nameof(CnnTransferOptions.BackbonePath)}.", nameof(options));
         if (options.Policy is not null && options.Policy != TransferPolicy.Auto && options.Policy != TransferPolicy.FreezeAll)
@@ -42,12 +43,12 @@ internal sealed class OnnxRuntimeTransferEstimator : IEstimator<CnnPredictionTra
     private IEstimator<ITransformer> Backbone() =>
         _ml.Transforms.ApplyOnnxModel([FeaturesColumnName], [_options.FeatureColumnName], new MemoryStream(_backbone.Model));
 
-    /// <summary>The multiclass trainer on the feature column, with every training option of <paramref name="options"/> (the transfer options).</summary>
-    internal CnnMulticlassEstimator Head(CnnTransferOptions options, ITransformer? backbone) => new(_env, new CnnMulticlassOptions(options)
+    /// <summary>The multiclass trainer on the feature column, with every training option of the transfer options.</summary>
+    internal CnnMulticlassEstimator Head(ITransformer? backbone) => new(_env, new CnnMulticlassOptions(_options)
     {
         FeatureColumnName = FeaturesColumnName, Channels = _backbone.FeatureCount, Height = 1, Width = 1,
-        Network = (_, _, _, classes) => options.Head.Build("head", _backbone.FeatureCount, classes, options.Seed),
-        ValidationSet = options.ValidationSet is { } v && backbone is not null ? backbone.Transform(v) : null,
+        Network = (_, _, _, classes) => _options.Head.Build("head", _backbone.FeatureCount, classes, _options.Seed),
+        ValidationSet = _options.ValidationSet is { } v && backbone is not null ? backbone.Transform(v) : null,
     });
 
     /// <summary>Drops the backbone's features at the end of the chain: they are internal to it.</summary>
@@ -64,17 +65,15 @@ internal sealed class OnnxRuntimeTransferEstimator : IEstimator<CnnPredictionTra
             throw new ArgumentException($"The feature column '{_options.FeatureColumnName}' is an image; a backbone run by ONNX Runtime reads the pixel " +
                 $"vector its file expects ({string.Join("×", _backbone.InputDimensions)}): put ResizeImages and ExtractPixels before the trainer " +
                 $"({nameof(CnnTransferOptions.ImagePixelScale)} does not apply here), or import the backbone into the core.", nameof(input));
-        // One seed for the head's initialization and its training: the options' own, or one drawn from the MLContext's.
-        var options = CnnEstimator.SeedFrom(_options, _env.Register("CnnTransferOnOnnxRuntime"));
         var backbone = Backbone().Fit(input);
         // The features once, in memory: the head trains for many epochs on them.
         var features = _ml.Data.Cache(backbone.Transform(input));
-        var head = Head(options, backbone).Fit(features);
+        var head = Head(backbone).Fit(features);
         var drop = DropFeatures().Fit(head.Scoring.Transform(features));
         return new CnnPredictionTransformer(new TransformerChain<ITransformer>(backbone, head.Scoring, drop), head.Model, head.Training,
             input.Schema[_options.FeatureColumnName]);
     }
 
     public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
-        Backbone().Append(Head(_options, null)).Append(DropFeatures()).GetOutputSchema(inputSchema);
+        Backbone().Append(Head(null)).Append(DropFeatures()).GetOutputSchema(inputSchema);
 }

@@ -17,8 +17,8 @@ public record TrainerOptions
 
     /// <summary>
     /// Seeds the shuffling and the validation split: the same seed gives the same weights and metrics. Default 1; the
-    /// ML.NET trainers take the <c>MLContext</c>'s seed instead when it is not set (see <see cref="IsSeedSet"/>), as
-    /// ML.NET's own trainers do.
+    /// ML.NET trainers draw one from the <c>MLContext</c>'s seed instead when it is not set (see <see cref="IsSeedSet"/>), as
+    /// ML.NET's own trainers do — one per trainer, so set it when a second trainer must resume the first one's checkpoints.
     /// </summary>
     public int Seed { get => _seed ?? 1; init => _seed = value; }
 

@@ -81,7 +81,7 @@ public sealed class TrainingOptionsReachTheCoreTests
             ("regression", o => new CnnRegressionEstimator(env, (CnnRegressionOptions)o).CoreOptions(schema, Channel(env)), new CnnRegressionOptions()),
             ("transfer", o => new CnnTransferEstimator(env, (CnnTransferOptions)o, CnnTransferEstimator.Transfer((CnnTransferOptions)o)).CoreOptions(schema, Channel(env)),
                 new CnnTransferOptions { Backbone = backbone, Policy = TransferPolicy.FreezeAll }),
-            ("transfer, backbone on ONNX Runtime", o => new OnnxRuntimeTransferEstimator(env, (CnnTransferOptions)o).Head((CnnTransferOptions)o, null).CoreOptions(schema, Channel(env)),
+            ("transfer, backbone on ONNX Runtime", o => new OnnxRuntimeTransferEstimator(env, (CnnTransferOptions)o).Head(null).CoreOptions(schema, Channel(env)),
                 new CnnTransferOptions { BackbonePath = TestModels.PathOf("fmnist-resnet-small.onnx"), FeatureLayer = "features", BackboneOnOnnxRuntime = true, Policy = TransferPolicy.FreezeAll }),
             ("object detection", o => new CnnObjectDetectionEstimator(env, (CnnObjectDetectionOptions)o).CoreOptions(schema, Channel(env)), new CnnObjectDetectionOptions()),
             ("segmentation", o => new CnnSegmentationEstimator(env, (CnnSegmentationOptions)o).CoreOptions(schema, Channel(env)), new CnnSegmentationOptions()),

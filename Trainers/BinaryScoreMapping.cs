@@ -14,13 +14,17 @@ namespace MLNet.Cnn.Trainers;
 [CustomMappingFactoryAttribute(ContractName)]
 public sealed class BinaryScoreMapping : CustomMappingFactory<BinaryScoreMapping.Input, BinaryScoreMapping.Output>
 {
+    /// <summary>The contract name the mapping is saved under and found by on <c>Model.Load</c>.</summary>
     public const string ContractName = "MLNet.Cnn.BinaryScore";
 
+    /// <summary>The mapping's input row: the network's raw score.</summary>
     public sealed class Input
     {
+/// <summary>logit(true) − logit(false), as a one-slot vector (what ONNX writes).</summary>
         [ColumnName(CnnEstimator.RawScoreColumnName), VectorType(1)] public float[] RawScore { get; set; } = [];
     }
 
+    /// <summary>The mapping's output row: ML.NET's binary columns (renamed afterwards when the options name them otherwise).</summary>
     public sealed class Output
     {
         /// <summary>The raw score s: positive when true is the more probable label.</summary>
@@ -29,9 +33,11 @@ public sealed class BinaryScoreMapping : CustomMappingFactory<BinaryScoreMapping
         /// <summary>σ(s) = softmax(logits)[true].</summary>
         public float Probability { get; set; }
 
+        /// <summary>True when the raw score is positive (probability above ½).</summary>
         public bool PredictedLabel { get; set; }
     }
 
+    /// <summary>Fills <paramref name="output"/> from the raw score of <paramref name="input"/>.</summary>
     public static void Map(Input input, Output output)
     {
         float score = input.RawScore[0];
@@ -40,5 +46,6 @@ public sealed class BinaryScoreMapping : CustomMappingFactory<BinaryScoreMapping
         output.PredictedLabel = score > 0;
     }
 
+    /// <summary>The mapping ML.NET runs: <see cref="Map"/>.</summary>
     public override Action<Input, Output> GetMapping() => Map;
 }

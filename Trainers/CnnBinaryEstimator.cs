@@ -49,8 +49,11 @@ internal sealed class CnnBinaryEstimator(IHostEnvironment env, CnnBinaryOptions 
     private IEstimator<ITransformer> Scoring(CnnModel model, string pixelColumn)
     {
         var onnx = new ScoringHead(model, pixelColumn).Margin(RawScoreColumnName).ToBytes();
-        return Ml.Transforms.ApplyOnnxModel([RawScoreColumnName], [pixelColumn], new MemoryStream(onnx))
+        var scores = Ml.Transforms.ApplyOnnxModel([RawScoreColumnName], [pixelColumn], new MemoryStream(onnx))
             .Append(Ml.Transforms.CustomMapping(new BinaryScoreMapping().GetMapping(), BinaryScoreMapping.ContractName))
             .Append(Ml.Transforms.DropColumns(RawScoreColumnName));
+        var o = (CnnBinaryOptions)Options;
+        return OutputColumns.Renamed(Ml, scores, (nameof(BinaryScoreMapping.Output.Score), o.ScoreColumnName),
+            (nameof(BinaryScoreMapping.Output.Probability), o.ProbabilityColumnName), (nameof(BinaryScoreMapping.Output.PredictedLabel), o.PredictedLabelColumnName));
     }
 }

@@ -1,4 +1,6 @@
 using Microsoft.ML;
+using MLNet.Cnn.Models;
+using MLNet.Cnn.Transfer;
 
 namespace MLNet.Cnn.Trainers;
 
@@ -11,12 +13,35 @@ public static class CnnCatalog
     /// is made only of built-in ML.NET transformers (the network travels as ONNX), so <c>mlContext.Model.Save</c> and
     /// <c>Load</c> need no registration.
     /// </summary>
+    /// <param name="catalog">The multiclass classification trainers of an <c>MLContext</c>.</param>
+    /// <param name="options">The columns, the input geometry, the network and every training option.</param>
     public static IEstimator<CnnPredictionTransformer> Cnn(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        CnnMulticlassOptions? options = null)
+        CnnMulticlassOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new CnnMulticlassEstimator(CatalogContext.Of(catalog), options ?? new CnnMulticlassOptions());
+        ArgumentNullException.ThrowIfNull(options);
+        return new CnnMulticlassEstimator(CatalogContext.Of(catalog), options);
     }
+
+    /// <summary>
+    /// The classifier of <see cref="Cnn(MulticlassClassificationCatalog.MulticlassClassificationTrainers, CnnMulticlassOptions)"/>
+    /// with its columns named, as ML.NET's own trainers take them; everything else at its default (LeNet-5, 10 epochs).
+    /// </summary>
+    /// <param name="catalog">The multiclass classification trainers of an <c>MLContext</c>.</param>
+    /// <param name="labelColumnName">The label: a key column (MapValueToKey).</param>
+    /// <param name="featureColumnName">The image: a known-size float vector of C·H·W pixels, an MLImage of a known size, or encoded image bytes (see <see cref="CnnTrainerOptions.FeatureColumnName"/>).</param>
+    /// <param name="scoreColumnName">Where the class probabilities go (slot names: the class names in key order).</param>
+    /// <param name="predictedLabelColumnName">Where the most probable class goes, a key of the label's key type.</param>
+    public static IEstimator<CnnPredictionTransformer> Cnn(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string featureColumnName = "Features", string scoreColumnName = "Score",
+        string predictedLabelColumnName = "PredictedLabel") =>
+        catalog.Cnn(new CnnMulticlassOptions
+        {
+            LabelColumnName = labelColumnName,
+            FeatureColumnName = featureColumnName,
+            ScoreColumnName = scoreColumnName,
+            PredictedLabelColumnName = predictedLabelColumnName,
+        });
 
     /// <summary>
     /// Transfer learning: a trained network (<see cref="CnnTransferOptions.Backbone"/> or a <c>.cnn</c> file) cut after one
@@ -38,27 +63,113 @@ public static class CnnCatalog
     }
 
     /// <summary>
+    /// Transfer learning (<see cref="CnnTransfer(MulticlassClassificationCatalog.MulticlassClassificationTrainers, CnnTransferOptions)"/>)
+    /// from a backbone ready to use, e.g. <c>PretrainedBackbones.ResNet18ImageNet()</c>, cut after its last block, with the
+    /// columns named; everything else at its default.
+    /// </summary>
+    /// <param name="catalog">The multiclass classification trainers of an <c>MLContext</c>.</param>
+    /// <param name="pretrainedBackbone">The backbone (<see cref="CnnTransferOptions.PretrainedBackbone"/>).</param>
+    /// <param name="labelColumnName">The label: a key column (MapValueToKey).</param>
+    /// <param name="featureColumnName">The image at the backbone's input size: pixels, an MLImage or encoded image bytes.</param>
+    /// <param name="scoreColumnName">Where the class probabilities go (slot names: the class names in key order).</param>
+    /// <param name="predictedLabelColumnName">Where the most probable class goes, a key of the label's key type.</param>
+    public static IEstimator<CnnPredictionTransformer> CnnTransfer(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        TransferBackbone pretrainedBackbone, string labelColumnName = "Label", string featureColumnName = "Features",
+        string scoreColumnName = "Score", string predictedLabelColumnName = "PredictedLabel") =>
+        catalog.CnnTransfer(new CnnTransferOptions
+        {
+            PretrainedBackbone = pretrainedBackbone ?? throw new ArgumentNullException(nameof(pretrainedBackbone)),
+            LabelColumnName = labelColumnName,
+            FeatureColumnName = featureColumnName,
+            ScoreColumnName = scoreColumnName,
+            PredictedLabelColumnName = predictedLabelColumnName,
+        });
+
+    /// <summary>
+    /// Transfer learning (<see cref="CnnTransfer(MulticlassClassificationCatalog.MulticlassClassificationTrainers, CnnTransferOptions)"/>)
+    /// from a network of this library, e.g. one trained on a related task, cut before its classifier, with the columns
+    /// named; everything else at its default.
+    /// </summary>
+    /// <param name="catalog">The multiclass classification trainers of an <c>MLContext</c>.</param>
+    /// <param name="backbone">The trained network (<see cref="CnnTransferOptions.Backbone"/>).</param>
+    /// <param name="labelColumnName">The label: a key column (MapValueToKey).</param>
+    /// <param name="featureColumnName">The image at the backbone's input size: pixels, an MLImage or encoded image bytes.</param>
+    /// <param name="scoreColumnName">Where the class probabilities go (slot names: the class names in key order).</param>
+    /// <param name="predictedLabelColumnName">Where the most probable class goes, a key of the label's key type.</param>
+    public static IEstimator<CnnPredictionTransformer> CnnTransfer(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        CnnModel backbone, string labelColumnName = "Label", string featureColumnName = "Features",
+        string scoreColumnName = "Score", string predictedLabelColumnName = "PredictedLabel") =>
+        catalog.CnnTransfer(new CnnTransferOptions
+        {
+            Backbone = backbone ?? throw new ArgumentNullException(nameof(backbone)),
+            LabelColumnName = labelColumnName,
+            FeatureColumnName = featureColumnName,
+            ScoreColumnName = scoreColumnName,
+            PredictedLabelColumnName = predictedLabelColumnName,
+        });
+
+    /// <summary>
     /// A convolutional network binary classifier on a pixel vector (or MLImage) column and a Boolean label. It writes
     /// <c>Score</c> (raw score), <c>Probability</c> and <c>PredictedLabel</c>, as ML.NET's calibrated binary trainers do.
     /// Its last step is a custom mapping (<see cref="BinaryScoreMapping"/>), which <c>Model.Load</c> finds in this assembly.
     /// </summary>
+    /// <param name="catalog">The binary classification trainers of an <c>MLContext</c>.</param>
+    /// <param name="options">The columns, the input geometry, the network and every training option.</param>
     public static IEstimator<CnnPredictionTransformer> Cnn(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
-        CnnBinaryOptions? options = null)
+        CnnBinaryOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new CnnBinaryEstimator(CatalogContext.Of(catalog), options ?? new CnnBinaryOptions());
+        ArgumentNullException.ThrowIfNull(options);
+        return new CnnBinaryEstimator(CatalogContext.Of(catalog), options);
     }
+
+    /// <summary>
+    /// The binary classifier of <see cref="Cnn(BinaryClassificationCatalog.BinaryClassificationTrainers, CnnBinaryOptions)"/>
+    /// with its columns named, as ML.NET's own trainers take them; everything else at its default.
+    /// </summary>
+    /// <param name="catalog">The binary classification trainers of an <c>MLContext</c>.</param>
+    /// <param name="labelColumnName">The label: a Boolean column.</param>
+    /// <param name="featureColumnName">The image: a known-size float vector of C·H·W pixels, an MLImage of a known size, or encoded image bytes.</param>
+    /// <param name="scoreColumnName">Where the raw score goes.</param>
+    /// <param name="probabilityColumnName">Where the probability of <c>true</c> goes.</param>
+    /// <param name="predictedLabelColumnName">Where the predicted Boolean goes.</param>
+    public static IEstimator<CnnPredictionTransformer> Cnn(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
+        string labelColumnName = "Label", string featureColumnName = "Features", string scoreColumnName = "Score",
+        string probabilityColumnName = "Probability", string predictedLabelColumnName = "PredictedLabel") =>
+        catalog.Cnn(new CnnBinaryOptions
+        {
+            LabelColumnName = labelColumnName,
+            FeatureColumnName = featureColumnName,
+            ScoreColumnName = scoreColumnName,
+            ProbabilityColumnName = probabilityColumnName,
+            PredictedLabelColumnName = predictedLabelColumnName,
+        });
 
     /// <summary>
     /// A convolutional network regression on a pixel vector (or MLImage) column and a float label — or a known-size
     /// float vector label for several values per image (keypoints, landmarks, boxes). It writes <c>Score</c>: a float
     /// for a float label (so <c>Regression.Evaluate</c> works), a float vector for a vector label.
     /// </summary>
-    public static IEstimator<CnnPredictionTransformer> Cnn(this RegressionCatalog.RegressionTrainers catalog, CnnRegressionOptions? options = null)
+    /// <param name="catalog">The regression trainers of an <c>MLContext</c>.</param>
+    /// <param name="options">The columns, the input geometry, the network and every training option.</param>
+    public static IEstimator<CnnPredictionTransformer> Cnn(this RegressionCatalog.RegressionTrainers catalog, CnnRegressionOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new CnnRegressionEstimator(CatalogContext.Of(catalog), options ?? new CnnRegressionOptions());
+        ArgumentNullException.ThrowIfNull(options);
+        return new CnnRegressionEstimator(CatalogContext.Of(catalog), options);
     }
+
+    /// <summary>
+    /// The regression of <see cref="Cnn(RegressionCatalog.RegressionTrainers, CnnRegressionOptions)"/> with its columns
+    /// named, as ML.NET's own trainers take them; everything else at its default.
+    /// </summary>
+    /// <param name="catalog">The regression trainers of an <c>MLContext</c>.</param>
+    /// <param name="labelColumnName">The label: a float, or a known-size float vector.</param>
+    /// <param name="featureColumnName">The image: a known-size float vector of C·H·W pixels, an MLImage of a known size, or encoded image bytes.</param>
+    /// <param name="scoreColumnName">Where the predicted value (or values) go.</param>
+    public static IEstimator<CnnPredictionTransformer> Cnn(this RegressionCatalog.RegressionTrainers catalog,
+        string labelColumnName = "Label", string featureColumnName = "Features", string scoreColumnName = "Score") =>
+        catalog.Cnn(new CnnRegressionOptions { LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, ScoreColumnName = scoreColumnName });
 
     /// <summary>
     /// A single-stage (YOLO-style) object detector with the columns of ML.NET's own ObjectDetection trainer: a vector of
@@ -69,6 +180,8 @@ public static class CnnCatalog
     /// custom mapping (<see cref="DetectionMapping"/>: per-class NMS), which <c>Model.Load</c> finds in this assembly, and
     /// built-in ones. Evaluate with <see cref="EvaluateCnnObjectDetection"/>.
     /// </summary>
+    /// <param name="catalog">The multiclass classification trainers of an <c>MLContext</c>.</param>
+    /// <param name="options">The columns, the input size, the backbone, the anchors, the loss, the decoding and every training option.</param>
     public static IEstimator<CnnPredictionTransformer> CnnObjectDetection(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         CnnObjectDetectionOptions options)
     {
@@ -78,9 +191,20 @@ public static class CnnCatalog
     }
 
     /// <summary>The object detector of <see cref="CnnObjectDetection(MulticlassClassificationCatalog.MulticlassClassificationTrainers, CnnObjectDetectionOptions)"/> with its columns and input size named; everything else at its default.</summary>
+    /// <param name="catalog">The multiclass classification trainers of an <c>MLContext</c>.</param>
+    /// <param name="labelColumnName">The labels: a vector of keys, one per object.</param>
+    /// <param name="boundingBoxColumnName">The boxes: a float vector of x0, y0, x1, y1 per object, in the image's pixels.</param>
+    /// <param name="imageColumnName">The image: an MLImage (LoadImages) of any size.</param>
+    /// <param name="height">The network's input height (images are stretched to it).</param>
+    /// <param name="width">The network's input width.</param>
+    /// <param name="epochs">Passes over the training images.</param>
+    /// <param name="predictedLabelColumnName">Where the detections' labels go (a vector of keys).</param>
+    /// <param name="predictedBoundingBoxColumnName">Where the detections' boxes go (4 floats per detection).</param>
+    /// <param name="scoreColumnName">Where the detections' scores go (one per detection, descending).</param>
     public static IEstimator<CnnPredictionTransformer> CnnObjectDetection(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string boundingBoxColumnName = "BoundingBoxes", string imageColumnName = "Image",
-        int height = 96, int width = 96, int epochs = 10) =>
+        int height = 96, int width = 96, int epochs = 10, string predictedLabelColumnName = "PredictedLabel",
+        string predictedBoundingBoxColumnName = "PredictedBoundingBoxes", string scoreColumnName = "Score") =>
         catalog.CnnObjectDetection(new CnnObjectDetectionOptions
         {
             LabelColumnName = labelColumnName,
@@ -89,6 +213,9 @@ public static class CnnCatalog
             Height = height,
             Width = width,
             Epochs = epochs,
+            PredictedLabelColumnName = predictedLabelColumnName,
+            PredictedBoundingBoxColumnName = predictedBoundingBoxColumnName,
+            ScoreColumnName = scoreColumnName,
         });
 
     /// <summary>
@@ -113,6 +240,8 @@ public static class CnnCatalog
     /// <c>Score</c> (the class probabilities of every pixel). Made only of built-in transformers: <c>Model.Load</c> needs no
     /// registration. Evaluate with <see cref="EvaluateCnnSegmentation"/>.
     /// </summary>
+    /// <param name="catalog">The multiclass classification trainers of an <c>MLContext</c>.</param>
+    /// <param name="options">The columns, the input size, the network, the classes and every training option.</param>
     public static IEstimator<CnnPredictionTransformer> CnnSegmentation(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         CnnSegmentationOptions options)
     {
@@ -120,6 +249,29 @@ public static class CnnCatalog
         ArgumentNullException.ThrowIfNull(options);
         return new CnnSegmentationEstimator(CatalogContext.Of(catalog), options);
     }
+
+    /// <summary>The segmentation of <see cref="CnnSegmentation(MulticlassClassificationCatalog.MulticlassClassificationTrainers, CnnSegmentationOptions)"/> with its columns and input size named; everything else at its default.</summary>
+    /// <param name="catalog">The multiclass classification trainers of an <c>MLContext</c>.</param>
+    /// <param name="labelColumnName">The mask: a vector of one class per pixel (bytes, or keys).</param>
+    /// <param name="imageColumnName">The image: an MLImage, encoded bytes or a pixel vector.</param>
+    /// <param name="height">The network's input height (images and masks are stretched to it); null: the column's own, when it has one.</param>
+    /// <param name="width">The network's input width; null as for <paramref name="height"/>.</param>
+    /// <param name="epochs">Passes over the training images.</param>
+    /// <param name="predictedLabelColumnName">Where the class of every pixel goes (a vector of keys).</param>
+    /// <param name="scoreColumnName">Where the class probabilities of every pixel go.</param>
+    public static IEstimator<CnnPredictionTransformer> CnnSegmentation(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string imageColumnName = "Image", int? height = null, int? width = null, int epochs = 10,
+        string predictedLabelColumnName = "PredictedLabel", string scoreColumnName = "Score") =>
+        catalog.CnnSegmentation(new CnnSegmentationOptions
+        {
+            LabelColumnName = labelColumnName,
+            FeatureColumnName = imageColumnName,
+            Height = height,
+            Width = width,
+            Epochs = epochs,
+            PredictedLabelColumnName = predictedLabelColumnName,
+            ScoreColumnName = scoreColumnName,
+        });
 
     /// <summary>
     /// Pixel accuracy and mean IoU (with per-class IoU, Dice and accuracy) from one confusion matrix over every pixel of every

@@ -24,6 +24,9 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
     private readonly IHostEnvironment _env;
     private readonly string _name;
 
+    /// <param name="env">The MLContext behind the catalog: its log, and its seed when the options have none.</param>
+    /// <param name="options">The trainer's options.</param>
+    /// <param name="name">The component's name in the log.</param>
     /// <param name="inputShape">The network's input [C, H, W]; null: from the options and the data (<see cref="InputGeometry"/>).</param>
     /// <param name="inputShapeSource">Where <paramref name="inputShape"/> comes from, for messages.</param>
     protected CnnEstimator(IHostEnvironment env, CnnTrainerOptions options, string name, TensorShape? inputShape = null,
@@ -32,9 +35,11 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
         _env = env;
         _name = name;
         Ml = env as MLContext ?? new MLContext();
-        Options = options;
+        // Drawn once, here, as ML.NET's PCA trainer does: refitting this estimator (e.g. to resume from checkpoints) keeps it.
+        Options = SeedFrom(options, env.Register(name));
         if (options.Channels <= 0 || options.Height <= 0 || options.Width <= 0)
             throw new ArgumentException($"Channels, Height and Width must be positive or left out; {options.Channels}×{options.Height}×{options.Width} was given.", nameof(options));
+        OutputColumns.Check(options);
         _fixedShape = inputShape;
         InputShape = inputShape ?? new TensorShape(1, 1, 1);
         _inputShapeSource = inputShapeSource;
@@ -44,7 +49,16 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
     private readonly string _inputShapeSource;
 
     protected MLContext Ml { get; }
+
+    /// <summary>The options as given, with a seed (see <see cref="SeedFrom"/>).</summary>
     protected CnnTrainerOptions Options { get; }
+
+    /// <summary>
+    /// The options with a seed: the options' own when set, else one drawn from the host's random generator, which ML.NET
+    /// seeds from the <c>MLContext</c>'s seed — how ML.NET's own trainers take it (e.g. PCA's <c>Seed ?? Host.Rand.Next()</c>).
+    /// </summary>
+    internal static T SeedFrom<T>(T options, IHost host) where T : CnnTrainerOptions =>
+        options.IsSeedSet ? options : options with { Seed = host.Rand.Next() };
 
     /// <summary>One image as the network takes it, [C, H, W]: the fixed shape, or the one <see cref="Fit"/> found for its data.</summary>
     protected TensorShape InputShape { get; private set; }
@@ -96,6 +110,8 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
         CheckColumns(input.Schema);
         var (kind, featureType) = FeatureKind(input.Schema);
         InputShape = _fixedShape ?? InputGeometry.Resolve(o, kind, featureType);
+        // Before the label's checks: a key fitted on no rows has 1 value, which would be the error otherwise.
+        RequireRows(input, "The training data (the IDataView given to Fit)");
         var label = LabelColumn(input.Schema);
         // Training reads images unscaled into a byte cache; scoring scales them in ExtractPixels (see ImageInput).
         var toPixels = kind == InputKind.Pixels ? null : ImageInput.ToPixels(Ml, o, kind, InputShape, scale: 1).Fit(input);
@@ -117,9 +133,8 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
             if (result.StopReason != StopReason.Completed) channel.Warning(MessageSensitivity.None, $"Training stopped early: {result.Message}");
         }
 
-        var scoring = Scoring(model, pixelColumn, label);
-        var chain = (toPixels is null ? scoring : ImageInput.ToPixels(Ml, o, kind, InputShape, o.ImagePixelScale).Append(scoring)).Fit(input);
-        return new CnnPredictionTransformer(chain, model, result, DetectionHead);
+        var chain = Complete(Scoring(model, pixelColumn, label), kind, InputShape).Fit(input);
+        return new CnnPredictionTransformer(chain, model, result, input.Schema[o.FeatureColumnName], DetectionHead);
     }
 
     /// <summary>
@@ -157,7 +172,30 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
         // returns, here over a stand-in network (the shape does not depend on the weights).
         var model = StandIn(shape, label);
         var scoring = Scoring(model, image ? ImageInput.PixelColumnName : o.FeatureColumnName, label);
-        return (image ? ImageInput.ToPixels(Ml, o, kind, shape, o.ImagePixelScale).Append(scoring) : scoring).GetOutputSchema(inputSchema);
+        return Complete(scoring, kind, shape).GetOutputSchema(inputSchema);
+    }
+
+    /// <summary>
+    /// The whole scoring chain: for an image column the steps to pixels first, then <paramref name="scoring"/>, then
+    /// the image steps' internal columns dropped, so the output schema holds the input's columns and the task's outputs only.
+    /// </summary>
+    private IEstimator<ITransformer> Complete(IEstimator<ITransformer> scoring, InputKind kind, TensorShape shape) =>
+        kind == InputKind.Pixels ? scoring
+            : ImageInput.ToPixels(Ml, Options, kind, shape, Options.ImagePixelScale).Append(scoring)
+                .Append(Ml.Transforms.DropColumns(ImageInput.InternalColumns(kind)));
+
+    /// <summary>Refuses data without rows, naming it (<paramref name="what"/>) and the columns the trainer reads.</summary>
+    internal void RequireRows(IDataView data, string what)
+    {
+        bool empty = data.GetRowCount() is { } count ? count == 0 : !HasRow(data);
+        if (empty)
+            throw new ArgumentException($"{what} has no rows; the trainer needs rows with images in '{Options.FeatureColumnName}' and labels in '{Options.LabelColumnName}'.");
+    }
+
+    private static bool HasRow(IDataView data)
+    {
+        using var cursor = data.GetRowCursor([]);
+        return cursor.MoveNext();
     }
 
     /// <summary>
@@ -227,6 +265,7 @@ internal abstract class CnnEstimator : IEstimator<CnnPredictionTransformer>
         try
         {
             var (validationKind, type) = FeatureKind(validation.Schema);
+            RequireRows(validation, "The data");
             if (validationKind != kind)
                 throw new ArgumentException($"The feature column '{Options.FeatureColumnName}' holds {kind} in the training set and {validationKind} in this one.");
             if (kind == InputKind.Pixels && ((VectorDataViewType)type).Size != InputShape.Length)

@@ -21,14 +21,15 @@ internal class CnnMulticlassEstimator : CnnEstimator
         : this(env, options, options.TenCropPadding, "CnnMulticlass") { }
 
     /// <summary>For classifiers that build their network differently (the transfer trainer) but score the same way.</summary>
-    protected CnnMulticlassEstimator(IHostEnvironment env, CnnTrainerOptions options, int? tenCropPadding, string name,
+    protected CnnMulticlassEstimator(IHostEnvironment env, CnnClassificationOptions options, int? tenCropPadding, string name,
         TensorShape? inputShape = null, string inputShapeSource = "from the options")
         : base(env, options, name, inputShape, inputShapeSource)
     {
         _tenCropPadding = tenCropPadding;
     }
 
-    public const string ScoreColumnName = "Score", PredictedLabelColumnName = "PredictedLabel";
+    private string ScoreColumnName => Options.ScoreColumnName;
+    private string PredictedLabelColumnName => ((CnnClassificationOptions)Options).PredictedLabelColumnName;
 
     protected override int StandInOutputs(SchemaShape.Column label) => 1;
     protected override int Outputs(IBatchSource data) => data.Layout.ClassCount;
@@ -59,9 +60,10 @@ internal class CnnMulticlassEstimator : CnnEstimator
     private IEstimator<ITransformer> Scoring(CnnModel model, string pixelColumn, ClassIndexToKey toKey)
     {
         var head = new ScoringHead(model, pixelColumn);
-        // Score: softmax of the logits, or the probabilities averaged over ten crops; PredictedLabel: the most probable class.
+        // Score: softmax of the logits, or the probabilities averaged over ten crops, its slots named by the classes in key
+        // order (as ML.NET's multiclass trainers name them); PredictedLabel: the most probable class.
         var score = _tenCropPadding is { } padding ? head.TenCropProbabilities(ScoreColumnName, padding) : head.Probabilities(ScoreColumnName);
-        var onnx = score.ArgMax(PredictedLabelColumnName, ScoreColumnName).ToBytes();
+        var onnx = score.SlotNames(ScoreColumnName, model.ClassNames).ArgMax(PredictedLabelColumnName, ScoreColumnName).ToBytes();
         return Ml.Transforms.ApplyOnnxModel([ScoreColumnName, PredictedLabelColumnName], [pixelColumn], new MemoryStream(onnx))
             .Append(toKey.Estimator());
     }

@@ -4,12 +4,13 @@ namespace MLNet.Cnn.Trainers;
 /// Options of <c>MulticlassClassification.Trainers.Cnn</c>: the label is a key column (MapValueToKey); the network has
 /// one output per key value.
 /// </summary>
-public sealed record CnnMulticlassOptions : CnnTrainerOptions
+public sealed record CnnMulticlassOptions : CnnClassificationOptions
 {
+    /// <summary>Options with every default: columns <c>Features</c> and <c>Label</c>, LeNet-5, 10 epochs.</summary>
     public CnnMulticlassOptions() { }
 
     /// <summary>The training options and columns of <paramref name="source"/>, copied as a whole (for trainers built on this one).</summary>
-    internal CnnMulticlassOptions(CnnTrainerOptions source) : base(source) { }
+    internal CnnMulticlassOptions(CnnClassificationOptions source) : base(source) { }
 
     /// <summary>
     /// Test-time ten-crop for a network trained with random crops of the image padded by this many pixels (e.g.

@@ -12,14 +12,19 @@ namespace MLNet.Cnn.Trainers;
 /// training history (<see cref="Training"/>). Everything an <see cref="ITransformer"/> does is the chain's, saving included:
 /// <c>mlContext.Model.Save</c> writes the chain, so <c>Model.Load</c> gives back that chain of built-in transformers
 /// (this wrapper, with <see cref="Model"/> and <see cref="Training"/>, exists only in the process that trained).
+/// As ML.NET's prediction transformers, it is an <see cref="ISingleFeaturePredictionTransformer{TModel}"/>, which
+/// <c>PermutationFeatureImportance</c> takes (per pixel, for a pixel-vector feature column).
 /// </summary>
-public sealed class CnnPredictionTransformer : ITransformer
+public sealed class CnnPredictionTransformer : ISingleFeaturePredictionTransformer<CnnModel>
 {
-    internal CnnPredictionTransformer(ITransformer scoring, CnnModel model, TrainingResult training, YoloHead? detectionHead = null)
+    internal CnnPredictionTransformer(ITransformer scoring, CnnModel model, TrainingResult training, DataViewSchema.Column features,
+        YoloHead? detectionHead = null)
     {
         Scoring = scoring;
         Model = model;
         Training = training;
+        FeatureColumnName = features.Name;
+        FeatureColumnType = features.Type;
         DetectionHead = detectionHead;
     }
 
@@ -46,9 +51,23 @@ public sealed class CnnPredictionTransformer : ITransformer
         _ => null,
     };
 
+    /// <summary>The column the network reads: the trainer's feature column (pixels, an image or image bytes).</summary>
+    public string FeatureColumnName { get; }
+
+    /// <summary>The type of <see cref="FeatureColumnName"/> in the data the transformer was fitted on.</summary>
+    public DataViewType FeatureColumnType { get; }
+
+    /// <summary>Whether <see cref="Scoring"/> maps row to row (it does: every step is a row mapper).</summary>
     public bool IsRowToRowMapper => Scoring.IsRowToRowMapper;
+
+    /// <summary>The schema the scoring chain writes for <paramref name="inputSchema"/>.</summary>
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Scoring.GetOutputSchema(inputSchema);
+
+    /// <summary>The scoring chain's row-to-row mapper (what a <c>PredictionEngine</c> uses).</summary>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => Scoring.GetRowToRowMapper(inputSchema);
+
+    /// <summary>Scores <paramref name="input"/> with the scoring chain (lazily, as ML.NET's transformers do).</summary>
     public IDataView Transform(IDataView input) => Scoring.Transform(input);
+
     void ICanSaveModel.Save(ModelSaveContext ctx) => Scoring.Save(ctx);
 }

@@ -14,8 +14,6 @@ namespace MLNet.Cnn.Trainers;
 /// </summary>
 internal sealed class CnnRegressionEstimator(IHostEnvironment env, CnnRegressionOptions options) : CnnEstimator(env, options, "CnnRegression")
 {
-    private const string ScoreColumnName = "Score";
-
     protected override int StandInOutputs(SchemaShape.Column label) => label.Kind == SchemaShape.Column.VectorKind.Scalar ? 1 : 2;
     protected override int Outputs(IBatchSource data) => data.Layout.TargetCount;
 
@@ -78,12 +76,12 @@ internal sealed class CnnRegressionEstimator(IHostEnvironment env, CnnRegression
 
     private IEstimator<ITransformer> Scoring(CnnModel model, string pixelColumn, bool scalar)
     {
-        string output = scalar ? RawScoreColumnName : ScoreColumnName;
+        string output = scalar ? RawScoreColumnName : Options.ScoreColumnName;
         var onnx = new ScoringHead(model, pixelColumn).Logits(output).ToBytes();
         var apply = Ml.Transforms.ApplyOnnxModel([output], [pixelColumn], new MemoryStream(onnx));
-        return scalar
-            ? apply.Append(Ml.Transforms.CustomMapping(new RegressionScoreMapping().GetMapping(), RegressionScoreMapping.ContractName))
-                .Append(Ml.Transforms.DropColumns(RawScoreColumnName))
-            : apply;
+        if (!scalar) return apply;
+        var score = apply.Append(Ml.Transforms.CustomMapping(new RegressionScoreMapping().GetMapping(), RegressionScoreMapping.ContractName))
+            .Append(Ml.Transforms.DropColumns(RawScoreColumnName));
+        return OutputColumns.Renamed(Ml, score, (nameof(RegressionScoreMapping.Output.Score), Options.ScoreColumnName));
     }
 }

@@ -29,7 +29,14 @@ public abstract record CnnTrainerOptions : TrainerOptions
     /// </summary>
     public string FeatureColumnName { get; init; } = "Features";
 
+    /// <summary>The label column; its type depends on the task (a key, a Boolean, a float or float vector, a mask).</summary>
     public string LabelColumnName { get; init; } = "Label";
+
+    /// <summary>
+    /// The column the fitted transformer writes the scores to (default <c>Score</c>, the name ML.NET's trainers and
+    /// evaluators use; pass the same name to <c>Evaluate</c> when you change it).
+    /// </summary>
+    public string ScoreColumnName { get; init; } = "Score";
 
     /// <summary>
     /// The network's input channels; null: found from the data — 3 (RGB) for images, and for a float vector of S values

@@ -13,7 +13,7 @@ namespace MLNet.Cnn.Trainers;
 /// validation, early stopping, augmentation, mixing, pruning, progress …) works as for the other CNN trainers; the
 /// transfer itself is the core's <see cref="TransferLearning"/>.
 /// </summary>
-public sealed record CnnTransferOptions : CnnTrainerOptions
+public sealed record CnnTransferOptions : CnnClassificationOptions
 {
     /// <summary>The trained network to start from (it is copied, never changed). Set this, <see cref="BackbonePath"/> or <see cref="PretrainedBackbone"/>.</summary>
     public CnnModel? Backbone { get; init; }

@@ -16,7 +16,10 @@ namespace MLNet.Cnn.Trainers;
 /// </summary>
 public sealed class ImageFolderData
 {
+    /// <summary>The label column of both views: the name of the image's label folder.</summary>
     public const string LabelColumnName = nameof(LabelledImage.Label);
+
+    /// <summary>The path column of both views: the image file's full path (what <c>LoadImages</c> reads).</summary>
     public const string ImagePathColumnName = nameof(LabelledImage.ImagePath);
 
     internal ImageFolderData(IDataView train, IDataView? validation, ImageFolderSummary summary)
@@ -35,5 +38,6 @@ public sealed class ImageFolderData
     /// <summary>Images per label and part, empty label folders and skipped files.</summary>
     public ImageFolderSummary Summary { get; }
 
+    /// <summary>The summary as <see cref="ImageFolderSummary.Print"/> writes it.</summary>
     public override string ToString() => Summary.ToString();
 }

@@ -28,8 +28,13 @@ public sealed class ImageFolderSummary
     /// <summary>Every skipped file, in ordinal order of the paths.</summary>
     public IReadOnlyList<SkippedFile> Skipped { get; }
 
+    /// <summary>The images of every label (training and validation).</summary>
     public int Images => Labels.Sum(l => l.Images);
+
+    /// <summary>The images of the training part.</summary>
     public int TrainImages => Labels.Sum(l => l.Train);
+
+    /// <summary>The images of the validation part.</summary>
     public int ValidationImages => Labels.Sum(l => l.Validation);
 
     /// <summary>Files in the folder itself rather than in a label folder (also in <see cref="Skipped"/>).</summary>
@@ -51,6 +56,7 @@ public sealed class ImageFolderSummary
         if (Skipped.Count > listedFiles) output.WriteLine($"  … and {Skipped.Count - listedFiles} more (Summary.Skipped lists them all)");
     }
 
+    /// <summary>What <see cref="Print"/> writes, as text.</summary>
     public override string ToString()
     {
         var text = new StringWriter();

@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
 using MLNet.Cnn.Data;
 using MLNet.Cnn.Tensors;
+using MLNet.Cnn.Transforms;
 
 namespace MLNet.Cnn.Trainers;
 
@@ -51,6 +52,14 @@ internal static class ImageInput
         _ => null,
     };
 
+    /// <summary>The columns <see cref="ToPixels"/> adds for an image column of this kind, which the scoring chain drops at its end.</summary>
+    public static string[] InternalColumns(InputKind kind) => kind switch
+    {
+        InputKind.Image => [ResizedColumnName, PixelColumnName],
+        InputKind.EncodedBytes => [EncodedImageMapping.EncodedColumnName, EncodedImageMapping.DecodedColumnName, ResizedColumnName, PixelColumnName],
+        _ => [],
+    };
+
     /// <summary>How the pixel cache stores what the training chain reads: bytes for images, floats for pixel vectors.</summary>
     public static PixelStorage Storage(InputKind kind) => kind == InputKind.Pixels ? PixelStorage.Floats : PixelStorage.Bytes;
 
@@ -60,9 +69,6 @@ internal static class ImageInput
     /// </summary>
     public static IEstimator<ITransformer> ToPixels(MLContext ml, CnnTrainerOptions o, InputKind kind, TensorShape image, float scale)
     {
-        int channels = image[0], height = image[1], width = image[2];
-        if (channels is not (1 or 3))
-            throw new ArgumentException($"The image column '{o.FeatureColumnName}' gives 1 (grayscale) or 3 (RGB) channels; the network takes {channels}.");
         string source = o.FeatureColumnName;
         IEstimator<ITransformer>? decode = null;
         if (kind == InputKind.EncodedBytes)
@@ -71,11 +77,7 @@ internal static class ImageInput
                 .Append(ml.Transforms.CustomMapping(new EncodedImageMapping().GetMapping(), EncodedImageMapping.ContractName));
             source = EncodedImageMapping.DecodedColumnName;
         }
-        var resize = ml.Transforms.ResizeImages(ResizedColumnName, width, height, source, ImageResizingEstimator.ResizingKind.Fill);
-        IEstimator<ITransformer> steps = decode is null ? resize : decode.Append(resize);
-        if (channels == 1) steps = steps.Append(ml.Transforms.ConvertToGrayscale(ResizedColumnName, ResizedColumnName));
-        var colors = channels == 1 ? ImagePixelExtractingEstimator.ColorBits.Red : ImagePixelExtractingEstimator.ColorBits.Rgb;
-        return steps.Append(ml.Transforms.ExtractPixels(PixelColumnName, ResizedColumnName, colors,
-            interleavePixelColors: false, scaleImage: scale));
+        var pixels = ImagePixels.Steps(ml.Transforms, o.FeatureColumnName, source, ResizedColumnName, PixelColumnName, image[0], image[1], image[2], scale);
+        return decode is null ? pixels : decode.Append(pixels);
     }
 }

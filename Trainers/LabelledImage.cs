@@ -7,6 +7,7 @@ namespace MLNet.Cnn.Trainers;
 /// </summary>
 public sealed class LabelledImage
 {
+    /// <summary>The label: the name of the first-level folder the file is in.</summary>
     public string Label { get; set; } = "";
 
     /// <summary>The full path of the file.</summary>

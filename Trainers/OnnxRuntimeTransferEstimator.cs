@@ -26,7 +26,8 @@ internal sealed class OnnxRuntimeTransferEstimator : IEstimator<CnnPredictionTra
     {
         _env = env;
         _ml = env as MLContext ?? new MLContext();
-        _options = options;
+        // One seed for the head's initialization and its training: the options' own, or one drawn from the MLContext's.
+        _options = CnnEstimator.SeedFrom(options, env.Register("CnnTransferOnOnnxRuntime"));
         string path = options.BackbonePath is { } p && p.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? p
             : throw new ArgumentException($"{nameof(CnnTransferOptions.BackboneOnOnnxRuntime)} needs an .onnx {nameof(CnnTransferOptions.BackbonePath)}.", nameof(options));
         if (options.Policy is not null && options.Policy != TransferPolicy.Auto && options.Policy != TransferPolicy.FreezeAll)
@@ -50,6 +51,9 @@ internal sealed class OnnxRuntimeTransferEstimator : IEstimator<CnnPredictionTra
         ValidationSet = _options.ValidationSet is { } v && backbone is not null ? backbone.Transform(v) : null,
     });
 
+    /// <summary>Drops the backbone's features at the end of the chain: they are internal to it.</summary>
+    private IEstimator<ITransformer> DropFeatures() => _ml.Transforms.DropColumns(FeaturesColumnName);
+
     public CnnPredictionTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -65,8 +69,11 @@ internal sealed class OnnxRuntimeTransferEstimator : IEstimator<CnnPredictionTra
         // The features once, in memory: the head trains for many epochs on them.
         var features = _ml.Data.Cache(backbone.Transform(input));
         var head = Head(backbone).Fit(features);
-        return new CnnPredictionTransformer(new TransformerChain<ITransformer>(backbone, head.Scoring), head.Model, head.Training);
+        var drop = DropFeatures().Fit(head.Scoring.Transform(features));
+        return new CnnPredictionTransformer(new TransformerChain<ITransformer>(backbone, head.Scoring, drop), head.Model, head.Training,
+            input.Schema[_options.FeatureColumnName]);
     }
 
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => Backbone().Append(Head(null)).GetOutputSchema(inputSchema);
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
+        Backbone().Append(Head(null)).Append(DropFeatures()).GetOutputSchema(inputSchema);
 }

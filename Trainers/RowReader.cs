@@ -11,6 +11,7 @@ namespace MLNet.Cnn.Trainers;
 /// <param name="Storage">Bytes (images: whole values 0 … 255) or floats (pixel vectors).</param>
 /// <param name="Shape">One image [C, H, W].</param>
 /// <param name="CacheDirectory">Where the pixel cache's file goes (null: the system's temporary folder).</param>
+/// <param name="Cancellation">Stops the reading between two rows.</param>
 /// <param name="SkipUnreadable">Called with a message for each row whose image cannot be read, which is then left out; null: such a row stops the reading.</param>
 internal sealed record RowSource(string PixelColumn, string FeatureColumn, PixelStorage Storage, TensorShape Shape, string? CacheDirectory,
     CancellationToken Cancellation, Action<string>? SkipUnreadable);
@@ -24,6 +25,10 @@ internal sealed record RowSource(string PixelColumn, string FeatureColumn, Pixel
 /// </summary>
 internal static class RowReader
 {
+    /// <param name="data">The rows.</param>
+    /// <param name="source">Which column holds the pixels and where the cache goes.</param>
+    /// <param name="label">The label column (read by <paramref name="readLabel"/>).</param>
+    /// <param name="readLabel">The task's label reader: given the cursor, the action that reads the label of the row it is on.</param>
     /// <param name="more">Further columns the label reader reads (e.g. a detector's boxes and images).</param>
     public static PixelCache Read(IDataView data, RowSource source, DataViewSchema.Column label, Func<DataViewRowCursor, Action<long>> readLabel,
         IEnumerable<DataViewSchema.Column>? more = null)

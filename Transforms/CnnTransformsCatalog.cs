@@ -10,11 +10,18 @@ public static class CnnTransformsCatalog
 {
     /// <summary>
     /// The activations of one layer of a trained network as a float vector column, so that any ML.NET trainer can learn
-    /// on CNN features. <paramref name="inputColumnName"/> holds the pixels as the network was trained on them, before
-    /// the model's normalization, which the featurizer applies itself: a known-size float vector of C·H·W values in
-    /// [C, H, W] order (as ExtractPixels writes it). <paramref name="outputColumnName"/> gets the layer's output for that
-    /// image, flattened (its length is the layer's <see cref="LayerInfo.FeatureCount"/>).
+    /// on CNN features. <paramref name="inputColumnName"/> holds the image as the CNN trainers take it, before the model's
+    /// normalization, which the featurizer applies itself: a known-size float vector of C·H·W pixels in [C, H, W] order (as
+    /// ExtractPixels writes it), or an image (LoadImages), resized to the model's input and read as the trainers read it
+    /// (RGB, or grayscale for one channel; values × <paramref name="imagePixelScale"/>). <paramref name="outputColumnName"/>
+    /// gets the layer's output for that image, flattened (its length is the layer's <see cref="LayerInfo.FeatureCount"/>).
+    /// Encoded image bytes: load them with <c>LoadImages</c> from their files instead.
     /// </summary>
+    /// <param name="catalog">The transforms catalog of an <c>MLContext</c>.</param>
+    /// <param name="model">The trained network.</param>
+    /// <param name="outputColumnName">The features' column.</param>
+    /// <param name="inputColumnName">The image's column: pixels or an MLImage.</param>
+    /// <param name="imagePixelScale">What an MLImage's 0 … 255 values are multiplied by (the trainers' <c>ImagePixelScale</c>, default 1/255); unused for pixels.</param>
     /// <param name="layerName">
     /// The layer whose output becomes the features: its path ("block2/conv") or, when no other layer has that name, its
     /// plain name; <see cref="LayerPaths.List"/> lists them with their output shapes. An unknown name gives an
@@ -25,17 +32,23 @@ public static class CnnTransformsCatalog
     /// <c>mlContext.Model.Save</c> and <c>Load</c> work and loading does not need this assembly.
     /// </remarks>
     public static IEstimator<ITransformer> CnnFeaturizer(this TransformsCatalog catalog, CnnModel model, string layerName,
-        string outputColumnName = "CnnFeatures", string inputColumnName = "Features")
+        string outputColumnName = "CnnFeatures", string inputColumnName = "Features", float imagePixelScale = 1f / 255)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new CnnFeaturizerEstimator(catalog, model, layerName, outputColumnName, inputColumnName);
+        return new CnnFeaturizerEstimator(catalog, model, layerName, outputColumnName, inputColumnName, imagePixelScale);
     }
 
     /// <summary>The featurizer of a model saved by <see cref="ModelFile.Save(CnnModel, string)"/> (a <c>.cnn</c> file).</summary>
-    /// <inheritdoc cref="CnnFeaturizer(TransformsCatalog, CnnModel, string, string, string)"/>
+    /// <param name="modelPath">The <c>.cnn</c> file.</param>
+    /// <param name="layerName">The layer whose output becomes the features (see the overload that takes a <see cref="CnnModel"/>).</param>
+    /// <param name="catalog">The transforms catalog of an <c>MLContext</c>.</param>
+    /// <param name="outputColumnName">The features' column.</param>
+    /// <param name="inputColumnName">The image's column: pixels or an MLImage.</param>
+    /// <param name="imagePixelScale">What an MLImage's 0 … 255 values are multiplied by (default 1/255); unused for pixels.</param>
+    /// <inheritdoc cref="CnnFeaturizer(TransformsCatalog, CnnModel, string, string, string, float)"/>
     public static IEstimator<ITransformer> CnnFeaturizer(this TransformsCatalog catalog, string modelPath, string layerName,
-        string outputColumnName = "CnnFeatures", string inputColumnName = "Features") =>
-        catalog.CnnFeaturizer(ModelFile.Load(modelPath), layerName, outputColumnName, inputColumnName);
+        string outputColumnName = "CnnFeatures", string inputColumnName = "Features", float imagePixelScale = 1f / 255) =>
+        catalog.CnnFeaturizer(ModelFile.Load(modelPath), layerName, outputColumnName, inputColumnName, imagePixelScale);
 
     /// <summary>
     /// The features of a pretrained backbone as a float vector column — <c>PretrainedBackbones.ResNet18ImageNet()</c>, an
@@ -43,14 +56,20 @@ public static class CnnTransformsCatalog
     /// on them. <paramref name="inputColumnName"/> holds the pixels in [C, H, W] order at the backbone's input size, before
     /// its normalization (RGB in [0, 1] for ImageNet backbones), which the featurizer applies itself.
     /// </summary>
+    /// <param name="backbone">The pretrained backbone.</param>
     /// <param name="featureLayer">The top-level block after which the features are taken; null takes all the backbone's blocks.</param>
-    /// <inheritdoc cref="CnnFeaturizer(TransformsCatalog, CnnModel, string, string, string)"/>
+    /// <param name="catalog">The transforms catalog of an <c>MLContext</c>.</param>
+    /// <param name="outputColumnName">The features' column.</param>
+    /// <param name="inputColumnName">The image's column: pixels or an MLImage.</param>
+    /// <param name="imagePixelScale">What an MLImage's 0 … 255 values are multiplied by (default 1/255); unused for pixels.</param>
+    /// <inheritdoc cref="CnnFeaturizer(TransformsCatalog, CnnModel, string, string, string, float)"/>
     public static IEstimator<ITransformer> CnnFeaturizer(this TransformsCatalog catalog, TransferBackbone backbone, string? featureLayer = null,
-        string outputColumnName = "CnnFeatures", string inputColumnName = "Features")
+        string outputColumnName = "CnnFeatures", string inputColumnName = "Features", float imagePixelScale = 1f / 255)
     {
         ArgumentNullException.ThrowIfNull(backbone);
         var model = backbone.FeatureModel(featureLayer);
-        return catalog.CnnFeaturizer(model, LayerPaths.List(model).Last(l => !l.Path.Contains(LayerPaths.Separator)).Path, outputColumnName, inputColumnName);
+        return catalog.CnnFeaturizer(model, LayerPaths.List(model).Last(l => !l.Path.Contains(LayerPaths.Separator)).Path, outputColumnName,
+            inputColumnName, imagePixelScale);
     }
 
     /// <summary>

@@ -39,6 +39,19 @@ public static class EfficientNet
             new(Math.Pow(1.1, phi), Math.Pow(1.2, phi), ConvBlocks.MakeDivisible(224 * Math.Pow(1.15, phi)), dropout);
     }
 
+    /// <summary>
+    /// The network for images of <paramref name="channels"/>×<paramref name="height"/>×<paramref name="width"/> and
+    /// <paramref name="classes"/> classes, every other argument at its default: the argument order of the CNN trainers'
+    /// <c>Network</c> delegate, so <c>Network = EfficientNet.Build</c> works. The network ends in global average pooling: any size it can downsample is taken, a smaller one is refused. Like every builder here, it leaves the
+    /// weights at zero; the trainers fill them (<c>Initializer.Initialize</c> with their seed), a direct user calls it.
+    /// </summary>
+    /// <param name="channels">The input channels.</param>
+    /// <param name="height">The input height.</param>
+    /// <param name="width">The input width.</param>
+    /// <param name="classes">The outputs.</param>
+    public static Sequential Build(int channels, int height, int width, int classes) =>
+        InputSize.Checked(Build(channels, classes), channels, height, width);
+
     /// <summary>Builds EfficientNet (see the type's summary) of the given scaling.</summary>
     /// <param name="channels">C of the input images [C, H, W].</param>
     /// <param name="classes">The number of output classes (the logits [N, classes]).</param>

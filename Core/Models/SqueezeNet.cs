@@ -12,6 +12,19 @@ namespace MLNet.Cnn.Models;
 /// </summary>
 public static class SqueezeNet
 {
+    /// <summary>
+    /// The network for images of <paramref name="channels"/>×<paramref name="height"/>×<paramref name="width"/> and
+    /// <paramref name="classes"/> classes, every other argument at its default: the argument order of the CNN trainers'
+    /// <c>Network</c> delegate, so <c>Network = SqueezeNet.Build</c> works. The network ends in global average pooling: any size it can downsample is taken, a smaller one is refused. Like every builder here, it leaves the
+    /// weights at zero; the trainers fill them (<c>Initializer.Initialize</c> with their seed), a direct user calls it.
+    /// </summary>
+    /// <param name="channels">The input channels.</param>
+    /// <param name="height">The input height.</param>
+    /// <param name="width">The input width.</param>
+    /// <param name="classes">The outputs.</param>
+    public static Sequential Build(int channels, int height, int width, int classes) =>
+        InputSize.Checked(Build(channels, classes), channels, height, width);
+
     /// <summary>Builds SqueezeNet (see the type's summary).</summary>
     /// <param name="channels">C of the input images [C, H, W].</param>
     /// <param name="classes">The number of output classes (the logits [N, classes]).</param>

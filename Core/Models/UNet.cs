@@ -15,6 +15,19 @@ namespace MLNet.Cnn.Models;
 /// </summary>
 public static class UNet
 {
+    /// <summary>
+    /// The network for images of <paramref name="channels"/>×<paramref name="height"/>×<paramref name="width"/> and
+    /// <paramref name="classes"/> classes, every other argument at its default: the argument order of the CNN trainers'
+    /// <c>Network</c> delegate, so <c>Network = UNet.Build</c> works. Height and width must be multiples of 16 (four halvings). Like every builder here, it leaves the
+    /// weights at zero; the trainers fill them (<c>Initializer.Initialize</c> with their seed), a direct user calls it.
+    /// </summary>
+    /// <param name="channels">The input channels.</param>
+    /// <param name="height">The input height.</param>
+    /// <param name="width">The input width.</param>
+    /// <param name="classes">The outputs.</param>
+    public static Sequential Build(int channels, int height, int width, int classes) =>
+        InputSize.Checked(Build(channels, classes), channels, height, width);
+
     /// <summary>Builds a U-Net (see the type's summary).</summary>
     /// <param name="channels">C of the input images [C, H, W].</param>
     /// <param name="classes">The number of classes scored per pixel, background included.</param>

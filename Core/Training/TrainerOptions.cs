@@ -17,8 +17,17 @@ public record TrainerOptions
     /// <summary>The images per optimizer step; must be positive.</summary>
     public int BatchSize { get; init; } = 64;
 
-    /// <summary>Seeds the shuffling and the validation split: the same seed gives the same weights and metrics.</summary>
-    public int Seed { get; init; } = 1;
+    /// <summary>
+    /// Seeds the shuffling and the validation split: the same seed gives the same weights and metrics. Default 1; the
+    /// ML.NET trainers draw one from the <c>MLContext</c>'s seed instead when it is not set (see <see cref="IsSeedSet"/>), as
+    /// ML.NET's own trainers do — one per trainer, so set it when a second trainer must resume the first one's checkpoints.
+    /// </summary>
+    public int Seed { get => _seed ?? 1; init => _seed = value; }
+
+    private int? _seed;
+
+    /// <summary>Whether <see cref="Seed"/> was given (false: it is the default, 1).</summary>
+    public bool IsSeedSet => _seed is not null;
 
     /// <summary>Learning rate of the default optimizer (AdamW) when <see cref="Optimizer"/> is not set.</summary>
     public float LearningRate { get; init; } = 1e-3f;

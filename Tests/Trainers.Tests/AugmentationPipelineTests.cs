@@ -20,6 +20,8 @@ public sealed class AugmentationPipelineTests
         var trainer = ml.MulticlassClassification.Trainers.Cnn(new CnnMulticlassOptions
         {
             Channels = 1, Height = 8, Width = 8, Epochs = 3, BatchSize = 32, LearningRate = 3e-3f, Network = small.Network, Augmentation = option,
+            // Set, so that both pipelines train with it whatever else draws from the MLContext's generator before the trainer.
+            Seed = 1,
         });
         IEstimator<ITransformer> pipeline = ml.Transforms.Conversion.MapValueToKey("Label").Append(trainer);
         if (marker) pipeline = ml.Transforms.Augment(Policy()).Append(pipeline);

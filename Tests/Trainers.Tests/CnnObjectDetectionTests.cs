@@ -90,7 +90,7 @@ public sealed class CnnObjectDetectionTests
         var detector = CnnPredictionTransformer.Find(trained.Model)!;
         var rows = trained.Ml.Data.CreateEnumerable<SquarePictures.Row>(trained.Test, reuseRowObject: false).ToArray();
         // GetColumn<VBuffer<T>> reuses one buffer from row to row: arrays are copies.
-        var pixels = trained.Scored.GetColumn<float[]>("CnnPixels").ToArray();
+        var pixels = ChainPixels.Of(trained.Model, trained.Test);
         var boxes = trained.Scored.GetColumn<float[]>("PredictedBoundingBoxes").ToArray();
         var scores = trained.Scored.GetColumn<float[]>("Score").ToArray();
         var head = detector.DetectionHead!;

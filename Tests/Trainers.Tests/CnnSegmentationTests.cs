@@ -53,7 +53,7 @@ public sealed class CnnSegmentationTests
         Assert.AreEqual(3 * 32 * 32, ((VectorDataViewType)scored.Schema["Score"].Type).Size);
 
         var network = CnnPredictionTransformer.Find(model)!.Model.Network;
-        var pixels = scored.GetColumn<float[]>("CnnPixels").ToArray();
+        var pixels = ChainPixels.Of(model, test);
         var keys = scored.GetColumn<uint[]>("PredictedLabel").ToArray();
         var scores = scored.GetColumn<float[]>("Score").ToArray();
         for (int row = 0; row < pixels.Length; row++)

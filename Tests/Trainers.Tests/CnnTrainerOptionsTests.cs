@@ -122,8 +122,8 @@ public sealed class CnnTrainerOptionsTests
         var ml = new MLContext(seed: 1);
         var pipeline = ml.Transforms.Conversion.MapValueToKey("Label", keyData: AllLabels(ml))
             .Append(ml.MulticlassClassification.Trainers.Cnn(CnnMulticlassTests.SmallCnn()));
-        var e = Assert.ThrowsExactly<InvalidOperationException>(() => pipeline.Fit(ml.Data.LoadFromEnumerable(new List<CnnMulticlassTests.Image>())));
-        StringAssert.Contains(e.Message, "no rows");
+        var e = Assert.ThrowsExactly<ArgumentException>(() => pipeline.Fit(ml.Data.LoadFromEnumerable(new List<CnnMulticlassTests.Image>())));
+        StringAssert.Contains(e.Message, "has no rows");
     }
 
     [TestMethod]

@@ -21,7 +21,8 @@ public sealed class TrainerCheckpointTests
             var ml = new MLContext(seed: 1);
             var train = ml.Data.LoadFromEnumerable(CnnMulticlassTests.Stripes(400, 1));
             var test = ml.Data.LoadFromEnumerable(CnnMulticlassTests.Stripes(100, 2));
-            var options = CnnMulticlassTests.SmallCnn() with { Epochs = 3, ValidationFraction = 0.2, ProgressInterval = 1 };
+            // A resumed run needs the seed of the run it resumes: set, as each new trainer would draw its own from the MLContext.
+            var options = CnnMulticlassTests.SmallCnn() with { Epochs = 3, ValidationFraction = 0.2, ProgressInterval = 1, Seed = 1 };
             ITransformer Fit(CnnMulticlassOptions o) =>
                 ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.MulticlassClassification.Trainers.Cnn(o)).Fit(train);
             float[][] Scores(ITransformer model) => model.Transform(test).GetColumn<VBuffer<float>>("Score").Select(v => v.DenseValues().ToArray()).ToArray();

@@ -29,14 +29,13 @@ namespace MLNet.Cnn.Trainers;
 /// </summary>
 internal sealed class CnnObjectDetectionEstimator : CnnEstimator
 {
-    private readonly CnnObjectDetectionOptions _options;
     private List<GroundTruthBox[]> _trainingObjects = [];
     private YoloHead? _head;
 
-    public CnnObjectDetectionEstimator(IHostEnvironment env, CnnObjectDetectionOptions options) : base(env, Checked(options), "CnnObjectDetection")
-    {
-        _options = options;
-    }
+    public CnnObjectDetectionEstimator(IHostEnvironment env, CnnObjectDetectionOptions options) : base(env, Checked(options), "CnnObjectDetection") { }
+
+    /// <summary>The options (with the seed of the current fit, see <see cref="CnnEstimator.Options"/>).</summary>
+    private CnnObjectDetectionOptions DetectionOptions => (CnnObjectDetectionOptions)Options;
 
     private static CnnObjectDetectionOptions Checked(CnnObjectDetectionOptions options)
     {
@@ -60,16 +59,16 @@ internal sealed class CnnObjectDetectionEstimator : CnnEstimator
 
     protected override void CheckColumns(SchemaShape input)
     {
-        DetectionColumns.CheckImage(Find(input, _options.FeatureColumnName), _options.FeatureColumnName);
-        DetectionColumns.CheckLabels(Find(input, _options.LabelColumnName), _options.LabelColumnName);
-        DetectionColumns.CheckBoxes(Find(input, _options.BoundingBoxColumnName), _options.BoundingBoxColumnName);
+        DetectionColumns.CheckImage(Find(input, DetectionOptions.FeatureColumnName), DetectionOptions.FeatureColumnName);
+        DetectionColumns.CheckLabels(Find(input, DetectionOptions.LabelColumnName), DetectionOptions.LabelColumnName);
+        DetectionColumns.CheckBoxes(Find(input, DetectionOptions.BoundingBoxColumnName), DetectionOptions.BoundingBoxColumnName);
     }
 
     protected override void CheckColumns(DataViewSchema input)
     {
-        DetectionColumns.CheckImage(input.GetColumnOrNull(_options.FeatureColumnName), _options.FeatureColumnName);
-        DetectionColumns.CheckLabels(input.GetColumnOrNull(_options.LabelColumnName), _options.LabelColumnName);
-        DetectionColumns.CheckBoxes(input.GetColumnOrNull(_options.BoundingBoxColumnName), _options.BoundingBoxColumnName);
+        DetectionColumns.CheckImage(input.GetColumnOrNull(DetectionOptions.FeatureColumnName), DetectionOptions.FeatureColumnName);
+        DetectionColumns.CheckLabels(input.GetColumnOrNull(DetectionOptions.LabelColumnName), DetectionOptions.LabelColumnName);
+        DetectionColumns.CheckBoxes(input.GetColumnOrNull(DetectionOptions.BoundingBoxColumnName), DetectionOptions.BoundingBoxColumnName);
     }
 
     protected override void CheckLabel(DataViewSchema.Column label) => DetectionColumns.CheckLabels(label, label.Name);
@@ -84,9 +83,9 @@ internal sealed class CnnObjectDetectionEstimator : CnnEstimator
         var names = KeyLabel.ClassNames(label);
         var trainingNames = training?.Layout.ClassNames ?? names;
         var classOf = names.Select(n => trainingNames.ToList().IndexOf(n)).ToArray();
-        var boxes = data.Schema.GetColumnOrNull(_options.BoundingBoxColumnName);
-        DetectionColumns.CheckBoxes(boxes, _options.BoundingBoxColumnName);
-        var image = data.Schema[_options.FeatureColumnName];
+        var boxes = data.Schema.GetColumnOrNull(DetectionOptions.BoundingBoxColumnName);
+        DetectionColumns.CheckBoxes(boxes, DetectionOptions.BoundingBoxColumnName);
+        var image = data.Schema[DetectionOptions.FeatureColumnName];
         var objects = new List<GroundTruthBox[]>();
         var reader = new DetectionRowReader(label, boxes!.Value, image, classOf, names, InputShape[2], InputShape[1]);
         var cache = RowReader.Read(data, rows, label, reader.Into(objects), [boxes.Value, image]);
@@ -114,7 +113,7 @@ internal sealed class CnnObjectDetectionEstimator : CnnEstimator
 
     protected override (CnnModel Model, TrainingResult Result) Train(IBatchSource train, IBatchSource? validation, TrainerOptions trainerOptions, IChannel channel)
     {
-        var o = _options;
+        var o = DetectionOptions;
         int c = InputShape[0], h = InputShape[1], w = InputShape[2];
         var head = new YoloHead(o.Anchors ?? Anchors(channel), train.Layout.ClassCount, o.Stride);
         var network = o.Detector?.Invoke(c, h, w, head)
@@ -138,8 +137,8 @@ internal sealed class CnnObjectDetectionEstimator : CnnEstimator
             .SelectMany(b => new[] { b.X0, b.Y0, b.X1, b.Y1 }).ToArray();
         int shapes = Enumerable.Range(0, boxes.Length / 4).Select(i => (boxes[4 * i + 2] - boxes[4 * i], boxes[4 * i + 3] - boxes[4 * i + 1])).Distinct().Count();
         if (shapes == 0) throw new ArgumentException("The training boxes all have zero width or height; anchors cannot be fitted to them.");
-        int k = Math.Min(_options.AnchorCount, shapes);
-        var anchors = AnchorKMeans.Fit(boxes, k, _options.Seed);
+        int k = Math.Min(DetectionOptions.AnchorCount, shapes);
+        var anchors = AnchorKMeans.Fit(boxes, k, DetectionOptions.Seed);
         channel.Info(MessageSensitivity.None, $"Anchors by k-means on {boxes.Length / 4} training boxes: mean best IoU {AnchorKMeans.MeanBestIou(boxes, anchors):0.###}.");
         return anchors;
     }
@@ -165,17 +164,20 @@ internal sealed class CnnObjectDetectionEstimator : CnnEstimator
     {
         var onnx = new ScoringHead(model, pixelColumn)
             .YoloDetections(head, DetectionMapping.BoxesColumnName, DetectionMapping.ScoresColumnName)
-            .Constants(DetectionMapping.SettingsColumnName, DetectionMapping.Settings(_options.Decoding, model.InputShape[2], model.InputShape[1]))
+            .Constants(DetectionMapping.SettingsColumnName, DetectionMapping.Settings(DetectionOptions.Decoding, model.InputShape[2], model.InputShape[1]))
             .ToBytes();
         IEstimator<ITransformer>[] Steps(IEstimator<ITransformer> mapping) =>
         [
-            Ml.Transforms.CopyColumns(DetectionMapping.ImageColumnName, _options.FeatureColumnName),
+            Ml.Transforms.CopyColumns(DetectionMapping.ImageColumnName, DetectionOptions.FeatureColumnName),
             Ml.Transforms.ApplyOnnxModel([DetectionMapping.BoxesColumnName, DetectionMapping.ScoresColumnName, DetectionMapping.SettingsColumnName],
                 [pixelColumn], new MemoryStream(onnx)),
             mapping,
             toKey.VectorEstimator(),
             Ml.Transforms.DropColumns(DetectionMapping.ImageColumnName, DetectionMapping.BoxesColumnName,
                 DetectionMapping.ScoresColumnName, DetectionMapping.SettingsColumnName),
+            .. OutputColumns.Renaming(Ml, (DetectionMapping.PredictedLabelColumnName, DetectionOptions.PredictedLabelColumnName),
+                (DetectionMapping.PredictedBoxesColumnName, DetectionOptions.PredictedBoundingBoxColumnName),
+                (DetectionMapping.ScoreColumnName, DetectionOptions.ScoreColumnName)),
         ];
         // The mapping reads the image, which its estimator's schema check refuses (see StepwiseEstimator).
         var shape = Steps(Ml.Transforms.CustomMapping<DetectionMapping.SchemaTwin, DetectionMapping.Output>((_, _) => { }, contractName: null));

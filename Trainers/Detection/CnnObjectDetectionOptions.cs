@@ -15,8 +15,9 @@ namespace MLNet.Cnn.Trainers;
 /// <see cref="YoloLoss"/> (set <see cref="DetectionLoss"/>), and <see cref="CnnTrainerOptions.Network"/>, which is
 /// <see cref="Backbone"/> and <see cref="Detector"/> here.
 /// </summary>
-public sealed record CnnObjectDetectionOptions : CnnTrainerOptions
+public sealed record CnnObjectDetectionOptions : CnnClassificationOptions
 {
+    /// <summary>Options with the columns of ML.NET's ObjectDetection trainer: <c>Image</c>, <c>Label</c>, <c>BoundingBoxes</c>.</summary>
     public CnnObjectDetectionOptions()
     {
         FeatureColumnName = "Image";
@@ -25,6 +26,9 @@ public sealed record CnnObjectDetectionOptions : CnnTrainerOptions
 
     /// <summary>The boxes: a float vector of x0, y0, x1, y1 per label, in pixels of the image (0 ≤ x0 ≤ x1 ≤ width, likewise y).</summary>
     public string BoundingBoxColumnName { get; init; } = "BoundingBoxes";
+
+    /// <summary>The column the fitted transformer writes the predicted boxes to (default <c>PredictedBoundingBoxes</c>, as ML.NET's ObjectDetection trainer names it).</summary>
+    public string PredictedBoundingBoxColumnName { get; init; } = "PredictedBoundingBoxes";
 
     /// <summary>
     /// The detector's anchors as (width, height) pairs in pixels of the network's input (Width × Height); null: k-means

@@ -15,6 +15,7 @@ namespace MLNet.Cnn.Trainers;
 [CustomMappingFactoryAttribute(ContractName)]
 public sealed class DetectionMapping : CustomMappingFactory<DetectionMapping.Input, DetectionMapping.Output>
 {
+    /// <summary>The contract name the mapping is saved under and found by on <c>Model.Load</c>.</summary>
     public const string ContractName = "MLNet.Cnn.Detections";
 
     /// <summary>The chain's internal columns (dropped at its end).</summary>
@@ -30,22 +31,36 @@ public sealed class DetectionMapping : CustomMappingFactory<DetectionMapping.Inp
     public static float[] Settings(YoloDecodeOptions decoding, int inputWidth, int inputHeight) =>
         [decoding.ScoreThreshold, decoding.NmsIouThreshold, decoding.MaxDetections, inputWidth, inputHeight];
 
+    /// <summary>The mapping's input row: the image and the detector graph's outputs.</summary>
     public sealed class Input
     {
+        /// <summary>The original image, for its size.</summary>
         [ColumnName(ImageColumnName)] public MLImage? Image { get; set; }
+
+        /// <summary>The decoded boxes [P, 4] of every position, x0, y0, x1, y1 in pixels of the network's input.</summary>
         [ColumnName(BoxesColumnName)] public float[] Boxes { get; set; } = [];
+
+        /// <summary>The class scores [P, K] of every position, σ(objectness)·softmax(classes).</summary>
         [ColumnName(ScoresColumnName)] public float[] Scores { get; set; } = [];
+
+        /// <summary>The settings row (<see cref="DetectionMapping.Settings"/>).</summary>
         [ColumnName(SettingsColumnName)] public float[] Settings { get; set; } = [];
     }
 
     /// <summary>The input without the image, for the output schema only (see <see cref="StepwiseEstimator"/>).</summary>
     public sealed class SchemaTwin
     {
+        /// <summary>As <see cref="Input.Boxes"/>.</summary>
         [ColumnName(BoxesColumnName)] public float[] Boxes { get; set; } = [];
+
+        /// <summary>As <see cref="Input.Scores"/>.</summary>
         [ColumnName(ScoresColumnName)] public float[] Scores { get; set; } = [];
+
+        /// <summary>As <see cref="Input.Settings"/>.</summary>
         [ColumnName(SettingsColumnName)] public float[] Settings { get; set; } = [];
     }
 
+    /// <summary>The mapping's output row: ML.NET's detection columns (renamed afterwards when the options name them otherwise).</summary>
     public sealed class Output
     {
         /// <summary>The class index of each detection (made a key of the label's key type by the next step).</summary>
@@ -58,6 +73,7 @@ public sealed class DetectionMapping : CustomMappingFactory<DetectionMapping.Inp
         [ColumnName(ScoreColumnName)] public float[] Score { get; set; } = [];
     }
 
+    /// <summary>Per-class NMS over the positions of <paramref name="input"/>, the kept detections scaled to the image's pixels.</summary>
     public static void Map(Input input, Output output)
     {
         if (input.Settings.Length != 5)
@@ -75,5 +91,6 @@ public sealed class DetectionMapping : CustomMappingFactory<DetectionMapping.Inp
         output.PredictedBoundingBoxes = detections.SelectMany(d => new[] { d.X0 * scaleX, d.Y0 * scaleY, d.X1 * scaleX, d.Y1 * scaleY }).ToArray();
     }
 
+    /// <summary>The mapping ML.NET runs: <see cref="Map"/>.</summary>
     public override Action<Input, Output> GetMapping() => Map;
 }

@@ -26,7 +26,8 @@ internal sealed class CnnSegmentationEstimator(IHostEnvironment env, CnnSegmenta
     /// <summary>The class-map value of ignored pixels in the training source (no class index is negative).</summary>
     private const int Ignore = -1;
 
-    public const string ScoreColumnName = "Score", PredictedLabelColumnName = "PredictedLabel";
+    private string ScoreColumnName => Options.ScoreColumnName;
+    private string PredictedLabelColumnName => options.PredictedLabelColumnName;
 
     protected override void CheckLabel(DataViewSchema.Column label) => MaskColumn.Of(label, label.Name);
     protected override void CheckLabel(SchemaShape.Column label) => MaskColumn.Check(label, label.Name);
@@ -117,9 +118,9 @@ internal sealed class CnnSegmentationEstimator(IHostEnvironment env, CnnSegmenta
         if (options.Network is { } build)
         {
             network = build(c, h, w, classes);
-            Initializer.Initialize(network, options.Seed);
+            Initializer.Initialize(network, Options.Seed);
         }
-        else network = SegmentationNetworks.UNet(options.Backbone?.Invoke(c, h, w) ?? DetectionBackbones.Small(c, stages: 3, seed: options.Seed), InputShape, classes, seed: options.Seed);
+        else network = SegmentationNetworks.UNet(options.Backbone?.Invoke(c, h, w) ?? DetectionBackbones.Small(c, stages: 3, seed: Options.Seed), InputShape, classes, seed: Options.Seed);
         channel.Info(MessageSensitivity.None, $"Training a segmentation network of {network.ParameterCount:N0} parameters on {train.Count} images {c}×{h}×{w}, {classes} classes.");
         var result = Trainer.Fit(network, train, validation, trainerOptions, options.CancellationToken);
         return (new CnnModel(network, InputShape, train.Layout.ClassNames), result);

@@ -17,8 +17,9 @@ namespace MLNet.Cnn.Trainers;
 /// The network's output is [N, K, Height, Width]; scoring writes <c>PredictedLabel</c> (a vector of Height·Width keys, at
 /// the network's resolution) and <c>Score</c> (K·Height·Width class probabilities, class by class).
 /// </summary>
-public sealed record CnnSegmentationOptions : CnnTrainerOptions
+public sealed record CnnSegmentationOptions : CnnClassificationOptions
 {
+    /// <summary>Options with the columns <c>Image</c> and <c>Label</c> (the mask).</summary>
     public CnnSegmentationOptions()
     {
         FeatureColumnName = "Image";

@@ -76,14 +76,10 @@ public static class CnnCatalog
     public static IEstimator<CnnPredictionTransformer> CnnTransfer(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         TransferBackbone pretrainedBackbone, string labelColumnName = "Label", string featureColumnName = "Features",
         string scoreColumnName = "Score", string predictedLabelColumnName = "PredictedLabel") =>
-        catalog.CnnTransfer(new CnnTransferOptions
+        catalog.CnnTransfer(WithColumns(new CnnTransferOptions
         {
             PretrainedBackbone = pretrainedBackbone ?? throw new ArgumentNullException(nameof(pretrainedBackbone)),
-            LabelColumnName = labelColumnName,
-            FeatureColumnName = featureColumnName,
-            ScoreColumnName = scoreColumnName,
-            PredictedLabelColumnName = predictedLabelColumnName,
-        });
+        }, labelColumnName, featureColumnName, scoreColumnName, predictedLabelColumnName));
 
     /// <summary>
     /// Transfer learning (<see cref="CnnTransfer(MulticlassClassificationCatalog.MulticlassClassificationTrainers, CnnTransferOptions)"/>)
@@ -99,14 +95,20 @@ public static class CnnCatalog
     public static IEstimator<CnnPredictionTransformer> CnnTransfer(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         CnnModel backbone, string labelColumnName = "Label", string featureColumnName = "Features",
         string scoreColumnName = "Score", string predictedLabelColumnName = "PredictedLabel") =>
-        catalog.CnnTransfer(new CnnTransferOptions
+        catalog.CnnTransfer(WithColumns(new CnnTransferOptions
         {
             Backbone = backbone ?? throw new ArgumentNullException(nameof(backbone)),
-            LabelColumnName = labelColumnName,
-            FeatureColumnName = featureColumnName,
-            ScoreColumnName = scoreColumnName,
-            PredictedLabelColumnName = predictedLabelColumnName,
-        });
+        }, labelColumnName, featureColumnName, scoreColumnName, predictedLabelColumnName));
+
+    /// <summary>The transfer options with the columns of a column-name overload.</summary>
+    private static CnnTransferOptions WithColumns(CnnTransferOptions options, string labelColumnName, string featureColumnName,
+        string scoreColumnName, string predictedLabelColumnName) => options with
+    {
+        LabelColumnName = labelColumnName,
+        FeatureColumnName = featureColumnName,
+        ScoreColumnName = scoreColumnName,
+        PredictedLabelColumnName = predictedLabelColumnName,
+    };
 
     /// <summary>
     /// A convolutional network binary classifier on a pixel vector (or MLImage) column and a Boolean label. It writes

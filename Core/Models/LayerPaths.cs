@@ -23,9 +23,18 @@ public static class LayerPaths
     public static IReadOnlyList<LayerInfo> List(CnnModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var layers = new List<LayerInfo>();
-        var image = model.InputShape;
-        AddChildren(model.Network, "", new TensorShape([1, .. image.Dimensions]), layers);
+        return [.. WithInputs(model.Network, model.InputShape).Select(l => l.Info)];
+    }
+
+    /// <summary>
+    /// The layers of <see cref="List"/> for a bare network and an image shape (no batch axis), each with its input shape
+    /// for one image as well (no batch axis).
+    /// </summary>
+    internal static List<(LayerInfo Info, TensorShape Input)> WithInputs(Layer network, TensorShape image)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var layers = new List<(LayerInfo, TensorShape)>();
+        AddChildren(network, "", new TensorShape([1, .. image.Dimensions]), layers);
         return layers;
     }
 
@@ -72,17 +81,20 @@ public static class LayerPaths
     // The routing of the composite layers: a Sequential feeds each child the previous child's output; the others
     // (Residual, Branches, Gate) give every child the composite's own input. An imported ONNX network routes values by
     // name through its graph, so it is listed as one layer, without its inner layers.
-    private static void AddChildren(Layer parent, string prefix, TensorShape input, List<LayerInfo> layers)
+    private static void AddChildren(Layer parent, string prefix, TensorShape input, List<(LayerInfo, TensorShape)> layers)
     {
         foreach (var child in parent.Children)
         {
             var output = child.OutputShape(input);
             string path = prefix + child.Name;
-            layers.Add(new LayerInfo(path, child, new TensorShape(output.Dimensions[1..].ToArray())));
+            layers.Add((new LayerInfo(path, child, WithoutBatch(output)), WithoutBatch(input)));
             if (child is not Onnx.OnnxNetwork) AddChildren(child, path + Separator, input, layers);
             if (parent is Sequential) input = output;
         }
     }
+
+    /// <summary>The shape with its first (batch) axis left out.</summary>
+    internal static TensorShape WithoutBatch(TensorShape shape) => new(shape.Dimensions[1..].ToArray());
 
     private static string Describe(IEnumerable<LayerInfo> layers) => string.Join(", ", layers);
 }

@@ -90,6 +90,17 @@ public sealed class ModelSummaryTests
     }
 
     [TestMethod]
+    public void TheLeNet5TableInTheDocsIsWhatToStringPrints()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "MLNet.Cnn.sln"))) root = root.Parent ?? throw new DirectoryNotFoundException("MLNet.Cnn.sln above the test binaries");
+        string docs = File.ReadAllText(Path.Combine(root.FullName, "docs", "summary.md")).ReplaceLineEndings("\n");
+        string printed = ModelSummary.Of(LeNet5.Build(), new TensorShape(1, 28, 28)).ToString().ReplaceLineEndings("\n");
+
+        StringAssert.Contains(docs, "```text\n" + printed + "\n```");
+    }
+
+    [TestMethod]
     public void ResNet18MatchesTorchvisionsParameterCountAndMultiplyAdds()
     {
         var summary = ModelSummary.Of(ResNet.Build(18), new TensorShape(3, 224, 224));

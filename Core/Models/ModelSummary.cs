@@ -52,12 +52,9 @@ public sealed class ModelSummary
     public static ModelSummary Of(Layer network, TensorShape input)
     {
         ArgumentNullException.ThrowIfNull(network);
-        var rows = LayerPaths.WithInputs(network, input)
-            .Where(l => l.Info.Layer.Children.Count == 0 || l.Info.Layer is Onnx.OnnxNetwork)
-            .Select(l => Row(l.Info, l.Input))
-            .ToList();
-        if (network.Children.Count == 0) // a single layer: its own row
-            rows.Add(Row(new LayerInfo(network.Name, network, LayerPaths.WithoutBatch(network.OutputShape(new TensorShape([1, .. input.Dimensions])))), input));
+        var rows = IsLeaf(network) // a single layer, or an imported ONNX network: one row
+            ? [Row(new LayerInfo(network.Name, network, LayerPaths.WithoutBatch(network.OutputShape(new TensorShape([1, .. input.Dimensions])))), input)]
+            : LayerPaths.WithInputs(network, input).Where(l => IsLeaf(l.Info.Layer)).Select(l => Row(l.Info, l.Input)).ToList();
         return new ModelSummary(network.Name, input, rows);
     }
 
@@ -87,6 +84,9 @@ public sealed class ModelSummary
         text.Append(new string('_', width));
         return text.ToString();
     }
+
+    // LayerPaths lists an imported ONNX network without its inner layers, which its graph routes by name.
+    private static bool IsLeaf(Layer layer) => layer.Children.Count == 0 || layer is Onnx.OnnxNetwork;
 
     private static LayerSummary Row(LayerInfo info, TensorShape input)
     {

@@ -54,6 +54,17 @@ public sealed class ModelSummaryTests
     }
 
     [TestMethod]
+    public void ASingleLayerIsItsOwnRow()
+    {
+        var summary = ModelSummary.Of(new DenseLayer("fc", 5, 2), new TensorShape(5));
+
+        Assert.AreEqual("fc", summary.Layers.Single().Path);
+        Assert.AreEqual(new TensorShape(2), summary.Layers[0].OutputShape);
+        Assert.AreEqual(12, summary.TotalParameters);
+        Assert.AreEqual(10, summary.MultiplyAdds);
+    }
+
+    [TestMethod]
     public void AFrozenLayerShowsAsFrozenAndCountsInTheFrozenTotal()
     {
         var network = Tiny();

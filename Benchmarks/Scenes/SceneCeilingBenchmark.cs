@@ -53,10 +53,10 @@ internal static class SceneCeilingBenchmark
         Add(table, "object crops in the scenes, ResNetSmall",
             ClassifierProbabilities.Accuracy(cropProbabilities, heldOutCrops.Crops.Labels),
             PerfectLocalization.Evaluate(heldOut, (i, k) => cropProbabilities.AsMemory((firstCrop[i] + k) * classes, classes)));
+        var labels = heldOutCrops.Crops.Labels.ToArray();
         for (double hidden = 0; hidden < 0.5; hidden += 0.1)
         {
             double low = hidden;
-            var labels = heldOutCrops.Crops.Labels.ToArray();
             double accuracy = ClassifierProbabilities.Accuracy(cropProbabilities, labels,
                 k => heldOutCrops.HiddenFraction[k] >= low && heldOutCrops.HiddenFraction[k] < low + 0.1);
             table.Add($"  crops {low * 100:F0}–{low * 100 + 10:F0} % hidden", Results.Number(accuracy, 3), "–", "–", "–");

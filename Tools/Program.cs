@@ -1,0 +1,2 @@
+Console.Error.WriteLine("mlnet-cnn: not built yet");
+return 1;

@@ -3,6 +3,7 @@ using MLNet.Cnn.Detection;
 using MLNet.Cnn.Onnx;
 using MLNet.Cnn.Tensors;
 using MLNet.Cnn.Training;
+using MLNet.Cnn.Visualization;
 
 namespace MLNet.Cnn.Samples.Detection;
 
@@ -67,10 +68,10 @@ internal static class DetectionSample
         DrawDetections(heldOut, evaluation, classNames, recipe.DrawScore, Path.Combine(directory, "detections.png"));
         var curves = Enumerable.Range(0, classNames.Count)
             .Select(c => CocoEvaluation.PrecisionCurve(evaluation.Images, classNames.Count, c, iouThreshold: 0.5)).ToArray();
-        SamplePlots.PrecisionRecall(CocoEvaluation.RecallLevels, curves, classNames,
+        PrecisionRecallChart.Save(CocoEvaluation.RecallLevels, curves, classNames,
             $"Precision–recall at IoU 0.5, {heldOut.Count:N0} held-out scenes (AP50 {evaluation.Coco.AveragePrecision50:F3})",
             Path.Combine(directory, "precision-recall.png"));
-        SamplePlots.LossCurve(losses.Points, "YOLO training loss", Path.Combine(directory, "training-loss.png"));
+        LossCurve.Save(losses.Points, "YOLO training loss", Path.Combine(directory, "training-loss.png"));
         output.WriteLine($"wrote detections.png, precision-recall.png and training-loss.png in {directory}");
         SceneSampleSteps.WriteModel(network, heldOut, classNames, OnnxTaskMetadata.Detection(head), directory, "detector", output);
         return new DetectionResult(evaluation.Coco, evaluation.Voc, clock.Elapsed.TotalSeconds, directory);

@@ -6,6 +6,7 @@ using MLNet.Cnn.Data;
 using MLNet.Cnn.Models;
 using MLNet.Cnn.Trainers;
 using MLNet.Cnn.Training;
+using MLNet.Cnn.Visualization;
 
 namespace MLNet.Cnn.Samples.FashionMnist;
 
@@ -60,8 +61,9 @@ internal static class FashionMnistSample
         MulticlassReport.Print(metrics, cnn.Model.ClassNames, output);
 
         var directory = Directory.CreateDirectory(options.OutputDirectory).FullName;
-        Plots.TrainingCurves(cnn.Training.Epochs, Path.Combine(directory, "training-curves.png"));
-        Plots.ConfusionMatrix(metrics.ConfusionMatrix.Counts, cnn.Model.ClassNames, Path.Combine(directory, "confusion-matrix.png"));
+        TrainingCurves.Save(cnn.Training.Epochs, Path.Combine(directory, "training-curves.png"));
+        ConfusionMatrixChart.Save(metrics.ConfusionMatrix.Counts, cnn.Model.ClassNames, Path.Combine(directory, "confusion-matrix.png"),
+            title: "Confusion matrix (test set)");
         string modelPath = Path.Combine(directory, "fashion-mnist-cnn.zip");
         ml.Model.Save(model, trainView.Schema, modelPath);
         output.WriteLine($"wrote {modelPath} ({new FileInfo(modelPath).Length / 1024.0:F0} KiB), training-curves.png and confusion-matrix.png in {directory}");

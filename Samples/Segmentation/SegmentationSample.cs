@@ -5,6 +5,7 @@ using MLNet.Cnn.Onnx;
 using MLNet.Cnn.Segmentation;
 using MLNet.Cnn.Tensors;
 using MLNet.Cnn.Training;
+using MLNet.Cnn.Visualization;
 
 namespace MLNet.Cnn.Samples.Segmentation;
 
@@ -64,7 +65,7 @@ internal static class SegmentationSample
 
         var directory = Directory.CreateDirectory(options.OutputDirectory).FullName;
         DrawMasks(network, heldOut, classNames, Path.Combine(directory, "masks.png"));
-        SamplePlots.LossCurve(losses.Points, "UNet training loss (pixel cross-entropy)", Path.Combine(directory, "training-loss.png"));
+        LossCurve.Save(losses.Points, "UNet training loss (pixel cross-entropy)", Path.Combine(directory, "training-loss.png"));
         output.WriteLine($"wrote masks.png and training-loss.png in {directory}");
         SceneSampleSteps.WriteModel(network, heldOut, classNames, OnnxTaskMetadata.Segmentation(), directory, "segmenter", output);
         return new SegmentationResult(metrics, clock.Elapsed.TotalSeconds, directory);

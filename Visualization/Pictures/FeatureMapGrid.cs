@@ -14,7 +14,7 @@ namespace MLNet.Cnn.Visualization;
 public static class FeatureMapGrid
 {
     /// <summary>The grid of the channels of <paramref name="maps"/>.</summary>
-    /// <exception cref="ArgumentException">Another rank, a batch of more than one image, an empty axis, or a NaN or infinite value.</exception>
+    /// <exception cref="ArgumentException">Another rank, a batch of more than one image, or a NaN or infinite value.</exception>
     public static RgbImage Render(Tensor maps, FeatureMapOptions? options = null)
     {
         options ??= new();

@@ -26,7 +26,7 @@ public static class FilterGrid
     }
 
     /// <summary>The grid of the filters in <paramref name="weights"/> [O, I, kh, kw].</summary>
-    /// <exception cref="ArgumentException">Not rank 4, an empty axis, or a NaN or infinite weight.</exception>
+    /// <exception cref="ArgumentException">Not rank 4, or a NaN or infinite weight.</exception>
     public static RgbImage Render(Tensor weights, FilterGridOptions? options = null)
     {
         options ??= new();

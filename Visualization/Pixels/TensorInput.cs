@@ -23,8 +23,8 @@ internal static class TensorInput
     {
         ArgumentNullException.ThrowIfNull(weights, name);
         var s = weights.Shape;
-        if (s.Rank != 4 || s.Length == 0)
-            throw new ArgumentException($"{name} has shape {s}; expected convolution weights [O, I, kh, kw] with no empty axis.", name);
+        if (s.Rank != 4)
+            throw new ArgumentException($"{name} has shape {s}; expected convolution weights [O, I, kh, kw].", name);
         Finite(weights.Span, name);
         return (s[0], s[1], s[2], s[3]);
     }
@@ -37,13 +37,12 @@ internal static class TensorInput
                 throw new ArgumentException($"{name} holds {values[i]} at flat index {i}; every value must be finite.", name);
     }
 
-    /// <summary>(C, H, W) of a rank-3 tensor, or of a rank-4 one with a batch of 1; no empty axis; finite values.</summary>
+    /// <summary>(C, H, W) of a rank-3 tensor, or of a rank-4 one with a batch of 1; finite values.</summary>
     private static (int, int, int) Planes(Tensor tensor, string name, string expected)
     {
         ArgumentNullException.ThrowIfNull(tensor, name);
         var s = tensor.Shape;
-        bool ok = (s.Rank == 3 || (s.Rank == 4 && s[0] == 1)) && s.Length > 0;
-        if (!ok) throw new ArgumentException($"{name} has shape {s}; expected {expected} with no empty axis.", name);
+        if (s.Rank != 3 && !(s.Rank == 4 && s[0] == 1)) throw new ArgumentException($"{name} has shape {s}; expected {expected}.", name);
         Finite(tensor.Span, name);
         int first = s.Rank - 3;
         return (s[first], s[first + 1], s[first + 2]);

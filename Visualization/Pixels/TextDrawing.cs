@@ -2,7 +2,10 @@ using SkiaSharp;
 
 namespace MLNet.Cnn.Visualization;
 
-/// <summary>A line of text to draw: left-aligned at <see cref="Left"/>, or centred in [Left, Left + MaxWidth); clipped to MaxWidth.</summary>
+/// <summary>
+/// A line of text to draw in the box of <see cref="MaxWidth"/> × <see cref="TextDrawing.LineHeight"/> pixels at
+/// (<see cref="Left"/>, <see cref="Top"/>): left-aligned, or centred; a text too wide is cut short with "…".
+/// </summary>
 internal readonly record struct TextLabel(string Text, int Left, int Top, int MaxWidth, bool Centered);
 
 /// <summary>Text on a picture (captions, row titles), black, in SkiaSharp's default typeface at <see cref="FontSize"/>.</summary>
@@ -18,7 +21,18 @@ internal static class TextDrawing
     public static int Width(string text)
     {
         using var font = new SKFont { Size = FontSize };
-        return (int)Math.Ceiling(font.MeasureText(text));
+        return Width(text, font);
+    }
+
+    private static int Width(string text, SKFont font) => (int)Math.Ceiling(font.MeasureText(text));
+
+    /// <summary><paramref name="text"/>, or its longest beginning followed by "…" that fits in <paramref name="maxWidth"/> pixels.</summary>
+    private static string Fitted(string text, int maxWidth, SKFont font)
+    {
+        if (Width(text, font) <= maxWidth) return text;
+        int length = text.Length - 1;
+        while (length > 0 && Width(text[..length] + "…", font) > maxWidth) length--;
+        return text[..length] + "…";
     }
 
     /// <summary>Draws <paramref name="labels"/> on <paramref name="image"/>, each within its line's box.</summary>
@@ -34,8 +48,9 @@ internal static class TextDrawing
                 canvas.Save();
                 canvas.ClipRect(SKRect.Create(label.Left, label.Top, label.MaxWidth, LineHeight));
                 float baseline = label.Top + (LineHeight + FontSize) / 2 - 2;
-                if (label.Centered) canvas.DrawText(label.Text, label.Left + label.MaxWidth / 2f, baseline, SKTextAlign.Center, font, paint);
-                else canvas.DrawText(label.Text, label.Left, baseline, SKTextAlign.Left, font, paint);
+                string text = Fitted(label.Text, label.MaxWidth, font);
+                if (label.Centered) canvas.DrawText(text, label.Left + label.MaxWidth / 2f, baseline, SKTextAlign.Center, font, paint);
+                else canvas.DrawText(text, label.Left, baseline, SKTextAlign.Left, font, paint);
                 canvas.Restore();
             }
         SkiaPixels.CopyBack(bitmap, image);

@@ -38,7 +38,12 @@ public static class TopActivations
             scan.Add(first, batch);
             (first, count) = (first + count, 0);
         }
-        if (count > 0) scan.Add(first, batch.Reshape([count, .. shape.Dimensions]));
+        if (count > 0)
+        {
+            var last = new Tensor([count, .. shape.Dimensions]);
+            batch.Span[..last.Length].CopyTo(last.Span);
+            scan.Add(first, last);
+        }
         return scan.Top();
     }
 

@@ -15,7 +15,7 @@ public static class LayerActivations
     /// network routes them (<see cref="Models.LayerPaths"/>); the network's weights and state are left as they were.
     /// </summary>
     /// <param name="model">The model.</param>
-    /// <param name="layer">A path ("layer2/0/conv1") or a plain name no other layer has, as <see cref="LayerPaths.Find"/> takes it; not a layer inside an imported ONNX graph.</param>
+    /// <param name="layer">A path ("layer4", "block/body/conv") or a plain name no other layer has, as <see cref="LayerPaths.Find"/> takes it; not a layer inside an imported ONNX graph.</param>
     /// <param name="images">A batch [N, C, H, W] of the model's input shape, normalized as the model expects.</param>
     /// <returns>A new tensor the caller owns.</returns>
     public static Tensor Of(CnnModel model, string layer, Tensor images)

@@ -6,13 +6,15 @@ namespace MLNet.Cnn.Layers;
 /// <summary>
 /// Batch normalization over N, H, W per channel (torch.nn.BatchNorm2d): training normalizes with the batch
 /// statistics and updates the running ones (momentum, unbiased variance); inference uses the running ones.
-/// γ starts at 1, β at 0, running mean at 0 and variance at 1.
+/// γ starts at 1, β at 0, running mean at 0 and variance at 1. With <see cref="UseRunningStatistics"/> training normalizes
+/// with the running statistics too (frozen batch norm).
 /// </summary>
-public sealed class BatchNorm2dLayer : Layer
+public sealed class BatchNorm2dLayer : Layer, IInferenceBehaviour
 {
     private readonly Parameter _gamma, _beta;
     private readonly Tensor _runningMean, _runningVar, _saveMean, _saveInvStd;
     private Tensor? _input;
+    private bool _frozenPass; // whether the last training pass normalized with the running statistics
 
     /// <param name="name">The layer's name, unique within its parent.</param>
     /// <param name="channels">C of the input [N, C, H, W].</param>
@@ -47,6 +49,21 @@ public sealed class BatchNorm2dLayer : Layer
     /// <summary>The running (unbiased) variance [C] that inference normalizes with.</summary>
     public Tensor RunningVariance => _runningVar;
 
+    /// <summary>
+    /// Frozen batch norm (torchvision's FrozenBatchNorm2d, a Keras BatchNormalization with trainable False): training passes
+    /// normalize with the running statistics, as inference does, and leave them as they are; backward treats them as
+    /// constants: ∂L/∂x = ∂L/∂y·γ/√(running var + ε), ∂L/∂γ = Σ ∂L/∂y·x̂, ∂L/∂β = Σ ∂L/∂y with x̂ = (x − running mean)/√(running var + ε).
+    /// For fine-tuning with small batches, and for gradients at inference (<see cref="InferenceGradients"/>). γ and β still
+    /// get gradients (mark them <see cref="Parameter.Frozen"/> to keep them). A setting of the run, not saved with the model.
+    /// </summary>
+    public bool UseRunningStatistics { get; set; }
+
+    bool IInferenceBehaviour.BehaveAsInference
+    {
+        get => UseRunningStatistics;
+        set => UseRunningStatistics = value;
+    }
+
     /// <inheritdoc/>
     public override IReadOnlyList<Parameter> Parameters => [_gamma, _beta];
 
@@ -65,17 +82,13 @@ public sealed class BatchNorm2dLayer : Layer
     public override Tensor Forward(Tensor input, bool training)
     {
         var output = OutputBuffer(OutputShape(input.Shape));
-        if (training)
-        {
+        _frozenPass = UseRunningStatistics;
+        if (training && !_frozenPass)
             BatchNorm2d.ForwardTraining(input, _gamma.Value, _beta.Value, _runningMean, _runningVar, Momentum, Epsilon,
                 output, _saveMean, _saveInvStd);
-            _input = input;
-        }
         else
-        {
             BatchNorm2d.ForwardInference(input, _gamma.Value, _beta.Value, _runningMean, _runningVar, Epsilon, output);
-            _input = null;
-        }
+        _input = training ? input : null;
         return output;
     }
 
@@ -84,8 +97,12 @@ public sealed class BatchNorm2dLayer : Layer
     {
         var input = Saved(_input);
         var gradInput = GradInputBuffer(input.Shape);
-        BatchNorm2d.BackwardTraining(input, gradOutput, _gamma.Value, _saveMean, _saveInvStd, gradInput, _gamma.Gradient,
-            _beta.Gradient);
+        if (_frozenPass)
+            BatchNorm2d.BackwardInference(input, gradOutput, _gamma.Value, _runningMean, _runningVar, Epsilon, gradInput,
+                _gamma.Gradient, _beta.Gradient);
+        else
+            BatchNorm2d.BackwardTraining(input, gradOutput, _gamma.Value, _saveMean, _saveInvStd, gradInput, _gamma.Gradient,
+                _beta.Gradient);
         return gradInput;
     }
 }

@@ -42,7 +42,8 @@ internal static class FashionMnistSample
         var clock = Stopwatch.StartNew();
         var trainImages = Data.FashionMnist.LoadTrain(options.DataDirectory);
         var train = Rows(trainImages, options.TrainCount);
-        var test = Rows(Data.FashionMnist.LoadTest(options.DataDirectory), options.TestCount);
+        var testImages = First(Data.FashionMnist.LoadTest(options.DataDirectory), options.TestCount);
+        var test = Rows(testImages, null);
         output.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0} test images ({clock.Elapsed.TotalSeconds:F1} s)");
 
         var ml = new MLContext(seed: options.Seed);
@@ -68,6 +69,7 @@ internal static class FashionMnistSample
         ml.Model.Save(model, trainView.Schema, modelPath);
         output.WriteLine($"wrote {modelPath} ({new FileInfo(modelPath).Length / 1024.0:F0} KiB), training-curves.png and confusion-matrix.png in {directory}");
         DeploymentFiles.Write(cnn.Model, trainImages, directory, output);
+        LearnedPictures.Write(cnn.Model, testImages, directory, output);
 
         var engine = ml.Model.CreatePredictionEngine<FashionImage, Prediction>(ml.Model.Load(modelPath, out _));
         output.WriteLine("the reloaded model on the first test images:");
@@ -96,6 +98,9 @@ internal static class FashionMnistSample
         TimeLimit = o.Minutes is { } m ? TimeSpan.FromMinutes(m) : null,
         Progress = new ProgressLines(output), ProgressInterval = 200,
     };
+
+    private static ImageDataset First(ImageDataset data, int? count) =>
+        count is { } n && n < data.Count ? data.Subset([.. Enumerable.Range(0, n)]) : data;
 
     private static List<FashionImage> Rows(ImageDataset data, int? count) =>
         Enumerable.Range(0, Math.Min(count ?? data.Count, data.Count))

@@ -1,3 +1,4 @@
+using MLNet.Cnn.Explain;
 using MLNet.Cnn.Tensors;
 
 namespace MLNet.Cnn.Visualization.Tests;
@@ -91,5 +92,32 @@ public sealed class GradCamOverlayTests
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => GradCamOverlay.Render(image, new float[1, 1], new GradCamOptions { Alpha = 2 }));
         Assert.ThrowsExactly<FileNotFoundException>(() => GradCamOverlay.Render("/no/such/image.png", new float[1, 1]));
         Assert.ThrowsExactly<ArgumentException>(() => GradCamOverlay.Render(new Tensor(4, 8, 8), new float[1, 1]));
+    }
+
+    [TestMethod]
+    public void AGradCamResultIsDrawnFromItsMapDividedByItsMaximum()
+    {
+        var map = Tensor.FromArray([0f, 2f, 4f, 0f], 2, 2);
+        var explanation = new GradCamResult("layer4", 1, "b", 3f, 0.9f, [1f], map, new Tensor(1, 28, 28));
+        CollectionAssert.AreEqual(new[] { 0f, 0.5f, 1f, 0f }, HeatMap.Normalized(map).Cast<float>().ToArray());
+        CollectionAssert.AreEqual(new[] { 0f, 0f }, HeatMap.Normalized(new Tensor(1, 2)).Cast<float>().ToArray(), "zeros stay zeros");
+        Assert.ThrowsExactly<ArgumentException>(() => HeatMap.Normalized(Tensor.FromArray([1f, float.NaN], 1, 2)));
+        Assert.ThrowsExactly<ArgumentException>(() => HeatMap.Normalized(new Tensor(2, 2, 2)));
+
+        var image = new Tensor(3, 28, 28);
+        var drawn = GradCamOverlay.Render(image, explanation, new GradCamOptions { TargetSize = 28 });
+        var expected = GradCamOverlay.Render(image, new float[,] { { 0, 0.5f }, { 1, 0 } }, new GradCamOptions { TargetSize = 28 });
+        CollectionAssert.AreEqual(expected.Bytes.ToArray(), drawn.Bytes.ToArray());
+    }
+
+    [TestMethod]
+    public void PicturesGoInAGridOfCellsOfTheLargestSize()
+    {
+        var grid = RgbImage.Grid([new RgbImage(10, 6, Rgb.Red), new RgbImage(4, 8, Rgb.Black), new RgbImage(2, 2, Rgb.Red)], columns: 2, gap: 3);
+        Assert.AreEqual((3 + 10 + 3 + 10 + 3, 3 + 8 + 3 + 8 + 3), (grid.Width, grid.Height), "2 × 2 cells of 10 × 8");
+        Assert.AreEqual(Rgb.Red, grid[3, 4], "the first picture centred in its cell: rows 4 … 9");
+        Assert.AreEqual(Rgb.White, grid[3, 3]);
+        Assert.ThrowsExactly<ArgumentException>(() => RgbImage.Grid([], columns: 1));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => RgbImage.Grid([grid], columns: 0));
     }
 }

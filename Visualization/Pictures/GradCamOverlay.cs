@@ -1,3 +1,4 @@
+using MLNet.Cnn.Explain;
 using MLNet.Cnn.Tensors;
 
 namespace MLNet.Cnn.Visualization;
@@ -36,6 +37,27 @@ public static class GradCamOverlay
         return options.SideBySide
             ? TileGrid.Compose([image.Enlarge(zoom), overlay.Enlarge(zoom)], columns: 2, options.Gap)
             : overlay.Enlarge(zoom);
+    }
+
+    /// <summary>
+    /// The overlay of a Grad-CAM explanation (<see cref="GradCam.Compute"/>) on the image it explains, a tensor [C, H, W]
+    /// with values in [0, 1] (before the model's normalization): its map [h, w] divided by its maximum.
+    /// </summary>
+    public static RgbImage Render(Tensor image, GradCamResult explanation, GradCamOptions? options = null) =>
+        Render(RgbImage.FromTensor(image, nameof(image)), explanation, options);
+
+    /// <summary>
+    /// The overlay of a Grad-CAM explanation on the image file it was computed from, at the file's own resolution: the map
+    /// [h, w] divided by its maximum is resized to the picture, not the model's input size, so a photo keeps its detail.
+    /// </summary>
+    public static RgbImage Render(string imagePath, GradCamResult explanation, GradCamOptions? options = null) =>
+        Render(RgbImage.Load(imagePath), explanation, options);
+
+    /// <summary>The overlay of a Grad-CAM explanation on <paramref name="image"/> (its map divided by its maximum).</summary>
+    public static RgbImage Render(RgbImage image, GradCamResult explanation, GradCamOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(explanation);
+        return Render(image, HeatMap.Normalized(explanation.Map), options);
     }
 
     /// <summary>Each pixel of <paramref name="image"/> blended with the color of its heat value (heat at the image's size, [H, W]).</summary>

@@ -1,3 +1,5 @@
+using MLNet.Cnn.Tensors;
+
 namespace MLNet.Cnn.Visualization;
 
 /// <summary>A heat map float[rows, columns] with values in [0, 1] (a Grad-CAM map): its checks and its bilinear resize.</summary>
@@ -13,6 +15,31 @@ internal static class HeatMap
             for (int x = 0; x < heat.GetLength(1); x++)
                 if (!(heat[y, x] >= 0 && heat[y, x] <= 1))
                     throw new ArgumentException($"{name}[{y}, {x}] is {heat[y, x]}; a heat map holds values in [0, 1] (scale it first).", name);
+    }
+
+    /// <summary>
+    /// A map [h, w] (or [1, h, w]) of non-negative values (a Grad-CAM map) divided by its maximum, as a heat map in [0, 1];
+    /// a map of zeros stays zeros.
+    /// </summary>
+    public static float[,] Normalized(Tensor map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        var dims = map.Shape.Dimensions;
+        if (dims.Length is < 2 or > 3 || (dims.Length == 3 && dims[0] != 1))
+            throw new ArgumentException($"A heat map tensor is [h, w] or [1, h, w]; this one is {map.Shape}.", nameof(map));
+        int h = dims[^2], w = dims[^1];
+        var values = map.Span;
+        float max = 0;
+        foreach (float v in values)
+        {
+            if (!float.IsFinite(v) || v < 0) throw new ArgumentException($"A heat map tensor holds finite values ≥ 0; this one holds {v}.", nameof(map));
+            max = Math.Max(max, v);
+        }
+        var heat = new float[h, w];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                heat[y, x] = max > 0 ? values[y * w + x] / max : 0;
+        return heat;
     }
 
     /// <summary>

@@ -115,6 +115,20 @@ public sealed class RgbImage
         return PlaneTiles.Tile(image.Span, channels, height, width, ValueRange.Unit);
     }
 
+    /// <summary>
+    /// <paramref name="pictures"/> row by row in a grid of <paramref name="columns"/> columns, each centred in a cell of the
+    /// largest picture's size, <paramref name="gap"/> white pixels apart (e.g. several Grad-CAM overlays in one PNG).
+    /// </summary>
+    /// <exception cref="ArgumentException">No pictures, or fewer than one column or a negative gap.</exception>
+    public static RgbImage Grid(IReadOnlyList<RgbImage> pictures, int columns, int gap = 4)
+    {
+        ArgumentNullException.ThrowIfNull(pictures);
+        if (pictures.Count == 0) throw new ArgumentException("No pictures to put in a grid.", nameof(pictures));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
+        ArgumentOutOfRangeException.ThrowIfNegative(gap);
+        return TileGrid.Compose(pictures, columns, gap);
+    }
+
     /// <summary>Sets the rectangle of <paramref name="width"/> × <paramref name="height"/> pixels at (<paramref name="left"/>, <paramref name="top"/>) to <paramref name="color"/>.</summary>
     internal void Fill(int left, int top, int width, int height, Rgb color)
     {

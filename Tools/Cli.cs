@@ -16,21 +16,16 @@ internal static class Cli
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var parse = CreateRoot().Parse(args);
+        // one line per error: System.CommandLine lists the allowed values of an option on lines of their own
         if (parse.Errors.Count > 0)
-        {
-            foreach (var problem in parse.Errors) error.WriteLine($"{Name}: {problem.Message}");
-            string command = string.Join(' ', parse.CommandResult.Command.Name == Name ? [Name] : new[] { Name, parse.CommandResult.Command.Name });
-            error.WriteLine($"Run '{command} --help' for usage.");
-            return ExitCodes.Usage;
-        }
+            return UsageError(parse, parse.Errors.Select(e => string.Join(' ', e.Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))), error);
         try
         {
             return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (UsageException e)
         {
-            error.WriteLine($"{Name}: {e.Message}");
-            return ExitCodes.Usage;
+            return UsageError(parse, [e.Message], error);
         }
         catch (BadInputException e)
         {
@@ -42,6 +37,15 @@ internal static class Cli
             error.WriteLine($"{Name}: unexpected error (please report it with this text):{Environment.NewLine}{e}");
             return ExitCodes.BadInput;
         }
+    }
+
+    /// <summary>Writes each message, then where to find the command's usage; returns <see cref="ExitCodes.Usage"/>.</summary>
+    private static int UsageError(ParseResult parse, IEnumerable<string> messages, TextWriter error)
+    {
+        foreach (string message in messages) error.WriteLine($"{Name}: {message}");
+        var command = parse.CommandResult.Command;
+        error.WriteLine($"Run '{(command is RootCommand ? Name : $"{Name} {command.Name}")} --help' for usage.");
+        return ExitCodes.Usage;
     }
 
     /// <summary>The root command with every <see cref="IToolCommand"/> of this assembly, in their <see cref="IToolCommand.Order"/>.</summary>

@@ -20,15 +20,19 @@ internal sealed record ToolRun(int ExitCode, string Output, string Error)
     }
 
     /// <summary>
-    /// Fails unless the run failed with <paramref name="exitCode"/> and one clear message on stderr — one line (plus, for
-    /// usage errors, the pointer to --help), no stack trace — containing every one of <paramref name="expected"/>.
+    /// Fails unless the run failed with <paramref name="exitCode"/> and a clear message on stderr containing every one of
+    /// <paramref name="expected"/>, without a stack trace: bad input is one line; a usage error is a line per parse error,
+    /// then the pointer to --help.
     /// </summary>
     public void FailedWith(int exitCode, params string[] expected)
     {
         Assert.AreEqual(exitCode, ExitCode, $"stdout:\n{Output}\nstderr:\n{Error}");
         var lines = Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.HasCount(exitCode == ExitCodes.Usage ? 2 : 1, lines, Error);
-        Assert.StartsWith("mlnet-cnn: ", lines[0]);
+        var messages = exitCode == ExitCodes.Usage ? lines[..^1] : lines;
+        if (exitCode == ExitCodes.Usage) Assert.StartsWith("Run 'mlnet-cnn", lines[^1]);
+        else Assert.HasCount(1, lines, Error);
+        Assert.IsNotEmpty(messages, Error);
+        Assert.IsTrue(messages.All(m => m.StartsWith("mlnet-cnn: ", StringComparison.Ordinal)), Error);
         Assert.DoesNotContain("   at ", Error, "no stack trace");
         foreach (string text in expected) Assert.Contains(text, Error);
     }

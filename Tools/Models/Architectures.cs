@@ -37,7 +37,7 @@ internal static class Architectures
         try { architecture.Build(channels, size, size, 2).OutputShape(new TensorShape(1, channels, size, size)); }
         catch (ArgumentException e)
         {
-            throw new UsageException($"--model {architecture.Name} does not take {channels}×{size}×{size} images: {e.Message}");
+            throw new UsageException($"--model {architecture.Name} does not take {channels}×{size}×{size} images: {e.Message.Replace($" (Parameter '{e.ParamName}')", "")}");
         }
     }
 }

@@ -49,7 +49,7 @@ internal static class Cli
     }
 
     /// <summary>The root command with every <see cref="IToolCommand"/> of this assembly, in their <see cref="IToolCommand.Order"/>.</summary>
-    public static RootCommand CreateRoot()
+    private static RootCommand CreateRoot()
     {
         var root = new RootCommand("Train, evaluate, run and export convolutional image classifiers for ML.NET. " +
                                    "An image folder has one subfolder per label. Exit codes: 0 success, 1 bad input, 2 usage error.");

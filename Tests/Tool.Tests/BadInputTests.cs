@@ -81,6 +81,19 @@ public sealed class BadInputTests
     }
 
     [TestMethod]
+    public void OutputsThatCannotBeWrittenAreRefusedBeforeTraining()
+    {
+        var rows = TrainedRows.Instance;
+        string file = Path.Combine(rows.NewFolder("out-is-a-file"), "model");
+        File.WriteAllText(file, "a file where the output folder should go");
+        var run = ToolRun.Of("train", "--images", rows.Images, "--out", file);
+        run.FailedWith(ExitCodes.BadInput, file, "is a file");
+        Assert.AreEqual("", run.Output, "nothing was trained");
+        string missing = Path.Combine(rows.Root, "no-such.csproj");
+        ToolRun.Of("train", "--images", rows.Images, "--library-project", missing).FailedWith(ExitCodes.BadInput, missing, "MLNet.Cnn.Trainers.csproj");
+    }
+
+    [TestMethod]
     public void UsageErrorsExitWithTwo()
     {
         var rows = TrainedRows.Instance;

@@ -1,4 +1,5 @@
 using MLNet.Cnn.Samples.Tests.PackageFeed;
+using MLNet.Cnn.Tool.Consumption;
 
 namespace MLNet.Cnn.Tool.Tests;
 
@@ -36,7 +37,7 @@ public sealed class ConsumptionProjectTests
     {
         var rows = TrainedRows.Instance;
         string folder = rows.NewFolder("package-reference");
-        Consumption.ConsumptionProject.Write(folder, "Photos", libraryProject: null);
+        ConsumptionProject.Write(folder, "Photos", ConsumptionProject.LibraryReference(libraryProject: null));
         string csproj = File.ReadAllText(Path.Combine(folder, "Photos.Consumption", "Photos.Consumption.csproj"));
         StringAssert.Contains(csproj, """<PackageReference Include="MLNet.Cnn.Trainers" Version="0.1.0" />""");
         StringAssert.Contains(csproj, """<PackageReference Include="Microsoft.ML.OnnxRuntime" Version="1.32.0" />""");

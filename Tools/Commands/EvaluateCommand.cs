@@ -29,7 +29,7 @@ internal sealed class EvaluateCommand : IToolCommand
                                             $"expected labels among its classes ({string.Join(", ", classifier.ClassNames)}).");
             var metrics = classifier.Evaluate(classifier.Prepare(data.Train));
             var report = new ReportWriter(parse.InvocationConfiguration.Output);
-            report.Data(data.Summary);
+            report.Data(data.Summary, split: false);
             report.Metrics($"Metrics of {Path.GetFileName(classifier.Path)}", metrics, classifier.ClassNames);
             return ExitCodes.Success;
         });

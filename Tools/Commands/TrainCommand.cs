@@ -55,19 +55,24 @@ internal sealed class TrainCommand : IToolCommand
 
     private static int Run(TrainingSettings settings, string outFolder, string name, string? libraryProject, TextWriter console)
     {
-        var trained = ClassifierTraining.Run(settings, console);
-        var folder = Directory.CreateDirectory(Path.GetFullPath(outFolder)).FullName;
-        string File(string file) => Path.Combine(folder, file);
-        trained.Save(File(ModelFiles.MlNetModel));
-        ModelFile.Save(trained.Cnn.Model, File(ModelFiles.CoreModel));
-        OnnxExporter.Export(trained.Cnn.Model, File(ModelFiles.Onnx));
-        string project = ConsumptionProject.Write(folder, name, libraryProject);
+        // what can be refused without the data is refused before training
+        string folder = Path.GetFullPath(outFolder);
+        if (File.Exists(folder)) throw new BadInputException($"The output folder '{folder}' is a file; expected a folder to write the model into (--out).");
+        string libraryReference = ConsumptionProject.LibraryReference(libraryProject);
 
-        using (var report = new StreamWriter(File(ModelFiles.Report)))
+        var trained = ClassifierTraining.Run(settings, console);
+        Directory.CreateDirectory(folder);
+        string InFolder(string file) => Path.Combine(folder, file);
+        trained.Save(InFolder(ModelFiles.MlNetModel));
+        ModelFile.Save(trained.Cnn.Model, InFolder(ModelFiles.CoreModel));
+        OnnxExporter.Export(trained.Cnn.Model, InFolder(ModelFiles.Onnx));
+        string project = ConsumptionProject.Write(folder, name, libraryReference);
+
+        using (var report = new StreamWriter(InFolder(ModelFiles.Report)))
         {
             var writer = new ReportWriter(report);
             writer.Title($"mlnet-cnn training report: {Path.GetFileName(trained.Data.Folder)}");
-            writer.Data(trained.Data);
+            writer.Data(trained.Data, split: true);
             writer.Training(settings, trained);
             writer.Metrics("Validation metrics", trained.Validation, trained.Cnn.Model.ClassNames);
             // Pictures (training curves, confusion matrix) come from the Visualization library: drawn into `folder`, listed here.

@@ -30,10 +30,10 @@ internal static partial class ConsumptionProject
     public static partial Regex Identifier();
 
     /// <summary>
-    /// Writes the project into <c>&lt;modelFolder&gt;/&lt;name&gt;.Consumption/</c> and returns its folder. It references
-    /// the MLNet.Cnn.Trainers package of the tool's own version, or <paramref name="libraryProject"/> (a .csproj) when given.
+    /// Writes the project into <c>&lt;modelFolder&gt;/&lt;name&gt;.Consumption/</c> and returns its folder; it references the
+    /// library as <paramref name="libraryReference"/> (<see cref="LibraryReference"/>) says.
     /// </summary>
-    public static string Write(string modelFolder, string name, string? libraryProject)
+    public static string Write(string modelFolder, string name, string libraryReference)
     {
         string projectName = $"{name}.Consumption";
         var values = new Dictionary<string, string>
@@ -45,7 +45,7 @@ internal static partial class ConsumptionProject
             ["ModelFile"] = ModelFiles.MlNetModel,
             ["TargetFramework"] = TargetFramework,
             ["OnnxRuntimeVersion"] = Metadata("OnnxRuntimeVersion"),
-            ["LibraryReference"] = LibraryReference(libraryProject),
+            ["LibraryReference"] = libraryReference,
         };
         var folder = Directory.CreateDirectory(Path.Combine(modelFolder, projectName));
         foreach (var (template, file) in Files)
@@ -61,7 +61,11 @@ internal static partial class ConsumptionProject
         return name.Length == 0 ? "Image" : char.IsDigit(name[0]) ? "Images" + name : name;
     }
 
-    private static string LibraryReference(string? libraryProject)
+    /// <summary>
+    /// The project file's reference to MLNet.Cnn.Trainers: the package of the tool's own version, or
+    /// <paramref name="libraryProject"/> (a .csproj) when given — checked here, before anything is trained.
+    /// </summary>
+    public static string LibraryReference(string? libraryProject)
     {
         if (libraryProject is null)
             return $"""    <PackageReference Include="MLNet.Cnn.Trainers" Version="{TrainersVersion}" />""";

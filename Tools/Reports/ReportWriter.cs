@@ -21,14 +21,21 @@ internal sealed class ReportWriter(TextWriter output)
 
     public void Title(string title) => output.WriteLine($"# {title}{Environment.NewLine}");
 
-    /// <summary>What the image folder holds: images per label and part, empty label folders, skipped files with their reasons.</summary>
-    public void Data(ImageFolderSummary data)
+    /// <summary>
+    /// What the image folder holds: images per label (and, with <paramref name="split"/>, per part: training and
+    /// validation), empty label folders, skipped files with their reasons.
+    /// </summary>
+    public void Data(ImageFolderSummary data, bool split)
     {
         output.WriteLine("## Data");
         output.WriteLine();
-        output.WriteLine($"Folder `{data.Folder}`: {data.Images} images of {data.Labels.Count} labels, {data.TrainImages} to train and {data.ValidationImages} to validate.");
+        output.WriteLine($"Folder `{data.Folder}`: {data.Images} images of {data.Labels.Count} labels" +
+                         (split ? $", {data.TrainImages} to train and {data.ValidationImages} to validate." : "."));
         output.WriteLine();
-        Table(["label", "images", "train", "validate"], data.Labels.Select(l => new[] { Cell(l.Label), Number(l.Images), Number(l.Train), Number(l.Validation) }), rightFrom: 1);
+        if (split)
+            Table(["label", "images", "train", "validate"], data.Labels.Select(l => new[] { Cell(l.Label), Number(l.Images), Number(l.Train), Number(l.Validation) }), rightFrom: 1);
+        else
+            Table(["label", "images"], data.Labels.Select(l => new[] { Cell(l.Label), Number(l.Images) }), rightFrom: 1);
         if (data.EmptyLabelFolders.Count > 0) output.WriteLine($"Label folders without images: {string.Join(", ", data.EmptyLabelFolders.Select(Cell))}.{Environment.NewLine}");
         if (data.Skipped.Count == 0)
         {

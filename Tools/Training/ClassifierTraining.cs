@@ -20,7 +20,7 @@ internal sealed record TrainedClassifier(ITransformer Model, DataViewSchema Inpu
 /// The Model Builder flow of <c>train</c>: an image folder → <c>LoadFromImageFolder</c> (split per label) → the files'
 /// bytes (<c>LoadRawImageBytes</c> into Model Builder's <c>ImageSource</c>, before the pipeline, so that the saved model takes
 /// bytes, as a web service is sent them) → <c>MapValueToKey("Label")</c> → the CNN trainer (it decodes, resizes and
-/// normalizes itself; validates on the held-out images after every epoch, stops early) → <c>MapKeyToValue("PredictedLabel")</c>;
+/// scales the images itself; validates on the held-out images after every epoch, stops early) → <c>MapKeyToValue("PredictedLabel")</c>;
 /// then ML.NET's metrics on the held-out images.
 /// </summary>
 internal static class ClassifierTraining

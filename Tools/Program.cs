@@ -1,2 +1,4 @@
-Console.Error.WriteLine("mlnet-cnn: not built yet");
-return 1;
+using MLNet.Cnn.Tool;
+
+// mlnet-cnn: train, evaluate, predict, export and summarize CNN image classifiers from the command line (docs/cli.md).
+return Cli.Run(args, Console.Out, Console.Error);

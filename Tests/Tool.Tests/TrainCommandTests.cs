@@ -29,7 +29,13 @@ public sealed class TrainCommandTests
             StringAssert.Contains(report, $"| {label} | {TrainedRows.PerClass} | 24 | 6 |", "the data table: each label's images, split 80/20");
             Assert.IsTrue(report.Split('\n').Any(l => l.StartsWith($"| {label} | ") && l.Split('|').Length == 3 + 3), $"a confusion-matrix row for {label}\n{report}");
         }
-        Assert.DoesNotContain("## Pictures", report, "no pictures yet: the section appears only with pictures");
+        StringAssert.Contains(report, "## Pictures");
+        foreach (string picture in new[] { "training-curves.png", "confusion-matrix.png" })
+        {
+            StringAssert.Contains(report, $"]({picture})", "the report shows it");
+            using var bitmap = SkiaSharp.SKBitmap.Decode(Path.Combine(rows.ModelFolder, picture));
+            Assert.IsNotNull(bitmap, $"{picture} decodes");
+        }
     }
 
     [TestMethod]

@@ -5,6 +5,7 @@ using MLNet.Cnn.Tool.Consumption;
 using MLNet.Cnn.Tool.Models;
 using MLNet.Cnn.Tool.Reports;
 using MLNet.Cnn.Tool.Training;
+using MLNet.Cnn.Visualization;
 
 namespace MLNet.Cnn.Tool.Commands;
 
@@ -75,8 +76,7 @@ internal sealed class TrainCommand : IToolCommand
             writer.Data(trained.Data, split: true);
             writer.Training(settings, trained);
             writer.Metrics("Validation metrics", trained.Validation, trained.Cnn.Model.ClassNames);
-            // Pictures (training curves, confusion matrix) come from the Visualization library: drawn into `folder`, listed here.
-            writer.Pictures([]);
+            writer.Pictures(DrawPictures(trained, folder));
             writer.Files(
             [
                 (ModelFiles.MlNetModel, "the ML.NET model: loads in any ML.NET app (input: the image file's bytes as 'ImageSource'), with MLNet.Cnn.Trainers and Microsoft.ML.OnnxRuntime"),
@@ -89,5 +89,15 @@ internal sealed class TrainCommand : IToolCommand
             $"micro accuracy {trained.Validation.MicroAccuracy:F4}  macro accuracy {trained.Validation.MacroAccuracy:F4}  log-loss {trained.Validation.LogLoss:F4} on {trained.Data.ValidationImages} held-out images"));
         console.WriteLine($"Wrote {ModelFiles.MlNetModel}, {ModelFiles.CoreModel}, {ModelFiles.Onnx}, {ModelFiles.Report} and {Path.GetFileName(project)}/ to {folder}");
         return ExitCodes.Success;
+    }
+
+    /// <summary>The report's pictures, drawn into <paramref name="folder"/>: the training curves and the validation confusion matrix.</summary>
+    private static IReadOnlyList<ReportPicture> DrawPictures(TrainedClassifier trained, string folder)
+    {
+        const string curves = "training-curves.png", confusion = "confusion-matrix.png";
+        TrainingCurves.Save(trained.Cnn.Training.Epochs, Path.Combine(folder, curves));
+        ConfusionMatrixChart.Save(trained.Validation.ConfusionMatrix.Counts, trained.Cnn.Model.ClassNames, Path.Combine(folder, confusion),
+            title: "Confusion matrix (validation images)");
+        return [new ReportPicture("Training curves", curves), new ReportPicture("Confusion matrix", confusion)];
     }
 }

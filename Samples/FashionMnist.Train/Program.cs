@@ -22,11 +22,13 @@ var train = FashionMnist.LoadTrain(options.DataDirectory);
 var test = FashionMnist.LoadTest(options.DataDirectory);
 Console.WriteLine($"Fashion-MNIST: {train.Count} training and {test.Count} test images, loaded in {clock.Elapsed.TotalSeconds:F1} s");
 
-var recipe = Recipes.For(options.Model, options);
+var progress = new MLNet.Cnn.Samples.TrainingProgressBar(Console.Out);
+var recipe = Recipes.For(options.Model, options, progress);
 var network = recipe.Network;
 Console.WriteLine($"{options.Model}: {network.ParameterCount:N0} parameters; {recipe.Description}");
 
-var result = Trainer.Fit(network, train, validation: null, recipe.Options);
+TrainingResult result;
+using (progress) result = Trainer.Fit(network, train, validation: null, recipe.Options);
 Console.WriteLine($"stopped: {result.StopReason} ({result.Message}); {result.ImagesPerSecond:F0} training images/s");
 
 var evaluation = Evaluation.Of(network, test, new SoftmaxCrossEntropy());

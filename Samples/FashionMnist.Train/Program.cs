@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MLNet.Cnn.Data;
 using MLNet.Cnn.Models;
 using MLNet.Cnn.Training;
+using MLNet.Cnn.Samples;
 using MLNet.Cnn.Samples.FashionMnistTrain;
 
 // dotnet run -c Release --project Samples/FashionMnist.Train -- --model lenet5 --epochs 3 [--minutes N] [--data DIR]
@@ -22,7 +23,7 @@ var train = FashionMnist.LoadTrain(options.DataDirectory);
 var test = FashionMnist.LoadTest(options.DataDirectory);
 Console.WriteLine($"Fashion-MNIST: {train.Count} training and {test.Count} test images, loaded in {clock.Elapsed.TotalSeconds:F1} s");
 
-var progress = new MLNet.Cnn.Samples.TrainingProgressBar(Console.Out);
+var progress = new TrainingProgressBar(Console.Out);
 var recipe = Recipes.For(options.Model, options, progress);
 var network = recipe.Network;
 Console.WriteLine($"{options.Model}: {network.ParameterCount:N0} parameters; {recipe.Description}");

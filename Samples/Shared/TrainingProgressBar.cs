@@ -19,6 +19,7 @@ internal sealed class TrainingProgressBar : IProgress<TrainingProgress>, IDispos
     private readonly ManualResetEventSlim _trained = new();
     private Task? _display;
     private ProgressTask? _epoch;
+    private bool _disposed;
 
     /// <summary>A bar when <paramref name="output"/> is an interactive ANSI terminal, else plain lines on it (with <paramref name="epochsOnly"/>, one per epoch).</summary>
     public TrainingProgressBar(TextWriter output, bool epochsOnly = false)
@@ -89,6 +90,8 @@ internal sealed class TrainingProgressBar : IProgress<TrainingProgress>, IDispos
     /// <summary>Ends the live display (it is cleared; the epochs' lines stay).</summary>
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         _trained.Set();
         _display?.GetAwaiter().GetResult();
         _trained.Dispose();

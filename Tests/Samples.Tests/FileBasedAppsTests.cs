@@ -8,7 +8,9 @@ namespace MLNet.Cnn.Samples.Tests;
 /// as a user's <c>dotnet run app.cs</c> builds it (Directory.Build.props applies: warnings are errors), and the Fashion-MNIST
 /// app runs end to end on a small setting. The apps reference the libraries as this test run built them
 /// (<c>BuildProjectReferences=false</c>), so the builds run side by side, one per core, without two of them building
-/// the same library at once.
+/// the same library at once. On a busy 2-core machine: 70–80 s for the ten builds from scratch (one at a time: 106 s; the
+/// compile of each app against its references is most of it), 15 s when they are up to date (the SDK keeps each app's
+/// build under ~/.local/share/dotnet/runfile), and 10 s for the Fashion-MNIST run.
 /// </summary>
 [TestClass]
 public sealed class FileBasedAppsTests
@@ -52,7 +54,7 @@ public sealed class FileBasedAppsTests
             Assert.AreEqual(5, output.Split('\n').Count(line => line.Contains(" → ")), $"five predictions of the reloaded model:\n{output}");
             Assert.IsTrue(File.Exists(Path.Combine(directory.FullName, "fashion-mnist-cnn.zip")), "the saved model");
             var accuracy = Regex.Match(output, @"RESULT accuracy=([0-9.]+)");
-            Assert.IsTrue(accuracy.Success && double.Parse(accuracy.Groups[1].Value, CultureInfo.InvariantCulture) > 0.5,
+            Assert.IsTrue(accuracy.Success && double.Parse(accuracy.Groups[1].Value, CultureInfo.InvariantCulture) > 0.6,
                 $"one epoch on 5,000 images learns: {output}");
         }
         finally { directory.Delete(recursive: true); }

@@ -105,7 +105,10 @@ public record TrainerOptions
     /// <summary>Which weights <see cref="Sparsity"/> prunes and how the threshold is taken.</summary>
     public PruningOptions Pruning { get; init; } = new();
 
-    /// <summary>Receives progress reports (epoch, batch, loss, accuracy, images per second, time left) as training runs; null for none.</summary>
+    /// <summary>
+    /// Receives progress reports (epoch, batch, loss, accuracy, images per second, time left) as training runs, on the
+    /// training thread; null for none. <see cref="ProgressWriter"/> writes them as lines, in order.
+    /// </summary>
     public IProgress<TrainingProgress>? Progress { get; init; }
 
     /// <summary>Report progress every this many batches (and at every epoch end).</summary>

@@ -49,15 +49,17 @@ internal static class DetectionSample
                          $"{head.AnchorCount} anchors, {head.Channels} output channels; backbone width {recipe.Width}, neck {recipe.NeckWidth}; " +
                          $"{network.AllParameters().Sum(p => p.Value.Length):N0} parameters");
 
-        var losses = new LossRecorder(new ProgressLines(output), recipe.BatchSize);
-        var training = Trainer.Fit(network, train.DetectionSource(recipe.Scenes), null, new TrainerOptions
+        var progress = new TrainingProgressBar(output);
+        var losses = new LossRecorder(progress, recipe.BatchSize, every: SceneSampleSteps.LossPointEvery);
+        TrainingResult training;
+        using (progress) training = Trainer.Fit(network, train.DetectionSource(recipe.Scenes), null, new TrainerOptions
         {
             Epochs = recipe.Epochs, BatchSize = recipe.BatchSize, Seed = options.Seed,
             Optimizer = parameters => new AdamW(parameters, learningRate: recipe.LearningRate) { WeightDecay = recipe.WeightDecay },
             Schedule = plan => new CosineAnnealing(recipe.LearningRate, plan.TotalSteps),
             Loss = new YoloLoss(head, recipe.Loss),
             TimeLimit = SceneSampleSteps.TrainingTime(recipe.Minutes, pretraining),
-            Progress = losses, ProgressInterval = 50,
+            Progress = losses, ProgressInterval = progress.Interval(SceneSampleSteps.LossPointEvery),
         });
         output.WriteLine($"training: {training.StopReason}, {training.Duration.TotalSeconds:F0} s, {training.ImagesPerSecond:F0} images/s");
 

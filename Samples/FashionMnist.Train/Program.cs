@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MLNet.Cnn.Data;
 using MLNet.Cnn.Models;
 using MLNet.Cnn.Training;
+using MLNet.Cnn.Samples;
 using MLNet.Cnn.Samples.FashionMnistTrain;
 
 // dotnet run -c Release --project Samples/FashionMnist.Train -- --model lenet5 --epochs 3 [--minutes N] [--data DIR]
@@ -22,11 +23,13 @@ var train = FashionMnist.LoadTrain(options.DataDirectory);
 var test = FashionMnist.LoadTest(options.DataDirectory);
 Console.WriteLine($"Fashion-MNIST: {train.Count} training and {test.Count} test images, loaded in {clock.Elapsed.TotalSeconds:F1} s");
 
-var recipe = Recipes.For(options.Model, options);
+var progress = new TrainingProgressBar(Console.Out);
+var recipe = Recipes.For(options.Model, options, progress);
 var network = recipe.Network;
 Console.WriteLine($"{options.Model}: {network.ParameterCount:N0} parameters; {recipe.Description}");
 
-var result = Trainer.Fit(network, train, validation: null, recipe.Options);
+TrainingResult result;
+using (progress) result = Trainer.Fit(network, train, validation: null, recipe.Options);
 Console.WriteLine($"stopped: {result.StopReason} ({result.Message}); {result.ImagesPerSecond:F0} training images/s");
 
 var evaluation = Evaluation.Of(network, test, new SoftmaxCrossEntropy());

@@ -10,13 +10,13 @@ internal sealed record Recipe(Layer Network, TrainerOptions Options, string Desc
 
 internal static class Recipes
 {
-    public static Recipe For(string model, SampleOptions sample) => model switch
+    public static Recipe For(string model, SampleOptions sample, TrainingProgressBar progress) => model switch
     {
-        "small-vgg" => Train(SmallVgg.Build(seed: sample.Seed), WeightInit.HeUniform, sample,
+        "small-vgg" => Train(SmallVgg.Build(seed: sample.Seed), WeightInit.HeUniform, sample, progress,
             new Settings(Epochs: 10, BatchSize: 64, MaxLearningRate: 3e-3f, WeightDecay: 0.05f, LabelSmoothing: 0.1f)),
-        "lenet5" => Train(LeNet5.Build(), WeightInit.HeUniform, sample,
+        "lenet5" => Train(LeNet5.Build(), WeightInit.HeUniform, sample, progress,
             new Settings(Epochs: 3, BatchSize: 32, MaxLearningRate: 2e-3f, WeightDecay: 1e-4f, LabelSmoothing: 0f)),
-        "resnet-small" => Train(ResNetSmall.Build(widths: sample.Widths ?? [16, 32, 64], blocksPerStage: 1), WeightInit.HeNormalFanOut, sample,
+        "resnet-small" => Train(ResNetSmall.Build(widths: sample.Widths ?? [16, 32, 64], blocksPerStage: 1), WeightInit.HeNormalFanOut, sample, progress,
             new Settings(Epochs: 10, BatchSize: 64, MaxLearningRate: 3e-3f, WeightDecay: 0.05f, LabelSmoothing: 0.1f)),
         _ => throw new ArgumentException($"Unknown model '{model}'; choose small-vgg, lenet5 or resnet-small.", nameof(model)),
     };
@@ -24,14 +24,15 @@ internal static class Recipes
     /// <summary>What differs between the recipes: all train with AdamW (decoupled decay) under a one-cycle schedule.</summary>
     private sealed record Settings(int Epochs, int BatchSize, float MaxLearningRate, float WeightDecay, float LabelSmoothing);
 
-    private static Recipe Train(Layer network, WeightInit init, SampleOptions sample, Settings settings)
+    private static Recipe Train(Layer network, WeightInit init, SampleOptions sample, TrainingProgressBar progress, Settings settings)
     {
         Initializer.Initialize(network, sample.Seed, init);
         int epochs = sample.Epochs ?? settings.Epochs;
         var options = new TrainerOptions
         {
             Epochs = epochs, BatchSize = settings.BatchSize, Seed = sample.Seed,
-            TimeLimit = sample.Minutes is { } m ? TimeSpan.FromMinutes(m) : null, Progress = new ProgressLines(Console.Out),
+            TimeLimit = sample.Minutes is { } m ? TimeSpan.FromMinutes(m) : null, Progress = progress,
+            ProgressInterval = progress.Interval(100),
             Optimizer = ps => new AdamW(ps, learningRate: settings.MaxLearningRate) { WeightDecay = settings.WeightDecay },
             Schedule = plan => new OneCycle(settings.MaxLearningRate, plan.TotalSteps),
             Loss = new SoftmaxCrossEntropy(labelSmoothing: settings.LabelSmoothing),

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
 using MLNet.Cnn.Augment;
 using MLNet.Cnn.Data;
 using MLNet.Cnn.Models;
@@ -51,10 +52,12 @@ internal static class FashionMnistSample
         var testView = ml.Data.LoadFromEnumerable(test);
         // Keys in the dataset's class order (T-shirt/top = 1 … Ankle boot = 10), not in order of first occurrence.
         var classOrder = ml.Data.LoadFromEnumerable(Data.FashionMnist.ClassNames.Select(name => new ClassName { Label = name }));
+        var progress = new TrainingProgressBar(output);
         var pipeline = ml.Transforms.Conversion.MapValueToKey(nameof(FashionImage.Label), keyData: classOrder)
-            .Append(ml.MulticlassClassification.Trainers.Cnn(TrainerOptions(options, output)))
+            .Append(ml.MulticlassClassification.Trainers.Cnn(TrainerOptions(options, progress)))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
-        var model = pipeline.Fit(trainView);
+        TransformerChain<KeyToValueMappingTransformer> model;
+        using (progress) model = pipeline.Fit(trainView);
         var cnn = CnnPredictionTransformer.Find(model)!;
         output.WriteLine($"training: {cnn.Training.StopReason}, {cnn.Training.Duration.TotalSeconds:F0} s, {cnn.Training.ImagesPerSecond:F0} images/s");
 
@@ -85,7 +88,7 @@ internal static class FashionMnistSample
     private const int AugmentPadding = 2;
 
     /// <summary>SmallVgg (16-32) and its recipe: AdamW, one-cycle to 3e-3, label smoothing 0.1 (docs/performance.md: how they were chosen).</summary>
-    private static CnnMulticlassOptions TrainerOptions(SampleOptions o, TextWriter output) => new()
+    private static CnnMulticlassOptions TrainerOptions(SampleOptions o, TrainingProgressBar progress) => new()
     {
         Channels = 1, Height = 28, Width = 28, Epochs = o.Epochs, BatchSize = 64, Seed = o.Seed,
         Network = (c, h, w, k) => SmallVgg.Build(c, h, w, k, seed: o.Seed),
@@ -96,7 +99,7 @@ internal static class FashionMnistSample
         Augmentation = o.Augment ? new AugmentationPipeline(new HorizontalFlip(), new RandomCrop(28, 28, padding: AugmentPadding)) : null,
         TenCropPadding = o.TenCrop ? AugmentPadding : null,
         TimeLimit = o.Minutes is { } m ? TimeSpan.FromMinutes(m) : null,
-        Progress = new ProgressLines(output), ProgressInterval = 200,
+        Progress = progress, ProgressInterval = progress.Interval(200),
     };
 
     private static ImageDataset First(ImageDataset data, int? count) =>

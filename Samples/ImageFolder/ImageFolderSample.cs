@@ -50,7 +50,9 @@ internal static class ImageFolderSample
             (train, test) = (readBytes.Transform(train), readBytes.Transform(test));
         }
 
-        var model = Pipeline(ml, options, output).Fit(train);
+        var progress = new TrainingProgressBar(output, epochsOnly: true);
+        ITransformer model;
+        using (progress) model = Pipeline(ml, options, progress).Fit(train);
         var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
         MulticlassReport.Print(metrics, CnnPredictionTransformer.Find(model)!.Model.ClassNames, output);
 
@@ -67,7 +69,7 @@ internal static class ImageFolderSample
             data.Summary.TrainImages, data.Summary.ValidationImages, options.ModelPath);
     }
 
-    private static IEstimator<ITransformer> Pipeline(MLContext ml, SampleOptions o, TextWriter output)
+    private static IEstimator<ITransformer> Pipeline(MLContext ml, SampleOptions o, TrainingProgressBar progress)
     {
         IEstimator<ITransformer> labels = ml.Transforms.Conversion.MapValueToKey(ImageFolderData.LabelColumnName);
         // a path model loads the files itself; a bytes model is given them (Run reads them before the pipeline)
@@ -78,7 +80,7 @@ internal static class ImageFolderSample
                 FeatureColumnName = o.ImageBytes ? BytesColumnName : "Image", Channels = o.Channels, Height = o.Size, Width = o.Size,
                 Network = (channels, height, width, classes) => ResNetSmall.Build(channels, classes),
                 Epochs = o.Epochs, BatchSize = 32, Seed = o.Seed, LearningRate = 2e-3f, ValidationFraction = 0.1, EarlyStoppingPatience = 5,
-                Progress = new ProgressLines(output, epochsOnly: true),
+                Progress = progress, ProgressInterval = progress.Interval(100),
             }))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
     }

@@ -56,6 +56,7 @@ internal static class CompressionRun
     private static SparsityReport PruneAndFineTune(CnnModel model, ImageDataset train, CompressionOptions options, TextWriter output)
     {
         int epochs = options.FineTuneEpochs;
+        var progress = new TrainingProgressBar(output);
         var trainer = new TrainerOptions
         {
             Epochs = epochs, BatchSize = 64, Seed = options.Seed,
@@ -67,9 +68,10 @@ internal static class CompressionRun
                 int frequency = Math.Max(1, steps / 10), pruningSteps = Math.Max(1, 2 * epochs * steps / 3);
                 return new SparsitySchedule(options.Sparsity, beginStep: 0, frequency, intervals: Math.Max(1, pruningSteps / frequency));
             },
-            Progress = new ProgressLines(output), ProgressInterval = 300,
+            Progress = progress, ProgressInterval = progress.Interval(300),
         };
-        var result = Trainer.Fit(model.Network, train, validation: null, trainer);
+        TrainingResult result;
+        using (progress) result = Trainer.Fit(model.Network, train, validation: null, trainer);
         output.WriteLine($"fine-tuning: {result.StopReason}, {result.ImagesPerSecond:F0} images/s");
         return SparsityReport.Of(model.Network);
     }

@@ -12,6 +12,9 @@ namespace MLNet.Cnn.Samples;
 /// <summary>The steps the detection and segmentation samples share: the scene generators, the backbone, the written files.</summary>
 internal static class SceneSampleSteps
 {
+    /// <summary>Batches per point of the training-loss curve, and per progress line where the bar is not shown.</summary>
+    public const int LossPointEvery = 50;
+
     /// <summary>
     /// The samples' backbone, <see cref="DetectionBackbones.Small"/>: from scratch, or with <see cref="SceneSampleOptions.Pretrain"/>
     /// epochs first trained as a Fashion-MNIST classifier (the trunk, global average pooling and one dense layer, on the
@@ -28,12 +31,14 @@ internal static class SceneSampleSteps
         int features = trunk.OutputShape(new TensorShape(1, items.Channels, items.Height, items.Width))[1];
         var classifier = new Sequential("pretraining", trunk, new GlobalAvgPoolLayer("pool"), new FlattenLayer("flatten"),
             new DenseLayer("classes", features, items.ClassNames.Count));
-        var result = Trainer.Fit(classifier, items, FashionMnist.LoadTest(options.DataDirectory), new TrainerOptions
+        var progress = new TrainingProgressBar(output);
+        TrainingResult result;
+        using (progress) result = Trainer.Fit(classifier, items, FashionMnist.LoadTest(options.DataDirectory), new TrainerOptions
         {
             Epochs = options.Pretrain, BatchSize = 64, Seed = options.Seed,
             Optimizer = parameters => new AdamW(parameters, learningRate) { WeightDecay = weightDecay },
             Schedule = plan => new CosineAnnealing(learningRate, plan.TotalSteps),
-            Progress = new ProgressLines(output), ProgressInterval = 200,
+            Progress = progress, ProgressInterval = progress.Interval(200),
         });
         output.WriteLine($"pretrained the backbone as a Fashion-MNIST classifier: {result.Epochs.Count} epochs, " +
                          $"test accuracy {result.Epochs[^1].ValidationAccuracy:P1}, {clock.Elapsed.TotalSeconds:F0} s");

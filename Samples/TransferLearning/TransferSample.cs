@@ -62,13 +62,15 @@ internal static class TransferSample
         output.WriteLine($"pretraining SmallVgg on classes 0–4 ({string.Join(", ", pretrainSet.ClassNames)}): {pretrainSet.Count:N0} images, {o.PretrainEpochs} epochs");
         var backboneNetwork = SmallVgg.Build(1, 28, 28, 5, seed: o.Seed);
         Initializer.Initialize(backboneNetwork, o.Seed);
-        var pretrain = Trainer.Fit(backboneNetwork, Normalize(pretrainSet), null, new TrainerOptions
+        var progress = new TrainingProgressBar(output, epochsOnly: true);
+        TrainingResult pretrain;
+        using (progress) pretrain = Trainer.Fit(backboneNetwork, Normalize(pretrainSet), null, new TrainerOptions
         {
             Epochs = o.PretrainEpochs, BatchSize = 64, Seed = o.Seed,
             Optimizer = parameters => new AdamW(parameters, learningRate: 3e-3f) { WeightDecay = 0.05f },
             Schedule = plan => new OneCycle(3e-3f, plan.TotalSteps),
             Loss = new SoftmaxCrossEntropy(labelSmoothing: 0.1f),
-            Progress = new ProgressLines(output, epochsOnly: true, indent: "  "),
+            Progress = progress, ProgressInterval = progress.Interval(100),
         });
         var backbone = new CnnModel(backboneNetwork, new TensorShape(1, 28, 28), pretrainSet.ClassNames, FashionNormalization);
         var pretrainTest = Normalize(Subset(testAll, [0, 1, 2, 3, 4], perClass: null, o.Seed));

@@ -38,6 +38,7 @@ internal static class ClassifierTraining
         var readBytes = ml.Transforms.LoadRawImageBytes(SavedClassifier.ImageRow.BytesColumn, imageFolder: null, ImageFolderData.ImagePathColumnName).Fit(data.Train);
         var (train, validation) = (readBytes.Transform(data.Train), readBytes.Transform(heldOut));
         var labels = ml.Transforms.Conversion.MapValueToKey(ImageFolderData.LabelColumnName);
+        var progress = new TrainingProgressBar(output, epochsOnly: true);
         var pipeline = labels
             .Append(ml.MulticlassClassification.Trainers.Cnn(new CnnMulticlassOptions
             {
@@ -48,14 +49,15 @@ internal static class ClassifierTraining
                 // the trainer's validation rows go through the pipeline's earlier steps first: here the label mapping
                 ValidationSet = labels.Fit(train).Transform(validation),
                 EarlyStoppingPatience = TrainingSettings.EarlyStoppingPatience,
-                // one line per epoch, written on the training thread so that the lines come out in order
-                Progress = new ProgressLines(output, epochsOnly: true, indent: "  "),
+                // a progress bar at a terminal, else one line per epoch; written on the training thread, so in order
+                Progress = progress, ProgressInterval = progress.Interval(50),
             }))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
 
         output.WriteLine($"Training {architecture.Name} on {settings.Channels}×{settings.Size}×{settings.Size} images for up to {settings.Epochs} epochs:");
         var clock = Stopwatch.StartNew();
-        var model = pipeline.Fit(train);
+        ITransformer model;
+        using (progress) model = pipeline.Fit(train);
         var duration = clock.Elapsed;
         var metrics = ml.MulticlassClassification.Evaluate(model.Transform(validation));
         return new TrainedClassifier(model, train.Schema, CnnPredictionTransformer.Find(model)!, data.Summary, metrics, duration);

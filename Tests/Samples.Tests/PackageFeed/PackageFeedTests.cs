@@ -20,12 +20,6 @@ public sealed class PackageFeedTests
 {
     private static readonly string[] Libraries = ["MLNet.Cnn.Core", "MLNet.Cnn.Transforms", "MLNet.Cnn.Trainers"];
 
-#if DEBUG
-    private const string Configuration = "Debug";
-#else
-    private const string Configuration = "Release";
-#endif
-
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
@@ -39,7 +33,7 @@ public sealed class PackageFeedTests
         {
             // A version of its own per run, so that no cache anywhere can hold a package of that version from elsewhere.
             string version = "0.1.0-feedtest." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
-            DotnetCli.Run(repository, TimeSpan.FromMinutes(5), "pack", "MLNet.Cnn.sln", "-c", Configuration, "--no-build",
+            DotnetCli.Run(repository, TimeSpan.FromMinutes(5), "pack", "MLNet.Cnn.sln", "-c", DotnetCli.Configuration, "--no-build",
                 "-o", feed, $"-p:PackageVersion={version}", "--disable-build-servers", "-v", "quiet");
             CollectionAssert.AreEquivalent(
                 Libraries.SelectMany(id => new[] { $"{id}.{version}.nupkg", $"{id}.{version}.snupkg" }).ToArray(),

@@ -1,4 +1,4 @@
-using MLNet.Cnn.Samples.Tests.PackageFeed;
+using MLNet.Cnn.Tests.Shared;
 using MLNet.Cnn.Tool.Consumption;
 
 namespace MLNet.Cnn.Tool.Tests;

@@ -6,7 +6,7 @@ using System.Xml.Linq;
 namespace MLNet.Cnn.Samples.Tests.PackageFeed;
 
 /// <summary>
-/// The package route a user takes: <c>dotnet pack</c> the solution into a local folder feed, then two fresh console
+/// The package route a user takes: <c>dotnet pack</c> the solution into a local folder feed, installs the mlnet-cnn tool from it and runs it, then two fresh console
 /// projects outside the repository that reference packages only. The first references MLNet.Cnn.Trainers and the native
 /// ONNX Runtime, trains a tiny CNN in an ML.NET pipeline, saves the model and predicts; the second references only what a
 /// scoring app needs (Microsoft.ML, Microsoft.ML.OnnxTransformer, the native ONNX Runtime), loads the model and predicts
@@ -18,7 +18,8 @@ namespace MLNet.Cnn.Samples.Tests.PackageFeed;
 [TestClass]
 public sealed class PackageFeedTests
 {
-    private static readonly string[] Libraries = ["MLNet.Cnn.Core", "MLNet.Cnn.Transforms", "MLNet.Cnn.Trainers"];
+    /// <summary>The four libraries and the mlnet-cnn dotnet tool.</summary>
+    private static readonly string[] Packages = ["MLNet.Cnn.Core", "MLNet.Cnn.Transforms", "MLNet.Cnn.Trainers", "MLNet.Cnn.Visualization", "MLNet.Cnn.Tool"];
 
     public TestContext TestContext { get; set; } = null!;
 
@@ -36,9 +37,19 @@ public sealed class PackageFeedTests
             DotnetCli.Run(repository, TimeSpan.FromMinutes(5), "pack", "MLNet.Cnn.sln", "-c", DotnetCli.Configuration, "--no-build",
                 "-o", feed, $"-p:PackageVersion={version}", "--disable-build-servers", "-v", "quiet");
             CollectionAssert.AreEquivalent(
-                Libraries.SelectMany(id => new[] { $"{id}.{version}.nupkg", $"{id}.{version}.snupkg" }).ToArray(),
-                Directory.GetFiles(feed).Select(Path.GetFileName).ToArray(), "dotnet pack of the solution gives exactly the three libraries, each with symbols");
+                Packages.SelectMany(id => new[] { $"{id}.{version}.nupkg", $"{id}.{version}.snupkg" }).ToArray(),
+                Directory.GetFiles(feed).Select(Path.GetFileName).ToArray(), "dotnet pack of the solution gives exactly the four libraries and the tool, each with symbols");
             TestContext.WriteLine($"packed in {clock.Elapsed.TotalSeconds:F0} s");
+
+            // The tool installs from the feed as a user installs it, and runs.
+            string tools = Path.Combine(work, "tools");
+            DotnetCli.Run(work, TimeSpan.FromMinutes(3), "tool", "install", "MLNet.Cnn.Tool", "--version", version, "--tool-path", tools,
+                "--add-source", feed, "--disable-parallel");
+            var help = Process.Start(new ProcessStartInfo(Path.Combine(tools, "mlnet-cnn"), "--help") { RedirectStandardOutput = true })!;
+            string helpText = help.StandardOutput.ReadToEnd();
+            Assert.IsTrue(help.WaitForExit(TimeSpan.FromMinutes(1)) && help.ExitCode == 0, helpText);
+            foreach (string command in new[] { "train", "evaluate", "predict", "export", "summary", "explain" }) StringAssert.Contains(helpText, command);
+            TestContext.WriteLine($"tool installed and run in {clock.Elapsed.TotalSeconds:F0} s");
 
             // The versions of ML.NET and ONNX Runtime the packages were built against, read from the Trainers package.
             var dependencies = Dependencies(Path.Combine(feed, $"MLNet.Cnn.Trainers.{version}.nupkg"));

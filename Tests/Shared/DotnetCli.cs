@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace MLNet.Cnn.Samples.Tests;
+namespace MLNet.Cnn.Tests.Shared;
 
 /// <summary>Runs the <c>dotnet</c> CLI as a child process, as a user's shell would.</summary>
 internal static class DotnetCli

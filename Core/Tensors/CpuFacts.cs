@@ -15,6 +15,15 @@ public sealed record CpuFacts(string Model, int LogicalCores, int VectorBits, in
     /// <summary>The machine this process runs on.</summary>
     public static CpuFacts Current { get; } = Read();
 
+    /// <summary>
+    /// Whether this CPU's uint8 × int8 products add up in 32 bits (x64 with AVX-512 VNNI — CPUID leaf 7, ECX bit 11 — or
+    /// AVX-VNNI; any CPU that is not x86, whose int8 kernels do not saturate). Without it, ONNX Runtime's x64 uint8 × int8
+    /// kernel adds pairs of products in 16 bits with saturation, so int8 models need 7-bit weights there
+    /// (<see cref="Onnx.Quantization.QuantizationOptions.ReduceRange"/>).
+    /// </summary>
+    public static bool HasInt8DotProduct { get; } =
+        !X86Base.IsSupported || AvxVnni.IsSupported || (X86Base.CpuId(0, 0).Eax >= 7 && (X86Base.CpuId(7, 0).Ecx & (1 << 11)) != 0);
+
     /// <inheritdoc/>
     public override string ToString() =>
         $"{Model}, {LogicalCores} logical cores, {VectorBits}-bit vectors, L1d {L1DataKiB} KiB, L2 {L2KiB} KiB, L3 {L3KiB} KiB ({CacheSource})";

@@ -29,8 +29,10 @@ public sealed record QuantizationOptions
     /// Weights in 7 bits ([−63, 63]) instead of 8. ONNX Runtime's uint8 × int8 kernel on x64 CPUs with AVX2 but without
     /// AVX-512 VNNI / AVX-VNNI adds pairs of products in 16 bits, which can saturate with full-range weights; a 7-bit
     /// range cannot (onnxruntime.quantization's reduce_range). Not needed on ARM or on VNNI CPUs; costs a little accuracy.
+    /// Default: true where the CPU quantizing lacks VNNI (<see cref="Tensors.CpuFacts.HasInt8DotProduct"/>), so the model
+    /// scores right on the machine that made it; set it for the CPU that will run the model when that is another.
     /// </summary>
-    public bool ReduceRange { get; init; }
+    public bool ReduceRange { get; init; } = !Tensors.CpuFacts.HasInt8DotProduct;
 
     /// <summary>Images per calibration run of ONNX Runtime.</summary>
     public int CalibrationBatchSize { get; init; } = 32;

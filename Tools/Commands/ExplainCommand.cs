@@ -19,7 +19,7 @@ internal sealed class ExplainCommand : IToolCommand
     public Command Create()
     {
         var model = ToolOptions.Model("its model.cnn (or a model.zip with its .cnn beside it)");
-        var images = new Argument<string>("FILE|DIR") { Description = "An image file, or a folder whose image files (png, jpg, jpeg, bmp, gif, webp; subfolders too) are each explained." };
+        var images = ToolOptions.ImageFileOrFolder("each explained");
         var label = new Option<string?>("--class") { Description = "The class to explain (default: the predicted one).", HelpName = "NAME" };
         var layer = new Option<string?>("--layer") { Description = "The layer to explain at, by path or name (default: the last convolutional stage; 'summary' lists the layers).", HelpName = "LAYER" };
         var output = new Option<string>("--out", "-o") { Description = "The folder to write one IMAGE.grad-cam.png per image into (created if needed).", DefaultValueFactory = _ => "grad-cam", HelpName = "DIR" };

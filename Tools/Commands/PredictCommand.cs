@@ -13,7 +13,7 @@ internal sealed class PredictCommand : IToolCommand
     public Command Create()
     {
         var model = ToolOptions.Model("its model.zip");
-        var images = new Argument<string>("FILE|DIR") { Description = "An image file, or a folder whose image files (png, jpg, jpeg, bmp, gif, webp; subfolders too) are classified." };
+        var images = ToolOptions.ImageFileOrFolder("classified");
         var top = ToolOptions.AtLeast("--top", 1, 1, "How many labels to give per image, most probable first (all of them when K exceeds their number).");
         top.HelpName = "K";
         var format = new Option<string>("--format") { Description = "table (aligned columns), csv (file,rank,label,probability) or json.", DefaultValueFactory = _ => "table", HelpName = "table|csv|json" };

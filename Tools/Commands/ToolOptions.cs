@@ -21,6 +21,12 @@ internal static class ToolOptions
         HelpName = "DIR",
     };
 
+    /// <summary><c>FILE|DIR</c>: an image file, or a folder whose image files (subfolders too) are each <paramref name="handled"/>.</summary>
+    public static Argument<string> ImageFileOrFolder(string handled) => new("FILE|DIR")
+    {
+        Description = $"An image file, or a folder whose image files (png, jpg, jpeg, bmp, gif, webp; subfolders too) are {handled}.",
+    };
+
     /// <summary>An integer option that must be at least <paramref name="minimum"/>.</summary>
     public static Option<int> AtLeast(string name, int minimum, int defaultValue, string description)
     {

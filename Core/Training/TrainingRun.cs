@@ -146,12 +146,8 @@ internal sealed partial class TrainingRun
         return first;
     }
 
-    /// <summary>
-    /// Shuffles the order for <paramref name="epoch"/>, from the seed and the epoch alone: the orders of the epochs follow
-    /// each other, each shuffled from the one before.
-    /// </summary>
-    // Not HashCode.Combine: it is seeded randomly per process, which would break run-to-run determinism.
-    private void Shuffle(int epoch) => new Random(unchecked(_options.Seed * 1_000_003 + epoch)).Shuffle(_order);
+    /// <summary>Shuffles the order for <paramref name="epoch"/> (<see cref="EpochOrder"/>).</summary>
+    private void Shuffle(int epoch) => EpochOrder.Shuffle(_order, _options.Seed, epoch);
 
     /// <summary>The timestamp <paramref name="elapsed"/> before now.</summary>
     private long Before(TimeSpan elapsed) => _time.GetTimestamp() - (long)(elapsed.TotalSeconds * _time.TimestampFrequency);

@@ -4,14 +4,15 @@ using MLNet.Cnn.Benchmarks.Augment;
 using MLNet.Cnn.Benchmarks.Conv;
 using MLNet.Cnn.Benchmarks.Data;
 using MLNet.Cnn.Benchmarks.Deploy;
+using MLNet.Cnn.Benchmarks.Distributed;
 using MLNet.Cnn.Benchmarks.Networks;
 using MLNet.Cnn.Benchmarks.Pretrained;
 using MLNet.Cnn.Benchmarks.Scenes;
 using MLNet.Cnn.Benchmarks.Torchvision;
 
-// dotnet run -c Release --project Benchmarks -- <conv|convpaths|gemm|adapter|augment|deploy|networks|data|pretrained|torchvision|scenes> [name filter] [--calls N] [--threads N]
+// dotnet run -c Release --project Benchmarks -- <conv|convpaths|gemm|adapter|augment|deploy|networks|data|pretrained|torchvision|scenes|gradients> [name filter] [--calls N] [--threads N]
 const string Usage = """
-    usage: <conv|convpaths|gemm|adapter|augment|deploy|networks|data|pretrained|torchvision|scenes> [name-filter] [--calls N] [--threads N]
+    usage: <conv|convpaths|gemm|adapter|augment|deploy|networks|data|pretrained|torchvision|scenes|gradients> [name-filter] [--calls N] [--threads N]
       conv     Conv2d forward beside ONNX Runtime, and our forward+backward; writes Benchmarks/results/conv.csv
       convpaths  Conv2d's three passes on small maps, batch folded into the GEMM vs per image; writes Benchmarks/results/convpaths.csv
       gemm     our GEMM alone on square and conv-like sizes
@@ -31,6 +32,8 @@ const string Usage = """
       scenes [SEGMENTER.cnn]  issue 16's generated scenes with perfect boxes and masks, classes from a 10-minute classifier
                on the items' original pixels and on their crops in the scenes (accuracy by hidden fraction): the mIoU, VOC
                and COCO figures classification alone allows; with a segmenter's model file, where it loses mIoU; writes scenes.csv
+      gradients  a gradient of ResNet-18's and ResNet-50's size sent between two Orleans silos on loopback: the
+               communication cost of a data-parallel step (docs/scaling.md); writes gradients.csv
       name-filter  run only the shapes or networks whose name contains this text
       --calls N    timed calls (training steps for networks) per measurement (default 30; warm-up: at least 3 calls and 1.5 s)
       --threads N  threads for our kernels, ONNX Runtime and PyTorch (default 2)
@@ -52,6 +55,7 @@ Action<BenchmarkOptions>? run = args.FirstOrDefault() switch
     "pretrained" => PretrainedTransferBenchmark.Run,
     "torchvision" => TorchvisionBenchmark.Run,
     "scenes" => SceneCeilingBenchmark.Run,
+    "gradients" => GradientTransferBenchmark.Run,
     _ => null,
 };
 if (run is null)

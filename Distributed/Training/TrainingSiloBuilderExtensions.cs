@@ -1,11 +1,20 @@
 using MLNet.Cnn.Distributed.Training;
+using Orleans.Configuration;
 
 namespace Orleans.Hosting;
 
-/// <summary>Sets a silo up for data-parallel training.</summary>
+/// <summary>Sets silos and clients up for data-parallel training.</summary>
 public static class TrainingSiloBuilderExtensions
 {
-    /// <summary>Registers the placement of the data-parallel workers (<see cref="OneWorkerPerSiloStrategy"/>); call it on every silo.</summary>
+    /// <summary>
+    /// Registers the placement of the data-parallel workers (<see cref="OneWorkerPerSiloStrategy"/>) and lets messages carry
+    /// a whole gradient (<see cref="GradientMessaging"/>); call it on every silo.
+    /// </summary>
     public static ISiloBuilder AddDataParallelTraining(this ISiloBuilder builder) =>
-        builder.AddPlacementDirector<OneWorkerPerSiloStrategy, OneWorkerPerSiloDirector>();
+        builder.Configure<SiloMessagingOptions>(GradientMessaging.Configure)
+            .AddPlacementDirector<OneWorkerPerSiloStrategy, OneWorkerPerSiloDirector>();
+
+    /// <summary>Lets the client that runs the <see cref="DataParallelCoordinator"/> send and receive whole gradients.</summary>
+    public static IClientBuilder AddDataParallelTraining(this IClientBuilder builder) =>
+        builder.Configure<ClientMessagingOptions>(GradientMessaging.Configure);
 }

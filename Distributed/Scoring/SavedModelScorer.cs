@@ -87,7 +87,7 @@ internal sealed class SavedModelScorer
     private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
 
     /// <summary>The row the model reads: the label (unused at scoring, read by a pipeline's MapValueToKey), the path and the bytes.</summary>
-    internal sealed class ImageRow
+    public sealed class ImageRow
     {
         public const string BytesColumn = "ImageSource", PathColumn = "ImagePath";
 

@@ -27,6 +27,7 @@ public static class DistributedScoring
     /// <exception cref="FileNotFoundException">The model file does not exist.</exception>
     /// <exception cref="InvalidDataException">A worker could not score an image or load the model; the message names the file.</exception>
     /// <exception cref="InvalidOperationException">The output's parts folder belongs to another manifest or shard size.</exception>
+    /// <exception cref="OrleansException">The cluster stayed unreachable for <see cref="ScoringJob.UnreachableTimeout"/>; a later run resumes.</exception>
     public static async Task<ScoringProgress> RunAsync(IGrainFactory grains, ScoringJob job, IProgress<ScoringProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
@@ -34,16 +35,31 @@ public static class DistributedScoring
         var shardJob = Prepare(job);
         var coordinator = grains.GetGrain<IScoringCoordinatorGrain>(shardJob.OutputPath);
         var nextWorkerRefresh = DateTime.MinValue;
+        DateTime? unreachableSince = null;
         try
         {
             while (true)
             {
-                if (DateTime.UtcNow >= nextWorkerRefresh)
+                ScoringProgress state;
+                try
                 {
-                    await StartWorkersAsync(grains, shardJob);
-                    nextWorkerRefresh = DateTime.UtcNow + WorkerRefresh;
+                    if (DateTime.UtcNow >= nextWorkerRefresh)
+                    {
+                        await StartWorkersAsync(grains, shardJob);
+                        nextWorkerRefresh = DateTime.UtcNow + WorkerRefresh;
+                    }
+                    state = await coordinator.ProgressAsync(shardJob);
+                    unreachableSince = null;
                 }
-                var state = await coordinator.ProgressAsync(shardJob);
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The coordinator's silo was lost: until the cluster declares it dead, calls fail; then the coordinator
+                    // activates on another silo, rebuilt from the committed parts.
+                    unreachableSince ??= DateTime.UtcNow;
+                    if (DateTime.UtcNow - unreachableSince > job.UnreachableTimeout) throw;
+                    await Task.Delay(PollInterval, cancellationToken);
+                    continue;
+                }
                 progress?.Report(state);
                 if (state.Error is not null)
                     throw new InvalidDataException(state.Error);
@@ -57,7 +73,9 @@ public static class DistributedScoring
         }
         finally
         {
-            await coordinator.StopAsync(shardJob);
+            // Workers stop at their next lease; a coordinator that cannot be reached has no workers to stop.
+            try { await coordinator.StopAsync(shardJob); }
+            catch (Exception e) when (e is not OperationCanceledException) { }
         }
     }
 
@@ -69,8 +87,8 @@ public static class DistributedScoring
             throw new ArgumentException($"The manifest ({job.Manifest.Source}) has no images; nothing to score.", nameof(job));
         if (job.ShardSize <= 0)
             throw new ArgumentException($"ShardSize is {job.ShardSize}; expected a positive number of images.", nameof(job));
-        if (job.LeaseTimeout <= TimeSpan.Zero)
-            throw new ArgumentException($"LeaseTimeout is {job.LeaseTimeout}; expected a positive duration.", nameof(job));
+        if (job.LeaseTimeout <= TimeSpan.Zero || job.UnreachableTimeout <= TimeSpan.Zero)
+            throw new ArgumentException($"LeaseTimeout is {job.LeaseTimeout} and UnreachableTimeout {job.UnreachableTimeout}; expected positive durations.", nameof(job));
         string model = Path.GetFullPath(job.ModelPath);
         if (!File.Exists(model))
             throw new FileNotFoundException($"The model '{model}' does not exist; expected an ML.NET model.zip of the CNN classifier.", model);

@@ -23,4 +23,10 @@ public sealed record ScoringJob
 
     /// <summary>How long a worker holds a shard before it is handed to another worker (a worker that died never commits).</summary>
     public TimeSpan LeaseTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How long the run waits for a cluster it cannot reach (the coordinator's silo lost and not yet declared dead, or every
+    /// silo gone) before it fails; the committed parts stay for a later run.
+    /// </summary>
+    public TimeSpan UnreachableTimeout { get; init; } = TimeSpan.FromMinutes(2);
 }

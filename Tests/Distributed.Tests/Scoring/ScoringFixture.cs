@@ -50,6 +50,7 @@ internal sealed class ScoringFixture
     public ScoringJob Job(string name, int shardSize, TimeSpan leaseTimeout) => new()
     {
         Manifest = Manifest, ModelPath = ModelPath, OutputPath = Path.Combine(Folder, name + ".csv"), ShardSize = shardSize, LeaseTimeout = leaseTimeout,
+        UnreachableTimeout = TimeSpan.FromSeconds(15),
     };
 
     /// <summary>A PNG of a random class: that class's channel in 150..249, the other two gray noise in 40..139.</summary>

@@ -7,8 +7,9 @@ namespace MLNet.Cnn.Distributed.Training;
 /// <summary>
 /// Everything a worker needs to build its replica, as plain values that travel between silos: the network as model-file
 /// bytes (<see cref="ModelFile"/>: the same initial weights on every worker), the training images and labels, and the
-/// options that matter (the optimizer is the trainer's default, AdamW, with <see cref="LearningRate"/> and
-/// <see cref="WeightDecay"/>). The images travel with the job, which suits data of megabytes; the data of a large run
+/// options that matter. An augmentation and an optimizer are code, which does not travel: the job names them
+/// (<see cref="Augmentation"/>, <see cref="Optimizer"/>) and every silo makes them from the factories it registered
+/// under those names (<see cref="TrainingComponents"/>). The images travel with the job, which suits data of megabytes; the data of a large run
 /// would be read by every worker from shared storage instead.
 /// </summary>
 [GenerateSerializer, Immutable]
@@ -42,8 +43,18 @@ public sealed record DataParallelJob
     [Id(12)] public string? CheckpointDirectory { get; init; }
     /// <summary>Write a checkpoint after every this many steps (with <see cref="CheckpointDirectory"/>).</summary>
     [Id(13)] public int CheckpointEvery { get; init; } = 100;
+    /// <summary>The name of the augmentation every silo registered (<see cref="TrainingComponents.AddAugmentation"/>); null for none.</summary>
+    [Id(14)] public string? Augmentation { get; init; }
+    /// <summary>
+    /// The name of the optimizer every silo registered (<see cref="TrainingComponents.AddOptimizer"/>); null for the
+    /// trainer's default, AdamW with <see cref="LearningRate"/> and <see cref="WeightDecay"/>.
+    /// </summary>
+    [Id(15)] public string? Optimizer { get; init; }
 
-    /// <summary>The options a replica and the single process it equals train with.</summary>
+    /// <summary>
+    /// The options of the job's values, without the named components (<see cref="TrainingComponents.OptionsFor"/> adds
+    /// them: those are the options a replica and the single process it equals train with).
+    /// </summary>
     public TrainerOptions Options => new()
     {
         Epochs = Epochs, BatchSize = BatchSize, Seed = Seed, LearningRate = LearningRate, WeightDecay = WeightDecay,

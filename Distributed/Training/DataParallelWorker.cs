@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using MLNet.Cnn.Models;
 using MLNet.Cnn.Training;
 
@@ -7,9 +8,10 @@ namespace MLNet.Cnn.Distributed.Training;
 /// <see cref="IDataParallelWorker"/> over a <see cref="DataParallelReplica"/>. The replica lives in memory only: a worker
 /// whose silo died comes back empty elsewhere, and the coordinator starts every worker again from the last checkpoint.
 /// Requests are handled one at a time (a grain is single-threaded), each running the core's kernels on the silo's cores.
+/// The job's named augmentation and optimizer come from the silo's <see cref="TrainingComponents"/>.
 /// </summary>
 [OneWorkerPerSiloPlacement]
-internal sealed class DataParallelWorker : Grain, IDataParallelWorker
+internal sealed class DataParallelWorker(IOptions<TrainingComponents> components) : Grain, IDataParallelWorker
 {
     private DataParallelReplica? _replica;
     private int _workers;
@@ -18,8 +20,9 @@ internal sealed class DataParallelWorker : Grain, IDataParallelWorker
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(workers);
+        var options = components.Value.OptionsFor(job);
         var model = ModelFile.Load(new MemoryStream(job.Model), "the job's model");
-        _replica = new DataParallelReplica(model.Network, job.Data, job.Options);
+        _replica = new DataParallelReplica(model.Network, job.Data, options);
         _workers = workers;
         if (job.CheckpointDirectory is not null) _replica.Resume();
         return Task.FromResult(_replica.Step);

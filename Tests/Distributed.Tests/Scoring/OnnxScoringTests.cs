@@ -1,5 +1,9 @@
 using System.Globalization;
+using Microsoft.ML.Data;
 using MLNet.Cnn.Distributed.Scoring;
+using MLNet.Cnn.Models;
+using MLNet.Cnn.Onnx;
+using MLNet.Cnn.Tensors;
 
 namespace MLNet.Cnn.Distributed.Tests.Scoring;
 
@@ -38,6 +42,42 @@ public sealed class OnnxScoringTests
         }
         Assert.AreEqual(Images, final.CommittedImages);
         Assert.AreEqual(Images, final.Silos.Sum(s => s.Images), "no image was scored twice");
+    }
+
+    [TestMethod]
+    public void TheOnnxScorerNormalizesThePixelsAsTheMetadataSays()
+    {
+        // The fixture's trainer normalizes nothing (mean 0, std 1): the same network exported with another normalization
+        // must see (x − mean) / std, checked against the network run in-process on pixels decoded here.
+        var fixture = ScoringFixture.Instance;
+        var trained = fixture.Network;
+        var model = new CnnModel(trained.Network, trained.InputShape, trained.ClassNames, new Normalization([0.2f, 0.4f, 0.6f], [0.5f, 0.25f, 2f]));
+        string onnx = Path.Combine(fixture.Folder, "normalized.onnx");
+        OnnxExporter.Export(model, onnx);
+        var images = fixture.Manifest.Paths.Take(8).ToArray();
+
+        using var scorer = OnnxModelScorer.Load(onnx);
+        var scores = scorer.Score(images);
+
+        int side = ScoringFixture.Side, plane = side * side;
+        var input = new Tensor(images.Length, 3, side, side);
+        for (int n = 0; n < images.Length; n++)
+        {
+            using var image = MLImage.CreateFromFile(images[n]);
+            var bgra = image.Pixels;
+            for (int c = 0; c < 3; c++)
+                for (int p = 0; p < plane; p++)
+                    input.Span[(n * 3 + c) * plane + p] = (bgra[4 * p + 2 - c] / 255f - model.Normalization.Mean[c]) / model.Normalization.Std[c];
+        }
+        var logits = model.Network.Forward(input, training: false).Span;
+        int classes = model.ClassNames.Count;
+        for (int n = 0; n < images.Length; n++)
+        {
+            var row = logits.Slice(n * classes, classes).ToArray();
+            double sum = row.Sum(z => Math.Exp(z - row.Max()));
+            for (int k = 0; k < classes; k++)
+                Assert.AreEqual(Math.Exp(row[k] - row.Max()) / sum, scores[n][k], 1e-4, $"class {k} of {images[n]}");
+        }
     }
 
     [TestMethod]

@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using MLNet.Cnn.Distributed.Scoring;
 using MLNet.Cnn.Kernels;
 using MLNet.Cnn.Layers;
+using MLNet.Cnn.Models;
 using MLNet.Cnn.Onnx;
 using MLNet.Cnn.Trainers;
 
@@ -31,7 +32,7 @@ internal sealed class ScoringFixture
         Manifest = ImageManifest.FromFolder(images);
         ModelPath = Path.Combine(Folder, "model.zip");
         OnnxPath = Path.Combine(Folder, "model.onnx");
-        Train(Enumerable.Range(0, 300).Select(i => (Path.Combine(images, $"img-{i:D5}.png"), labels[i])), ModelPath, OnnxPath);
+        Network = Train(Enumerable.Range(0, 300).Select(i => (Path.Combine(images, $"img-{i:D5}.png"), labels[i])), ModelPath, OnnxPath);
         var scorer = SavedModelScorer.Load(ModelPath);
         ExpectedCsv = ScoreTable.Write(scorer.ClassNames, Manifest.Paths, scorer.Score(Manifest.Paths));
     }
@@ -44,6 +45,9 @@ internal sealed class ScoringFixture
     public ImageManifest Manifest { get; }
 
     public string ModelPath { get; }
+
+    /// <summary>The trained network of <see cref="ModelPath"/>.</summary>
+    public CnnModel Network { get; }
 
     /// <summary>The trained network of <see cref="ModelPath"/> as OnnxExporter writes it.</summary>
     public string OnnxPath { get; }
@@ -74,7 +78,7 @@ internal sealed class ScoringFixture
         return Classes[label];
     }
 
-    private static void Train(IEnumerable<(string Path, string Label)> examples, string modelPath, string onnxPath)
+    private static CnnModel Train(IEnumerable<(string Path, string Label)> examples, string modelPath, string onnxPath)
     {
         var ml = new MLContext(seed: 1);
         var rows = ml.Data.LoadFromEnumerable(examples.Select(e => new TrainingRow { Label = e.Label, ImageSource = File.ReadAllBytes(e.Path) }));
@@ -87,7 +91,9 @@ internal sealed class ScoringFixture
         }));
         var model = pipeline.Fit(rows);
         ml.Model.Save(model, rows.Schema, modelPath);
-        OnnxExporter.Export(CnnPredictionTransformer.Find(model)!.Model, onnxPath);
+        var network = CnnPredictionTransformer.Find(model)!.Model;
+        OnnxExporter.Export(network, onnxPath);
+        return network;
     }
 
     public sealed class TrainingRow

@@ -23,7 +23,7 @@ public static class DistributedScoring
     /// <param name="job">The images, the model and the output.</param>
     /// <param name="progress">Told the progress a few times a second (committed shards, images per silo and images/s).</param>
     /// <param name="cancellationToken">Stops the run; committed parts stay and a later run resumes from them.</param>
-    /// <exception cref="ArgumentException">The manifest is empty, or the shard size or lease timeout is not positive.</exception>
+    /// <exception cref="ArgumentException">The manifest is empty, the shard size or lease timeout is not positive, or the model is neither a .zip nor an .onnx file.</exception>
     /// <exception cref="FileNotFoundException">The model file does not exist.</exception>
     /// <exception cref="InvalidDataException">A worker could not score an image or load the model; the message names the file.</exception>
     /// <exception cref="InvalidOperationException">The output's parts folder belongs to another manifest or shard size.</exception>
@@ -90,8 +90,10 @@ public static class DistributedScoring
         if (job.LeaseTimeout <= TimeSpan.Zero || job.UnreachableTimeout <= TimeSpan.Zero)
             throw new ArgumentException($"LeaseTimeout is {job.LeaseTimeout} and UnreachableTimeout {job.UnreachableTimeout}; expected positive durations.", nameof(job));
         string model = Path.GetFullPath(job.ModelPath);
+        if (!ImageScorers.IsKnown(model))
+            throw new ArgumentException($"The model '{model}' has the extension '{Path.GetExtension(model)}'; expected {ImageScorers.Expected}.", nameof(job));
         if (!File.Exists(model))
-            throw new FileNotFoundException($"The model '{model}' does not exist; expected an ML.NET model.zip of the CNN classifier.", model);
+            throw new FileNotFoundException($"The model '{model}' does not exist; expected {ImageScorers.Expected}.", model);
         var files = new ShardFiles(job.OutputPath);
         files.WriteOrCheckManifest(job.Manifest, job.ShardSize);
         return new ShardJob(Guid.NewGuid(), model, files.OutputPath, job.ShardSize, job.Manifest.Paths.Count, job.LeaseTimeout);

@@ -9,7 +9,7 @@ namespace MLNet.Cnn.Distributed.Scoring;
 /// <c>mlnet-cnn train</c> saves) or its path (<c>ImagePath</c>, a pipeline starting with <c>LoadImages</c>). A loaded
 /// scorer may be used from several threads: each call transforms its own data view.
 /// </summary>
-internal sealed class SavedModelScorer
+internal sealed class SavedModelScorer : IImageScorer
 {
     private const string ScoreColumn = "Score";
     private readonly MLContext _ml = new(seed: 1);
@@ -25,7 +25,7 @@ internal sealed class SavedModelScorer
         try { _model = _ml.Model.Load(path, out input); }
         catch (Exception e) when (e is not OutOfMemoryException)   // a damaged zip fails in many exception types, deep in ML.NET
         {
-            throw new InvalidDataException($"The model '{path}' does not load as an ML.NET model ({Innermost(e).Message}).", e);
+            throw new InvalidDataException($"The model '{path}' does not load as an ML.NET model ({ImageFault.Innermost(e).Message}).", e);
         }
         _takesBytes = input.GetColumnOrNull(ImageRow.BytesColumn) is { Type: VectorDataViewType { ItemType: var item } } && item == NumberDataViewType.Byte;
         if (!_takesBytes && input.GetColumnOrNull(ImageRow.PathColumn) is not { Type: TextDataViewType })
@@ -43,28 +43,14 @@ internal sealed class SavedModelScorer
     /// <summary>Loads the model at <paramref name="path"/>; a missing file or one that is no such classifier is bad input.</summary>
     public static SavedModelScorer Load(string path) => new(path);
 
-    /// <summary>The class probabilities of each image, in <see cref="ClassNames"/> order; an image the model cannot read is named in the error.</summary>
-    public float[][] Score(IReadOnlyList<string> imagePaths)
-    {
-        var rows = imagePaths.Select(RowOf).ToArray();
-        try { return ScoreRows(rows); }
-        catch (Exception e) when (e is not OutOfMemoryException and not FileNotFoundException)
-        {
-            // ML.NET names no row in its error: score image by image to find the one at fault.
-            foreach (var row in rows)
-            {
-                try { ScoreRows([row]); }
-                catch (Exception single) when (single is not OutOfMemoryException)
-                {
-                    throw new InvalidDataException($"The image '{row.ImagePath}' cannot be scored by the model '{Path}' ({Innermost(single).Message}); " +
-                                                   "expected an image file (PNG, JPEG, BMP, GIF or WebP).", single);
-                }
-            }
-            throw;
-        }
-    }
+    /// <inheritdoc/>
+    public float[][] Score(IReadOnlyList<string> imagePaths) =>
+        ImageFault.ScoreNamingTheFault(imagePaths.Select(RowOf).ToArray(), rows => ScoreRows(rows), row => row.ImagePath, Path);
 
-    private float[][] ScoreRows(ImageRow[] rows) =>
+    /// <summary>Nothing to release: the transformer holds no native resources.</summary>
+    public void Dispose() { }
+
+    private float[][] ScoreRows(IReadOnlyList<ImageRow> rows) =>
         _model.Transform(_ml.Data.LoadFromEnumerable(rows)).GetColumn<VBuffer<float>>(ScoreColumn).Select(s => s.DenseValues().ToArray()).ToArray();
 
     private ImageRow RowOf(string imagePath)
@@ -83,8 +69,6 @@ internal sealed class SavedModelScorer
         score.Value.GetSlotNames(ref names);
         return names.DenseValues().Select(n => n.ToString()).ToArray();
     }
-
-    private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
 
     /// <summary>The row the model reads: the label (unused at scoring, read by a pipeline's MapValueToKey), the path and the bytes.</summary>
     public sealed class ImageRow

@@ -7,8 +7,10 @@ public sealed record ScoringJob
     public required ImageManifest Manifest { get; init; }
 
     /// <summary>
-    /// The model: an ML.NET <c>model.zip</c> of the CNN classifier taking the image file's bytes (<c>ImageSource</c>) or
-    /// its path (<c>ImagePath</c>). Every silo must reach it at this path (a shared disk).
+    /// The model, by its extension: an ML.NET <c>model.zip</c> of the CNN classifier taking the image file's bytes
+    /// (<c>ImageSource</c>) or its path (<c>ImagePath</c>), or a classifier's <c>.onnx</c> export (OnnxExporter), run through
+    /// ONNX Runtime on images prepared as its metadata says (the silos then need the native Microsoft.ML.OnnxRuntime
+    /// package). Every silo must reach it at this path (a shared disk).
     /// </summary>
     public required string ModelPath { get; init; }
 

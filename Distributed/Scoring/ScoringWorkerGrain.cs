@@ -33,52 +33,59 @@ internal sealed class ScoringWorkerGrain(ILocalSiloDetails localSilo, ILogger<Sc
         string silo = localSilo.SiloAddress.ToString();
         var coordinator = GrainFactory.GetGrain<IScoringCoordinatorGrain>(job.OutputPath);
         var files = new ShardFiles(job.OutputPath);
-        SavedModelScorer? scorer = null;
+        IImageScorer? scorer = null;
         string[]? paths = null;
-        while (!cancellation.IsCancellationRequested)
+        try
         {
-            ShardLease lease;
-            try { lease = await coordinator.LeaseAsync(job, silo); }
-            catch (Exception e) when (e is not OperationCanceledException)
+            while (!cancellation.IsCancellationRequested)
             {
-                // The coordinator's silo is gone: the next call activates it elsewhere, rebuilt from the committed parts.
-                log.LogWarning(e, "Scoring worker on {Silo}: the coordinator did not answer; retrying.", silo);
-                await Task.Delay(RetryDelay, cancellation);
-                continue;
-            }
-            if (lease.Kind == LeaseKind.Done) return;
-            if (lease.Kind == LeaseKind.Wait)
-            {
-                await Task.Delay(RetryDelay, cancellation);
-                continue;
-            }
-
-            double seconds;
-            try
-            {
-                var clock = Stopwatch.StartNew();
-                await Task.Run(() =>
+                ShardLease lease;
+                try { lease = await coordinator.LeaseAsync(job, silo); }
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    scorer ??= SavedModelScorer.Load(job.ModelPath);
-                    paths ??= files.ReadManifest();
-                    var shard = paths[job.ImagesOf(lease.Shard)];
-                    files.Commit(lease.Shard, ScoreTable.Write(scorer.ClassNames, shard, scorer.Score(shard)));
-                }, cancellation);
-                seconds = clock.Elapsed.TotalSeconds;
+                    // The coordinator's silo is gone: the next call activates it elsewhere, rebuilt from the committed parts.
+                    log.LogWarning(e, "Scoring worker on {Silo}: the coordinator did not answer; retrying.", silo);
+                    await Task.Delay(RetryDelay, cancellation);
+                    continue;
+                }
+                if (lease.Kind == LeaseKind.Done) return;
+                if (lease.Kind == LeaseKind.Wait)
+                {
+                    await Task.Delay(RetryDelay, cancellation);
+                    continue;
+                }
+
+                double seconds;
+                try
+                {
+                    var clock = Stopwatch.StartNew();
+                    await Task.Run(() =>
+                    {
+                        scorer ??= ImageScorers.Load(job.ModelPath);
+                        paths ??= files.ReadManifest();
+                        var shard = paths[job.ImagesOf(lease.Shard)];
+                        files.Commit(lease.Shard, ScoreTable.Write(scorer.ClassNames, shard, scorer.Score(shard)));
+                    }, cancellation);
+                    seconds = clock.Elapsed.TotalSeconds;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Bad input (a corrupt image, a model that does not load) fails the same way on every silo: fail the run.
+                    await coordinator.FailAsync(job, e.Message);
+                    return;
+                }
+                try { await coordinator.CommitAsync(job, lease.Shard, silo, seconds); }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The part is on disk: a coordinator rebuilt elsewhere finds it there; a live one re-leases the shard when the
+                    // lease expires, and that second commit is a no-op.
+                    log.LogWarning(e, "Scoring worker on {Silo}: the commit of shard {Shard} was not acknowledged.", silo, lease.Shard);
+                }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // Bad input (a corrupt image, a model that does not load) fails the same way on every silo: fail the run.
-                await coordinator.FailAsync(job, e.Message);
-                return;
-            }
-            try { await coordinator.CommitAsync(job, lease.Shard, silo, seconds); }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The part is on disk: a coordinator rebuilt elsewhere finds it there; a live one re-leases the shard when the
-                // lease expires, and that second commit is a no-op.
-                log.LogWarning(e, "Scoring worker on {Silo}: the commit of shard {Shard} was not acknowledged.", silo, lease.Shard);
-            }
+        }
+        finally
+        {
+            scorer?.Dispose();
         }
     }
 }

@@ -3,6 +3,8 @@ using Microsoft.ML.Data;
 using MLNet.Cnn.Distributed.Scoring;
 using MLNet.Cnn.Kernels;
 using MLNet.Cnn.Layers;
+using MLNet.Cnn.Models;
+using MLNet.Cnn.Onnx;
 using MLNet.Cnn.Trainers;
 
 namespace MLNet.Cnn.Distributed.Tests.Scoring;
@@ -11,7 +13,7 @@ namespace MLNet.Cnn.Distributed.Tests.Scoring;
 /// What the scoring tests share, made once: 5,000 seeded 16×16 PNGs of three classes that color tells apart (the class's
 /// channel bright over gray noise), a tiny CNN trained for one epoch on 300 of them and saved as an ML.NET model.zip that
 /// takes the file's bytes, and the CSV that single-process scoring of all 5,000 gives — what every distributed run must
-/// reproduce byte for byte.
+/// reproduce byte for byte. The trained network is also exported with OnnxExporter (<see cref="OnnxPath"/>).
 /// </summary>
 internal sealed class ScoringFixture
 {
@@ -29,7 +31,8 @@ internal sealed class ScoringFixture
             labels[i] = WriteImage(Path.Combine(images, $"img-{i:D5}.png"), random);
         Manifest = ImageManifest.FromFolder(images);
         ModelPath = Path.Combine(Folder, "model.zip");
-        Train(Enumerable.Range(0, 300).Select(i => (Path.Combine(images, $"img-{i:D5}.png"), labels[i])), ModelPath);
+        OnnxPath = Path.Combine(Folder, "model.onnx");
+        Network = Train(Enumerable.Range(0, 300).Select(i => (Path.Combine(images, $"img-{i:D5}.png"), labels[i])), ModelPath, OnnxPath);
         var scorer = SavedModelScorer.Load(ModelPath);
         ExpectedCsv = ScoreTable.Write(scorer.ClassNames, Manifest.Paths, scorer.Score(Manifest.Paths));
     }
@@ -42,6 +45,12 @@ internal sealed class ScoringFixture
     public ImageManifest Manifest { get; }
 
     public string ModelPath { get; }
+
+    /// <summary>The trained network of <see cref="ModelPath"/>.</summary>
+    public CnnModel Network { get; }
+
+    /// <summary>The trained network of <see cref="ModelPath"/> as OnnxExporter writes it.</summary>
+    public string OnnxPath { get; }
 
     /// <summary>The output of single-process scoring of <see cref="Manifest"/>.</summary>
     public string ExpectedCsv { get; }
@@ -69,7 +78,7 @@ internal sealed class ScoringFixture
         return Classes[label];
     }
 
-    private static void Train(IEnumerable<(string Path, string Label)> examples, string modelPath)
+    private static CnnModel Train(IEnumerable<(string Path, string Label)> examples, string modelPath, string onnxPath)
     {
         var ml = new MLContext(seed: 1);
         var rows = ml.Data.LoadFromEnumerable(examples.Select(e => new TrainingRow { Label = e.Label, ImageSource = File.ReadAllBytes(e.Path) }));
@@ -80,7 +89,11 @@ internal sealed class ScoringFixture
                 new Conv2dLayer("conv", c, 4, 3, padding: 1), new ActivationLayer("relu", new ReLU()),
                 new GlobalAvgPoolLayer("pool"), new FlattenLayer("flatten"), new DenseLayer("fc", 4, k)),
         }));
-        ml.Model.Save(pipeline.Fit(rows), rows.Schema, modelPath);
+        var model = pipeline.Fit(rows);
+        ml.Model.Save(model, rows.Schema, modelPath);
+        var network = CnnPredictionTransformer.Find(model)!.Model;
+        OnnxExporter.Export(network, onnxPath);
+        return network;
     }
 
     public sealed class TrainingRow

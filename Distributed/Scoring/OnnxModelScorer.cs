@@ -1,0 +1,122 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using MLNet.Cnn.Onnx;
+using MLNet.Cnn.Trainers;
+using MLNet.Cnn.Transforms;
+
+namespace MLNet.Cnn.Distributed.Scoring;
+
+/// <summary>
+/// An ONNX classifier exported by <see cref="OnnxExporter"/> (<c>.onnx</c>) scoring lists of image files through ONNX Runtime:
+/// each image is decoded and brought to the model's input as the trainer does (<see cref="ImagePixels"/>: stretched to H×W,
+/// grayscale for one channel, planes R, G, B, scaled by the trainer's default <see cref="CnnTrainerOptions.ImagePixelScale"/>),
+/// normalized by the metadata's (x − mean) / std unless the graph does it, and run in batches of <see cref="BatchSize"/>; the
+/// logits become probabilities by softmax. The native ONNX Runtime comes from the application (Microsoft.ML.OnnxRuntime).
+/// A loaded scorer may be used from several threads.
+/// </summary>
+internal sealed class OnnxModelScorer : IImageScorer
+{
+    private const int BatchSize = 64;
+    private const string ImageColumn = "CnnImage", ResizedColumn = "CnnResized", PixelColumn = "CnnPixels";
+    private readonly InferenceSession _session;
+    private readonly RunOptions _run = new();
+    private readonly OnnxModelInput _input;
+    private readonly MLContext _ml = new(seed: 1);
+    private readonly ITransformer _pixels;
+
+    private OnnxModelScorer(string path)
+    {
+        Path = path;
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"The model '{path}' does not exist; expected {ImageScorers.Expected}.", path);
+        try { _session = new InferenceSession(path, new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR }); }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InvalidDataException($"The model '{path}' does not load as an ONNX model (truncated or corrupt?): {e.Message}", e);
+        }
+        try
+        {
+            _input = OnnxModelInput.Read(_session, path);
+            var none = _ml.Data.LoadFromEnumerable(Array.Empty<PathRow>());
+            _pixels = _ml.Transforms.LoadImages(ImageColumn, imageFolder: null, nameof(PathRow.ImagePath))
+                .Append(ImagePixels.Steps(_ml.Transforms, nameof(PathRow.ImagePath), ImageColumn, ResizedColumn, PixelColumn,
+                    _input.Channels, _input.Height, _input.Width, new CnnMulticlassOptions().ImagePixelScale))
+                .Fit(none);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public string Path { get; }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> ClassNames => _input.ClassNames;
+
+    /// <summary>Loads the export at <paramref name="path"/>; a missing file, one ONNX Runtime cannot read or one without the export's metadata is bad input.</summary>
+    public static OnnxModelScorer Load(string path) => new(path);
+
+    /// <inheritdoc/>
+    public float[][] Score(IReadOnlyList<string> imagePaths)
+    {
+        foreach (string image in imagePaths)
+            if (!File.Exists(image))
+                throw new FileNotFoundException($"The image '{image}' of the manifest does not exist.", image);
+        return imagePaths.Chunk(BatchSize)
+            .SelectMany(batch => ImageFault.ScoreNamingTheFault(batch, ScoreBatch, image => image, Path))
+            .ToArray();
+    }
+
+    /// <summary>The probabilities of one batch: pixels [N, C, H, W] → logits [N, K] → softmax per row.</summary>
+    private float[][] ScoreBatch(IReadOnlyList<string> imagePaths)
+    {
+        var rows = _ml.Data.LoadFromEnumerable(imagePaths.Select(p => new PathRow { ImagePath = p }));
+        var pixels = _pixels.Transform(rows).GetColumn<float[]>(PixelColumn).ToArray();
+        int n = pixels.Length, channels = _input.Channels, plane = _input.Height * _input.Width, classes = _input.ClassNames.Length;
+        var batch = new float[n * channels * plane];
+        for (int i = 0; i < n; i++)
+            for (int c = 0; c < channels; c++)
+            {
+                float mean = _input.NormalizationInGraph ? 0 : _input.Mean[c], std = _input.NormalizationInGraph ? 1 : _input.Std[c];
+                for (int p = 0; p < plane; p++)
+                    batch[(i * channels + c) * plane + p] = (pixels[i][c * plane + p] - mean) / std;   // (x − mean[c]) / std[c]
+            }
+
+        using var input = OrtValue.CreateTensorValueFromMemory(batch, [n, channels, _input.Height, _input.Width]);
+        using var outputs = _session.Run(_run, [OnnxExporter.InputName], [input], [OnnxExporter.OutputName]);
+        var logits = outputs[0].GetTensorDataAsSpan<float>();
+        if (logits.Length != n * classes)
+            throw new InvalidDataException($"The model '{Path}' gave {logits.Length} values for {n} image(s); expected {classes} (one per class) per image.");
+        var probabilities = new float[n][];
+        for (int i = 0; i < n; i++) probabilities[i] = Softmax(logits.Slice(i * classes, classes));
+        return probabilities;
+    }
+
+    /// <summary>softmax(z)_k = exp(z_k − max z) / Σ_j exp(z_j − max z).</summary>
+    private static float[] Softmax(ReadOnlySpan<float> logits)
+    {
+        float max = float.NegativeInfinity;
+        foreach (float z in logits) max = Math.Max(max, z);
+        var p = new float[logits.Length];
+        double sum = 0;
+        for (int k = 0; k < p.Length; k++) sum += p[k] = MathF.Exp(logits[k] - max);
+        for (int k = 0; k < p.Length; k++) p[k] = (float)(p[k] / sum);
+        return p;
+    }
+
+    /// <summary>Releases the ONNX Runtime session.</summary>
+    public void Dispose()
+    {
+        _run.Dispose();
+        _session.Dispose();
+    }
+
+    private sealed class PathRow
+    {
+        public string ImagePath { get; set; } = "";
+    }
+}

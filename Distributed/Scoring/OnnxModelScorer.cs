@@ -1,7 +1,9 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
+using MLNet.Cnn.Kernels;
 using MLNet.Cnn.Onnx;
+using MLNet.Cnn.Tensors;
 using MLNet.Cnn.Trainers;
 using MLNet.Cnn.Transforms;
 
@@ -91,21 +93,10 @@ internal sealed class OnnxModelScorer : IImageScorer
         var logits = outputs[0].GetTensorDataAsSpan<float>();
         if (logits.Length != n * classes)
             throw new InvalidDataException($"The model '{Path}' gave {logits.Length} values for {n} image(s); expected {classes} (one per class) per image.");
-        var probabilities = new float[n][];
-        for (int i = 0; i < n; i++) probabilities[i] = Softmax(logits.Slice(i * classes, classes));
-        return probabilities;
-    }
-
-    /// <summary>softmax(z)_k = exp(z_k − max z) / Σ_j exp(z_j − max z).</summary>
-    private static float[] Softmax(ReadOnlySpan<float> logits)
-    {
-        float max = float.NegativeInfinity;
-        foreach (float z in logits) max = Math.Max(max, z);
-        var p = new float[logits.Length];
-        double sum = 0;
-        for (int k = 0; k < p.Length; k++) sum += p[k] = MathF.Exp(logits[k] - max);
-        for (int k = 0; k < p.Length; k++) p[k] = (float)(p[k] / sum);
-        return p;
+        // the core's softmax kernel over the class axis of [n, classes]
+        var probabilities = Tensor.FromArray(logits.ToArray(), n, classes);
+        Softmax.Forward(probabilities, probabilities);
+        return [.. Enumerable.Range(0, n).Select(i => probabilities.Span.Slice(i * classes, classes).ToArray())];
     }
 
     /// <summary>Releases the ONNX Runtime session.</summary>

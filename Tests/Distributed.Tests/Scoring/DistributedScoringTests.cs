@@ -16,9 +16,10 @@ public sealed class DistributedScoringTests
     {
         var fixture = ScoringFixture.Instance;
         var job = fixture.Job("three-silos", shardSize: 50, ShortLease);
-        await using var cluster = await ScoringCluster.StartAsync(3);
+        // leases slowed to 50 ms, so the 100 shards take at least 1.6 s on 3 workers: the kill comes mid-run on any machine
+        await using var cluster = await ScoringCluster.StartAsync(3, leaseDelay: TimeSpan.FromMilliseconds(50));
         var halfway = new TaskCompletionSource<ScoringProgress>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var progress = new Progress<ScoringProgress>(p => { if (p.CommittedShards >= 10) halfway.TrySetResult(p); });
+        var progress = new Reports(p => { if (p.CommittedShards >= 10) halfway.TrySetResult(p); });
 
         var run = DistributedScoring.RunAsync(cluster.Client, job, progress);
         var atKill = await halfway.Task;
@@ -41,10 +42,11 @@ public sealed class DistributedScoringTests
         var fixture = ScoringFixture.Instance;
         var job = fixture.Job("resumed", shardSize: 100, ShortLease);
         var parts = new ShardFiles(job.OutputPath);
-        await using (var first = await ScoringCluster.StartAsync(2))
+        // leases slowed to 100 ms, so the 50 shards take at least 2.5 s on 2 workers: the crash comes mid-run on any machine
+        await using (var first = await ScoringCluster.StartAsync(2, leaseDelay: TimeSpan.FromMilliseconds(100)))
         {
             var someCommitted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var progress = new Progress<ScoringProgress>(p => { if (p.CommittedShards >= 5) someCommitted.TrySetResult(); });
+            var progress = new Reports(p => { if (p.CommittedShards >= 5) someCommitted.TrySetResult(); });
             var run = DistributedScoring.RunAsync(first.Client, job, progress);
             await someCommitted.Task;
             foreach (var silo in first.Silos.ToArray()) await first.KillSiloAsync(silo);
@@ -103,5 +105,11 @@ public sealed class DistributedScoringTests
         var error = await Assert.ThrowsAsync<FileNotFoundException>(() => DistributedScoring.RunAsync(NoCluster.Create(), job));
 
         StringAssert.Contains(error.Message, job.ModelPath);
+    }
+
+    /// <summary>Progress handled on the reporting thread as it comes (Progress&lt;T&gt; would post it to the thread pool, later).</summary>
+    private sealed class Reports(Action<ScoringProgress> handle) : IProgress<ScoringProgress>
+    {
+        public void Report(ScoringProgress value) => handle(value);
     }
 }

@@ -1,3 +1,6 @@
+using MLNet.Cnn.Distributed.Scoring;
+using Orleans;
+using Orleans.Hosting;
 using Orleans.TestingHost;
 
 namespace MLNet.Cnn.Distributed.Tests.Scoring;
@@ -5,9 +8,20 @@ namespace MLNet.Cnn.Distributed.Tests.Scoring;
 /// <summary>An in-process cluster of silos on loopback (Orleans' InProcessTestCluster), Silos[0] the primary.</summary>
 internal static class ScoringCluster
 {
-    public static async Task<InProcessTestCluster> StartAsync(int silos)
+    /// <param name="leaseDelay">
+    /// When given, every shard lease the coordinator grants waits this long first (an incoming grain call filter): a run
+    /// then lasts long enough for a test to crash the cluster mid-way, however fast the machine scores.
+    /// </param>
+    public static async Task<InProcessTestCluster> StartAsync(int silos, TimeSpan? leaseDelay = null)
     {
-        var cluster = new InProcessTestClusterBuilder((short)silos).Build();
+        var builder = new InProcessTestClusterBuilder((short)silos);
+        if (leaseDelay is { } delay)
+            builder.ConfigureSilo((_, silo) => silo.AddIncomingGrainCallFilter(async call =>
+            {
+                if (call.InterfaceMethod.Name == nameof(IScoringCoordinatorGrain.LeaseAsync)) await Task.Delay(delay);
+                await call.Invoke();
+            }));
+        var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;
     }

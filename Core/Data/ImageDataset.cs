@@ -153,7 +153,7 @@ public sealed class ImageDataset : IBatchSource
     {
         if (n.Mean.All(m => m == 0) && n.Std.All(s => s == 1)) return this;
         var pixels = new float[Count * ImageSize];
-        for (int i = 0; i < Count; i++) NormalizedSource.Apply(Pixels(i), pixels.AsSpan(i * ImageSize, ImageSize), n);
+        for (int i = 0; i < Count; i++) n.Apply(Pixels(i), pixels.AsSpan(i * ImageSize, ImageSize));
         return _targets is null
             ? new ImageDataset(pixels, _labels!.ToArray(), Channels, Height, Width, ClassNames)
             : ForRegression(pixels, _targets.ToArray(), TargetCount, Channels, Height, Width);

@@ -1,4 +1,3 @@
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using MLNet.Cnn.Models;
 using MLNet.Cnn.Tensors;
 
@@ -37,19 +36,7 @@ internal sealed class NormalizedSource : IBatchSource
         for (int image = 0; image < indices.Length; image++)
         {
             var pixels = images.Span.Slice(image * size, size);
-            Apply(pixels, pixels, _normalization);
-        }
-    }
-
-    /// <summary>target[c, k] = (source[c, k] − mean[c]) / std[c] over one image [C, H, W] (target may be source).</summary>
-    public static void Apply(ReadOnlySpan<float> source, Span<float> target, Normalization normalization)
-    {
-        int channels = normalization.Mean.Count, plane = source.Length / channels;
-        for (int c = 0; c < channels; c++)
-        {
-            var output = target.Slice(c * plane, plane);
-            TensorPrimitives.Subtract(source.Slice(c * plane, plane), normalization.Mean[c], output);
-            TensorPrimitives.Divide(output, normalization.Std[c], output);
+            _normalization.Apply(pixels, pixels);
         }
     }
 }

@@ -54,4 +54,16 @@ public sealed record Normalization(IReadOnlyList<float> Mean, IReadOnlyList<floa
 {
     /// <summary>The identity for <paramref name="channels"/> channels: mean 0, std 1.</summary>
     public static Normalization None(int channels) => new(Enumerable.Repeat(0f, channels).ToArray(), Enumerable.Repeat(1f, channels).ToArray());
+
+    /// <summary>target[c, k] = (image[c, k] − mean[c]) / std[c] over one image [C, H, W] of these channels (target may be image).</summary>
+    public void Apply(ReadOnlySpan<float> image, Span<float> target)
+    {
+        int channels = Mean.Count, plane = image.Length / channels;
+        for (int c = 0; c < channels; c++)
+        {
+            var output = target.Slice(c * plane, plane);
+            System.Numerics.Tensors.TensorPrimitives.Subtract(image.Slice(c * plane, plane), Mean[c], output);
+            System.Numerics.Tensors.TensorPrimitives.Divide(output, Std[c], output);
+        }
+    }
 }

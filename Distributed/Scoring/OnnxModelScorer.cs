@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using MLNet.Cnn.Kernels;
+using MLNet.Cnn.Models;
 using MLNet.Cnn.Onnx;
 using MLNet.Cnn.Tensors;
 using MLNet.Cnn.Trainers;
@@ -24,6 +25,7 @@ internal sealed class OnnxModelScorer : IImageScorer
     private readonly InferenceSession _session;
     private readonly RunOptions _run = new();
     private readonly OnnxModelInput _input;
+    private readonly Normalization _normalization;   // the identity when the graph normalizes itself
     private readonly MLContext _ml = new(seed: 1);
     private readonly ITransformer _pixels;
 
@@ -40,6 +42,7 @@ internal sealed class OnnxModelScorer : IImageScorer
         try
         {
             _input = OnnxModelInput.Read(_session, path);
+            _normalization = _input.NormalizationInGraph ? Normalization.None(_input.Channels) : new Normalization(_input.Mean, _input.Std);
             var none = _ml.Data.LoadFromEnumerable(Array.Empty<PathRow>());
             _pixels = _ml.Transforms.LoadImages(ImageColumn, imageFolder: null, nameof(PathRow.ImagePath))
                 .Append(ImagePixels.Steps(_ml.Transforms, nameof(PathRow.ImagePath), ImageColumn, ResizedColumn, PixelColumn,
@@ -80,13 +83,7 @@ internal sealed class OnnxModelScorer : IImageScorer
         var pixels = _pixels.Transform(rows).GetColumn<float[]>(PixelColumn).ToArray();
         int n = pixels.Length, channels = _input.Channels, plane = _input.Height * _input.Width, classes = _input.ClassNames.Length;
         var batch = new float[n * channels * plane];
-        for (int i = 0; i < n; i++)
-            for (int c = 0; c < channels; c++)
-            {
-                float mean = _input.NormalizationInGraph ? 0 : _input.Mean[c], std = _input.NormalizationInGraph ? 1 : _input.Std[c];
-                for (int p = 0; p < plane; p++)
-                    batch[(i * channels + c) * plane + p] = (pixels[i][c * plane + p] - mean) / std;   // (x − mean[c]) / std[c]
-            }
+        for (int i = 0; i < n; i++) _normalization.Apply(pixels[i], batch.AsSpan(i * channels * plane, channels * plane));
 
         using var input = OrtValue.CreateTensorValueFromMemory(batch, [n, channels, _input.Height, _input.Width]);
         using var outputs = _session.Run(_run, [OnnxExporter.InputName], [input], [OnnxExporter.OutputName]);

@@ -27,16 +27,9 @@ internal static class ModelInputImages
                 new CnnMulticlassOptions().ImagePixelScale));
         var pixels = steps.Fit(paths).Transform(paths).GetColumn<float[]>(PixelColumn).ToArray();
 
-        int plane = height * width;
         var images = new Tensor(pixels.Length, channels, height, width);
-        var target = images.Span;
-        for (int n = 0; n < pixels.Length; n++)
-            for (int c = 0; c < channels; c++)
-            {
-                float mean = model.Normalization.Mean[c], std = model.Normalization.Std[c];
-                for (int p = 0; p < plane; p++)
-                    target[(n * channels + c) * plane + p] = (pixels[n][c * plane + p] - mean) / std;   // (x − mean[c]) / std[c]
-            }
+        int size = channels * height * width;
+        for (int n = 0; n < pixels.Length; n++) model.Normalization.Apply(pixels[n], images.Span.Slice(n * size, size));
         return images;
     }
 
